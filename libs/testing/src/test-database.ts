@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export interface TestDatabase {
+  readonly connectionString: string;
+  readonly name: string;
+  readonly drop: () => Promise<void>;
+}
+
+/** A fresh, empty database on the run's real PostgreSQL server (see test/setup/global-setup.ts). */
+export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+  const adminUrl = process.env.LEDGER_TEST_ADMIN_URL;
+  if (!adminUrl) throw new Error('LEDGER_TEST_ADMIN_URL is not set: run the tests through jest (npm test), whose global setup starts PostgreSQL');
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`.toLowerCase();
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    connectionString: url.toString(),
+    name,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
