@@ -1,0 +1,13 @@
+export { type Currency, type CurrencyCode, allCurrencies, currencyOf, isCurrencyCode } from './currencies.js';
+export {
+  type ParseDecimalOptions,
+  type RoundingMode,
+  DECIMAL_INTEGER_DIGITS_MAX_DEFAULT,
+  DECIMAL_SCALE_MAX_DEFAULT,
+  DECIMAL_TEXT_LENGTH_MAX,
+  formatDecimal,
+  parseDecimal,
+  roundTo,
+} from './decimal.js';
+export { ALLOCATION_PARTS_MAX, Money, type MoneyJson } from './money.js';
+export { MoneyError, type MoneyErrorCode, type MoneyErrorReason } from './money.errors.js';
