@@ -1,0 +1,364 @@
+import { Money, formatDecimal, isCurrencyCode, parseDecimal } from '../../../money/src/index.js';
+import { assertNever } from '../shared/assert-never.js';
+import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requireInstant } from '../shared/calendar-date.js';
+import type { Decider } from '../shared/decider.js';
+import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
+import {
+  requireIdentifier,
+  requireIntegerInRange,
+  requireOneOf,
+  requireText,
+  validationFailed,
+} from '../shared/validation.js';
+import {
+  paymentMethodTypes,
+  type AddInvoiceLine,
+  type CreateInvoice,
+  type InvoiceCommand,
+  type IssueInvoice,
+  type RecordInvoicePayment,
+  type RemoveInvoiceLine,
+  type VoidInvoice,
+} from './invoice.commands.js';
+import type { InvoiceEvent, InvoiceLine } from './invoice.events.js';
+import {
+  defaultPaymentTermsDays,
+  evolveInvoice,
+  initialInvoiceState,
+  type InvoiceLifecycleStatus,
+  type InvoiceState,
+} from './invoice.state.js';
+import { invoiceTotals, lineAmounts } from './invoice.totals.js';
+
+/** Limits on what one invoice may hold (every list and text has a bound). */
+export const invoiceLimits = {
+  linesMax: 200,
+  descriptionLengthMax: 500,
+  quantityScaleMax: 6,
+  unitPriceScaleMax: 6,
+  taxRateScaleMax: 4,
+  /** Digits before the decimal point of a quantity or unit price: a trillion is more than any real line. */
+  integerDigitsMax: 12,
+  paymentTermsDaysMax: 365,
+  numberLengthMax: 100,
+  paymentReferenceLengthMax: 200,
+  voidReasonLengthMax: 500,
+} as const;
+
+/**
+ * Order of checks in every command: the metadata, then whether the invoice exists and is in a state that accepts
+ * the command, then the command's own data, then rules that relate the data to the state.
+ */
+export function decideInvoice(command: InvoiceCommand, state: InvoiceState): InvoiceEvent[] {
+  return translatingMoneyErrors(() => {
+    requireInstant(command.metadata?.now, 'metadata.now');
+    switch (command.type) {
+      case 'CreateInvoice':
+        return createInvoice(command, state);
+      case 'AddInvoiceLine':
+        return addInvoiceLine(command, state);
+      case 'RemoveInvoiceLine':
+        return removeInvoiceLine(command, state);
+      case 'IssueInvoice':
+        return issueInvoice(command, state);
+      case 'RecordInvoicePayment':
+        return recordInvoicePayment(command, state);
+      case 'VoidInvoice':
+        return voidInvoice(command, state);
+      default:
+        return assertNever(command, 'invoice command');
+    }
+  });
+}
+
+export const invoiceDecider: Decider<InvoiceCommand, InvoiceEvent, InvoiceState> = {
+  decide: decideInvoice,
+  evolve: evolveInvoice,
+  initialState: initialInvoiceState,
+};
+
+function createInvoice({ data, metadata }: CreateInvoice, state: InvoiceState): InvoiceEvent[] {
+  if (state.status !== 'none') {
+    throw new DomainError('ALREADY_EXISTS', `Invoice ${state.invoiceId} already exists (status ${state.status})`, {
+      invoiceId: state.invoiceId,
+      status: state.status,
+    });
+  }
+  const invoiceId = requireIdentifier(data.invoiceId, 'invoiceId');
+  const customerId = requireIdentifier(data.customerId, 'customerId');
+  const currency = requireCurrency(data.currency, 'currency');
+  if (!Array.isArray(data.lines)) throw validationFailed('lines must be a list (it may be empty)', { field: 'lines' });
+  if (data.lines.length > invoiceLimits.linesMax) {
+    throw validationFailed(`An invoice has at most ${invoiceLimits.linesMax} lines (got ${data.lines.length})`, {
+      field: 'lines',
+      count: data.lines.length,
+    });
+  }
+  const lines: InvoiceLine[] = [];
+  data.lines.forEach((input: unknown, index) => {
+    const line = priceLine(input, `lines[${index}]`, currency);
+    requireNewLineId(line.lineId, lines, `lines[${index}].lineId`);
+    lines.push(line);
+  });
+  const dueDate = data.dueDate === undefined || data.dueDate === null ? null : requireCalendarDate(data.dueDate, 'dueDate');
+  const paymentTermsDays =
+    data.paymentTermsDays === undefined
+      ? defaultPaymentTermsDays
+      : requireIntegerInRange(data.paymentTermsDays, 'paymentTermsDays', 0, invoiceLimits.paymentTermsDaysMax);
+  return [
+    {
+      type: 'InvoiceDrafted',
+      data: { invoiceId, customerId, currency, lines, dueDate, paymentTermsDays, draftedAt: metadata.now },
+    },
+  ];
+}
+
+function addInvoiceLine({ data, metadata }: AddInvoiceLine, state: InvoiceState): InvoiceEvent[] {
+  const draft = requireDraft(state, data.invoiceId, 'add a line');
+  if (draft.lines.length >= invoiceLimits.linesMax) {
+    throw validationFailed(`Invoice ${draft.invoiceId} already has ${invoiceLimits.linesMax} lines, the most an invoice may hold`, {
+      field: 'line',
+      count: draft.lines.length,
+    });
+  }
+  const line = priceLine(data.line, 'line', draft.currency);
+  requireNewLineId(line.lineId, draft.lines, 'line.lineId');
+  return [{ type: 'InvoiceLineAdded', data: { invoiceId: draft.invoiceId, line, addedAt: metadata.now } }];
+}
+
+function removeInvoiceLine({ data, metadata }: RemoveInvoiceLine, state: InvoiceState): InvoiceEvent[] {
+  const draft = requireDraft(state, data.invoiceId, 'remove a line');
+  const lineId = requireIdentifier(data.lineId, 'lineId');
+  if (!draft.lines.some((line) => line.lineId === lineId)) {
+    throw new DomainError('NOT_FOUND', `Invoice ${draft.invoiceId} has no line with lineId ${JSON.stringify(lineId)}`, {
+      invoiceId: draft.invoiceId,
+      lineId,
+    });
+  }
+  return [{ type: 'InvoiceLineRemoved', data: { invoiceId: draft.invoiceId, lineId, removedAt: metadata.now } }];
+}
+
+function issueInvoice({ data, metadata }: IssueInvoice, state: InvoiceState): InvoiceEvent[] {
+  const draft = requireDraft(state, data.invoiceId, 'be issued');
+  const number = requireText(data.number, 'number', invoiceLimits.numberLengthMax);
+  const issueDate = requireCalendarDate(data.issueDate, 'issueDate');
+  if (draft.lines.length === 0) {
+    throw validationFailed(`Invoice ${draft.invoiceId} has no lines: add at least one line before issuing it`, {
+      field: 'lines',
+    });
+  }
+  let dueDate: string;
+  if (draft.dueDate !== null) {
+    if (compareCalendarDates(draft.dueDate, issueDate) < 0) {
+      throw validationFailed(`dueDate ${draft.dueDate} is before issueDate ${issueDate}: an invoice cannot fall due before it is issued`, {
+        field: 'dueDate',
+        dueDate: draft.dueDate,
+        issueDate,
+      });
+    }
+    dueDate = draft.dueDate;
+  } else {
+    dueDate = addDaysToCalendarDate(issueDate, draft.paymentTermsDays, 'dueDate');
+  }
+  return [
+    {
+      type: 'InvoiceIssued',
+      data: {
+        invoiceId: draft.invoiceId,
+        customerId: draft.customerId,
+        number,
+        currency: draft.currency,
+        issueDate,
+        issuedAt: metadata.now,
+        dueDate,
+        // Totals are recomputed from the lines rather than read from the state: the lines are the source of truth.
+        ...invoiceTotals(draft.lines, draft.currency),
+      },
+    },
+  ];
+}
+
+function recordInvoicePayment({ data, metadata }: RecordInvoicePayment, state: InvoiceState): InvoiceEvent[] {
+  const invoice = requireExisting(state, data.invoiceId);
+  // A re-delivered command (same payment) is acknowledged without a second record, even once the invoice is paid.
+  if (state.paymentIds.includes(data.paymentId)) return [];
+  switch (invoice.status) {
+    case 'draft':
+      throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is a draft: issue it before recording payments`, {
+        invoiceId: invoice.invoiceId,
+        status: invoice.status,
+      });
+    case 'void':
+      throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is void: it takes no payments`, {
+        invoiceId: invoice.invoiceId,
+        status: invoice.status,
+      });
+    case 'paid':
+      throw new DomainError(
+        'INVOICE_NOT_OPEN',
+        `Invoice ${invoice.invoiceId} is paid: nothing is due on it; record the extra payment to the customer's account instead`,
+        { invoiceId: invoice.invoiceId, status: invoice.status },
+      );
+    case 'open':
+    case 'partially_paid':
+      break;
+    default:
+      return assertNever(invoice.status, 'invoice status');
+  }
+  const paymentId = requireIdentifier(data.paymentId, 'paymentId');
+  const method = requireOneOf(data.method, 'method', paymentMethodTypes);
+  const reference = requireText(data.reference, 'reference', invoiceLimits.paymentReferenceLengthMax);
+  const currency = requireCurrency(data.currency, 'currency');
+  if (currency !== invoice.currency) {
+    throw new DomainError(
+      'CURRENCY_MISMATCH',
+      `Payment ${paymentId} is in ${currency} but invoice ${invoice.invoiceId} is in ${invoice.currency}`,
+      { invoiceId: invoice.invoiceId, paymentId, paymentCurrency: currency, invoiceCurrency: invoice.currency },
+    );
+  }
+  const amount = Money.parse(data.amount, currency, 'amount');
+  if (!amount.isPositive()) {
+    throw validationFailed(`amount must be greater than 0 (got ${amount.toString()})`, { field: 'amount' });
+  }
+  const balanceDue = Money.of(invoice.balanceDue, currency);
+  const applied = Money.min(amount, balanceDue);
+  return [
+    {
+      type: 'InvoicePaymentRecorded',
+      data: {
+        invoiceId: invoice.invoiceId,
+        customerId: invoice.customerId,
+        paymentId,
+        method,
+        reference,
+        currency,
+        amount: amount.toString(),
+        appliedAmount: applied.toString(),
+        excessAmount: amount.minus(applied).toString(),
+        balanceDueAfter: balanceDue.minus(applied).toString(),
+        recordedAt: metadata.now,
+      },
+    },
+  ];
+}
+
+/**
+ * Void is allowed while nothing has been paid: from draft, from open, and from a zero-total invoice that became
+ * paid at issue without any payment (nothing was paid or credited, DOMAIN.md). Anything paid must be credited.
+ */
+function voidInvoice({ data, metadata }: VoidInvoice, state: InvoiceState): InvoiceEvent[] {
+  const invoice = requireExisting(state, data.invoiceId);
+  if (invoice.status === 'void') {
+    throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is already void`, {
+      invoiceId: invoice.invoiceId,
+      status: invoice.status,
+    });
+  }
+  if (invoice.payments.length > 0) {
+    throw new DomainError(
+      'INVOICE_HAS_PAYMENTS',
+      `Invoice ${invoice.invoiceId} has ${invoice.payments.length} payment(s) recorded: it cannot be voided; issue a credit note instead`,
+      { invoiceId: invoice.invoiceId, paymentIds: invoice.paymentIds },
+    );
+  }
+  const reason = requireText(data.reason, 'reason', invoiceLimits.voidReasonLengthMax);
+  return [{ type: 'InvoiceVoided', data: { invoiceId: invoice.invoiceId, reason, voidedAt: metadata.now } }];
+}
+
+type ExistingInvoice = InvoiceState & {
+  status: Exclude<InvoiceLifecycleStatus, 'none'>;
+  invoiceId: string;
+  customerId: string;
+  currency: string;
+};
+
+function requireExisting(state: InvoiceState, invoiceId: unknown): ExistingInvoice {
+  if (state.status === 'none' || state.invoiceId === null || state.customerId === null || state.currency === null) {
+    throw new DomainError('NOT_FOUND', `Invoice ${JSON.stringify(invoiceId)} does not exist`, { invoiceId });
+  }
+  if (invoiceId !== state.invoiceId) {
+    // The application loads the stream named after the command's invoice: a different id here is a bug, not input.
+    throw new Error(`invoice command for ${JSON.stringify(invoiceId)} was decided on the stream of ${state.invoiceId}`);
+  }
+  return state as ExistingInvoice;
+}
+
+function requireDraft(state: InvoiceState, invoiceId: unknown, action: string): ExistingInvoice {
+  const invoice = requireExisting(state, invoiceId);
+  if (invoice.status !== 'draft') {
+    throw new DomainError(
+      'INVOICE_NOT_DRAFT',
+      `Invoice ${invoice.invoiceId} is ${invoice.status}: only a draft invoice can ${action}`,
+      { invoiceId: invoice.invoiceId, status: invoice.status },
+    );
+  }
+  return invoice;
+}
+
+function requireCurrency(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !isCurrencyCode(value)) {
+    throw validationFailed(`${field} must be a supported ISO 4217 currency code (got ${JSON.stringify(value)})`, { field });
+  }
+  return value;
+}
+
+function requireNewLineId(lineId: string, lines: readonly InvoiceLine[], field: string): void {
+  if (lines.some((line) => line.lineId === lineId)) {
+    throw validationFailed(`${field}: lineId ${JSON.stringify(lineId)} is already used by another line of this invoice`, {
+      field,
+      lineId,
+    });
+  }
+}
+
+/** Validates one line as sent and computes its amounts. `field` names the line in messages ("lines[2]"). */
+function priceLine(input: unknown, field: string, currency: string): InvoiceLine {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw validationFailed(`${field} must be an object with lineId, description, quantity, unitPrice and taxRate`, { field });
+  }
+  const line = input as Record<string, unknown>;
+  const lineId = requireIdentifier(line.lineId, `${field}.lineId`);
+  const description = requireText(line.description, `${field}.description`, invoiceLimits.descriptionLengthMax);
+  const quantity = parseDecimal(line.quantity, `${field}.quantity`, {
+    maxScale: invoiceLimits.quantityScaleMax,
+    maxIntegerDigits: invoiceLimits.integerDigitsMax,
+  });
+  if (quantity.lte(0)) {
+    throw validationFailed(`${field}.quantity must be greater than 0 (got ${JSON.stringify(line.quantity)})`, {
+      field: `${field}.quantity`,
+      lineId,
+    });
+  }
+  const unitPrice = parseDecimal(line.unitPrice, `${field}.unitPrice`, {
+    maxScale: invoiceLimits.unitPriceScaleMax,
+    maxIntegerDigits: invoiceLimits.integerDigitsMax,
+  });
+  if (unitPrice.lt(0)) {
+    throw validationFailed(`${field}.unitPrice must not be negative (got ${JSON.stringify(line.unitPrice)})`, {
+      field: `${field}.unitPrice`,
+      lineId,
+    });
+  }
+  let taxRate: string | null = null;
+  if (line.taxRate !== undefined && line.taxRate !== null) {
+    const rate = parseDecimal(line.taxRate, `${field}.taxRate`, { maxScale: invoiceLimits.taxRateScaleMax, maxIntegerDigits: 3 });
+    if (rate.lt(0) || rate.gt(100)) {
+      throw validationFailed(`${field}.taxRate must be a percentage from 0 to 100 (got ${JSON.stringify(line.taxRate)})`, {
+        field: `${field}.taxRate`,
+        lineId,
+      });
+    }
+    taxRate = canonicalDecimal(rate, line.taxRate as string);
+  }
+  const pricing = {
+    quantity: canonicalDecimal(quantity, line.quantity as string),
+    unitPrice: canonicalDecimal(unitPrice, line.unitPrice as string),
+    taxRate,
+  };
+  return { lineId, description, ...pricing, ...lineAmounts(pricing, currency) };
+}
+
+/** The value with the decimals the caller wrote ("1.50" stays "1.50"), minus any sign on a zero ("-0" -> "0"). */
+function canonicalDecimal(value: ReturnType<typeof parseDecimal>, text: string): string {
+  return formatDecimal(value, text.split('.')[1]?.length ?? 0);
+}
