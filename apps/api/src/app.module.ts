@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { BillingEventsResolver } from './events/billing-events.resolver.js';
+import { formatLedgerError } from './graphql/error-mapping.js';
+import type { GraphQLRequestContext } from './graphql/request-context.js';
+import { InvoicesResolver } from './invoices/invoices.resolver.js';
+import { LEDGER_SERVICES, type LedgerServices } from './ledger-services.js';
+import { bearerToken } from './platform/api-keys.service.js';
+import type { Principal } from './platform/principal.js';
+
+interface WebSocketContext {
+  connectionParams?: Record<string, unknown>;
+  extra: { principal?: Principal; socket: { close(code: number, reason: string): void } };
+}
+
+const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
+@Module({})
+export class AppModule {
+  static register(services: LedgerServices): DynamicModule {
+    const authenticate = async (authorization: unknown): Promise<Principal | undefined> => {
+      const key = bearerToken(authorization);
+      return key ? services.apiKeys.authenticate(key) : undefined;
+    };
+    return {
+      module: AppModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          introspection: true,
+          playground: false,
+          includeStacktraceInErrorResponses: false,
+          csrfPrevention: true,
+          subscriptions: {
+            'graphql-ws': {
+              path: '/graphql',
+              // WebSocket clients authenticate once, in connection_init: { authorization: "Bearer <key>" }.
+              onConnect: async (connection) => {
+                const context = connection as unknown as WebSocketContext;
+                const params = context.connectionParams ?? {};
+                const principal = await authenticate(params.authorization ?? params.Authorization);
+                if (!principal) {
+                  context.extra.socket.close(4401, 'UNAUTHENTICATED: send { authorization: "Bearer <key>" } in connection_init');
+                  return false;
+                }
+                context.extra.principal = principal;
+                return true;
+              },
+            },
+          },
+          context: async (argument: { req?: Request; extra?: WebSocketContext['extra'] }): Promise<GraphQLRequestContext> => {
+            if (argument.extra && !argument.req) return { principal: argument.extra.principal, correlationId: randomUUID() };
+            const request = argument.req as Request;
+            const supplied = request.headers['x-correlation-id'];
+            const correlationId = typeof supplied === 'string' && CORRELATION_ID_PATTERN.test(supplied) ? supplied : randomUUID();
+            return { principal: await authenticate(request.headers.authorization), correlationId };
+          },
+          formatError: (formatted, error) => formatLedgerError(formatted, error, services.log),
+        }),
+      ],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, InvoicesResolver, BillingEventsResolver],
+    };
+  }
+}

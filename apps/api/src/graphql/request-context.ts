@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
+import type { LedgerServices } from '../ledger-services.js';
+import { ApplicationError } from './application-error.js';
+import { serviceCommandAllowList, type Principal } from '../platform/principal.js';
+
+/** What every resolver receives in its GraphQL context. */
+export interface GraphQLRequestContext {
+  readonly principal: Principal | undefined;
+  readonly correlationId: string;
+}
+
+export function requirePrincipal(context: GraphQLRequestContext): Principal {
+  if (!context.principal) {
+    throw new ApplicationError('UNAUTHENTICATED', 'a valid API key is required: send "Authorization: Bearer <key>" (HTTP) or { authorization: "Bearer <key>" } in connection_init (WebSocket)');
+  }
+  return context.principal;
+}
+
+export function requireReader(context: GraphQLRequestContext): Principal {
+  return requirePrincipal(context);
+}
+
+/** Mutations: admin and finance; service keys only for allow-listed commands; auditors never. */
+export function requireWriter(context: GraphQLRequestContext, operation: string): Principal {
+  const principal = requirePrincipal(context);
+  if (principal.role === 'admin' || principal.role === 'finance') return principal;
+  if (principal.role === 'service' && serviceCommandAllowList.has(operation)) return principal;
+  throw new ApplicationError('FORBIDDEN', `the ${principal.role} role may not run ${operation}`);
+}
+
+/**
+ * Runs a mutation: checks the role, derives the command context, and applies the idempotency key if one is given.
+ * With a key, the command id (and so every id and event id derived from it) is the same on every retry.
+ */
+export async function runMutation<Result>(
+  services: LedgerServices,
+  request: GraphQLRequestContext,
+  operation: string,
+  input: { idempotencyKey?: string | null },
+  handler: (context: CommandContext) => Promise<Result>,
+): Promise<Result> {
+  const principal = requireWriter(request, operation);
+  const key = input.idempotencyKey ?? undefined;
+  const commandId = key === undefined ? randomUUID() : uuidV5(`${principal.tenantId}:idempotency:${key}`);
+  const context: CommandContext = {
+    tenantId: principal.tenantId,
+    actor: `api-key:${principal.keyId}`,
+    commandId,
+    correlationId: request.correlationId,
+    causationId: commandId,
+    now: services.clock().toISOString(),
+  };
+  if (key === undefined) return handler(context);
+  const { idempotencyKey: _ignored, ...rest } = input;
+  return services.idempotency.execute(principal.tenantId, key, operation, rest, () => handler(context));
+}

@@ -1,0 +1,108 @@
+import { Inject } from '@nestjs/common';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { decodePosition } from '../../../../libs/event-store/src/index.js';
+import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
+import { INVOICE_PAGE_SIZE_MAX } from '../../../../projections/invoices/invoices.queries.js';
+import { ApplicationError } from '../graphql/application-error.js';
+import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
+import { LEDGER_SERVICES, tenantToday, type LedgerServices } from '../ledger-services.js';
+import { addInvoiceLine } from './commands/add-invoice-line.handler.js';
+import { createInvoice } from './commands/create-invoice.handler.js';
+import { issueInvoice } from './commands/issue-invoice.handler.js';
+import { recordPayment } from './commands/record-payment.handler.js';
+import { removeInvoiceLine } from './commands/remove-invoice-line.handler.js';
+import { voidInvoice } from './commands/void-invoice.handler.js';
+import {
+  AddInvoiceLineInput,
+  CreateInvoiceInput,
+  CustomerBalanceType,
+  InvoiceConnectionType,
+  InvoiceFilterInput,
+  InvoicePayloadType,
+  InvoiceType,
+  IssueInvoiceInput,
+  RecordPaymentInput,
+  RemoveInvoiceLineInput,
+  VoidInvoiceInput,
+} from './invoice.types.js';
+
+/** Resolvers only turn input into a command or a query (house rule 5). */
+@Resolver(() => InvoiceType)
+export class InvoicesResolver {
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
+
+  @Mutation(() => InvoicePayloadType, { description: 'Creates a draft invoice' })
+  createInvoice(@Args('input', { type: () => CreateInvoiceInput }) input: CreateInvoiceInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'createInvoice', input, (context) => createInvoice(this.services, context, input));
+  }
+
+  @Mutation(() => InvoicePayloadType, { description: 'Adds a line to a draft invoice' })
+  addInvoiceLine(@Args('input', { type: () => AddInvoiceLineInput }) input: AddInvoiceLineInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'addInvoiceLine', input, (context) => addInvoiceLine(this.services, context, input));
+  }
+
+  @Mutation(() => InvoicePayloadType, { description: 'Removes a line from a draft invoice' })
+  removeInvoiceLine(@Args('input', { type: () => RemoveInvoiceLineInput }) input: RemoveInvoiceLineInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'removeInvoiceLine', input, (context) => removeInvoiceLine(this.services, context, input));
+  }
+
+  @Mutation(() => InvoicePayloadType, { description: 'Issues a draft: assigns the next gapless number, freezes totals, sets the due date' })
+  issueInvoice(@Args('input', { type: () => IssueInvoiceInput }) input: IssueInvoiceInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'issueInvoice', input, (context) => issueInvoice(this.services, context, input));
+  }
+
+  @Mutation(() => InvoicePayloadType, { description: 'Records a payment against an open invoice; any excess becomes customer credit' })
+  recordPayment(@Args('input', { type: () => RecordPaymentInput }) input: RecordPaymentInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'recordPayment', input, (context) => recordPayment(this.services, context, input));
+  }
+
+  @Mutation(() => InvoicePayloadType, { description: 'Voids an invoice that has no payments; an issued invoice keeps its number' })
+  voidInvoice(@Args('input', { type: () => VoidInvoiceInput }) input: VoidInvoiceInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'voidInvoice', input, (context) => voidInvoice(this.services, context, input));
+  }
+
+  @Query(() => InvoiceType, { nullable: true })
+  async invoice(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until read models include this position' }) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+  ) {
+    const principal = requireReader(request);
+    await this.awaitPosition(minPosition, ['invoices']);
+    return (await this.services.invoiceQueries.getInvoice(principal.tenantId, id, tenantToday(this.services))) ?? null;
+  }
+
+  @Query(() => InvoiceConnectionType)
+  async invoices(
+    @Args('filter', { type: () => InvoiceFilterInput, nullable: true }) filter: InvoiceFilterInput | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+  ) {
+    const principal = requireReader(request);
+    if (!Number.isInteger(first) || first < 1 || first > INVOICE_PAGE_SIZE_MAX) throw new ApplicationError('VALIDATION_FAILED', `first must be from 1 to ${INVOICE_PAGE_SIZE_MAX}, got ${first}`);
+    await this.awaitPosition(minPosition, ['invoices']);
+    return this.services.invoiceQueries.listInvoices(principal.tenantId, filter ?? {}, first, after, tenantToday(this.services));
+  }
+
+  @Query(() => CustomerBalanceType)
+  async customerBalance(
+    @Args('customerId', { type: () => String }) customerId: string,
+    @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+  ) {
+    const principal = requireReader(request);
+    await this.awaitPosition(minPosition, ['customer_balances']);
+    return { customerId, credit: await this.services.invoiceQueries.customerCredit(principal.tenantId, customerId) };
+  }
+
+  private async awaitPosition(minPosition: string | null, projections: string[]): Promise<void> {
+    if (!minPosition) return;
+    const position = decodePosition(minPosition);
+    const timeoutMs = this.services.config.readYourWritesTimeoutMs;
+    if (!(await waitForProjections(this.services.db, projections, position, timeoutMs))) {
+      throw new ApplicationError('READ_MODEL_TIMEOUT', `the read models did not reach position ${minPosition} within ${timeoutMs} ms; retry, or check that projections are running`);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { AppendRequest, EventStore, ExpectedRevision, Position, RecordedEvent } from '../../event-store/src/index.js';
+import { WrongExpectedVersionError } from '../../event-store/src/index.js';
+import type { DomainEventLike } from './event-envelope.js';
+
+/** A conflict is retried this many times (re-reading and re-deciding each time) before it reaches the caller. */
+export const CONFLICT_RETRIES_MAX = 25;
+
+export interface LoadedStream<State> {
+  readonly state: State;
+  readonly expectedRevision: ExpectedRevision;
+  /** The position of the stream's last event, if it has any. */
+  readonly lastPosition: Position | undefined;
+  /**
+   * When the stream already holds events of this command id (a retry after the first run's response was lost),
+   * the position of the last of them: the caller returns the current state instead of deciding again.
+   */
+  readonly alreadyAppliedAt: Position | undefined;
+}
+
+export interface FoldingDecider<Event, State> {
+  evolve(state: State, event: Event): State;
+  readonly initialState: State;
+}
+
+const READ_PAGE = 1_000;
+
+/** Reads a whole stream and folds it. Streams are short by design (ARCHITECTURE.md), so no snapshots are needed. */
+export async function loadStream<Event extends DomainEventLike, State>(
+  store: EventStore,
+  streamId: string,
+  decider: FoldingDecider<Event, State>,
+  parse: (recorded: RecordedEvent) => Event,
+  commandId?: string,
+): Promise<LoadedStream<State>> {
+  let state = decider.initialState;
+  let last: RecordedEvent | undefined;
+  let alreadyAppliedAt: Position | undefined;
+  for (let from = 0n; ; ) {
+    const page = await store.readStream(streamId, { fromRevision: from, maxCount: READ_PAGE });
+    for (const recorded of page) {
+      state = decider.evolve(state, parse(recorded));
+      last = recorded;
+      if (commandId !== undefined && recorded.metadata.commandId === commandId) alreadyAppliedAt = recorded.position;
+    }
+    if (page.length < READ_PAGE || !last) break;
+    from = last.revision + 1n;
+  }
+  return { state, expectedRevision: last ? last.revision : 'no_stream', lastPosition: last?.position, alreadyAppliedAt };
+}
+
+export interface Attempt<Result> {
+  /** The streams to append, each with the revision it was read at. Empty means nothing to write. */
+  readonly appends: readonly AppendRequest[];
+  readonly result: (position: Position | undefined) => Result;
+}
+
+/**
+ * Runs load-decide-append with a bounded retry on WrongExpectedVersion. The attempt function must re-read and
+ * re-decide every time (it is given the attempt number); anything else it throws goes straight to the caller.
+ */
+export async function executeWithRetry<Result>(store: EventStore, attempt: (attemptNumber: number) => Promise<Attempt<Result>>): Promise<Result> {
+  for (let attemptNumber = 1; ; attemptNumber += 1) {
+    const { appends, result } = await attempt(attemptNumber);
+    const nonEmpty = appends.filter((request) => request.events.length > 0);
+    if (nonEmpty.length === 0) return result(undefined);
+    try {
+      const appended = await store.appendToStreams(nonEmpty);
+      return result(appended.position);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || attemptNumber >= CONFLICT_RETRIES_MAX) throw error;
+      // Jittered backoff spreads out writers racing for one stream (e.g. a hot number sequence).
+      const delayMs = Math.min(50, 2 ** Math.min(attemptNumber, 5)) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}

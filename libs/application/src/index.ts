@@ -1,0 +1,4 @@
+export * from './stream-names.js';
+export * from './deterministic-id.js';
+export * from './event-envelope.js';
+export * from './command-executor.js';

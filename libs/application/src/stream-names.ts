@@ -1,0 +1,22 @@
+/** Streams are named `<tenant>:<aggregate>-<id>`, so a tenant's events are one stream prefix (`<tenant>:`). */
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+export function streamName(tenantId: string, aggregate: string, id: string): string {
+  if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error(`invalid tenant id ${JSON.stringify(tenantId)}`);
+  return `${tenantId}:${aggregate}-${id}`;
+}
+
+export function tenantPrefix(tenantId: string): string {
+  return `${tenantId}:`;
+}
+
+export function tenantOfStream(streamId: string): string {
+  const separator = streamId.indexOf(':');
+  if (separator <= 0) throw new Error(`stream ${streamId} carries no tenant`);
+  return streamId.slice(0, separator);
+}
+
+export const streams = {
+  invoice: (tenantId: string, invoiceId: string) => streamName(tenantId, 'invoice', invoiceId),
+  numberSequence: (tenantId: string, documentKind: string, periodKey: string) => streamName(tenantId, 'number_sequence', `${documentKind}-${periodKey}`),
+};

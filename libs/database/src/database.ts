@@ -1,0 +1,24 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+// NUMERIC and BIGINT arrive as strings (pg's default): money never becomes a JavaScript number.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value); // a calendar date stays 'YYYY-MM-DD', no time zone shift
+
+export interface DatabaseConnection<Schema> {
+  readonly db: Kysely<Schema>;
+  readonly pool: pg.Pool;
+  readonly close: () => Promise<void>;
+}
+
+export function connectDatabase<Schema>(connectionString: string, options: { poolSize?: number; applicationName?: string } = {}): DatabaseConnection<Schema> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'billing-ledger',
+    // A transaction that sits idle holds back every $all reader (the xmin barrier): never let one linger.
+    idle_in_transaction_session_timeout: 60_000,
+  } as pg.PoolConfig);
+  pool.on('error', () => undefined); // an idle client's broken connection is replaced on next checkout
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool, close: () => db.destroy() };
+}

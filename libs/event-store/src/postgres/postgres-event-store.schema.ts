@@ -1,0 +1,150 @@
+/**
+ * The PostgreSQL event store schema. Applied idempotently at start (`create ... if not exists`, `create or replace`).
+ *
+ * Global order is (transaction_id, global_position): a sequence value is taken at insert time but becomes visible
+ * at commit, so readers that only track "the last sequence seen" skip late commits. Readers therefore only see
+ * rows whose writing transaction is older than every transaction still running
+ * (`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`): nothing can later appear before them.
+ */
+export const EVENT_STORE_SCHEMA_VERSION = 1;
+
+export const eventStoreSchemaSql = `
+create schema if not exists event_store;
+
+create table if not exists event_store.streams (
+  stream_id   text primary key,
+  tenant_id   text,
+  revision    bigint not null,
+  metadata    jsonb not null default '{}'::jsonb,
+  created_at  timestamptz not null default now()
+);
+
+create table if not exists event_store.events (
+  global_position bigint generated always as identity,
+  transaction_id  xid8 not null default pg_current_xact_id(),
+  tenant_id       text,
+  stream_id       text not null,
+  revision        bigint not null,
+  event_id        uuid not null,
+  type            text not null,
+  data            jsonb not null,
+  metadata        jsonb not null default '{}'::jsonb,
+  recorded_at     timestamptz not null default clock_timestamp(),
+  primary key (transaction_id, global_position),
+  unique (stream_id, revision),
+  unique (stream_id, event_id)
+);
+
+create index if not exists events_type_position on event_store.events (type, transaction_id, global_position);
+
+-- Appends to one or more streams in one call: compare-and-set each stream's revision, insert the events, and
+-- NOTIFY readers (delivered at commit). Called as a single statement, so the whole append is one round trip and
+-- one transaction. Raises SQLSTATE LW001 with a JSON detail on a wrong expected version.
+create or replace function event_store.append(requests jsonb) returns jsonb
+language plpgsql as $fn$
+declare
+  request        jsonb;
+  stream         text;
+  expected       text;
+  batch          jsonb;
+  batch_size     int;
+  current_rev    bigint;
+  existing_count int;
+  existing_first bigint;
+  existing_last  bigint;
+  existing_ordered boolean;
+  existing_commit xid8;
+  existing_prepare bigint;
+  last_prepare   bigint;
+  last_commit    xid8;
+  result_commit  xid8;
+  result_prepare bigint := 0;
+  results        jsonb := '[]'::jsonb;
+  me             xid8 := pg_current_xact_id();
+  wrote          boolean := false;
+begin
+  for request in select value from jsonb_array_elements(requests) loop
+    stream := request->>'stream';
+    expected := request->>'expected';
+    batch := request->'events';
+    batch_size := jsonb_array_length(batch);
+
+    -- Creating the row first (or finding it) lets FOR UPDATE serialise every writer of this stream, including
+    -- two racing to create it.
+    insert into event_store.streams (stream_id, tenant_id, revision)
+      values (stream, nullif(split_part(stream, ':', 1), stream), -1)
+      on conflict (stream_id) do nothing;
+    select s.revision into current_rev from event_store.streams s where s.stream_id = stream for update;
+
+    -- Idempotency (KurrentDB's rule): the same event ids already written right after the expected revision are
+    -- acknowledged without writing; a partial overlap is a conflict.
+    -- In order and consecutive exactly when revision - ordinality is the same for every id.
+    select count(*), min(e.revision), max(e.revision), count(distinct e.revision - ids.ordinality) = 1
+      into existing_count, existing_first, existing_last, existing_ordered
+      from jsonb_array_elements(batch) with ordinality as ids(value, ordinality)
+      join event_store.events e on e.stream_id = stream and e.event_id = (ids.value->>'eventId')::uuid;
+
+    if existing_count > 0 then
+      if existing_count = batch_size and existing_ordered and existing_last - existing_first + 1 = batch_size and (
+           expected = 'any'
+           or (expected = 'no_stream' and existing_first = 0)
+           or (expected = 'stream_exists' and existing_first > 0)
+           or (expected not in ('any', 'no_stream', 'stream_exists') and existing_first = expected::bigint + 1)
+         ) then
+        select e.transaction_id, e.global_position into existing_commit, existing_prepare
+          from event_store.events e where e.stream_id = stream and e.revision = existing_last;
+        results := results || jsonb_build_object('nextExpectedRevision', existing_last::text,
+                                                 'commit', existing_commit::text, 'prepare', existing_prepare::text);
+        if result_commit is null or (existing_commit, existing_prepare) > (result_commit, result_prepare) then
+          result_commit := existing_commit;
+          result_prepare := existing_prepare;
+        end if;
+        continue;
+      end if;
+      raise exception using errcode = 'LW001', message = 'wrong expected version',
+        detail = jsonb_build_object('stream', stream, 'expected', expected, 'actual', current_rev::text,
+                                    'reason', 'some of these event ids were already appended elsewhere in the stream')::text;
+    end if;
+
+    if not (expected = 'any'
+            or (expected = 'no_stream' and current_rev = -1)
+            or (expected = 'stream_exists' and current_rev >= 0)
+            or (expected not in ('any', 'no_stream', 'stream_exists') and current_rev = expected::bigint)) then
+      raise exception using errcode = 'LW001', message = 'wrong expected version',
+        detail = jsonb_build_object('stream', stream, 'expected', expected, 'actual', current_rev::text)::text;
+    end if;
+
+    if batch_size = 0 then
+      results := results || jsonb_build_object('nextExpectedRevision', current_rev::text, 'commit', null, 'prepare', null);
+      continue;
+    end if;
+
+    with inserted as (
+      insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata)
+      select me, nullif(split_part(stream, ':', 1), stream), stream, current_rev + x.ordinality,
+             (x.value->>'eventId')::uuid, x.value->>'type', x.value->'data', coalesce(x.value->'metadata', '{}'::jsonb)
+        from jsonb_array_elements(batch) with ordinality as x(value, ordinality)
+       order by x.ordinality
+      returning global_position
+    )
+    select max(global_position) into last_prepare from inserted;
+
+    update event_store.streams set revision = current_rev + batch_size where stream_id = stream;
+    wrote := true;
+    last_commit := me;
+    results := results || jsonb_build_object('nextExpectedRevision', (current_rev + batch_size)::text,
+                                             'commit', me::text, 'prepare', last_prepare::text);
+    if result_commit is null or (me, last_prepare) > (result_commit, result_prepare) then
+      result_commit := me;
+      result_prepare := last_prepare;
+    end if;
+  end loop;
+
+  if wrote then
+    perform pg_notify('event_store_appended', '');
+  end if;
+  return jsonb_build_object('results', results,
+                            'commit', coalesce(result_commit::text, '0'), 'prepare', result_prepare::text);
+end
+$fn$;
+`;

@@ -1,0 +1,394 @@
+import pg from 'pg';
+import { InvalidAppendError, WrongExpectedVersionError } from '../event-store.errors.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventData,
+  EventFilter,
+  EventStore,
+  ExpectedRevision,
+  JsonObject,
+  MultiStreamAppendResult,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  SubscribeToStreamOptions,
+  Subscription,
+  SubscriptionMessage,
+} from '../event-store.port.js';
+import { comparePositions, START_POSITION } from '../position.js';
+import { eventStoreSchemaSql } from './postgres-event-store.schema.js';
+import { AppendWakeups } from './append-wakeups.js';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_EVENTS_PER_APPEND = 10_000;
+const DEFAULT_READ_COUNT = 1_000;
+const MAX_READ_COUNT = 10_000;
+const SUBSCRIPTION_BATCH = 500;
+/** NOTIFY is only a hint; this slow poll catches anything a lost notification or the xmin barrier held back. */
+const FALLBACK_POLL_MS = 250;
+/** How soon a subscription re-reads when committed events wait behind an older, still running transaction. */
+const HELD_BACK_RETRY_MS = 20;
+/**
+ * Rows of transactions older than every running one: nothing can commit before them any more, so reading $all in
+ * (transaction_id, global_position) order below this barrier never skips a late commit.
+ */
+const READABLE_BARRIER = 'pg_snapshot_xmin(pg_current_snapshot())';
+/** Selected as text so that bigints and xid8 reach JavaScript exactly. Sort by qualified columns, never by these names. */
+const EVENT_COLUMNS = `stream_id, revision::text, event_id::text, type, data, metadata, transaction_id::text as commit,
+              global_position::text, recorded_at`;
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  readonly poolSize?: number;
+  readonly pool?: pg.Pool;
+}
+
+type NullableRow<Row> = { [Column in keyof Row]: Row[Column] | null };
+
+interface EventRow {
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  type: string;
+  data: JsonObject;
+  metadata: JsonObject;
+  commit: string;
+  global_position: string;
+  recorded_at: Date;
+}
+
+export class PostgresEventStore implements EventStore {
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly wakeups: AppendWakeups;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    this.wakeups = new AppendWakeups(options.connectionString);
+  }
+
+  /** Creates the schema if needed. Safe to call from several processes at once. */
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("select pg_advisory_lock(hashtext('event_store.migrate'))");
+      await client.query(eventStoreSchemaSql);
+    } finally {
+      await client.query("select pg_advisory_unlock(hashtext('event_store.migrate'))").catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async appendToStream(streamId: string, events: readonly EventData[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    const result = await this.appendToStreams([{ streamId, events, expectedRevision: options.expectedRevision }]);
+    return result.results[0] as AppendResult;
+  }
+
+  async appendToStreams(requests: readonly AppendRequest[]): Promise<MultiStreamAppendResult> {
+    validateAppend(requests);
+    const payload = requests.map((request) => ({
+      stream: request.streamId,
+      expected: typeof request.expectedRevision === 'bigint' ? request.expectedRevision.toString() : request.expectedRevision,
+      events: request.events.map((event) => ({ eventId: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} })),
+    }));
+    let response: { results: { nextExpectedRevision: string; commit: string | null; prepare: string | null }[]; commit: string; prepare: string };
+    try {
+      const { rows } = await this.pool.query<{ result: typeof response }>('select event_store.append($1::jsonb) as result', [JSON.stringify(payload)]);
+      response = (rows[0] as { result: typeof response }).result;
+    } catch (error) {
+      throw translateAppendError(error, requests);
+    }
+    return {
+      results: response.results.map((result) => ({
+        nextExpectedRevision: BigInt(result.nextExpectedRevision),
+        position: result.commit === null ? START_POSITION : { commit: BigInt(result.commit), prepare: BigInt(result.prepare ?? '0') },
+      })),
+      position: { commit: BigInt(response.commit), prepare: BigInt(response.prepare) },
+    };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const direction = options.direction ?? 'forwards';
+    const maxCount = clampCount(options.maxCount);
+    const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
+    const forwards = direction === 'forwards';
+    // Forwards from 'start' means every revision; backwards from 'end' means every revision, newest first.
+    const bound = from === 'start' ? 0n : from === 'end' ? 1n << 62n : from;
+    const comparison = forwards ? '>=' : '<=';
+    // Sort keys are qualified (e.revision): a bare name in ORDER BY means the output column, here revision::text,
+    // which sorts revision 10 before revision 9.
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${EVENT_COLUMNS}
+         from event_store.events e
+        where e.stream_id = $1 and e.revision ${comparison} $2
+        order by e.revision ${forwards ? 'asc' : 'desc'}
+        limit $3`,
+      [streamId, bound.toString(), maxCount],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const forwards = (options.direction ?? 'forwards') === 'forwards';
+    const maxCount = clampCount(options.maxCount);
+    const from = options.fromPosition ?? (forwards ? 'start' : 'end');
+    // The start is exclusive: nothing lies after the end, nor before the start.
+    if ((forwards && from === 'end') || (!forwards && from === 'start')) return [];
+    const parameters: unknown[] = [];
+    const where: string[] = [`transaction_id < ${READABLE_BARRIER}`];
+    if (from !== 'start' && from !== 'end') {
+      parameters.push(from.commit.toString(), from.prepare.toString());
+      where.push(`(transaction_id, global_position) ${forwards ? '>' : '<'} ($1::text::xid8, $2::bigint)`);
+    }
+    // The filter belongs in the WHERE clause so that maxCount counts matching events, not scanned ones: a window
+    // of unwanted events must not read as the end of the log.
+    where.push(filterSql(options.filter, parameters));
+    parameters.push(maxCount);
+    const order = forwards ? 'asc' : 'desc';
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${EVENT_COLUMNS}
+         from event_store.events e
+        where ${where.join(' and ')}
+        order by e.transaction_id ${order}, e.global_position ${order}
+        limit $${parameters.length}`,
+      parameters,
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * Reads the next window of the global log for a subscription and filters it, reporting the last position
+   * scanned, so that a sparse filter still moves the checkpoint past the events it did not want.
+   *
+   * `heldBack` says whether wanted events are already committed but not yet readable because an older transaction
+   * is still running (anywhere on the server: a snapshot's xmin is server-wide). The window and the flag come from
+   * one statement, hence one snapshot, so "not held back and not a full window" means every committed event was read.
+   */
+  private async readSubscriptionPage(
+    from: Position,
+    filter: EventFilter | undefined,
+  ): Promise<{ events: RecordedEvent[]; lastScanned: Position | undefined; scanned: number; heldBack: boolean }> {
+    const parameters: unknown[] = [from.commit.toString(), from.prepare.toString()];
+    const wanted = filterSql(filter, parameters);
+    parameters.push(SUBSCRIPTION_BATCH);
+    const { rows } = await this.pool.query<NullableRow<EventRow> & { wanted: boolean | null; held_back: boolean }>(
+      `with page as (
+         select ${EVENT_COLUMNS}, ${wanted} as wanted
+           from event_store.events e
+          where e.transaction_id < ${READABLE_BARRIER}
+            and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+          order by e.transaction_id, e.global_position
+          limit $${parameters.length}
+       ),
+       held as (
+         select exists (
+           select 1
+             from event_store.events
+            where transaction_id >= ${READABLE_BARRIER}
+              and (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+              and ${wanted}
+         ) as held_back
+       )
+       select page.*, held.held_back
+         from held left join page on true
+        order by page.commit::xid8, page.global_position::bigint`,
+      parameters,
+    );
+    const scannedRows = rows.filter((row): row is EventRow & { wanted: boolean; held_back: boolean } => row.event_id !== null);
+    const last = scannedRows.at(-1);
+    return {
+      events: scannedRows.filter((row) => row.wanted).map(toRecordedEvent),
+      lastScanned: last ? { commit: BigInt(last.commit), prepare: BigInt(last.global_position) } : undefined,
+      scanned: scannedRows.length,
+      heldBack: rows[0]?.held_back ?? false,
+    };
+  }
+
+  async headPosition(): Promise<Position> {
+    const { rows } = await this.pool.query<{ commit: string; prepare: string }>(
+      `select transaction_id::text as commit, global_position::text as prepare
+         from event_store.events
+        where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by transaction_id desc, global_position desc
+        limit 1`,
+    );
+    const row = rows[0];
+    return row ? { commit: BigInt(row.commit), prepare: BigInt(row.prepare) } : START_POSITION;
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    const store = this;
+    const startAt = options.fromPosition ?? 'start';
+    return this.track((signal) =>
+      (async function* (): AsyncGenerator<SubscriptionMessage> {
+        let checkpoint: Position = startAt === 'start' ? START_POSITION : startAt === 'end' ? await store.headPosition() : startAt;
+        let reported: Position | undefined;
+        while (!signal.closed) {
+          const wake = store.wakeups.next(FALLBACK_POLL_MS);
+          const page = await store.readSubscriptionPage(checkpoint, options.filter);
+          for (const event of page.events) {
+            if (signal.closed) return;
+            yield { kind: 'event', event };
+          }
+          if (page.lastScanned) checkpoint = page.lastScanned;
+          if (page.scanned < SUBSCRIPTION_BATCH && page.heldBack) {
+            // Wanted events are committed but wait behind an older running transaction: this is not the end of the
+            // log yet. Their NOTIFY has already fired, so re-read soon rather than at the slow poll.
+            const retry = store.wakeups.next(HELD_BACK_RETRY_MS);
+            await Promise.race([retry.promise, signal.closedPromise]);
+            retry.cancel();
+          } else if (page.scanned < SUBSCRIPTION_BATCH) {
+            if (!reported || comparePositions(reported, checkpoint) !== 0) {
+              reported = checkpoint;
+              yield { kind: 'caught_up', position: checkpoint };
+            }
+            await Promise.race([wake.promise, signal.closedPromise]);
+          }
+          wake.cancel();
+        }
+      })(),
+    );
+  }
+
+  subscribeToStream(streamId: string, options: SubscribeToStreamOptions = {}): Subscription {
+    const store = this;
+    return this.track((signal) =>
+      (async function* (): AsyncGenerator<SubscriptionMessage> {
+        let last: bigint =
+          options.fromRevision === undefined || options.fromRevision === 'start'
+            ? -1n
+            : options.fromRevision === 'end'
+              ? ((await store.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0]?.revision ?? -1n)
+              : options.fromRevision;
+        let caughtUp = false;
+        while (!signal.closed) {
+          const wake = store.wakeups.next(FALLBACK_POLL_MS);
+          const events = await store.readStream(streamId, { fromRevision: last + 1n, maxCount: SUBSCRIPTION_BATCH });
+          for (const event of events) {
+            if (signal.closed) return;
+            last = event.revision;
+            yield { kind: 'event', event };
+          }
+          if (events.length < SUBSCRIPTION_BATCH) {
+            if (!caughtUp) {
+              caughtUp = true;
+              yield { kind: 'caught_up', position: events.at(-1)?.position ?? START_POSITION };
+            }
+            await Promise.race([wake.promise, signal.closedPromise]);
+          }
+          wake.cancel();
+        }
+      })(),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.wakeups.close();
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  private track(start: (signal: CloseSignal) => AsyncGenerator<SubscriptionMessage>): Subscription {
+    const signal = new CloseSignal();
+    const generator = start(signal);
+    const subscriptions = this.subscriptions;
+    const subscription: Subscription = {
+      [Symbol.asyncIterator]: () => generator,
+      close: async () => {
+        signal.close();
+        subscriptions.delete(subscription);
+        await generator.return(undefined).catch(() => undefined);
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+}
+
+class CloseSignal {
+  closed = false;
+  private resolveClosed!: () => void;
+  readonly closedPromise = new Promise<void>((resolve) => (this.resolveClosed = resolve));
+  close(): void {
+    this.closed = true;
+    this.resolveClosed();
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: BigInt(row.revision),
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    position: { commit: BigInt(row.commit), prepare: BigInt(row.global_position) },
+    recordedAt: row.recorded_at,
+  };
+}
+
+/** A boolean SQL expression for the filter (`true` when there is none); its values are pushed onto `parameters`. */
+function filterSql(filter: EventFilter | undefined, parameters: unknown[]): string {
+  const clauses: string[] = [];
+  if (filter?.eventTypes && filter.eventTypes.length > 0) {
+    parameters.push([...filter.eventTypes]);
+    clauses.push(`type = any($${parameters.length}::text[])`);
+  }
+  if (filter?.streamPrefixes && filter.streamPrefixes.length > 0) {
+    parameters.push([...filter.streamPrefixes]);
+    // `^@` is the starts-with operator: ANY needs an operator (starts_with(x, any(...)) is a syntax error), and
+    // unlike LIKE it takes % and _ in a prefix literally.
+    clauses.push(`stream_id ^@ any($${parameters.length}::text[])`);
+  }
+  return clauses.length === 0 ? 'true' : clauses.map((clause) => `(${clause})`).join(' and ');
+}
+
+function clampCount(count: number | undefined): number {
+  if (count === undefined) return DEFAULT_READ_COUNT;
+  if (!Number.isInteger(count) || count < 1) throw new InvalidAppendError(`maxCount must be a positive integer, got ${count}`);
+  return Math.min(count, MAX_READ_COUNT);
+}
+
+function validateAppend(requests: readonly AppendRequest[]): void {
+  if (requests.length === 0) throw new InvalidAppendError('an append needs at least one stream');
+  const streams = new Set<string>();
+  let total = 0;
+  for (const request of requests) {
+    if (!request.streamId || request.streamId.length > 500) throw new InvalidAppendError(`invalid stream id "${request.streamId}"`);
+    if (streams.has(request.streamId)) throw new InvalidAppendError(`stream ${request.streamId} appears twice in one append`);
+    streams.add(request.streamId);
+    const revision = request.expectedRevision;
+    if (typeof revision === 'bigint' && revision < 0n) throw new InvalidAppendError(`expected revision must be >= 0, got ${revision}`);
+    const ids = new Set<string>();
+    for (const event of request.events) {
+      if (!UUID_PATTERN.test(event.eventId)) throw new InvalidAppendError(`event id "${event.eventId}" is not a UUID`);
+      if (ids.has(event.eventId.toLowerCase())) throw new InvalidAppendError(`event id ${event.eventId} appears twice in one append`);
+      ids.add(event.eventId.toLowerCase());
+      if (!event.type) throw new InvalidAppendError('every event needs a type');
+    }
+    total += request.events.length;
+  }
+  if (total > MAX_EVENTS_PER_APPEND) throw new InvalidAppendError(`at most ${MAX_EVENTS_PER_APPEND} events per append, got ${total}`);
+}
+
+function translateAppendError(error: unknown, requests: readonly AppendRequest[]): unknown {
+  const pgError = error as { code?: string; detail?: string; constraint?: string };
+  if (pgError.code === 'LW001' && pgError.detail) {
+    const detail = JSON.parse(pgError.detail) as { stream: string; expected: string; actual: string; reason?: string };
+    const request = requests.find((candidate) => candidate.streamId === detail.stream);
+    const actual = BigInt(detail.actual);
+    return new WrongExpectedVersionError(detail.stream, request?.expectedRevision ?? 'any', actual < 0n ? 'no_stream' : actual, detail.reason);
+  }
+  if (pgError.code === '23505') {
+    // A concurrent writer took the same revision or event id between our check and insert.
+    const request = requests[0];
+    return new WrongExpectedVersionError(request?.streamId ?? 'unknown', request?.expectedRevision ?? 'any', 'unknown', 'concurrent append');
+  }
+  return error;
+}

@@ -1,0 +1,246 @@
+import { sql, type Kysely } from 'kysely';
+import type { EventStore, Position, RecordedEvent, SubscriptionMessage } from '../../event-store/src/index.js';
+import { comparePositions, START_POSITION } from '../../event-store/src/index.js';
+import { advanceCheckpoint, checkpointSchemaSql, initialiseCheckpoint, loadCheckpoint } from './checkpoint-store.js';
+import { ProjectionLease } from './projection-lease.js';
+import { LIVE_READ_MODEL_SCHEMA, type Projection, type ReadModelDatabase } from './projection.js';
+
+const BATCH_SIZE_MAX = 500;
+/** How long a partly filled batch waits for more events before it is committed. */
+const BATCH_LINGER_MS = 10;
+const LEASE_RETRY_MS = 1_000;
+const ERROR_BACKOFF_MS_MAX = 30_000;
+
+export interface ProjectionProgress {
+  readonly projection: string;
+  readonly position: Position;
+  readonly eventsApplied: number;
+}
+
+export interface ProjectionRunnerOptions {
+  readonly store: EventStore;
+  readonly db: Kysely<ReadModelDatabase>;
+  /** For the lease connections, which must not come from the pool. */
+  readonly connectionString: string;
+  readonly projections: readonly Projection[];
+  readonly schema?: string;
+  readonly log?: (message: string) => void;
+  readonly onProgress?: (progress: ProjectionProgress) => void;
+}
+
+export async function ensureProjectionRuntimeSchema(db: Kysely<ReadModelDatabase>): Promise<void> {
+  await sql`select pg_advisory_lock(hashtext('projection_runtime.migrate'))`.execute(db);
+  try {
+    await sql.raw(checkpointSchemaSql).execute(db);
+    await sql.raw(`create schema if not exists ${LIVE_READ_MODEL_SCHEMA}`).execute(db);
+  } finally {
+    await sql`select pg_advisory_unlock(hashtext('projection_runtime.migrate'))`.execute(db);
+  }
+}
+
+/**
+ * Runs every projection in its own loop: take the lease, follow $all from the checkpoint, and commit each batch's
+ * rows together with the moved checkpoint. A crash anywhere leaves either the whole batch or none of it.
+ */
+export class ProjectionRunner {
+  private readonly schema: string;
+  private readonly log: (message: string) => void;
+  private stopping = false;
+  private readonly loops: Promise<void>[] = [];
+  private readonly stopListeners = new Set<() => void>();
+
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    this.schema = options.schema ?? LIVE_READ_MODEL_SCHEMA;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async start(): Promise<void> {
+    await ensureProjectionRuntimeSchema(this.options.db);
+    for (const projection of this.options.projections) this.loops.push(this.runForever(projection));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const listener of [...this.stopListeners]) listener();
+    await Promise.all(this.loops);
+  }
+
+  private async runForever(projection: Projection): Promise<void> {
+    let backoffMs = 500;
+    while (!this.stopping) {
+      let lease: ProjectionLease | undefined;
+      try {
+        lease = await ProjectionLease.tryAcquire(this.options.connectionString, projection.name);
+        if (!lease) {
+          await this.sleep(LEASE_RETRY_MS);
+          continue;
+        }
+        this.log(`projection ${projection.name}: lease taken, following the event log`);
+        await this.follow(projection, lease);
+        backoffMs = 500;
+      } catch (error) {
+        if (this.stopping) break;
+        this.log(`projection ${projection.name}: ${(error as Error).message}; retrying in ${backoffMs} ms`);
+        await this.sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, ERROR_BACKOFF_MS_MAX);
+      } finally {
+        await lease?.release();
+      }
+    }
+  }
+
+  private async follow(projection: Projection, lease: ProjectionLease): Promise<void> {
+    const { db, store } = this.options;
+    await this.prepare(projection);
+    let checkpoint = (await loadCheckpoint(db, projection.name, this.schema))?.position ?? START_POSITION;
+    const subscription = store.subscribeToAll({ fromPosition: checkpoint, filter: { eventTypes: projection.eventTypes } });
+    const iterator = subscription[Symbol.asyncIterator]();
+    let stop!: () => void;
+    const stopped = new Promise<'stop'>((resolve) => (stop = () => resolve('stop')));
+    this.stopListeners.add(stop);
+    lease.onLost(stop);
+    let batch: RecordedEvent[] = [];
+    const flush = async (to: Position) => {
+      if (batch.length === 0 && comparePositions(to, checkpoint) === 0) return;
+      const events = batch;
+      const from = checkpoint;
+      await db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
+        await advanceCheckpoint(trx, projection.name, this.schema, from, to);
+        for (const event of events) await projection.apply({ trx, schema: this.schema }, event);
+      });
+      checkpoint = to;
+      batch = [];
+      this.options.onProgress?.({ projection: projection.name, position: to, eventsApplied: events.length });
+    };
+    try {
+      let pending: Promise<IteratorResult<SubscriptionMessage>> = iterator.next();
+      for (;;) {
+        const linger = batch.length > 0 ? this.delay(BATCH_LINGER_MS) : undefined;
+        const next = await Promise.race([pending, stopped, ...(linger ? [linger.promise] : [])]);
+        linger?.cancel();
+        if (next === 'stop') return;
+        if (next === 'linger') {
+          await flush((batch.at(-1) as RecordedEvent).position);
+          continue;
+        }
+        pending = iterator.next();
+        if (next.done) return;
+        const message = next.value;
+        if (message.kind === 'event') {
+          batch.push(message.event);
+          if (batch.length >= BATCH_SIZE_MAX) await flush(message.event.position);
+        } else if (comparePositions(message.position, checkpoint) > 0) {
+          await flush(message.position);
+        }
+      }
+    } finally {
+      this.stopListeners.delete(stop);
+      await subscription.close();
+    }
+  }
+
+  /** Creates tables and the checkpoint; a changed projection version is rebuilt from zero and swapped in. */
+  private async prepare(projection: Projection): Promise<void> {
+    const { db } = this.options;
+    const stored = await loadCheckpoint(db, projection.name, this.schema);
+    if (stored && stored.version !== projection.version) {
+      this.log(`projection ${projection.name}: version ${stored.version} -> ${projection.version}, rebuilding from position zero`);
+      await rebuildProjection(this.options.store, db, projection, { targetSchema: this.schema, log: this.log });
+      return;
+    }
+    await projection.createTables(db, this.schema);
+    if (!stored) await initialiseCheckpoint(db, projection.name, this.schema, projection.version);
+  }
+
+  private delay(ms: number): { promise: Promise<'linger'>; cancel: () => void } {
+    let timer: NodeJS.Timeout | undefined;
+    const promise = new Promise<'linger'>((resolve) => (timer = setTimeout(() => resolve('linger'), ms)));
+    return { promise, cancel: () => clearTimeout(timer) };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.stopListeners.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.stopListeners.add(done);
+    });
+  }
+}
+
+export interface RebuildOptions {
+  /** Swap the rebuilt tables into this schema (the live one). Omit to leave them in `buildSchema` for comparison. */
+  readonly targetSchema?: string;
+  readonly buildSchema?: string;
+  readonly log?: (message: string) => void;
+  readonly batchSize?: number;
+}
+
+/**
+ * Builds a projection from position zero into fresh tables in a schema of its own, up to the head of the log.
+ * With a target schema, the fresh tables then replace the target's in one transaction (readers never see a
+ * half-built read model). Replaying twice gives identical rows.
+ */
+export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelDatabase>, projection: Projection, options: RebuildOptions = {}): Promise<{ schema: string; position: Position; events: number }> {
+  const log = options.log ?? (() => undefined);
+  const buildSchema = options.buildSchema ?? `rebuild_${projection.name.replace(/[^a-z0-9_]/g, '_')}_${Date.now().toString(36)}`;
+  const batchSize = options.batchSize ?? 1_000;
+  await ensureProjectionRuntimeSchema(db);
+  await sql.raw(`drop schema if exists ${buildSchema} cascade; create schema ${buildSchema}`).execute(db);
+  await projection.createTables(db, buildSchema);
+  let position: Position = START_POSITION;
+  let count = 0;
+  for (;;) {
+    const events = await store.readAll({ fromPosition: position, maxCount: batchSize, filter: { eventTypes: projection.eventTypes } });
+    if (events.length === 0) break;
+    await db.transaction().execute(async (trx) => {
+      for (const event of events) await projection.apply({ trx, schema: buildSchema }, event);
+    });
+    position = (events.at(-1) as RecordedEvent).position;
+    count += events.length;
+    if (count % 10_000 < events.length) log(`projection ${projection.name}: rebuilt ${count} events so far`);
+  }
+  const head = await store.headPosition();
+  const finalPosition = comparePositions(head, position) > 0 ? head : position;
+  if (!options.targetSchema) {
+    await initialiseCheckpoint(db, projection.name, buildSchema, projection.version, finalPosition);
+    return { schema: buildSchema, position: finalPosition, events: count };
+  }
+  const target = options.targetSchema;
+  await db.transaction().execute(async (trx) => {
+    await sql.raw(`create schema if not exists ${target}`).execute(trx);
+    for (const table of [...projection.tables].reverse()) await sql.raw(`drop table if exists ${target}.${table} cascade`).execute(trx);
+    for (const table of projection.tables) await sql.raw(`alter table ${buildSchema}.${table} set schema ${target}`).execute(trx);
+    await sql.raw(`drop schema ${buildSchema} cascade`).execute(trx);
+    await initialiseCheckpoint(trx, projection.name, target, projection.version, finalPosition);
+  });
+  log(`projection ${projection.name}: rebuilt ${count} events into ${target}`);
+  return { schema: target, position: finalPosition, events: count };
+}
+
+/**
+ * Read-your-writes: waits (bounded) until every named projection's checkpoint has reached `position`.
+ * Works across processes, since it reads the checkpoints that the runners commit.
+ */
+export async function waitForProjections(db: Kysely<ReadModelDatabase>, names: readonly string[], position: Position, timeoutMs: number, schema = LIVE_READ_MODEL_SCHEMA): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (let interval = 5; ; interval = Math.min(interval * 2, 100)) {
+    const rows = await db
+      .withSchema('projection_runtime')
+      .selectFrom('checkpoints')
+      .select(['name', sql<string>`commit::text`.as('commit'), sql<string>`prepare::text`.as('prepare')])
+      .where('schema_name', '=', schema)
+      .where('name', 'in', [...names])
+      .execute();
+    const reached = names.every((name) => {
+      const row = rows.find((candidate: { name: string }) => candidate.name === name);
+      return row !== undefined && comparePositions({ commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, position) >= 0;
+    });
+    if (reached) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(interval, Math.max(1, deadline - Date.now()))));
+  }
+}

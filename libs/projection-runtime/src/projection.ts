@@ -1,0 +1,28 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { RecordedEvent } from '../../event-store/src/index.js';
+
+/** Read models are written with a schema chosen at run time (live or rebuild), so their tables are typed loosely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ReadModelDatabase = any;
+
+export interface ProjectionContext {
+  readonly trx: Transaction<ReadModelDatabase>;
+  /** The PostgreSQL schema holding this projection's tables: `read_models` live, another one during a rebuild. */
+  readonly schema: string;
+}
+
+/**
+ * A projection declares its name, version, the event types it handles, and a handler that writes inside the
+ * transaction it is given. Raising the version makes the runtime rebuild it from position zero into fresh tables.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  readonly eventTypes: readonly string[];
+  /** Its tables, in dependency order (children after parents). */
+  readonly tables: readonly string[];
+  createTables(db: Kysely<ReadModelDatabase>, schema: string): Promise<void>;
+  apply(context: ProjectionContext, event: RecordedEvent): Promise<void>;
+}
+
+export const LIVE_READ_MODEL_SCHEMA = 'read_models';

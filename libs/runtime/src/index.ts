@@ -1,0 +1,3 @@
+export * from './ledger-config.js';
+export * from './database-bootstrap.js';
+export * from './event-store-factory.js';

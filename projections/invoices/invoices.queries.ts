@@ -1,0 +1,192 @@
+import { sql, type Kysely } from 'kysely';
+import { Money, parseDecimal } from '../../libs/money/src/index.js';
+import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
+import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
+
+export type EffectiveInvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'overdue';
+
+/**
+ * Overdue is derived, not stored: an open or partly paid invoice whose due date has passed with a balance left.
+ * `today` is the calendar date in the tenant's time zone.
+ */
+export function effectiveInvoiceStatus(status: string, dueDate: string | null, balanceDue: string, today: string): EffectiveInvoiceStatus {
+  if ((status === 'open' || status === 'partially_paid') && dueDate !== null && dueDate < today && parseDecimal(balanceDue).gt(0)) return 'overdue';
+  return status as EffectiveInvoiceStatus;
+}
+
+/** A decimal without trailing zeros and never in exponent form: "12.50" -> "12.5". */
+export function plainDecimal(value: string): string {
+  return parseDecimal(value, 'value', { maxScale: 40, maxIntegerDigits: 40 }).toFixed();
+}
+
+export interface InvoiceRecord {
+  readonly id: string;
+  readonly number: string | null;
+  readonly customerId: string;
+  readonly status: EffectiveInvoiceStatus;
+  readonly currency: string;
+  readonly lines: { id: string; description: string; quantity: string; unitPrice: string; taxRate: string | null; amount: string; taxAmount: string }[];
+  readonly subtotal: string;
+  readonly taxTotal: string;
+  readonly total: string;
+  readonly amountPaid: string;
+  readonly balanceDue: string;
+  readonly payments: { paymentId: string; method: string; reference: string; amount: string; appliedAmount: string; excessAmount: string; recordedAt: string }[];
+  readonly paymentTermsDays: number;
+  readonly issueDate: string | null;
+  readonly issuedAt: string | null;
+  readonly dueDate: string | null;
+  readonly voidedAt: string | null;
+  readonly voidReason: string | null;
+}
+
+export interface InvoiceListFilter {
+  readonly status?: EffectiveInvoiceStatus | null;
+  readonly customerId?: string | null;
+  readonly issuedFrom?: string | null;
+  readonly issuedTo?: string | null;
+}
+
+export class InvalidCursorError extends Error {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(cursor: string) {
+    super(`"${cursor.slice(0, 60)}" is not a cursor from this list: pass pageInfo.endCursor back unchanged`);
+  }
+}
+
+export const INVOICE_PAGE_SIZE_MAX = 100;
+
+export class InvoiceQueries {
+  constructor(
+    private readonly db: Kysely<ReadModelDatabase>,
+    private readonly schema: string = LIVE_READ_MODEL_SCHEMA,
+  ) {}
+
+  async getInvoice(tenantId: string, invoiceId: string, today: string): Promise<InvoiceRecord | undefined> {
+    const rows = await this.invoiceRows(tenantId, { invoiceIds: [invoiceId] });
+    const row = rows[0];
+    return row ? (await this.assemble(tenantId, [row], today))[0] : undefined;
+  }
+
+  /** Newest first (by draft time, then id), keyset-paginated with an opaque cursor. */
+  async listInvoices(tenantId: string, filter: InvoiceListFilter, first: number, after: string | null | undefined, today: string) {
+    const cursor = after ? decodeCursor(after) : undefined;
+    let query = this.db
+      .withSchema(this.schema)
+      .selectFrom('invoices')
+      .selectAll()
+      .select(sql<string>`to_char(drafted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_time'))
+      .where('tenant_id', '=', tenantId);
+    if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
+    if (filter.issuedFrom) query = query.where('issue_date', '>=', filter.issuedFrom);
+    if (filter.issuedTo) query = query.where('issue_date', '<=', filter.issuedTo);
+    if (filter.status === 'overdue') {
+      query = query.where('status', 'in', ['open', 'partially_paid']).where('due_date', '<', today).where('balance_due', '>', '0');
+    } else if (filter.status === 'open' || filter.status === 'partially_paid') {
+      query = query.where('status', '=', filter.status).where((eb) => eb.or([eb('due_date', '>=', today), eb('due_date', 'is', null), eb('balance_due', '=', '0')]));
+    } else if (filter.status) {
+      query = query.where('status', '=', filter.status);
+    }
+    if (cursor) query = query.where(sql<boolean>`(drafted_at, invoice_id) < (${cursor.time}::timestamptz, ${cursor.id})`);
+    const rows = await query.orderBy('drafted_at', 'desc').orderBy('invoice_id', 'desc').limit(first + 1).execute();
+    const page = rows.slice(0, first);
+    const records = await this.assemble(tenantId, page, today);
+    const edges = records.map((node, index) => ({ cursor: encodeCursor((page[index] as { cursor_time: string }).cursor_time, node.id), node }));
+    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  async customerCredit(tenantId: string, customerId: string): Promise<{ amount: string; currency: string }[]> {
+    const rows = await this.db
+      .withSchema(this.schema)
+      .selectFrom('customer_balances')
+      .select(['currency', 'credit_balance'])
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', '=', customerId)
+      .orderBy('currency')
+      .execute();
+    return rows.map((row: { currency: string; credit_balance: string }) => ({ amount: Money.of(row.credit_balance, row.currency).toString(), currency: row.currency }));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async invoiceRows(tenantId: string, where: { invoiceIds: string[] }): Promise<any[]> {
+    return this.db
+      .withSchema(this.schema)
+      .selectFrom('invoices')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('invoice_id', 'in', where.invoiceIds)
+      .execute();
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async assemble(tenantId: string, rows: any[], today: string): Promise<InvoiceRecord[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.invoice_id as string);
+    const [lines, payments] = (await Promise.all([
+      this.db.withSchema(this.schema).selectFrom('invoice_lines').selectAll().where('tenant_id', '=', tenantId).where('invoice_id', 'in', ids).orderBy('sort_order').execute(),
+      this.db.withSchema(this.schema).selectFrom('invoice_payments').selectAll().where('tenant_id', '=', tenantId).where('invoice_id', 'in', ids).orderBy('recorded_at').orderBy('payment_id').execute(),
+    ])) as [Record<string, unknown>[], Record<string, unknown>[]];
+    return rows.map((row) => {
+      const currency = row.currency as string;
+      const amount = (value: string) => Money.of(value, currency).toString();
+      const balanceDue = amount(row.balance_due);
+      const dueDate = row.status === 'draft' ? row.requested_due_date : row.due_date;
+      return {
+        id: row.invoice_id,
+        number: row.number,
+        customerId: row.customer_id,
+        status: effectiveInvoiceStatus(row.status, row.status === 'draft' ? null : row.due_date, balanceDue, today),
+        currency,
+        lines: lines
+          .filter((line) => line.invoice_id === row.invoice_id)
+          .map((line) => ({
+            id: line.line_id as string,
+            description: line.description as string,
+            quantity: plainDecimal(line.quantity as string),
+            unitPrice: plainDecimal(line.unit_price as string),
+            taxRate: line.tax_rate === null ? null : plainDecimal(line.tax_rate as string),
+            amount: amount(line.amount as string),
+            taxAmount: amount(line.tax_amount as string),
+          })),
+        subtotal: amount(row.subtotal),
+        taxTotal: amount(row.tax_total),
+        total: amount(row.total),
+        amountPaid: amount(row.amount_paid),
+        balanceDue,
+        payments: payments
+          .filter((payment) => payment.invoice_id === row.invoice_id)
+          .map((payment) => ({
+            paymentId: payment.payment_id as string,
+            method: payment.method as string,
+            reference: payment.reference as string,
+            amount: amount(payment.amount as string),
+            appliedAmount: amount(payment.applied_amount as string),
+            excessAmount: amount(payment.excess_amount as string),
+            recordedAt: (payment.recorded_at as Date).toISOString(),
+          })),
+        paymentTermsDays: row.payment_terms_days,
+        issueDate: row.issue_date,
+        issuedAt: row.issued_at ? (row.issued_at as Date).toISOString() : null,
+        dueDate,
+        voidedAt: row.voided_at ? (row.voided_at as Date).toISOString() : null,
+        voidReason: row.void_reason,
+      };
+    });
+  }
+}
+
+function encodeCursor(time: string, id: string): string {
+  return Buffer.from(JSON.stringify([time, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { time: string; id: string } {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[0] === 'string' && typeof decoded[1] === 'string' && !Number.isNaN(Date.parse(decoded[0]))) {
+      return { time: decoded[0], id: decoded[1] };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidCursorError(cursor);
+}

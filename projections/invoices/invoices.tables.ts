@@ -1,0 +1,68 @@
+import { sql, type Kysely } from 'kysely';
+import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
+
+/** Every row carries its tenant; every key and index starts with it, so no query can read across tenants. */
+export async function createInvoiceTables(db: Kysely<ReadModelDatabase>, schema: string): Promise<void> {
+  await sql
+    .raw(
+      `
+create table if not exists ${schema}.invoices (
+  tenant_id          text not null,
+  invoice_id         text not null,
+  customer_id        text not null,
+  number             text,
+  status             text not null,
+  currency           char(3) not null,
+  subtotal           numeric(38, 12) not null,
+  tax_total          numeric(38, 12) not null,
+  total              numeric(38, 12) not null,
+  amount_paid        numeric(38, 12) not null,
+  balance_due        numeric(38, 12) not null,
+  payment_terms_days integer not null,
+  requested_due_date date,
+  issue_date         date,
+  issued_at          timestamptz,
+  due_date           date,
+  drafted_at         timestamptz not null,
+  voided_at          timestamptz,
+  void_reason        text,
+  line_count         integer not null,
+  last_event_at      timestamptz not null,
+  primary key (tenant_id, invoice_id)
+);
+create index if not exists invoices_by_status on ${schema}.invoices (tenant_id, status, invoice_id);
+create index if not exists invoices_by_customer on ${schema}.invoices (tenant_id, customer_id, invoice_id);
+create index if not exists invoices_by_issue_date on ${schema}.invoices (tenant_id, issue_date, invoice_id);
+create unique index if not exists invoices_number on ${schema}.invoices (tenant_id, number) where number is not null;
+
+create table if not exists ${schema}.invoice_lines (
+  tenant_id   text not null,
+  invoice_id  text not null,
+  line_id     text not null,
+  sort_order  integer not null,
+  description text not null,
+  quantity    numeric(38, 12) not null,
+  unit_price  numeric(38, 12) not null,
+  tax_rate    numeric(9, 4),
+  amount      numeric(38, 12) not null,
+  tax_amount  numeric(38, 12) not null,
+  primary key (tenant_id, invoice_id, line_id)
+);
+
+create table if not exists ${schema}.invoice_payments (
+  tenant_id      text not null,
+  invoice_id     text not null,
+  payment_id     text not null,
+  method         text not null,
+  reference      text not null,
+  currency       char(3) not null,
+  amount         numeric(38, 12) not null,
+  applied_amount numeric(38, 12) not null,
+  excess_amount  numeric(38, 12) not null,
+  recorded_at    timestamptz not null,
+  primary key (tenant_id, invoice_id, payment_id)
+);
+`,
+    )
+    .execute(db);
+}
