@@ -53,7 +53,7 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
         })
         .execute();
       for (const [index, line] of data.lines.entries()) await insertLine(db, tenantId, data.invoiceId, line, index);
-      await refreshDraftTotals(db, tenantId, data.invoiceId, at);
+      await refreshDraftTotals(db, schema, tenantId, data.invoiceId, at);
       return;
     }
     case 'InvoiceLineAdded': {
@@ -64,12 +64,12 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
         .where('invoice_id', '=', event.data.invoiceId)
         .executeTakeFirstOrThrow();
       await insertLine(db, tenantId, event.data.invoiceId, event.data.line, next.next);
-      await refreshDraftTotals(db, tenantId, event.data.invoiceId, at);
+      await refreshDraftTotals(db, schema, tenantId, event.data.invoiceId, at);
       return;
     }
     case 'InvoiceLineRemoved':
       await db.deleteFrom('invoice_lines').where('tenant_id', '=', tenantId).where('invoice_id', '=', event.data.invoiceId).where('line_id', '=', event.data.lineId).execute();
-      await refreshDraftTotals(db, tenantId, event.data.invoiceId, at);
+      await refreshDraftTotals(db, schema, tenantId, event.data.invoiceId, at);
       return;
     case 'InvoiceIssued': {
       const { data } = event;
@@ -156,13 +156,15 @@ async function insertLine(db: Db, tenantId: string, invoiceId: string, line: Inv
 }
 
 /** While draft, totals follow the lines (the decider rounds per line, so sums of line amounts are exact). */
-async function refreshDraftTotals(db: Db, tenantId: string, invoiceId: string, at: Date): Promise<void> {
+async function refreshDraftTotals(db: Db, schema: string, tenantId: string, invoiceId: string, at: Date): Promise<void> {
+  // Raw fragments are not schema-qualified by withSchema(): name the lines table explicitly.
+  const lines = sql.table(`${schema}.invoice_lines`);
   await db
     .updateTable('invoices')
     .set({
-      subtotal: sql`coalesce((select sum(l.amount) from invoice_lines l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.invoice_id), 0)`,
-      tax_total: sql`coalesce((select sum(l.tax_amount) from invoice_lines l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.invoice_id), 0)`,
-      line_count: sql`(select count(*) from invoice_lines l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.invoice_id)::int`,
+      subtotal: sql`coalesce((select sum(l.amount) from ${lines} l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.invoice_id), 0)`,
+      tax_total: sql`coalesce((select sum(l.tax_amount) from ${lines} l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.invoice_id), 0)`,
+      line_count: sql`(select count(*) from ${lines} l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.invoice_id)::int`,
       last_event_at: at,
     })
     .where('tenant_id', '=', tenantId)

@@ -1,0 +1,54 @@
+import { connectDatabase } from '../../../libs/database/src/index.js';
+import { ProjectionRunner, type ProjectionProgress } from '../../../libs/projection-runtime/src/index.js';
+import { openDatabase, openEventStore, readLedgerConfig } from '../../../libs/runtime/src/index.js';
+import { encodePosition } from '../../../libs/event-store/src/index.js';
+import { allProjections } from '../../../projections/index.js';
+
+/**
+ * `npm run start:projector`: maintains every read model in a process of its own (run the api with PROJECTIONS=off).
+ * Several may run at once: each projection has one lease holder, and the others wait to take over.
+ */
+const PROGRESS_INTERVAL_MS = 5_000;
+const log = (message: string) => console.log(`[projector] ${message}`);
+
+try {
+  const config = readLedgerConfig();
+  const database = await openDatabase(config, log);
+  const { db, close } = connectDatabase(database.connectionString, { applicationName: 'ledger-projector' });
+  const store = await openEventStore(config, database.connectionString);
+  const applied = new Map<string, { events: number; position: string }>();
+  const runner = new ProjectionRunner({
+    store,
+    db,
+    connectionString: database.connectionString,
+    projections: allProjections,
+    log,
+    onProgress: (progress: ProjectionProgress) => {
+      const previous = applied.get(progress.projection);
+      applied.set(progress.projection, { events: (previous?.events ?? 0) + progress.eventsApplied, position: encodePosition(progress.position) });
+    },
+  });
+  await runner.start();
+  log(`running ${allProjections.map((projection) => projection.name).join(', ')}`);
+  const progressTimer = setInterval(() => {
+    for (const [name, progress] of applied) log(`${name}: ${progress.events} events applied since the last report, at position ${progress.position}`);
+    applied.clear();
+  }, PROGRESS_INTERVAL_MS);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received, finishing the current batch`);
+    clearInterval(progressTimer);
+    await runner.stop();
+    await store.close();
+    await close();
+    await database.embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (error) {
+  console.error(`[projector] could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
