@@ -10,7 +10,8 @@ import { createInvoiceTables } from './invoices.tables.js';
 /** The `invoices` read model: one row per invoice with its lines, totals, payments, balance and status. */
 export const invoicesProjection: Projection = {
   name: 'invoices',
-  version: 1,
+  // Version 2: a draft's balance_due is zero (version 1 showed the draft total), so stored read models rebuild.
+  version: 2,
   eventTypes: invoiceEventTypes,
   tables: ['invoices', 'invoice_lines', 'invoice_payments'],
   createTables: createInvoiceTables,
@@ -172,7 +173,8 @@ async function refreshDraftTotals(db: Db, schema: string, tenantId: string, invo
     .execute();
   await db
     .updateTable('invoices')
-    .set({ total: sql`subtotal + tax_total`, balance_due: sql`subtotal + tax_total` })
+    // Nothing is receivable before issue: a draft's balance due stays zero (as in the decider's state).
+    .set({ total: sql`subtotal + tax_total` })
     .where('tenant_id', '=', tenantId)
     .where('invoice_id', '=', invoiceId)
     .execute();

@@ -33,7 +33,7 @@ export async function seedInvoiceHistory(store: EventStore, tenantId: string, in
         metadata: { now },
       },
     ];
-    if (index % 7 !== 6) commands.push({ type: 'IssueInvoice', data: { invoiceId, number: `INV-2026-${String(index + 1).padStart(6, '0')}`, issueDate: now.slice(0, 10) }, metadata: { now } });
+    if (index % 7 !== 6) commands.push({ type: 'IssueInvoice', data: { invoiceId, number: `INV-${seed.toUpperCase()}-${String(index + 1).padStart(6, '0')}`, issueDate: now.slice(0, 10) }, metadata: { now } });
     if (index % 7 === 3) commands.push({ type: 'VoidInvoice', data: { invoiceId, reason: 'issued in error' }, metadata: { now } });
     else if (index % 7 !== 6) {
       const currency = index % 5 === 0 ? 'EUR' : 'USD';

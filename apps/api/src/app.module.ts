@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { PassToGraphQLFilter } from './graphql/graphql-exception.filter.js';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
@@ -7,6 +9,7 @@ import { BillingEventsResolver } from './events/billing-events.resolver.js';
 import { formatLedgerError } from './graphql/error-mapping.js';
 import type { GraphQLRequestContext } from './graphql/request-context.js';
 import { InvoicesResolver } from './invoices/invoices.resolver.js';
+import { OperationsController } from './operations/operations.controller.js';
 import { LEDGER_SERVICES, type LedgerServices } from './ledger-services.js';
 import { bearerToken } from './platform/api-keys.service.js';
 import type { Principal } from './platform/principal.js';
@@ -64,7 +67,8 @@ export class AppModule {
           formatError: (formatted, error) => formatLedgerError(formatted, error, services.log),
         }),
       ],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, InvoicesResolver, BillingEventsResolver],
+      controllers: [OperationsController],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, BillingEventsResolver],
     };
   }
 }

@@ -13,6 +13,7 @@ import type { LedgerServices } from './ledger-services.js';
 import { ApiKeysService, generateApiKey } from './platform/api-keys.service.js';
 import { IdempotencyService } from './platform/idempotency.service.js';
 import { platformMigrations } from './platform/platform.migrations.js';
+import { LedgerMetrics } from './operations/ledger-metrics.js';
 
 export interface RunningLedgerApi {
   readonly url: string;
@@ -37,8 +38,10 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
     const { db, close } = connectDatabase(database.connectionString, { applicationName: 'ledger-api' });
     cleanups.unshift(close);
     await migrateToLatest(db, platformMigrations, 'platform_migrations');
-    const store = await openEventStore(config, database.connectionString);
-    cleanups.unshift(() => store.close());
+    const metrics = new LedgerMetrics();
+    const rawStore = await openEventStore(config, database.connectionString);
+    cleanups.unshift(() => rawStore.close());
+    const store = metrics.instrument(rawStore);
     const apiKeys = new ApiKeysService(db);
     await bootstrapDevelopmentTenant(config, apiKeys, log);
     const services: LedgerServices = {
@@ -48,6 +51,7 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
       apiKeys,
       idempotency: new IdempotencyService(db),
       invoiceQueries: new InvoiceQueries(db),
+      metrics,
       clock: options.clock ?? (() => new Date()),
       log,
     };

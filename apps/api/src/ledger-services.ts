@@ -4,6 +4,7 @@ import type { LedgerConfig } from '../../../libs/runtime/src/index.js';
 import type { InvoiceQueries } from '../../../projections/invoices/invoices.queries.js';
 import type { ApiKeysService } from './platform/api-keys.service.js';
 import type { IdempotencyService } from './platform/idempotency.service.js';
+import type { LedgerMetrics } from './operations/ledger-metrics.js';
 
 /** Everything a resolver or handler needs, built once at start (main.ts) and injected. */
 export interface LedgerServices {
@@ -14,6 +15,7 @@ export interface LedgerServices {
   readonly apiKeys: ApiKeysService;
   readonly idempotency: IdempotencyService;
   readonly invoiceQueries: InvoiceQueries;
+  readonly metrics: LedgerMetrics;
   /** The only clock: handlers put its reading into commands, the domain never reads one. */
   readonly clock: () => Date;
   readonly log: (message: string) => void;

@@ -2,3 +2,4 @@ export * from './projection.js';
 export * from './checkpoint-store.js';
 export * from './projection-lease.js';
 export * from './projection-runner.js';
+export * from './projection-lag.js';

@@ -98,6 +98,8 @@ export class ProjectionRunner {
     let stop!: () => void;
     const stopped = new Promise<'stop'>((resolve) => (stop = () => resolve('stop')));
     this.stopListeners.add(stop);
+    // stop() may have run while this loop was preparing, before its listener existed: it must not wait forever.
+    if (this.stopping) stop();
     lease.onLost(stop);
     let batch: RecordedEvent[] = [];
     const flush = async (to: Position) => {

@@ -51,6 +51,15 @@ export class BillingEventsResolver {
       filter: { streamPrefixes: [tenantPrefix(principal.tenantId)], ...(types && types.length > 0 ? { eventTypes: types } : {}) },
     });
     const iterator = subscription[Symbol.asyncIterator]();
+    const gauge = this.services.metrics.openSubscriptions;
+    gauge.inc();
+    let open = true;
+    const closeOnce = async () => {
+      if (!open) return;
+      open = false;
+      gauge.dec();
+      await subscription.close();
+    };
     const stream: AsyncIterableIterator<BillingEventType> = {
       [Symbol.asyncIterator]: () => stream,
       next: async () => {
@@ -61,7 +70,7 @@ export class BillingEventsResolver {
         }
       },
       return: async () => {
-        await subscription.close();
+        await closeOnce();
         return { done: true, value: undefined };
       },
     };

@@ -51,7 +51,14 @@ export async function runMutation<Result>(
     causationId: commandId,
     now: services.clock().toISOString(),
   };
-  if (key === undefined) return handler(context);
   const { idempotencyKey: _ignored, ...rest } = input;
-  return services.idempotency.execute(principal.tenantId, key, operation, rest, () => handler(context));
+  try {
+    const result = key === undefined ? await handler(context) : await services.idempotency.execute(principal.tenantId, key, operation, rest, () => handler(context));
+    services.metrics.commands.inc({ operation, outcome: 'ok' });
+    return result;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    services.metrics.commands.inc({ operation, outcome: typeof code === 'string' ? code : 'INTERNAL_ERROR' });
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 import type { InvoiceState } from '../../../../libs/billing/src/index.js';
 import { money } from '../graphql/common.types.js';
-import { effectiveInvoiceStatus } from '../../../../projections/invoices/invoices.queries.js';
+import { effectiveInvoiceStatus, type InvoiceRecord } from '../../../../projections/invoices/invoices.queries.js';
 import type { InvoiceStatus, InvoiceType, PaymentMethodType } from './invoice.types.js';
 
 /** The Invoice as the API shows it, built from the decider's state right after a command (mutation payloads). */
@@ -41,5 +41,27 @@ export function invoiceViewFromState(state: InvoiceState, today: string): Invoic
     dueDate: state.status === 'draft' ? state.dueDate : state.dueDate,
     voidedAt: state.voidedAt,
     voidReason: state.voidReason,
+  };
+}
+
+/** The Invoice as the API shows it, from the read model (queries). Amounts there are strings; the API shows Money. */
+export function invoiceViewFromRecord(record: InvoiceRecord): InvoiceType {
+  const currency = record.currency;
+  return {
+    ...record,
+    status: record.status as InvoiceStatus,
+    lines: record.lines.map((line) => ({ ...line, amount: money(line.amount, currency), taxAmount: money(line.taxAmount, currency) })),
+    subtotal: money(record.subtotal, currency),
+    taxTotal: money(record.taxTotal, currency),
+    total: money(record.total, currency),
+    amountPaid: money(record.amountPaid, currency),
+    balanceDue: money(record.balanceDue, currency),
+    payments: record.payments.map((payment) => ({
+      ...payment,
+      method: payment.method as PaymentMethodType,
+      amount: money(payment.amount, currency),
+      appliedAmount: money(payment.appliedAmount, currency),
+      excessAmount: money(payment.excessAmount, currency),
+    })),
   };
 }

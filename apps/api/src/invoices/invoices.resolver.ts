@@ -25,6 +25,7 @@ import {
   RemoveInvoiceLineInput,
   VoidInvoiceInput,
 } from './invoice.types.js';
+import { invoiceViewFromRecord } from './invoice.view.js';
 
 /** Resolvers only turn input into a command or a query (house rule 5). */
 @Resolver(() => InvoiceType)
@@ -69,7 +70,8 @@ export class InvoicesResolver {
   ) {
     const principal = requireReader(request);
     await this.awaitPosition(minPosition, ['invoices']);
-    return (await this.services.invoiceQueries.getInvoice(principal.tenantId, id, tenantToday(this.services))) ?? null;
+    const record = await this.services.invoiceQueries.getInvoice(principal.tenantId, id, tenantToday(this.services));
+    return record ? invoiceViewFromRecord(record) : null;
   }
 
   @Query(() => InvoiceConnectionType)
@@ -83,7 +85,8 @@ export class InvoicesResolver {
     const principal = requireReader(request);
     if (!Number.isInteger(first) || first < 1 || first > INVOICE_PAGE_SIZE_MAX) throw new ApplicationError('VALIDATION_FAILED', `first must be from 1 to ${INVOICE_PAGE_SIZE_MAX}, got ${first}`);
     await this.awaitPosition(minPosition, ['invoices']);
-    return this.services.invoiceQueries.listInvoices(principal.tenantId, filter ?? {}, first, after, tenantToday(this.services));
+    const page = await this.services.invoiceQueries.listInvoices(principal.tenantId, filter ?? {}, first, after, tenantToday(this.services));
+    return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: invoiceViewFromRecord(edge.node) })), pageInfo: page.pageInfo };
   }
 
   @Query(() => CustomerBalanceType)

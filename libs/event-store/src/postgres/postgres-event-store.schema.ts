@@ -44,6 +44,7 @@ create or replace function event_store.append(requests jsonb) returns jsonb
 language plpgsql as $fn$
 declare
   request        jsonb;
+  request_index  bigint;
   stream         text;
   expected       text;
   batch          jsonb;
@@ -63,7 +64,10 @@ declare
   me             xid8 := pg_current_xact_id();
   wrote          boolean := false;
 begin
-  for request in select value from jsonb_array_elements(requests) loop
+  -- Lock streams in one global order (by name) so that two multi-stream appends naming the same streams in a
+  -- different order cannot deadlock. Results are returned in request order (see request_index).
+  for request, request_index in
+    select value, ordinality from jsonb_array_elements(requests) with ordinality order by value->>'stream' loop
     stream := request->>'stream';
     expected := request->>'expected';
     batch := request->'events';
@@ -93,7 +97,7 @@ begin
          ) then
         select e.transaction_id, e.global_position into existing_commit, existing_prepare
           from event_store.events e where e.stream_id = stream and e.revision = existing_last;
-        results := results || jsonb_build_object('nextExpectedRevision', existing_last::text,
+        results := results || jsonb_build_object('index', request_index, 'nextExpectedRevision', existing_last::text,
                                                  'commit', existing_commit::text, 'prepare', existing_prepare::text);
         if result_commit is null or (existing_commit, existing_prepare) > (result_commit, result_prepare) then
           result_commit := existing_commit;
@@ -115,7 +119,7 @@ begin
     end if;
 
     if batch_size = 0 then
-      results := results || jsonb_build_object('nextExpectedRevision', current_rev::text, 'commit', null, 'prepare', null);
+      results := results || jsonb_build_object('index', request_index, 'nextExpectedRevision', current_rev::text, 'commit', null, 'prepare', null);
       continue;
     end if;
 
@@ -132,7 +136,7 @@ begin
     update event_store.streams set revision = current_rev + batch_size where stream_id = stream;
     wrote := true;
     last_commit := me;
-    results := results || jsonb_build_object('nextExpectedRevision', (current_rev + batch_size)::text,
+    results := results || jsonb_build_object('index', request_index, 'nextExpectedRevision', (current_rev + batch_size)::text,
                                              'commit', me::text, 'prepare', last_prepare::text);
     if result_commit is null or (me, last_prepare) > (result_commit, result_prepare) then
       result_commit := me;
@@ -143,7 +147,7 @@ begin
   if wrote then
     perform pg_notify('event_store_appended', '');
   end if;
-  return jsonb_build_object('results', results,
+  return jsonb_build_object('results', (select jsonb_agg(r order by (r->>'index')::bigint) from jsonb_array_elements(results) r),
                             'commit', coalesce(result_commit::text, '0'), 'prepare', result_prepare::text);
 end
 $fn$;

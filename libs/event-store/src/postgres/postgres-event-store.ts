@@ -69,6 +69,9 @@ export class PostgresEventStore implements EventStore {
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.ownsPool = !options.pool;
     this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    // An idle client whose server went away emits 'error'; without a listener that would crash the process.
+    // The pool drops the client and the next query connects afresh, so there is nothing else to do here.
+    if (this.ownsPool) this.pool.on('error', () => undefined);
     this.wakeups = new AppendWakeups(options.connectionString);
   }
 
@@ -222,69 +225,70 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
-    const store = this;
-    const startAt = options.fromPosition ?? 'start';
-    return this.track((signal) =>
-      (async function* (): AsyncGenerator<SubscriptionMessage> {
-        let checkpoint: Position = startAt === 'start' ? START_POSITION : startAt === 'end' ? await store.headPosition() : startAt;
-        let reported: Position | undefined;
-        while (!signal.closed) {
-          const wake = store.wakeups.next(FALLBACK_POLL_MS);
-          const page = await store.readSubscriptionPage(checkpoint, options.filter);
-          for (const event of page.events) {
-            if (signal.closed) return;
-            yield { kind: 'event', event };
-          }
-          if (page.lastScanned) checkpoint = page.lastScanned;
-          if (page.scanned < SUBSCRIPTION_BATCH && page.heldBack) {
-            // Wanted events are committed but wait behind an older running transaction: this is not the end of the
-            // log yet. Their NOTIFY has already fired, so re-read soon rather than at the slow poll.
-            const retry = store.wakeups.next(HELD_BACK_RETRY_MS);
-            await Promise.race([retry.promise, signal.closedPromise]);
-            retry.cancel();
-          } else if (page.scanned < SUBSCRIPTION_BATCH) {
-            if (!reported || comparePositions(reported, checkpoint) !== 0) {
-              reported = checkpoint;
-              yield { kind: 'caught_up', position: checkpoint };
-            }
-            await Promise.race([wake.promise, signal.closedPromise]);
-          }
-          wake.cancel();
-        }
-      })(),
-    );
+    return this.track((signal) => this.allMessages(options, signal));
   }
 
   subscribeToStream(streamId: string, options: SubscribeToStreamOptions = {}): Subscription {
-    const store = this;
-    return this.track((signal) =>
-      (async function* (): AsyncGenerator<SubscriptionMessage> {
-        let last: bigint =
-          options.fromRevision === undefined || options.fromRevision === 'start'
-            ? -1n
-            : options.fromRevision === 'end'
-              ? ((await store.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0]?.revision ?? -1n)
-              : options.fromRevision;
-        let caughtUp = false;
-        while (!signal.closed) {
-          const wake = store.wakeups.next(FALLBACK_POLL_MS);
-          const events = await store.readStream(streamId, { fromRevision: last + 1n, maxCount: SUBSCRIPTION_BATCH });
-          for (const event of events) {
-            if (signal.closed) return;
-            last = event.revision;
-            yield { kind: 'event', event };
-          }
-          if (events.length < SUBSCRIPTION_BATCH) {
-            if (!caughtUp) {
-              caughtUp = true;
-              yield { kind: 'caught_up', position: events.at(-1)?.position ?? START_POSITION };
-            }
-            await Promise.race([wake.promise, signal.closedPromise]);
-          }
-          wake.cancel();
+    return this.track((signal) => this.streamMessages(streamId, options, signal));
+  }
+
+  private async *allMessages(options: SubscribeToAllOptions, signal: CloseSignal): AsyncGenerator<SubscriptionMessage> {
+    const startAt = options.fromPosition ?? 'start';
+    let checkpoint: Position = startAt === 'start' ? START_POSITION : startAt === 'end' ? await this.headPosition() : startAt;
+    let reported: Position | undefined;
+    while (!signal.closed) {
+      const wake = this.wakeups.next(FALLBACK_POLL_MS);
+      const page = await this.readSubscriptionPage(checkpoint, options.filter);
+      for (const event of page.events) {
+        if (signal.closed) return;
+        yield { kind: 'event', event };
+      }
+      if (page.lastScanned) checkpoint = page.lastScanned;
+      if (page.scanned < SUBSCRIPTION_BATCH && page.heldBack) {
+        // Wanted events are committed but wait behind an older running transaction: this is not the end of the
+        // log yet. Their NOTIFY has already fired, so re-read soon rather than at the slow poll.
+        const retry = this.wakeups.next(HELD_BACK_RETRY_MS);
+        await Promise.race([retry.promise, signal.closedPromise]);
+        retry.cancel();
+      } else if (page.scanned < SUBSCRIPTION_BATCH) {
+        if (!reported || comparePositions(reported, checkpoint) !== 0) {
+          reported = checkpoint;
+          yield { kind: 'caught_up', position: checkpoint };
         }
-      })(),
-    );
+        await Promise.race([wake.promise, signal.closedPromise]);
+      }
+      wake.cancel();
+    }
+  }
+
+  private async *streamMessages(streamId: string, options: SubscribeToStreamOptions, signal: CloseSignal): AsyncGenerator<SubscriptionMessage> {
+    let last: bigint =
+      options.fromRevision === undefined || options.fromRevision === 'start'
+        ? -1n
+        : options.fromRevision === 'end'
+          ? ((await this.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0]?.revision ?? -1n)
+          : options.fromRevision;
+    // The position of the last event delivered: a final read that returns nothing must not move it back to the start.
+    let lastPosition: Position = START_POSITION;
+    let caughtUp = false;
+    while (!signal.closed) {
+      const wake = this.wakeups.next(FALLBACK_POLL_MS);
+      const events = await this.readStream(streamId, { fromRevision: last + 1n, maxCount: SUBSCRIPTION_BATCH });
+      for (const event of events) {
+        if (signal.closed) return;
+        last = event.revision;
+        lastPosition = event.position;
+        yield { kind: 'event', event };
+      }
+      if (events.length < SUBSCRIPTION_BATCH) {
+        if (!caughtUp) {
+          caughtUp = true;
+          yield { kind: 'caught_up', position: lastPosition };
+        }
+        await Promise.race([wake.promise, signal.closedPromise]);
+      }
+      wake.cancel();
+    }
   }
 
   async close(): Promise<void> {
@@ -384,6 +388,12 @@ function translateAppendError(error: unknown, requests: readonly AppendRequest[]
     const request = requests.find((candidate) => candidate.streamId === detail.stream);
     const actual = BigInt(detail.actual);
     return new WrongExpectedVersionError(detail.stream, request?.expectedRevision ?? 'any', actual < 0n ? 'no_stream' : actual, detail.reason);
+  }
+  if (pgError.code === '40P01') {
+    // Cannot happen between two appends (streams are locked in name order), but a deadlock with another writer
+    // of the streams table is still a lost race: report it as a conflict so that callers retry.
+    const request = requests[0];
+    return new WrongExpectedVersionError(request?.streamId ?? 'unknown', request?.expectedRevision ?? 'any', 'unknown', 'deadlock with a concurrent append');
   }
   if (pgError.code === '23505') {
     // A concurrent writer took the same revision or event id between our check and insert.

@@ -1,0 +1,43 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { AppendRequest, EventData, EventStore, ExpectedRevision, MultiStreamAppendResult, AppendResult } from '../../../../libs/event-store/src/index.js';
+import { WrongExpectedVersionError } from '../../../../libs/event-store/src/index.js';
+
+/** One registry per app instance (not prom-client's global), so several apps can share a process in tests. */
+export class LedgerMetrics {
+  readonly registry = new Registry();
+  readonly commands = new Counter({ name: 'ledger_commands_total', help: 'Mutations by operation and outcome (ok, or the error code)', labelNames: ['operation', 'outcome'], registers: [this.registry] });
+  readonly appends = new Counter({ name: 'ledger_event_store_appends_total', help: 'Append calls that wrote or acknowledged events', registers: [this.registry] });
+  readonly eventsAppended = new Counter({ name: 'ledger_events_appended_total', help: 'Events appended', registers: [this.registry] });
+  readonly conflicts = new Counter({ name: 'ledger_append_conflicts_total', help: 'Appends rejected with a wrong expected version (retried or surfaced)', registers: [this.registry] });
+  readonly openSubscriptions = new Gauge({ name: 'ledger_open_subscriptions', help: 'GraphQL billingEvents subscriptions open now', registers: [this.registry] });
+  readonly projectionLag = new Gauge({ name: 'ledger_projection_lag_events', help: 'Events not yet in each read model (capped at 10000)', labelNames: ['projection'], registers: [this.registry] });
+
+  /** Wraps an event store so that every append is counted, whoever calls it. */
+  instrument(store: EventStore): EventStore {
+    const count = async <Result>(events: number, run: () => Promise<Result>): Promise<Result> => {
+      try {
+        const result = await run();
+        this.appends.inc();
+        this.eventsAppended.inc(events);
+        return result;
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) this.conflicts.inc();
+        throw error;
+      }
+    };
+    return new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'appendToStream') {
+          return (streamId: string, events: readonly EventData[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> =>
+            count(events.length, () => target.appendToStream(streamId, events, options));
+        }
+        if (property === 'appendToStreams') {
+          return (requests: readonly AppendRequest[]): Promise<MultiStreamAppendResult> =>
+            count(requests.reduce((sum, request) => sum + request.events.length, 0), () => target.appendToStreams(requests));
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectDatabase, type DatabaseConnection } from '../../libs/database/src/index.js';
+import { comparePositions, PostgresEventStore } from '../../libs/event-store/src/index.js';
+import { loadCheckpoint, rebuildProjection, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
+import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
+import { allProjections } from '../../projections/index.js';
+import { readModelSnapshot } from '../support/read-model-snapshot.js';
+import { seedInvoiceHistory } from '../support/seed-ledger-history.js';
+
+const projectorMain = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'apps', 'projector', 'src', 'main.js');
+
+describe('two projector processes on one database', () => {
+  let database: TestDatabase;
+  let connection: DatabaseConnection<ReadModelDatabase>;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('twoproj');
+    store = new PostgresEventStore({ connectionString: database.connectionString });
+    await store.migrate();
+    connection = connectDatabase(database.connectionString);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await connection.close();
+    await database.drop();
+  });
+
+  it('produce exactly the rows of one: each projection has one lease holder at a time', async () => {
+    await seedInvoiceHistory(store, 'acme', 600, 'before');
+    const logs: string[][] = [[], []];
+    const processes: ChildProcess[] = [0, 1].map((index) => {
+      const child = spawn(process.execPath, [projectorMain], { env: { ...process.env, DATABASE_URL: database.connectionString }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout?.on('data', (chunk: Buffer) => logs[index]!.push(chunk.toString()));
+      child.stderr?.resume();
+      return child;
+    });
+    try {
+      // More events while both are running, so both have something to race for.
+      await seedInvoiceHistory(store, 'acme', 600, 'during');
+      const head = await store.headPosition();
+      const deadline = Date.now() + 90_000;
+      for (const projection of allProjections) {
+        for (;;) {
+          const checkpoint = await loadCheckpoint(connection.db, projection.name, 'read_models').catch(() => undefined);
+          if (checkpoint && comparePositions(checkpoint.position, head) >= 0) break;
+          if (Date.now() > deadline) throw new Error(`${projection.name} did not catch up; logs:\n${logs.flat().join('')}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    } finally {
+      for (const child of processes) child.kill('SIGTERM');
+      await Promise.all(processes.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)))));
+    }
+    // Each projection's lease was taken by exactly one process (the other kept waiting).
+    for (const projection of allProjections) {
+      const holders = logs.filter((lines) => lines.join('').includes(`projection ${projection.name}: lease taken`));
+      expect(holders).toHaveLength(1);
+    }
+    for (const projection of allProjections) await rebuildProjection(store, connection.db, projection, { buildSchema: `single_${projection.name}` });
+    for (const projection of allProjections) {
+      expect(await readModelSnapshot(connection.db, 'read_models', [projection])).toEqual(await readModelSnapshot(connection.db, `single_${projection.name}`, [projection]));
+    }
+  }, 180_000);
+});
