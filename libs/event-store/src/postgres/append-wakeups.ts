@@ -7,6 +7,9 @@ import pg from 'pg';
  */
 export class AppendWakeups {
   private client: pg.Client | undefined;
+  private notifier: Promise<pg.Client> | undefined;
+  private announcing = false;
+  private announceAgain = false;
   private connecting: Promise<void> | undefined;
   private readonly waiters = new Set<() => void>();
   private closed = false;
@@ -29,8 +32,58 @@ export class AppendWakeups {
     return { promise, cancel: wake };
   }
 
+  /**
+   * Called after an append has committed: wakes this process's subscribers at once, and other processes through
+   * one NOTIFY on a connection of its own with synchronous_commit off. Appends that land while a NOTIFY is in flight
+   * share the next one. Sending it outside the append keeps NOTIFY's commit lock off the append path (it would
+   * otherwise serialise every append's commit, WAL flush included).
+   */
+  announce(): void {
+    for (const wake of [...this.waiters]) wake();
+    if (this.closed) return;
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    this.announcing = true;
+    void this.sendNotify();
+  }
+
+  private async sendNotify(): Promise<void> {
+    try {
+      do {
+        this.announceAgain = false;
+        const client = await this.notifierClient();
+        await client.query("select pg_notify('event_store_appended', '')");
+      } while (this.announceAgain && !this.closed);
+    } catch {
+      // A lost wake-up only delays other processes until their fallback poll; drop the connection and move on.
+      const broken = this.notifier;
+      this.notifier = undefined;
+      void broken?.then((client) => client.end()).catch(() => undefined);
+    } finally {
+      this.announcing = false;
+    }
+  }
+
+  private notifierClient(): Promise<pg.Client> {
+    this.notifier ??= (async () => {
+      const client = new pg.Client({ connectionString: this.connectionString, application_name: 'event-store-notifier' });
+      client.on('error', () => {
+        this.notifier = undefined;
+      });
+      await client.connect();
+      await client.query('set synchronous_commit = off');
+      return client;
+    })();
+    return this.notifier;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    const notifier = this.notifier;
+    this.notifier = undefined;
+    await notifier?.then((client) => client.end()).catch(() => undefined);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const wake of [...this.waiters]) wake();
     const client = this.client;

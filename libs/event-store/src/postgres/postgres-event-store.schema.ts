@@ -37,9 +37,9 @@ create table if not exists event_store.events (
 
 create index if not exists events_type_position on event_store.events (type, transaction_id, global_position);
 
--- Appends to one or more streams in one call: compare-and-set each stream's revision, insert the events, and
--- NOTIFY readers (delivered at commit). Called as a single statement, so the whole append is one round trip and
--- one transaction. Raises SQLSTATE LW001 with a JSON detail on a wrong expected version.
+-- Appends to one or more streams in one call: compare-and-set each stream's revision and insert the events.
+-- Called as a single statement, so the whole append is one round trip and one transaction. The wake-up NOTIFY is
+-- sent by the adapter after commit. Raises SQLSTATE LW001 with a JSON detail on a wrong expected version.
 create or replace function event_store.append(requests jsonb) returns jsonb
 language plpgsql as $fn$
 declare
@@ -57,12 +57,11 @@ declare
   existing_commit xid8;
   existing_prepare bigint;
   last_prepare   bigint;
-  last_commit    xid8;
   result_commit  xid8;
   result_prepare bigint := 0;
   results        jsonb := '[]'::jsonb;
   me             xid8 := pg_current_xact_id();
-  wrote          boolean := false;
+  fast           boolean;
 begin
   -- Lock streams in one global order (by name) so that two multi-stream appends naming the same streams in a
   -- different order cannot deadlock. Results are returned in request order (see request_index).
@@ -73,6 +72,28 @@ begin
     batch := request->'events';
     batch_size := jsonb_array_length(batch);
 
+    -- Fast path, the common case of a command handler: one conditional write of the stream row both checks the
+    -- expected revision and takes the row lock. Whatever does not match (a conflict, an idempotent retry, 'any',
+    -- 'stream_exists') takes the full path below, which finds out exactly what happened.
+    fast := false;
+    if expected not in ('any', 'no_stream', 'stream_exists') then
+      update event_store.streams set revision = revision + batch_size
+       where stream_id = stream and revision = expected::bigint;
+      if found then
+        current_rev := expected::bigint;
+        fast := true;
+      end if;
+    elsif expected = 'no_stream' then
+      insert into event_store.streams (stream_id, tenant_id, revision)
+        values (stream, nullif(split_part(stream, ':', 1), stream), batch_size - 1)
+        on conflict (stream_id) do nothing;
+      if found then
+        current_rev := -1;
+        fast := true;
+      end if;
+    end if;
+
+    if not fast then
     -- Creating the row first (or finding it) lets FOR UPDATE serialise every writer of this stream, including
     -- two racing to create it.
     insert into event_store.streams (stream_id, tenant_id, revision)
@@ -118,6 +139,9 @@ begin
         detail = jsonb_build_object('stream', stream, 'expected', expected, 'actual', current_rev::text)::text;
     end if;
 
+    update event_store.streams set revision = current_rev + batch_size where stream_id = stream;
+    end if;
+
     if batch_size = 0 then
       results := results || jsonb_build_object('index', request_index, 'nextExpectedRevision', current_rev::text, 'commit', null, 'prepare', null);
       continue;
@@ -133,9 +157,6 @@ begin
     )
     select max(global_position) into last_prepare from inserted;
 
-    update event_store.streams set revision = current_rev + batch_size where stream_id = stream;
-    wrote := true;
-    last_commit := me;
     results := results || jsonb_build_object('index', request_index, 'nextExpectedRevision', (current_rev + batch_size)::text,
                                              'commit', me::text, 'prepare', last_prepare::text);
     if result_commit is null or (me, last_prepare) > (result_commit, result_prepare) then
@@ -144,9 +165,8 @@ begin
     end if;
   end loop;
 
-  if wrote then
-    perform pg_notify('event_store_appended', '');
-  end if;
+  -- No NOTIFY here: a transaction that notifies takes a cluster-wide lock at commit and holds it through the WAL
+  -- flush, which serialises every append's commit. The adapter sends the wake-up after commit, out of band.
   return jsonb_build_object('results', (select jsonb_agg(r order by (r->>'index')::bigint) from jsonb_array_elements(results) r),
                             'commit', coalesce(result_commit::text, '0'), 'prepare', result_prepare::text);
 end

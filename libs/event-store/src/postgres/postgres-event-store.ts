@@ -101,11 +101,12 @@ export class PostgresEventStore implements EventStore {
     }));
     let response: { results: { nextExpectedRevision: string; commit: string | null; prepare: string | null }[]; commit: string; prepare: string };
     try {
-      const { rows } = await this.pool.query<{ result: typeof response }>('select event_store.append($1::jsonb) as result', [JSON.stringify(payload)]);
+      const { rows } = await this.pool.query<{ result: typeof response }>({ name: 'event_store_append', text: 'select event_store.append($1::jsonb) as result', values: [JSON.stringify(payload)] });
       response = (rows[0] as { result: typeof response }).result;
     } catch (error) {
       throw translateAppendError(error, requests);
     }
+    if (response.results.some((result) => result.commit !== null && result.commit === response.commit)) this.wakeups.announce();
     return {
       results: response.results.map((result) => ({
         nextExpectedRevision: BigInt(result.nextExpectedRevision),
