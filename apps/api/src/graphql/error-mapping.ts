@@ -18,8 +18,6 @@ const stableCodes = new Set<string>([
 /** GraphQL's own input errors (a bad variable, an unknown field, a literal of the wrong type). */
 const inputErrorCodes = new Set(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST']);
 
-const httpStatus: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
-
 /**
  * The one place where errors become GraphQL errors (house rule 10). Domain and application errors keep their code
  * and message; GraphQL input errors become VALIDATION_FAILED; anything else is logged with a reference and
@@ -30,7 +28,7 @@ export function formatLedgerError(formatted: GraphQLFormattedError, error: unkno
   const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
   const ownCode = typeof original?.code === 'string' ? original.code : typeof original?.extensions?.code === 'string' ? (original.extensions.code as string) : undefined;
   if (ownCode && stableCodes.has(ownCode)) {
-    return { ...base, message: original.message ?? formatted.message, extensions: { code: ownCode, ...safeDetails(original.details), ...(httpStatus[ownCode] ? { http: { status: httpStatus[ownCode] } } : {}) } };
+    return { ...base, message: original.message ?? formatted.message, extensions: { code: ownCode, ...safeDetails(original.details) } };
   }
   const graphqlCode = formatted.extensions?.code;
   if (typeof graphqlCode === 'string' && inputErrorCodes.has(graphqlCode)) {

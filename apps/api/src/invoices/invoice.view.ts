@@ -1,6 +1,6 @@
 import type { InvoiceState } from '../../../../libs/billing/src/index.js';
 import { money } from '../graphql/common.types.js';
-import { effectiveInvoiceStatus, type InvoiceRecord } from '../../../../projections/invoices/invoices.queries.js';
+import { effectiveInvoiceStatus, plainDecimal, type InvoiceRecord } from '../../../../projections/invoices/invoices.queries.js';
 import type { InvoiceStatus, InvoiceType, PaymentMethodType } from './invoice.types.js';
 
 /** The Invoice as the API shows it, built from the decider's state right after a command (mutation payloads). */
@@ -15,9 +15,10 @@ export function invoiceViewFromState(state: InvoiceState, today: string): Invoic
     lines: state.lines.map((line) => ({
       id: line.lineId,
       description: line.description,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      taxRate: line.taxRate,
+      // One canonical form in every response (mutation or query): no trailing zeros, e.g. "2.50" -> "2.5".
+      quantity: plainDecimal(line.quantity),
+      unitPrice: plainDecimal(line.unitPrice),
+      taxRate: line.taxRate === null ? null : plainDecimal(line.taxRate),
       amount: money(line.amount, currency),
       taxAmount: money(line.taxAmount, currency),
     })),

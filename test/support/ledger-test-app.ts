@@ -1,0 +1,199 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { startLedgerApi, type RunningLedgerApi } from '../../apps/api/src/ledger-api.js';
+import type { LedgerServices } from '../../apps/api/src/ledger-services.js';
+import type { Role } from '../../apps/api/src/platform/principal.js';
+import type { RecordedEvent } from '../../libs/event-store/src/index.js';
+import { readLedgerConfig } from '../../libs/runtime/src/index.js';
+import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
+import { postGraphQL, requireData, type GraphQLHttpResponse } from './graphql-http.client.js';
+import {
+  CUSTOMER_BALANCE_QUERY,
+  INVOICE_QUERY,
+  INVOICES_QUERY,
+  invoiceMutationDocument,
+  type InvoiceConnection,
+  type InvoiceMutationName,
+  type InvoicePayload,
+  type InvoiceView,
+  type MoneyView,
+} from './invoice-api.documents.js';
+
+/**
+ * The real ledger API, started in-process on a fresh database of the run's PostgreSQL server (no mocks), with a
+ * controllable clock and a few helpers that speak GraphQL over HTTP the way a client would.
+ */
+
+export const DEV_TENANT_ID = 'dev';
+
+/**
+ * A clock that starts at a fixed instant and moves one millisecond per reading, so that every command gets its own
+ * instant (lists order by draft time) while calendar dates stay predictable. `setDate` jumps to another day.
+ */
+export class TestClock {
+  private current: number;
+
+  constructor(start: string = '2026-03-02T09:00:00.000Z') {
+    this.current = Date.parse(start);
+  }
+
+  readonly now = (): Date => {
+    this.current += 1;
+    return new Date(this.current);
+  };
+
+  setInstant(instant: string): void {
+    const next = Date.parse(instant);
+    if (Number.isNaN(next)) throw new Error(`not an instant: ${instant}`);
+    this.current = next;
+  }
+
+  today(): string {
+    return new Date(this.current).toISOString().slice(0, 10);
+  }
+}
+
+export interface TestLedger {
+  readonly url: string;
+  readonly services: LedgerServices;
+  /** The admin key of the dev tenant. */
+  readonly adminKey: string;
+  readonly clock: TestClock;
+  /** What the API logged (internal errors carry their stack here, under the reference the client got). */
+  readonly logs: readonly string[];
+  /** Any GraphQL operation, as the dev admin unless another key is given. */
+  graphql<Data>(query: string, variables?: Record<string, unknown>, apiKey?: string): Promise<GraphQLHttpResponse<Data>>;
+  /** One invoice mutation; the response may carry errors. */
+  mutate(name: InvoiceMutationName, input: Record<string, unknown>, apiKey?: string): Promise<GraphQLHttpResponse<Record<string, InvoicePayload>>>;
+  /** One invoice mutation that must succeed. */
+  mutateOk(name: InvoiceMutationName, input: Record<string, unknown>, apiKey?: string): Promise<InvoicePayload>;
+  invoice(id: string, minPosition?: string, apiKey?: string): Promise<InvoiceView | null>;
+  invoices(variables: { filter?: Record<string, unknown>; first?: number; after?: string | null; minPosition?: string }, apiKey?: string): Promise<InvoiceConnection>;
+  customerCredit(customerId: string, minPosition?: string, apiKey?: string): Promise<readonly MoneyView[]>;
+  /** Makes the tenant if needed and registers a new key with this role; returns the key. */
+  createKey(tenantId: string, role: Role): Promise<string>;
+  /**
+   * Every event of a tenant committed before the call, in log order, read straight from the event store (after
+   * waiting for the store's readable barrier to pass them: see waitForEarlierTransactions).
+   */
+  tenantEvents(tenantId?: string): Promise<RecordedEvent[]>;
+  stop(): Promise<void>;
+}
+
+export function newApiKey(): string {
+  return `test_${randomBytes(24).toString('base64url')}`;
+}
+
+const READ_PAGE = 1_000;
+/** Enough pages for any test's log; a loop without a bound would hide a store that never ends a read. */
+const READ_PAGES_MAX = 100;
+const LOG_LINES_MAX = 1_000;
+
+export async function startTestLedger(options: { clock?: TestClock; echoLogs?: boolean } = {}): Promise<TestLedger> {
+  const database: TestDatabase = await createTestDatabase('e2e');
+  const adminKey = newApiKey();
+  const clock = options.clock ?? new TestClock();
+  const logs: string[] = [];
+  const log = (message: string) => {
+    if (logs.length < LOG_LINES_MAX) logs.push(message);
+    if (options.echoLogs || process.env.LEDGER_TEST_ECHO_LOGS === '1') console.log(`[ledger] ${message}`);
+  };
+  let api: RunningLedgerApi;
+  try {
+    const config = readLedgerConfig({ DATABASE_URL: database.connectionString, PORT: '0', HOST: '127.0.0.1', LEDGER_API_KEY: adminKey });
+    api = await startLedgerApi({ config, clock: clock.now, log });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const { url, services } = api;
+
+  const graphql = <Data>(query: string, variables: Record<string, unknown> = {}, apiKey: string = adminKey) => postGraphQL<Data>(url, { query, variables, apiKey });
+  const mutate = (name: InvoiceMutationName, input: Record<string, unknown>, apiKey?: string) => graphql<Record<string, InvoicePayload>>(invoiceMutationDocument(name), { input }, apiKey);
+
+  return {
+    url,
+    services,
+    adminKey,
+    clock,
+    logs,
+    graphql,
+    mutate,
+    async mutateOk(name, input, apiKey) {
+      const data = requireData(await mutate(name, input, apiKey), name);
+      return data[name] as InvoicePayload;
+    },
+    async invoice(id, minPosition, apiKey) {
+      return requireData(await graphql<{ invoice: InvoiceView | null }>(INVOICE_QUERY, { id, minPosition }, apiKey), 'invoice').invoice;
+    },
+    async invoices(variables, apiKey) {
+      return requireData(await graphql<{ invoices: InvoiceConnection }>(INVOICES_QUERY, variables, apiKey), 'invoices').invoices;
+    },
+    async customerCredit(customerId, minPosition, apiKey) {
+      const data = requireData(await graphql<{ customerBalance: { credit: MoneyView[] } }>(CUSTOMER_BALANCE_QUERY, { customerId, minPosition }, apiKey), 'customerBalance');
+      return data.customerBalance.credit;
+    },
+    async createKey(tenantId, role) {
+      const key = newApiKey();
+      await services.apiKeys.ensureTenant(tenantId, `Tenant ${tenantId}`);
+      await services.apiKeys.registerKey(tenantId, role, `${role} key for tests`, key);
+      return key;
+    },
+    async tenantEvents(tenantId = DEV_TENANT_ID) {
+      await waitForEarlierTransactions(services.db);
+      const events: RecordedEvent[] = [];
+      for (let page = 0; page < READ_PAGES_MAX; page += 1) {
+        const last = events.at(-1);
+        const batch = await services.store.readAll({ fromPosition: last ? last.position : 'start', maxCount: READ_PAGE, filter: { streamPrefixes: [`${tenantId}:`] } });
+        events.push(...batch);
+        if (batch.length < READ_PAGE) return events;
+      }
+      throw new Error(`tenant ${tenantId} has more than ${READ_PAGE * READ_PAGES_MAX} events: more than a test should write`);
+    },
+    async stop() {
+      try {
+        await api.stop();
+      } finally {
+        await database.drop();
+      }
+    },
+  };
+}
+
+const SETTLE_WAIT_MS_MAX = 5_000;
+
+/**
+ * The PostgreSQL event store shows $all only below a barrier: transactions older than every running one (so that a
+ * reader never skips a late commit). An event committed a moment ago can therefore stay hidden while an unrelated
+ * transaction that began before it (a projection batch, say) is still running. This waits until every transaction
+ * that had begun when it was called has ended, after which $all shows everything committed before the call.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function waitForEarlierTransactions(db: Kysely<any>): Promise<void> {
+  const started = await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(db);
+  const horizon = BigInt(started.rows[0]?.xmax ?? '0');
+  const deadline = Date.now() + SETTLE_WAIT_MS_MAX;
+  for (let interval = 2; ; interval = Math.min(interval * 2, 50)) {
+    const current = await sql<{ xmin: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`.execute(db);
+    if (BigInt(current.rows[0]?.xmin ?? '0') >= horizon) return;
+    if (Date.now() > deadline) throw new Error(`transactions older than xid ${horizon} were still running after ${SETTLE_WAIT_MS_MAX} ms`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** A draft invoice input with sensible defaults; tests override what they care about. */
+export function draftInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    customerId: 'customer-1',
+    currency: 'USD',
+    lines: [{ description: 'Consulting hours', quantity: '3', unitPrice: '19.99', taxRate: '20' }],
+    ...overrides,
+  };
+}
+
+/** Creates and issues an invoice; returns the issue payload. */
+export async function issuedInvoice(ledger: TestLedger, overrides: Record<string, unknown> = {}, apiKey?: string): Promise<InvoicePayload> {
+  const draft = await ledger.mutateOk('createInvoice', draftInput(overrides), apiKey);
+  return ledger.mutateOk('issueInvoice', { invoiceId: draft.invoice.id }, apiKey);
+}
