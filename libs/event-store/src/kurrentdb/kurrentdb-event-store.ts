@@ -70,7 +70,7 @@ import {
 } from './kurrentdb-mapping.js';
 import { AllCursor, KurrentDbSubscription, StreamCursor, type ClientSubscriptionLike } from './kurrentdb-subscription.js';
 
-/** The part of the client the adapter uses (a real KurrentDBClient, or a double in tests). */
+/** The part of the client the adapter uses (a real KurrentDBClient, or another implementation of the same calls). */
 export type KurrentDbClientLike = Pick<
   KurrentDBClient,
   'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'subscribeToStream' | 'dispose'
@@ -258,10 +258,8 @@ export class KurrentDbEventStore implements EventStore {
   /** The position of the event at `revision` of a stream, or `undefined` when it cannot be read (any more). */
   private async positionAt(streamId: string, revision: bigint): Promise<Position | undefined> {
     if (revision < 0n) return undefined;
-    for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision: revision, maxCount: 1 })) {
-      return originalPosition(resolved);
-    }
-    return undefined;
+    const [event] = await collectStreamEvents(this.client.readStream(streamId, { direction: FORWARDS, fromRevision: revision, maxCount: 1 }));
+    return event?.position;
   }
 
   /** An append of no events: checks the expected revision against the stream's last event and writes nothing. */

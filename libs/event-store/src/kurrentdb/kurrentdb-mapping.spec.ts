@@ -362,12 +362,12 @@ describe('KurrentDB mapping: recorded events', () => {
       yield resolved({ revision: 0n });
       yield resolved({ revision: 1n });
     }
-    async function* missing(): AsyncGenerator<ResolvedEvent> {
-      throw new StreamNotFoundError(undefined, 'acme:invoice-404');
-    }
-    async function* denied(): AsyncGenerator<ResolvedEvent> {
-      throw new AccessDeniedError(undefined, 'access denied');
-    }
+    /** Like the client's read: the error surfaces on the first next(), not when the read is created. */
+    const failing = (error: Error): AsyncIterable<ResolvedEvent> => ({
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
+    });
+    const missing = () => failing(new StreamNotFoundError(undefined, 'acme:invoice-404'));
+    const denied = () => failing(new AccessDeniedError(undefined, 'access denied'));
 
     expect((await collectStreamEvents(found())).map((each) => each.revision)).toEqual([0n, 1n]);
     expect(await collectStreamEvents(missing())).toEqual([]);

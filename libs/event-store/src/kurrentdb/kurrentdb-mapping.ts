@@ -103,7 +103,7 @@ export function toClientStreamState(expected: ExpectedRevision): AppendStreamSta
     case 'stream_exists':
       return STREAM_EXISTS;
     default:
-      if (expected < 0n || expected > SIGNED_64_MAX) throw new InvalidAppendError(`expected revision must be >= 0, got ${expected}`);
+      if (expected < 0n || expected > SIGNED_64_MAX) throw new InvalidAppendError(`expected revision must be between 0 and 2^63 - 1, got ${expected}`);
       return expected;
   }
 }
