@@ -21,7 +21,10 @@ export interface EmbeddedPostgresOptions {
   readonly port?: number;
   /** Skip fsync: for throwaway test clusters only. */
   readonly ephemeral?: boolean;
+  /** Every line PostgreSQL prints. */
   readonly log?: (line: string) => void;
+  /** What this bootstrap itself has to say (a new cluster, a stale server stopped); defaults to `log`. */
+  readonly notice?: (message: string) => void;
 }
 
 export interface RunningPostgres {
@@ -51,13 +54,14 @@ interface PostgresBinaries {
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => undefined);
+  const notice = options.notice ?? log;
   const dataDirectory = resolve(options.dataDirectory);
   const runAs = await resolveServerUser();
   const binaries = await reachableBinaries(await locateBinaries(), runAs);
 
   await mkdir(dirname(dataDirectory), { recursive: true });
-  await stopStaleServer(dataDirectory, log);
-  const password = await ensureInitialised(dataDirectory, binaries, runAs, options.ephemeral ?? false, log);
+  await stopStaleServer(dataDirectory, notice);
+  const password = await ensureInitialised(dataDirectory, binaries, runAs, options.ephemeral ?? false, notice);
 
   const port = options.port && options.port > 0 ? options.port : await findFreePort();
   const serverArguments = [

@@ -16,6 +16,7 @@ export async function openDatabase(config: LedgerConfig, log: (line: string) => 
     log: (line) => {
       if (/FATAL|PANIC|ERROR/.test(line)) log(`postgres: ${line}`);
     },
+    notice: log,
   });
   await ensureDatabase(embedded.connectionString('postgres'), 'ledger');
   log(`embedded PostgreSQL listening on 127.0.0.1:${embedded.port}`);
