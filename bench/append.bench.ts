@@ -25,6 +25,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { eventStoreSchemaSql } from '../libs/event-store/src/postgres/postgres-event-store.schema.js';
 
 type Contender = 'raw' | 'ours' | 'emmett';
 const CONTENDERS: readonly Contender[] = ['raw', 'ours', 'emmett'];
@@ -117,26 +118,18 @@ interface Appender {
   close(): Promise<void>;
 }
 
-/** The same columns and indexes as event_store.events (libs/event-store/src/postgres/postgres-event-store.schema.ts). */
-const RAW_SCHEMA_SQL = `
-create schema if not exists bench_raw;
-create table if not exists bench_raw.events (
-  global_position bigint generated always as identity,
-  transaction_id  xid8 not null default pg_current_xact_id(),
-  tenant_id       text,
-  stream_id       text not null,
-  revision        bigint not null,
-  event_id        uuid not null,
-  type            text not null,
-  data            jsonb not null,
-  metadata        jsonb not null default '{}'::jsonb,
-  recorded_at     timestamptz not null default clock_timestamp(),
-  primary key (transaction_id, global_position),
-  unique (stream_id, revision),
-  unique (stream_id, event_id)
-);
-create index if not exists events_type_position on bench_raw.events (type, transaction_id, global_position);
-`;
+/**
+ * The same columns and indexes as event_store.events, taken from the adapter's own schema so the reference cannot
+ * drift from what it is compared with: only the schema name changes.
+ */
+const RAW_SCHEMA_SQL = `create schema if not exists bench_raw;\n${eventsTableSql().replaceAll('event_store.', 'bench_raw.')}`;
+
+function eventsTableSql(): string {
+  const table = /create table if not exists event_store\.events \([\s\S]*?\n\);/.exec(eventStoreSchemaSql)?.[0];
+  const index = /create index if not exists events_type_position[^;]*;/.exec(eventStoreSchemaSql)?.[0];
+  if (!table || !index) throw new Error('could not find the events table in the event store schema: update bench/append.bench.ts');
+  return `${table}\n${index}\n`;
+}
 
 async function rawAppender(spec: CaseSpec): Promise<Appender> {
   const pool = new pg.Pool({ connectionString: spec.connectionString, max: spec.writers });
