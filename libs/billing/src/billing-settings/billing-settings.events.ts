@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { isInstant } from '../shared/calendar-date.js';
+import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { taxRateSchema } from '../tax/tax-rate.js';
+import { billingSettingsSchema, billingSettingsSectionSchemas, billingSettingsSections, type BillingSettingsSection } from './billing-settings.js';
+
+/**
+ * Settings events are the audit trail (DOMAIN.md: every change an auditable event): each carries the new values
+ * and the previous ones, so "who changed what from what to what" reads off one event. Who: the application puts
+ * the acting user in the stored event's metadata.
+ */
+
+const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
+
+function sectionUpdate<Section extends BillingSettingsSection>(section: Section) {
+  const values = billingSettingsSectionSchemas[section];
+  return z.object({ section: z.literal(section), values, previous: values, updatedAt: instant });
+}
+
+/** One whole section replaced. For 'tax', `values` includes the (unchanged) tax rates. */
+export const billingSettingsSectionUpdatedSchema = defineEventSchema(
+  'BillingSettingsSectionUpdated',
+  1,
+  z.discriminatedUnion('section', [
+    sectionUpdate('company'),
+    sectionUpdate('invoice'),
+    sectionUpdate('payment'),
+    sectionUpdate('tax'),
+    sectionUpdate('notifications'),
+    sectionUpdate('features'),
+    sectionUpdate('tenant'),
+  ]),
+);
+
+/**
+ * Sections put back to their defaults; `sections` lists only those that differed. The tax section's rates survive
+ * a reset (they are records with ids that documents refer to); only its options return to the defaults.
+ */
+export const billingSettingsResetSchema = defineEventSchema(
+  'BillingSettingsReset',
+  1,
+  z.object({
+    sections: z.array(z.enum(billingSettingsSections)).min(1),
+    previous: billingSettingsSchema.partial(),
+    resetAt: instant,
+  }),
+);
+
+export const taxRateCreatedSchema = defineEventSchema('TaxRateCreated', 1, z.object({ taxRate: taxRateSchema, createdAt: instant }));
+
+export const taxRateUpdatedSchema = defineEventSchema(
+  'TaxRateUpdated',
+  1,
+  z.object({ taxRate: taxRateSchema, previous: taxRateSchema, updatedAt: instant }),
+);
+
+export const taxRateDeactivatedSchema = defineEventSchema(
+  'TaxRateDeactivated',
+  1,
+  z.object({ taxRateId: z.string().min(1), deactivatedAt: instant }),
+);
+
+/** Every billing-settings event type, by its stored name. */
+export const billingSettingsEventSchemas = {
+  BillingSettingsSectionUpdated: billingSettingsSectionUpdatedSchema,
+  BillingSettingsReset: billingSettingsResetSchema,
+  TaxRateCreated: taxRateCreatedSchema,
+  TaxRateUpdated: taxRateUpdatedSchema,
+  TaxRateDeactivated: taxRateDeactivatedSchema,
+} as const;
+
+export type BillingSettingsEventType = keyof typeof billingSettingsEventSchemas;
+export const billingSettingsEventTypes = Object.keys(billingSettingsEventSchemas) as BillingSettingsEventType[];
+
+export type BillingSettingsSectionUpdated = DomainEvent<
+  'BillingSettingsSectionUpdated',
+  z.infer<typeof billingSettingsSectionUpdatedSchema.data>
+>;
+export type BillingSettingsReset = DomainEvent<'BillingSettingsReset', z.infer<typeof billingSettingsResetSchema.data>>;
+export type TaxRateCreated = DomainEvent<'TaxRateCreated', z.infer<typeof taxRateCreatedSchema.data>>;
+export type TaxRateUpdated = DomainEvent<'TaxRateUpdated', z.infer<typeof taxRateUpdatedSchema.data>>;
+export type TaxRateDeactivated = DomainEvent<'TaxRateDeactivated', z.infer<typeof taxRateDeactivatedSchema.data>>;
+
+export type BillingSettingsEvent =
+  | BillingSettingsSectionUpdated
+  | BillingSettingsReset
+  | TaxRateCreated
+  | TaxRateUpdated
+  | TaxRateDeactivated;

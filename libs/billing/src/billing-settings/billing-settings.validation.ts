@@ -1,0 +1,569 @@
+import { isCurrencyCode } from '../../../money/src/index.js';
+import { paymentMethodTypes } from '../invoice/invoice.commands.js';
+import { formatDocumentNumber, parseDocumentNumberTemplate, requirePrefix } from '../number-sequence/document-number.format.js';
+import { isDomainError } from '../shared/domain-error.js';
+import { isCountryCode } from '../tax/country-codes.js';
+import { isJurisdiction, parsePercentage, taxRateLimits, taxRoundings, taxTypes } from '../tax/tax-rate.js';
+import { canonicalLocaleOf, describeShort, isLocale, isTimeZone } from '../tenant-calendar/intl-identifiers.js';
+import {
+  billingSettingsLimits as limits,
+  billingSettingsSections,
+  invoiceColorSchemes,
+  webhookAuthTypes,
+  webhookEvents,
+  type BillingSettings,
+  type BillingSettingsSection,
+} from './billing-settings.js';
+
+/**
+ * The rules of the billing settings (DOMAIN.md "Settings"), as a pure function over a whole settings value:
+ * `errors` block a change (each names its path, a stable code and a message), `warnings` only advise. Each rule
+ * reports one error per offending value; a value of the wrong type gets only its type error. Messages never
+ * repeat a webhook secret or URL (a URL may carry a token), and quote other values only when short.
+ */
+
+export const settingsValidationCodes = [
+  'required',
+  'invalid_type',
+  'unknown_field',
+  'blank',
+  'too_long',
+  'too_many',
+  'empty',
+  'duplicate',
+  'out_of_range',
+  'invalid_option',
+  'invalid_identifier',
+  'invalid_color',
+  'invalid_country',
+  'invalid_email',
+  'invalid_url',
+  'insecure_url',
+  'url_credentials',
+  'invalid_template',
+  'template_missing_sequence',
+  'invalid_prefix',
+  'numbering_not_distinct',
+  'unknown_currency',
+  'default_currency_not_supported',
+  'invalid_percentage',
+  'invalid_jurisdiction',
+  'secret_required',
+  'secret_too_short',
+  'invalid_time_zone',
+  'invalid_locale',
+  'managed_by_commands',
+] as const;
+export type SettingsValidationCode = (typeof settingsValidationCodes)[number];
+
+export interface SettingsValidationError {
+  /** Where, in the settings: "payment.defaultCurrency", "tax.rates[2].rate", "notifications.webhooks[0].url". */
+  path: string;
+  code: SettingsValidationCode;
+  message: string;
+}
+
+export interface SettingsValidationWarning {
+  path: string;
+  message: string;
+}
+
+export interface SettingsValidationResult {
+  errors: SettingsValidationError[];
+  warnings: SettingsValidationWarning[];
+}
+
+type Raw = Record<string, unknown>;
+
+class Findings {
+  readonly errors: SettingsValidationError[] = [];
+  readonly warnings: SettingsValidationWarning[] = [];
+
+  error(path: string, code: SettingsValidationCode, message: string): undefined {
+    this.errors.push({ path, code, message: `${path} ${message}` });
+    return undefined;
+  }
+
+  warn(path: string, message: string): void {
+    this.warnings.push({ path, message: `${path}: ${message}` });
+  }
+
+  /** An object with exactly `keys`: unknown keys are errors (a typo must not be silently dropped). */
+  object(path: string, value: unknown, keys: readonly string[]): Raw | undefined {
+    if (value === undefined || value === null) return this.error(path, 'required', 'is required');
+    if (typeof value !== 'object' || Array.isArray(value)) return this.error(path, 'invalid_type', 'must be an object');
+    for (const key of Object.keys(value)) {
+      if (!keys.includes(key)) this.error(`${path}.${key}`, 'unknown_field', `is not a setting (known: ${keys.join(', ')})`);
+    }
+    return value as Raw;
+  }
+
+  boolean(path: string, value: unknown): boolean | undefined {
+    if (value === undefined) return this.error(path, 'required', 'is required');
+    if (typeof value !== 'boolean') return this.error(path, 'invalid_type', 'must be true or false');
+    return value;
+  }
+
+  /** Text that must be set (`required`) or may be null; when set it is not blank and at most `lengthMax` long. */
+  text(path: string, value: unknown, lengthMax: number, required: boolean): string | null | undefined {
+    if (value === undefined || (value === null && required)) return this.error(path, 'required', 'is required');
+    if (value === null) return null;
+    if (typeof value !== 'string') return this.error(path, 'invalid_type', required ? 'must be a string' : 'must be a string or null');
+    if (value.trim().length === 0) {
+      return this.error(path, 'blank', required ? 'must not be blank' : 'must not be blank: send null to leave it unset');
+    }
+    if (value.length > lengthMax) return this.error(path, 'too_long', `must be at most ${lengthMax} characters (got ${value.length})`);
+    return value;
+  }
+
+  integer(path: string, value: unknown, minimum: number, maximum: number): number | undefined {
+    if (value === undefined) return this.error(path, 'required', 'is required');
+    if (typeof value !== 'number' || !Number.isInteger(value)) return this.error(path, 'invalid_type', 'must be a whole number');
+    if (value < minimum || value > maximum) return this.error(path, 'out_of_range', `must be from ${minimum} to ${maximum} (got ${value})`);
+    return value;
+  }
+
+  oneOf<const Value extends string>(path: string, value: unknown, allowed: readonly Value[]): Value | undefined {
+    if (value === undefined) return this.error(path, 'required', 'is required');
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+      return this.error(path, 'invalid_option', `must be one of ${allowed.join(', ')} (got ${describeShort(value)})`);
+    }
+    return value as Value;
+  }
+
+  percentage(path: string, value: unknown): string | undefined {
+    if (value === undefined) return this.error(path, 'required', 'is required');
+    if (parsePercentage(value) === null) {
+      return this.error(
+        path,
+        'invalid_percentage',
+        `must be a percentage from 0 to 100 with at most ${taxRateLimits.rateScaleMax} decimals, written as a string such as "8.875" (got ${describeShort(value)})`,
+      );
+    }
+    return value as string;
+  }
+
+  list(path: string, value: unknown, lengthMax: number): unknown[] | undefined {
+    if (value === undefined) return this.error(path, 'required', 'is required');
+    if (!Array.isArray(value)) return this.error(path, 'invalid_type', 'must be a list');
+    if (value.length > lengthMax) return this.error(path, 'too_many', `must hold at most ${lengthMax} entries (got ${value.length})`);
+    return value;
+  }
+
+  /** A caller-chosen id: non-empty, no surrounding whitespace, at most 128 characters (like `requireIdentifier`). */
+  identifier(path: string, value: unknown): string | undefined {
+    if (value === undefined) return this.error(path, 'required', 'is required');
+    if (typeof value !== 'string' || value.length === 0 || value.length > 128 || value.trim() !== value) {
+      return this.error(path, 'invalid_identifier', 'must be a non-empty id of at most 128 characters without surrounding whitespace');
+    }
+    return value;
+  }
+
+  /** Reports each value already seen earlier in `values` (compared by `key`) as a duplicate. */
+  unique(path: string, values: readonly unknown[], what: string, key: (value: unknown) => unknown = (value) => value): void {
+    const seen = new Set<unknown>();
+    values.forEach((value, index) => {
+      const identity = key(value);
+      if (identity === undefined) return;
+      if (seen.has(identity)) this.error(`${path}[${index}]`, 'duplicate', `repeats the ${what} ${describeShort(identity)}`);
+      seen.add(identity);
+    });
+  }
+}
+
+const colorPattern = /^#[0-9A-Fa-f]{6}$/;
+// Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is proven by sending, not by a regex.
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const sequencePlaceholderPattern = /\{sequence(:0\d{1,2}d)?\}/;
+const localHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function country(findings: Findings, path: string, value: unknown, required: boolean): void {
+  if (value === undefined || (value === null && required)) return void findings.error(path, 'required', 'is required');
+  if (value === null) return;
+  if (!isCountryCode(value)) findings.error(path, 'invalid_country', `must be an ISO 3166-1 alpha-2 code in upper case, such as "DE" (got ${describeShort(value)})`);
+}
+
+/** An http(s) URL; `webhook` also requires https except on this machine, and no user:password inside the URL. */
+function url(findings: Findings, path: string, value: unknown, webhook: boolean): void {
+  const text = webhook ? findings.text(path, value, limits.urlLengthMax, true) : findings.text(path, value, limits.urlLengthMax, false);
+  if (typeof text !== 'string') return;
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    return void findings.error(path, 'invalid_url', 'must be an absolute http(s) URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return void findings.error(path, 'invalid_url', 'must be an absolute http(s) URL');
+  if (webhook && parsed.protocol === 'http:' && !localHosts.has(parsed.hostname)) {
+    return void findings.error(path, 'insecure_url', 'must use https (http is accepted for localhost only)');
+  }
+  if (webhook && (parsed.username !== '' || parsed.password !== '')) {
+    findings.error(path, 'url_credentials', 'must not contain a user name or password: use the auth type and secret');
+  }
+}
+
+function validateTenant(findings: Findings, value: unknown): void {
+  const tenant = findings.object('tenant', value, ['name', 'timeZone', 'country', 'locale']);
+  if (!tenant) return;
+  findings.text('tenant.name', tenant.name, limits.nameLengthMax, false);
+  if (tenant.timeZone === undefined) findings.error('tenant.timeZone', 'required', 'is required');
+  else if (!isTimeZone(tenant.timeZone)) {
+    findings.error('tenant.timeZone', 'invalid_time_zone', `must be an IANA time zone such as "Europe/Paris" or "UTC" (got ${describeShort(tenant.timeZone)})`);
+  }
+  country(findings, 'tenant.country', tenant.country, true);
+  if (tenant.locale === undefined) findings.error('tenant.locale', 'required', 'is required');
+  else if (!isLocale(tenant.locale)) {
+    const canonical = canonicalLocaleOf(tenant.locale);
+    const hint = canonical === null ? '' : `; write it as ${JSON.stringify(canonical)}`;
+    findings.error('tenant.locale', 'invalid_locale', `must be a BCP-47 locale in canonical form such as "en-US" (got ${describeShort(tenant.locale)})${hint}`);
+  }
+}
+
+function validateCompany(findings: Findings, value: unknown): void {
+  const keys = ['name', 'legalName', 'taxId', 'registrationNumber', 'address', 'phone', 'email', 'website', 'logoUrl', 'brandColor'];
+  const company = findings.object('company', value, keys);
+  if (!company) return;
+  findings.text('company.name', company.name, limits.nameLengthMax, false);
+  findings.text('company.legalName', company.legalName, limits.nameLengthMax, false);
+  findings.text('company.taxId', company.taxId, limits.identifierTextLengthMax, false);
+  findings.text('company.registrationNumber', company.registrationNumber, limits.identifierTextLengthMax, false);
+  const address = findings.object('company.address', company.address, ['line1', 'line2', 'city', 'state', 'postalCode', 'country']);
+  if (address) {
+    for (const field of ['line1', 'line2', 'city', 'state', 'postalCode'] as const) {
+      findings.text(`company.address.${field}`, address[field], limits.addressLineLengthMax, false);
+    }
+    country(findings, 'company.address.country', address.country, false);
+  }
+  findings.text('company.phone', company.phone, limits.phoneLengthMax, false);
+  const email = findings.text('company.email', company.email, limits.emailLengthMax, false);
+  if (typeof email === 'string' && !emailPattern.test(email)) findings.error('company.email', 'invalid_email', 'must be an email address such as billing@example.com');
+  url(findings, 'company.website', company.website, false);
+  url(findings, 'company.logoUrl', company.logoUrl, false);
+  if (company.brandColor === undefined) findings.error('company.brandColor', 'required', 'is required');
+  else if (typeof company.brandColor !== 'string' || !colorPattern.test(company.brandColor)) {
+    findings.error('company.brandColor', 'invalid_color', `must be a colour written #RRGGBB, such as "#1F2937" (got ${describeShort(company.brandColor)})`);
+  }
+}
+
+/** One numbering of a document kind: its prefix and template. Returns them when both are valid. */
+function numbering(findings: Findings, invoice: Raw, prefixField: string, formatField: string): { prefix: string; template: string } | undefined {
+  const prefixPath = `invoice.${prefixField}`;
+  const formatPath = `invoice.${formatField}`;
+  let prefix: string | undefined;
+  const prefixValue = invoice[prefixField];
+  if (prefixValue === undefined) findings.error(prefixPath, 'required', 'is required');
+  else {
+    try {
+      prefix = requirePrefix(prefixValue);
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      findings.error(prefixPath, 'invalid_prefix', `must be at most 32 characters without spaces or braces (got ${describeShort(prefixValue)})`);
+    }
+  }
+  let template: string | undefined;
+  const formatValue = invoice[formatField];
+  if (formatValue === undefined) findings.error(formatPath, 'required', 'is required');
+  else if (typeof formatValue !== 'string') findings.error(formatPath, 'invalid_type', 'must be a string');
+  else if (!sequencePlaceholderPattern.test(formatValue)) {
+    findings.error(formatPath, 'template_missing_sequence', 'must contain {sequence} (or {sequence:0Nd}): the sequence is what makes each number unique');
+  } else {
+    try {
+      parseDocumentNumberTemplate(formatValue);
+      template = formatValue;
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      findings.error(formatPath, 'invalid_template', `is not a valid number template: ${error.message}`);
+    }
+  }
+  return prefix !== undefined && template !== undefined ? { prefix, template } : undefined;
+}
+
+function validateInvoice(findings: Findings, value: unknown): void {
+  const keys = [
+    'numberPrefix',
+    'numberFormat',
+    'receiptNumberPrefix',
+    'receiptNumberFormat',
+    'creditNoteNumberPrefix',
+    'creditNoteNumberFormat',
+    'defaultDueDays',
+    'paymentInstructions',
+    'footer',
+    'termsAndConditions',
+    'showLogo',
+    'colorScheme',
+    'sendInvoiceEmails',
+    'sendPaymentReminders',
+    'reminderScheduleDays',
+  ];
+  const invoice = findings.object('invoice', value, keys);
+  if (!invoice) return;
+  const numberings = [
+    { what: 'invoice', path: 'invoice.numberPrefix', numbering: numbering(findings, invoice, 'numberPrefix', 'numberFormat') },
+    { what: 'receipt', path: 'invoice.receiptNumberPrefix', numbering: numbering(findings, invoice, 'receiptNumberPrefix', 'receiptNumberFormat') },
+    {
+      what: 'credit note',
+      path: 'invoice.creditNoteNumberPrefix',
+      numbering: numbering(findings, invoice, 'creditNoteNumberPrefix', 'creditNoteNumberFormat'),
+    },
+  ];
+  // Invoices, receipts and credit notes count in separate sequences: if two kinds would print the same first
+  // number, an "INV-2024-000001" could be both an invoice and a receipt.
+  const sample = { year: 2024, month: 1, sequence: 1 };
+  numberings.forEach((entry, index) => {
+    if (!entry.numbering) return;
+    const own = formatDocumentNumber(entry.numbering.template, { ...entry.numbering, ...sample });
+    const earlier = numberings.slice(0, index).find((other) => other.numbering && formatDocumentNumber(other.numbering.template, { ...other.numbering, ...sample }) === own);
+    if (earlier) {
+      findings.error(entry.path, 'numbering_not_distinct', `gives ${entry.what} numbers such as ${own} that ${earlier.what} numbers also use: choose another prefix or format`);
+    }
+  });
+  findings.integer('invoice.defaultDueDays', invoice.defaultDueDays, 0, limits.defaultDueDaysMax);
+  const instructions = findings.object('invoice.paymentInstructions', invoice.paymentInstructions, ['enabled', 'text']);
+  if (instructions) {
+    findings.boolean('invoice.paymentInstructions.enabled', instructions.enabled);
+    findings.text('invoice.paymentInstructions.text', instructions.text, limits.paymentInstructionsLengthMax, false);
+  }
+  findings.text('invoice.footer', invoice.footer, limits.footerLengthMax, false);
+  findings.text('invoice.termsAndConditions', invoice.termsAndConditions, limits.termsAndConditionsLengthMax, false);
+  findings.boolean('invoice.showLogo', invoice.showLogo);
+  findings.oneOf('invoice.colorScheme', invoice.colorScheme, invoiceColorSchemes);
+  findings.boolean('invoice.sendInvoiceEmails', invoice.sendInvoiceEmails);
+  findings.boolean('invoice.sendPaymentReminders', invoice.sendPaymentReminders);
+  const schedule = findings.list('invoice.reminderScheduleDays', invoice.reminderScheduleDays, limits.reminderScheduleLengthMax);
+  if (schedule) {
+    schedule.forEach((days, index) => findings.integer(`invoice.reminderScheduleDays[${index}]`, days, 1, limits.reminderDaysMax));
+    findings.unique('invoice.reminderScheduleDays', schedule, 'day');
+  }
+}
+
+function validatePayment(findings: Findings, value: unknown): void {
+  const keys = [
+    'enabledMethods',
+    'defaultCurrency',
+    'supportedCurrencies',
+    'defaultPaymentTerms',
+    'lateFeePercentage',
+    'retryFailedPayments',
+    'maxRetryAttempts',
+    'retryIntervalHours',
+  ];
+  const payment = findings.object('payment', value, keys);
+  if (!payment) return;
+  const methods = findings.list('payment.enabledMethods', payment.enabledMethods, paymentMethodTypes.length);
+  if (methods) {
+    if (methods.length === 0) findings.error('payment.enabledMethods', 'empty', 'must enable at least one payment method');
+    methods.forEach((method, index) => findings.oneOf(`payment.enabledMethods[${index}]`, method, paymentMethodTypes));
+    findings.unique('payment.enabledMethods', methods, 'method');
+  }
+  const supported = findings.list('payment.supportedCurrencies', payment.supportedCurrencies, limits.supportedCurrenciesMax);
+  if (supported) {
+    if (supported.length === 0) findings.error('payment.supportedCurrencies', 'empty', 'must name at least one currency');
+    supported.forEach((code, index) => {
+      if (typeof code !== 'string' || !isCurrencyCode(code)) {
+        findings.error(`payment.supportedCurrencies[${index}]`, 'unknown_currency', `must be an active ISO 4217 code such as "EUR" (got ${describeShort(code)})`);
+      }
+    });
+    findings.unique('payment.supportedCurrencies', supported, 'currency');
+  }
+  const defaultCurrency = payment.defaultCurrency;
+  if (defaultCurrency === undefined) findings.error('payment.defaultCurrency', 'required', 'is required');
+  else if (typeof defaultCurrency !== 'string' || !isCurrencyCode(defaultCurrency)) {
+    findings.error('payment.defaultCurrency', 'unknown_currency', `must be an active ISO 4217 code such as "EUR" (got ${describeShort(defaultCurrency)})`);
+  } else if (supported && supported.length > 0 && !supported.includes(defaultCurrency)) {
+    findings.error('payment.defaultCurrency', 'default_currency_not_supported', `${defaultCurrency} must be one of the supported currencies`);
+  }
+  findings.text('payment.defaultPaymentTerms', payment.defaultPaymentTerms, limits.paymentTermsLengthMax, true);
+  findings.percentage('payment.lateFeePercentage', payment.lateFeePercentage);
+  findings.boolean('payment.retryFailedPayments', payment.retryFailedPayments);
+  findings.integer('payment.maxRetryAttempts', payment.maxRetryAttempts, limits.maxRetryAttemptsMin, limits.maxRetryAttemptsMax);
+  findings.integer('payment.retryIntervalHours', payment.retryIntervalHours, limits.retryIntervalHoursMin, limits.retryIntervalHoursMax);
+}
+
+function jurisdiction(findings: Findings, path: string, value: unknown): void {
+  if (value === undefined) return void findings.error(path, 'required', 'is required');
+  if (!isJurisdiction(value)) {
+    findings.error(path, 'invalid_jurisdiction', `must be a country code such as "DE" or a country-region code such as "CA-QC" (got ${describeShort(value)})`);
+  }
+}
+
+const taxRateKeys = ['id', 'name', 'type', 'rate', 'jurisdiction', 'inclusive', 'compound', 'active'];
+
+function validateTaxRateInto(findings: Findings, path: string, value: unknown): void {
+  const rate = findings.object(path, value, taxRateKeys);
+  if (!rate) return;
+  findings.identifier(`${path}.id`, rate.id);
+  findings.text(`${path}.name`, rate.name, taxRateLimits.nameLengthMax, true);
+  findings.oneOf(`${path}.type`, rate.type, taxTypes);
+  findings.percentage(`${path}.rate`, rate.rate);
+  jurisdiction(findings, `${path}.jurisdiction`, rate.jurisdiction);
+  findings.boolean(`${path}.inclusive`, rate.inclusive);
+  findings.boolean(`${path}.compound`, rate.compound);
+  findings.boolean(`${path}.active`, rate.active);
+}
+
+/** The errors of one tax rate on its own (as CreateTaxRate and UpdateTaxRate build it); `path` prefixes them. */
+export function validateTaxRate(value: unknown, path = 'taxRate'): SettingsValidationError[] {
+  const findings = new Findings();
+  validateTaxRateInto(findings, path, value);
+  return findings.errors;
+}
+
+function validateTax(findings: Findings, value: unknown): void {
+  const tax = findings.object('tax', value, ['calculateAutomatically', 'pricesIncludeTax', 'defaultRate', 'registrations', 'rates', 'rounding']);
+  if (!tax) return;
+  findings.boolean('tax.calculateAutomatically', tax.calculateAutomatically);
+  findings.boolean('tax.pricesIncludeTax', tax.pricesIncludeTax);
+  findings.percentage('tax.defaultRate', tax.defaultRate);
+  const registrations = findings.list('tax.registrations', tax.registrations, limits.taxRegistrationsMax);
+  registrations?.forEach((entry, index) => {
+    const path = `tax.registrations[${index}]`;
+    const registration = findings.object(path, entry, ['jurisdiction', 'number']);
+    if (!registration) return;
+    jurisdiction(findings, `${path}.jurisdiction`, registration.jurisdiction);
+    findings.text(`${path}.number`, registration.number, limits.identifierTextLengthMax, true);
+  });
+  if (registrations) findings.unique('tax.registrations', registrations, 'jurisdiction', (entry) => (entry as Raw | null)?.jurisdiction);
+  const rates = findings.list('tax.rates', tax.rates, limits.taxRatesMax);
+  rates?.forEach((rate, index) => validateTaxRateInto(findings, `tax.rates[${index}]`, rate));
+  if (rates) findings.unique('tax.rates', rates, 'id', (rate) => (rate as Raw | null)?.id);
+  findings.oneOf('tax.rounding', tax.rounding, taxRoundings);
+}
+
+function validateWebhook(findings: Findings, path: string, value: unknown): void {
+  const webhook = findings.object(path, value, ['id', 'url', 'events', 'authType', 'secret', 'enabled']);
+  if (!webhook) return;
+  findings.identifier(`${path}.id`, webhook.id);
+  url(findings, `${path}.url`, webhook.url, true);
+  const events = findings.list(`${path}.events`, webhook.events, webhookEvents.length);
+  if (events) {
+    if (events.length === 0) findings.error(`${path}.events`, 'empty', 'must name at least one event');
+    events.forEach((event, index) => findings.oneOf(`${path}.events[${index}]`, event, webhookEvents));
+    findings.unique(`${path}.events`, events, 'event');
+  }
+  const authType = findings.oneOf(`${path}.authType`, webhook.authType, webhookAuthTypes);
+  findings.boolean(`${path}.enabled`, webhook.enabled);
+  // The secret is never quoted, and its length is not reported either.
+  const secret = webhook.secret;
+  const secretPath = `${path}.secret`;
+  if (secret === undefined) return void findings.error(secretPath, 'required', 'is required (null when the auth type is none)');
+  if (secret !== null && typeof secret !== 'string') return void findings.error(secretPath, 'invalid_type', 'must be a string or null');
+  if (authType === undefined || authType === 'none') {
+    if (secret !== null) findings.warn(secretPath, 'is ignored: the auth type is none');
+    return;
+  }
+  if (secret === null || secret.trim().length === 0) {
+    return void findings.error(secretPath, 'secret_required', `is required for the auth type ${authType}`);
+  }
+  if (secret.length < limits.webhookSecretLengthMin) {
+    findings.error(secretPath, 'secret_too_short', `must be at least ${limits.webhookSecretLengthMin} characters`);
+  } else if (secret.length > limits.webhookSecretLengthMax) {
+    findings.error(secretPath, 'too_long', `must be at most ${limits.webhookSecretLengthMax} characters`);
+  }
+}
+
+function validateNotifications(findings: Findings, value: unknown): void {
+  const notifications = findings.object('notifications', value, ['email', 'webhooks']);
+  if (!notifications) return;
+  const email = findings.object('notifications.email', notifications.email, ['invoices', 'paymentConfirmations', 'overdueNotices', 'receipts']);
+  if (email) {
+    for (const field of ['invoices', 'paymentConfirmations', 'overdueNotices', 'receipts'] as const) {
+      findings.boolean(`notifications.email.${field}`, email[field]);
+    }
+  }
+  const webhooks = findings.list('notifications.webhooks', notifications.webhooks, limits.webhooksMax);
+  webhooks?.forEach((webhook, index) => validateWebhook(findings, `notifications.webhooks[${index}]`, webhook));
+  if (webhooks) findings.unique('notifications.webhooks', webhooks, 'id', (webhook) => (webhook as Raw | null)?.id);
+}
+
+const featureKeys = ['invoicing', 'payments', 'creditNotes', 'receipts', 'taxCalculation', 'webhooks', 'reporting'];
+
+function validateFeatures(findings: Findings, value: unknown): void {
+  const features = findings.object('features', value, featureKeys);
+  if (!features) return;
+  for (const key of featureKeys) findings.boolean(`features.${key}`, features[key]);
+}
+
+const sectionValidators: Record<BillingSettingsSection, (findings: Findings, value: unknown) => void> = {
+  company: validateCompany,
+  invoice: validateInvoice,
+  payment: validatePayment,
+  tax: validateTax,
+  notifications: validateNotifications,
+  features: validateFeatures,
+  tenant: validateTenant,
+};
+
+/** Advice that spans fields or sections; computed defensively, because the settings may be invalid too. */
+function addWarnings(findings: Findings, settings: Raw): void {
+  const section = (name: string): Raw => {
+    const value = settings[name];
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Raw) : {};
+  };
+  const invoice = section('invoice');
+  const tax = section('tax');
+  const company = section('company');
+  const features = section('features');
+  const webhooks = section('notifications').webhooks;
+  if (invoice.sendPaymentReminders === true && Array.isArray(invoice.reminderScheduleDays) && invoice.reminderScheduleDays.length === 0) {
+    findings.warn('invoice.reminderScheduleDays', 'payment reminders are on but the schedule is empty, so no reminder will be sent');
+  }
+  const paymentInstructions = invoice.paymentInstructions as Raw | undefined;
+  if (paymentInstructions?.enabled === true && paymentInstructions.text === null) {
+    findings.warn('invoice.paymentInstructions.text', 'payment instructions are shown on invoices but have no text');
+  }
+  if (invoice.sendInvoiceEmails === true && company.email === null) {
+    findings.warn('company.email', 'invoice emails are on but the company has no email address to send from or reply to');
+  }
+  if (tax.calculateAutomatically === true && Array.isArray(tax.rates) && !tax.rates.some((rate) => (rate as Raw | null)?.active === true)) {
+    findings.warn('tax.rates', 'tax is calculated automatically but no tax rate is active, so no tax will be charged');
+  }
+  if (features.webhooks === false && Array.isArray(webhooks) && webhooks.some((webhook) => (webhook as Raw | null)?.enabled === true)) {
+    findings.warn('features.webhooks', 'webhook endpoints are enabled but the webhooks feature is off, so nothing will be delivered');
+  }
+}
+
+/** Validates a whole settings value; used by the deciders and by the `validate` query. */
+export function validateBillingSettings(settings: unknown): SettingsValidationResult {
+  const findings = new Findings();
+  const root = findings.object('settings', settings, billingSettingsSections);
+  if (!root) return { errors: findings.errors, warnings: findings.warnings };
+  for (const name of billingSettingsSections) sectionValidators[name](findings, root[name]);
+  addWarnings(findings, root);
+  return { errors: findings.errors, warnings: findings.warnings };
+}
+
+/** Whether `path` lies in `section` ("tax.rates[0]" does in "tax"; "taxes" does not). */
+export function isPathInSection(path: string, section: BillingSettingsSection): boolean {
+  return path === section || path.startsWith(`${section}.`) || path.startsWith(`${section}[`);
+}
+
+/**
+ * The section value an update would store: what the caller sent, except that the tax section keeps its current
+ * rates (rates change only through the tax rate commands). Returns the `managed_by_commands` error instead when
+ * the caller sent tax rates.
+ */
+export function sectionCandidate(
+  current: BillingSettings,
+  section: BillingSettingsSection,
+  values: unknown,
+): { values: unknown; errors: SettingsValidationError[] } {
+  if (section !== 'tax' || typeof values !== 'object' || values === null || Array.isArray(values)) return { values, errors: [] };
+  if (Object.hasOwn(values, 'rates')) {
+    const message = 'tax.rates cannot be set with a section update: use CreateTaxRate, UpdateTaxRate and DeactivateTaxRate';
+    return { values, errors: [{ path: 'tax.rates', code: 'managed_by_commands', message }] };
+  }
+  return { values: { ...values, rates: current.tax.rates }, errors: [] };
+}
+
+/**
+ * What updating one section to `values` would give: the errors of that section (the other sections are not being
+ * changed, and may predate a rule) and every warning of the resulting settings. The `validate` query and the
+ * decider both use it, so a preview never disagrees with the save.
+ */
+export function validateBillingSettingsSection(current: BillingSettings, section: BillingSettingsSection, values: unknown): SettingsValidationResult {
+  const candidate = sectionCandidate(current, section, values);
+  if (candidate.errors.length > 0) return { errors: candidate.errors, warnings: [] };
+  const result = validateBillingSettings({ ...current, [section]: candidate.values });
+  return { errors: result.errors.filter((error) => isPathInSection(error.path, section)), warnings: result.warnings };
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { isInstant } from '../shared/calendar-date.js';
+import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+
+const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
+
+export const exchangeRateRecordedSchema = defineEventSchema(
+  'ExchangeRateRecorded',
+  1,
+  z.object({
+    base: currencyCode,
+    quote: currencyCode,
+    /** Units of `quote` per unit of `base`, decimal string > 0, at most 12 decimals. */
+    rate: z.string().regex(/^\d+(\.\d{1,12})?$/, 'must be a positive decimal string'),
+    effectiveAt: instant,
+    source: z.string().min(1),
+    recordedAt: instant,
+  }),
+);
+
+/** Every exchange-rate event type, by its stored name. */
+export const exchangeRateEventSchemas = {
+  ExchangeRateRecorded: exchangeRateRecordedSchema,
+} as const;
+
+export type ExchangeRateRecorded = DomainEvent<'ExchangeRateRecorded', z.infer<typeof exchangeRateRecordedSchema.data>>;
+
+export type ExchangeRateEvent = ExchangeRateRecorded;
+
+/** A recorded rate as `rateAsOf` reads it (the data of an ExchangeRateRecorded event). */
+export type RecordedExchangeRate = ExchangeRateRecorded['data'];

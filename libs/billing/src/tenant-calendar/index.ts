@@ -1,0 +1,3 @@
+export { canonicalLocaleOf, isLocale, isTimeZone, requireLocale, requireTimeZone } from './intl-identifiers.js';
+export { formatDate, formatMoney } from './locale-format.js';
+export { calendarDateInZone, calendarPeriodInZone, type CalendarPeriod } from './tenant-calendar.js';
