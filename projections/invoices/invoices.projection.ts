@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { InvoiceEvent, InvoiceLine } from '../../libs/billing/src/index.js';
-import { invoiceEventSchemas, invoiceEventTypes } from '../../libs/billing/src/index.js';
+import { Money } from '../../libs/money/src/index.js';
+import type { InvoiceEvent, InvoiceLine, LineTax } from '../../libs/billing/src/index.js';
+import { explicitlyPricedLine, invoiceEventSchemas, invoiceEventTypes, pricedInvoiceTotals, taxBreakdownOf } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/shared/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { tenantOfStream } from '../../libs/application/src/index.js';
@@ -11,7 +12,8 @@ import { createInvoiceTables } from './invoices.tables.js';
 export const invoicesProjection: Projection = {
   name: 'invoices',
   // Version 2: a draft's balance_due is zero (version 1 showed the draft total), so stored read models rebuild.
-  version: 2,
+  // Version 3: lines carry their net and their taxes, invoices their tax breakdown and locked exchange rate.
+  version: 3,
   eventTypes: invoiceEventTypes,
   tables: ['invoices', 'invoice_lines', 'invoice_payments'],
   createTables: createInvoiceTables,
@@ -54,7 +56,7 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
         })
         .execute();
       for (const [index, line] of data.lines.entries()) await insertLine(db, tenantId, data.invoiceId, line, index);
-      await refreshDraftTotals(db, schema, tenantId, data.invoiceId, at);
+      await refreshDraftFigures(db, tenantId, data.invoiceId, data.currency, at);
       return;
     }
     case 'InvoiceLineAdded': {
@@ -65,13 +67,32 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
         .where('invoice_id', '=', event.data.invoiceId)
         .executeTakeFirstOrThrow();
       await insertLine(db, tenantId, event.data.invoiceId, event.data.line, next.next);
-      await refreshDraftTotals(db, schema, tenantId, event.data.invoiceId, at);
+      await refreshDraftFigures(db, tenantId, event.data.invoiceId, null, at);
       return;
     }
     case 'InvoiceLineRemoved':
       await db.deleteFrom('invoice_lines').where('tenant_id', '=', tenantId).where('invoice_id', '=', event.data.invoiceId).where('line_id', '=', event.data.lineId).execute();
-      await refreshDraftTotals(db, schema, tenantId, event.data.invoiceId, at);
+      await refreshDraftFigures(db, tenantId, event.data.invoiceId, null, at);
       return;
+    case 'InvoiceTaxCalculated': {
+      const { data } = event;
+      for (const line of data.lines) {
+        await db
+          .updateTable('invoice_lines')
+          .set({ net_amount: line.netAmount, tax_amount: line.taxAmount, taxes: jsonb(line.taxes) })
+          .where('tenant_id', '=', tenantId)
+          .where('invoice_id', '=', data.invoiceId)
+          .where('line_id', '=', line.lineId)
+          .execute();
+      }
+      await db
+        .updateTable('invoices')
+        .set({ subtotal: data.subtotal, tax_total: data.taxTotal, total: data.total, tax_breakdown: jsonb(data.breakdown), last_event_at: at })
+        .where('tenant_id', '=', tenantId)
+        .where('invoice_id', '=', data.invoiceId)
+        .execute();
+      return;
+    }
     case 'InvoiceIssued': {
       const { data } = event;
       await db
@@ -86,6 +107,11 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
           issue_date: data.issueDate,
           issued_at: data.issuedAt,
           due_date: data.dueDate,
+          // Invoices issued before breakdowns existed keep the one derived from their lines.
+          ...(data.taxBreakdown === undefined ? {} : { tax_breakdown: jsonb(data.taxBreakdown) }),
+          reporting_currency: data.reportingCurrency ?? null,
+          exchange_rate: data.exchangeRate ? jsonb(data.exchangeRate) : null,
+          reporting_total: data.reportingTotal ?? null,
           last_event_at: at,
         })
         .where('tenant_id', '=', tenantId)
@@ -139,6 +165,8 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
 type Db = ReturnType<ProjectionContext['trx']['withSchema']>;
 
 async function insertLine(db: Db, tenantId: string, invoiceId: string, line: InvoiceLine, sortOrder: number): Promise<void> {
+  // A line's own figures: net = amount, tax at its explicit rate. An InvoiceTaxCalculated that follows replaces them.
+  const priced = explicitlyPricedLine(line);
   await db
     .insertInto('invoice_lines')
     .values({
@@ -151,31 +179,42 @@ async function insertLine(db: Db, tenantId: string, invoiceId: string, line: Inv
       unit_price: line.unitPrice,
       tax_rate: line.taxRate,
       amount: line.amount,
-      tax_amount: line.taxAmount,
+      net_amount: priced.netAmount,
+      tax_amount: priced.taxAmount,
+      taxes: jsonb(priced.taxes),
     })
     .execute();
 }
 
-/** While draft, totals follow the lines (the decider rounds per line, so sums of line amounts are exact). */
-async function refreshDraftTotals(db: Db, schema: string, tenantId: string, invoiceId: string, at: Date): Promise<void> {
-  // Raw fragments are not schema-qualified by withSchema(): name the lines table explicitly.
-  const lines = sql.table(`${schema}.invoice_lines`);
+/**
+ * While draft, totals and the tax breakdown follow the lines' figures. They are computed with the same functions as
+ * the decider's state (pricedInvoiceTotals, taxBreakdownOf), from the rows just written, so both always agree.
+ */
+async function refreshDraftFigures(db: Db, tenantId: string, invoiceId: string, knownCurrency: string | null, at: Date): Promise<void> {
+  const currency =
+    knownCurrency ??
+    (await db.selectFrom('invoices').select('currency').where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).executeTakeFirstOrThrow()).currency as string;
+  const rows = (await db
+    .selectFrom('invoice_lines')
+    .select(['net_amount', 'tax_amount', 'taxes'])
+    .where('tenant_id', '=', tenantId)
+    .where('invoice_id', '=', invoiceId)
+    .orderBy('sort_order')
+    .execute()) as { net_amount: string; tax_amount: string; taxes: LineTax[] }[];
+  const lines = rows.map((row) => ({
+    netAmount: Money.of(row.net_amount, currency).toString(),
+    taxAmount: Money.of(row.tax_amount, currency).toString(),
+    taxes: row.taxes,
+  }));
+  const totals = pricedInvoiceTotals(lines, currency);
   await db
     .updateTable('invoices')
-    .set({
-      subtotal: sql`coalesce((select sum(l.amount) from ${lines} l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.invoice_id), 0)`,
-      tax_total: sql`coalesce((select sum(l.tax_amount) from ${lines} l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.invoice_id), 0)`,
-      line_count: sql`(select count(*) from ${lines} l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.invoice_id)::int`,
-      last_event_at: at,
-    })
+    .set({ subtotal: totals.subtotal, tax_total: totals.taxTotal, total: totals.total, tax_breakdown: jsonb(taxBreakdownOf(lines, currency)), line_count: lines.length, last_event_at: at })
     .where('tenant_id', '=', tenantId)
     .where('invoice_id', '=', invoiceId)
     .execute();
-  await db
-    .updateTable('invoices')
-    // Nothing is receivable before issue: a draft's balance due stays zero (as in the decider's state).
-    .set({ total: sql`subtotal + tax_total` })
-    .where('tenant_id', '=', tenantId)
-    .where('invoice_id', '=', invoiceId)
-    .execute();
+}
+
+function jsonb(value: unknown) {
+  return sql`${JSON.stringify(value)}::jsonb`;
 }

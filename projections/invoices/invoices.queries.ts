@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { Money, parseDecimal } from '../../libs/money/src/index.js';
+import type { InvoiceTaxBreakdownEntry, LineTax, LockedExchangeRate } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
 
@@ -25,7 +26,18 @@ export interface InvoiceRecord {
   readonly customerId: string;
   readonly status: EffectiveInvoiceStatus;
   readonly currency: string;
-  readonly lines: { id: string; description: string; quantity: string; unitPrice: string; taxRate: string | null; amount: string; taxAmount: string }[];
+  readonly lines: {
+    id: string;
+    description: string;
+    quantity: string;
+    unitPrice: string;
+    taxRate: string | null;
+    amount: string;
+    netAmount: string;
+    taxAmount: string;
+    taxes: LineTax[];
+  }[];
+  readonly taxBreakdown: InvoiceTaxBreakdownEntry[];
   readonly subtotal: string;
   readonly taxTotal: string;
   readonly total: string;
@@ -38,6 +50,41 @@ export interface InvoiceRecord {
   readonly dueDate: string | null;
   readonly voidedAt: string | null;
   readonly voidReason: string | null;
+  /** The reporting currency and locked rate recorded at issue (null before issue, or for invoices issued without settings). */
+  readonly reportingCurrency: string | null;
+  readonly exchangeRate: LockedExchangeRate | null;
+  /** The total in the currency asked for (see reportingTotalIn); null when it cannot be converted at a locked rate. */
+  readonly reportingTotal: { amount: string; currency: string } | null;
+}
+
+/**
+ * An invoice's total in `reportingCurrency` (or, when none is asked for, in the reporting currency it locked at
+ * issue): the total itself when the invoice is in that currency; the total converted at the rate locked at issue when
+ * that rate is to this currency; otherwise null. A rate is never looked up at read time: a document is reported at
+ * the rate it used.
+ */
+export function reportingTotalIn(
+  invoice: { currency: string; total: string; reportingCurrency: string | null; lockedReportingTotal: string | null },
+  reportingCurrency: string | null,
+): { amount: string; currency: string } | null {
+  const target = reportingCurrency ?? invoice.reportingCurrency;
+  if (target === null) return null;
+  if (invoice.currency === target) return { amount: invoice.total, currency: target };
+  if (invoice.reportingCurrency === target && invoice.lockedReportingTotal !== null) return { amount: invoice.lockedReportingTotal, currency: target };
+  return null;
+}
+
+/** Issued invoices summed in one currency at each one's locked rate (see InvoiceQueries.invoiceTotals). */
+export interface InvoiceTotalsRecord {
+  readonly reportingCurrency: string;
+  /** Sum of the converted totals. */
+  readonly total: string;
+  readonly invoiceCount: number;
+  readonly convertedCount: number;
+  /** Invoices in another currency without a rate locked to this one: left out of `total`. */
+  readonly unconverted: number;
+  /** Their totals, in their own currencies. */
+  readonly unconvertedTotals: { amount: string; currency: string }[];
 }
 
 export interface InvoiceListFilter {
@@ -62,21 +109,66 @@ export class InvoiceQueries {
     private readonly schema: string = LIVE_READ_MODEL_SCHEMA,
   ) {}
 
-  async getInvoice(tenantId: string, invoiceId: string, today: string): Promise<InvoiceRecord | undefined> {
+  async getInvoice(tenantId: string, invoiceId: string, today: string, reportingCurrency: string | null = null): Promise<InvoiceRecord | undefined> {
     const rows = await this.invoiceRows(tenantId, { invoiceIds: [invoiceId] });
     const row = rows[0];
-    return row ? (await this.assemble(tenantId, [row], today))[0] : undefined;
+    return row ? (await this.assemble(tenantId, [row], today, reportingCurrency))[0] : undefined;
   }
 
   /** Newest first (by draft time, then id), keyset-paginated with an opaque cursor. */
-  async listInvoices(tenantId: string, filter: InvoiceListFilter, first: number, after: string | null | undefined, today: string) {
+  async listInvoices(tenantId: string, filter: InvoiceListFilter, first: number, after: string | null | undefined, today: string, reportingCurrency: string | null = null) {
     const cursor = after ? decodeCursor(after) : undefined;
-    let query = this.db
-      .withSchema(this.schema)
-      .selectFrom('invoices')
+    let query = this.filtered(tenantId, filter, today)
       .selectAll()
-      .select(sql<string>`to_char(drafted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_time'))
-      .where('tenant_id', '=', tenantId);
+      .select(sql<string>`to_char(drafted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_time'));
+    if (cursor) query = query.where(sql<boolean>`(drafted_at, invoice_id) < (${cursor.time}::timestamptz, ${cursor.id})`);
+    const rows = await query.orderBy('drafted_at', 'desc').orderBy('invoice_id', 'desc').limit(first + 1).execute();
+    const page = rows.slice(0, first);
+    const records = await this.assemble(tenantId, page, today, reportingCurrency);
+    const edges = records.map((node, index) => ({ cursor: encodeCursor((page[index] as { cursor_time: string }).cursor_time, node.id), node }));
+    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  /**
+   * Issued invoices matching `filter` (voided ones only when the filter asks for them; drafts never: they are no
+   * documents yet) summed in `reportingCurrency`, each at the rate it locked at issue (see reportingTotalIn). Those
+   * that cannot be converted are counted as unconverted, with their totals per currency.
+   */
+  async invoiceTotals(tenantId: string, filter: InvoiceListFilter, reportingCurrency: string, today: string): Promise<InvoiceTotalsRecord> {
+    let query = this.filtered(tenantId, filter, today).where('number', 'is not', null);
+    if (!filter.status) query = query.where('status', '<>', 'void');
+    const converted = sql<boolean>`(currency = ${reportingCurrency} or (reporting_currency = ${reportingCurrency} and reporting_total is not null))`;
+    const rows = (await query
+      .select([
+        sql<string>`case when ${converted} then ${reportingCurrency} else currency end`.as('group_currency'),
+        sql<boolean>`${converted}`.as('converted'),
+        sql<string>`count(*)`.as('invoice_count'),
+        sql<string>`sum(case when currency = ${reportingCurrency} then total else reporting_total end)`.as('converted_total'),
+        sql<string>`sum(total)`.as('own_total'),
+      ])
+      .groupBy(['group_currency', 'converted'])
+      .orderBy('group_currency')
+      .execute()) as { group_currency: string; converted: boolean; invoice_count: string; converted_total: string | null; own_total: string }[];
+    let total = Money.zero(reportingCurrency);
+    let convertedCount = 0;
+    let unconverted = 0;
+    const unconvertedTotals: { amount: string; currency: string }[] = [];
+    for (const row of rows) {
+      const count = Number(row.invoice_count);
+      if (row.converted) {
+        convertedCount += count;
+        total = total.plus(Money.of(row.converted_total ?? '0', reportingCurrency));
+      } else {
+        unconverted += count;
+        unconvertedTotals.push({ amount: Money.of(row.own_total, row.group_currency).toString(), currency: row.group_currency });
+      }
+    }
+    return { reportingCurrency, total: total.toString(), invoiceCount: convertedCount + unconverted, convertedCount, unconverted, unconvertedTotals };
+  }
+
+  /** The tenant's invoices narrowed by `filter`; overdue is judged on `today`, the tenant's calendar date. */
+  private filtered(tenantId: string, filter: InvoiceListFilter, today: string) {
+    let query = this.db.withSchema(this.schema).selectFrom('invoices').where('tenant_id', '=', tenantId);
     if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
     if (filter.issuedFrom) query = query.where('issue_date', '>=', filter.issuedFrom);
     if (filter.issuedTo) query = query.where('issue_date', '<=', filter.issuedTo);
@@ -87,12 +179,7 @@ export class InvoiceQueries {
     } else if (filter.status) {
       query = query.where('status', '=', filter.status);
     }
-    if (cursor) query = query.where(sql<boolean>`(drafted_at, invoice_id) < (${cursor.time}::timestamptz, ${cursor.id})`);
-    const rows = await query.orderBy('drafted_at', 'desc').orderBy('invoice_id', 'desc').limit(first + 1).execute();
-    const page = rows.slice(0, first);
-    const records = await this.assemble(tenantId, page, today);
-    const edges = records.map((node, index) => ({ cursor: encodeCursor((page[index] as { cursor_time: string }).cursor_time, node.id), node }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return query;
   }
 
   async customerCredit(tenantId: string, customerId: string): Promise<{ amount: string; currency: string }[]> {
@@ -119,7 +206,7 @@ export class InvoiceQueries {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async assemble(tenantId: string, rows: any[], today: string): Promise<InvoiceRecord[]> {
+  private async assemble(tenantId: string, rows: any[], today: string, reportingCurrency: string | null): Promise<InvoiceRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.invoice_id as string);
     const [lines, payments] = (await Promise.all([
@@ -146,8 +233,11 @@ export class InvoiceQueries {
             unitPrice: plainDecimal(line.unit_price as string),
             taxRate: line.tax_rate === null ? null : plainDecimal(line.tax_rate as string),
             amount: amount(line.amount as string),
+            netAmount: amount(line.net_amount as string),
             taxAmount: amount(line.tax_amount as string),
+            taxes: line.taxes as LineTax[],
           })),
+        taxBreakdown: row.tax_breakdown as InvoiceTaxBreakdownEntry[],
         subtotal: amount(row.subtotal),
         taxTotal: amount(row.tax_total),
         total: amount(row.total),
@@ -170,6 +260,17 @@ export class InvoiceQueries {
         dueDate,
         voidedAt: row.voided_at ? (row.voided_at as Date).toISOString() : null,
         voidReason: row.void_reason,
+        reportingCurrency: row.reporting_currency,
+        exchangeRate: row.exchange_rate as LockedExchangeRate | null,
+        reportingTotal: reportingTotalIn(
+          {
+            currency,
+            total: amount(row.total),
+            reportingCurrency: row.reporting_currency,
+            lockedReportingTotal: row.reporting_total === null || row.reporting_currency === null ? null : Money.of(row.reporting_total, row.reporting_currency).toString(),
+          },
+          reportingCurrency,
+        ),
       };
     });
   }

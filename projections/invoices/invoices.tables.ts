@@ -1,7 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 
-/** Every row carries its tenant; every key and index starts with it, so no query can read across tenants. */
+/**
+ * Every row carries its tenant; every key and index starts with it, so no query can read across tenants.
+ * Amounts are NUMERIC; the tax lists (`taxes`, `tax_breakdown`, `exchange_rate`) are JSON whose amounts and rates
+ * are decimal strings, exactly as in the events.
+ */
 export async function createInvoiceTables(db: Kysely<ReadModelDatabase>, schema: string): Promise<void> {
   await sql
     .raw(
@@ -27,6 +31,10 @@ create table if not exists ${schema}.invoices (
   voided_at          timestamptz,
   void_reason        text,
   line_count         integer not null,
+  tax_breakdown      jsonb not null default '[]'::jsonb,
+  reporting_currency char(3),
+  exchange_rate      jsonb,
+  reporting_total    numeric(38, 12),
   last_event_at      timestamptz not null,
   primary key (tenant_id, invoice_id)
 );
@@ -45,7 +53,9 @@ create table if not exists ${schema}.invoice_lines (
   unit_price  numeric(38, 12) not null,
   tax_rate    numeric(9, 4),
   amount      numeric(38, 12) not null,
+  net_amount  numeric(38, 12) not null,
   tax_amount  numeric(38, 12) not null,
+  taxes       jsonb not null default '[]'::jsonb,
   primary key (tenant_id, invoice_id, line_id)
 );
 

@@ -1,12 +1,17 @@
-import { decideInvoice, evolveInvoice, initialInvoiceState, type InvoiceCommand, type InvoiceState } from '../../libs/billing/src/index.js';
+import { decideBillingSettings, decideCustomer, decideExchangeRate, decideInvoice, initialCustomerState, evolveInvoice, initialBillingSettingsState, initialExchangeRateState, initialInvoiceState, type InvoiceCommand, type InvoiceState } from '../../libs/billing/src/index.js';
 import { streams, toEventData, uuidV5, type CommandContext } from '../../libs/application/src/index.js';
-import type { AppendRequest, EventStore } from '../../libs/event-store/src/index.js';
+import { comparePositions, type AppendRequest, type EventStore, type Position } from '../../libs/event-store/src/index.js';
 
 /**
  * Writes a realistic history through the real deciders: invoices drafted with lines, issued, partly or fully paid
  * (some overpaid, so customer credit appears), some voided. Deterministic for a given seed.
  */
-export async function seedInvoiceHistory(store: EventStore, tenantId: string, invoiceCount: number, seed = 'seed'): Promise<number> {
+export interface SeedOptions {
+  /** Also record a tax rate, an exchange rate and a few customers, so that those read models have rows too. */
+  readonly withSettings?: boolean;
+}
+
+export async function seedInvoiceHistory(store: EventStore, tenantId: string, invoiceCount: number, seed = 'seed', options: SeedOptions = {}): Promise<number> {
   let events = 0;
   const batch: AppendRequest[] = [];
   const flush = async () => {
@@ -52,5 +57,57 @@ export async function seedInvoiceHistory(store: EventStore, tenantId: string, in
     if (batch.length >= 50) await flush();
   }
   await flush();
+  if (options.withSettings) events += await seedSettings(store, tenantId, seed);
+  if (options.withSettings) events += await seedCustomers(store, tenantId, seed);
   return events;
+}
+
+/** Each seed records its own tax rate and rate instant, so seeding one tenant twice is still a valid history. */
+async function seedSettings(store: EventStore, tenantId: string, seed: string): Promise<number> {
+  const now = '2026-01-01T00:00:00.000Z';
+  const context: CommandContext = { tenantId, actor: 'seed', commandId: uuidV5(`${seed}:settings`), correlationId: 'seed', causationId: 'seed', now };
+  const settingsStream = streams.billingSettings(tenantId);
+  const settingsEvents = decideBillingSettings({ type: 'CreateTaxRate', data: { taxRateId: `vat-${seed}`, name: `VAT ${seed}`, type: 'vat', rate: '20', jurisdiction: 'FR' }, metadata: { now } }, initialBillingSettingsState);
+  const rateStream = streams.exchangeRate(tenantId, 'EUR', 'USD');
+  const effectiveAt = new Date(Date.parse(now) + (uuidV5(seed).charCodeAt(0) % 16) * 3_600_000).toISOString();
+  const rateEvents = decideExchangeRate({ type: 'RecordExchangeRate', data: { base: 'EUR', quote: 'USD', rate: '1.1', effectiveAt, source: `seed ${seed}` }, metadata: { now } }, initialExchangeRateState);
+  await store.appendToStreams([
+    { streamId: settingsStream, expectedRevision: 'any', events: settingsEvents.map((event, index) => toEventData(event, context, settingsStream, index)) },
+    { streamId: rateStream, expectedRevision: 'any', events: rateEvents.map((event, index) => toEventData(event, context, rateStream, index)) },
+  ]);
+  return settingsEvents.length + rateEvents.length;
+}
+
+/** Three registered customers per seed (ids carry the seed, so two seeds of one tenant never collide). */
+async function seedCustomers(store: EventStore, tenantId: string, seed: string): Promise<number> {
+  const now = '2026-01-01T00:00:00.000Z';
+  const context: CommandContext = { tenantId, actor: 'seed', commandId: uuidV5(`${seed}:customers`), correlationId: 'seed', causationId: 'seed', now };
+  const addresses = [
+    { line1: '1 Rue de Rivoli', city: 'Paris', postalCode: '75001', country: 'FR' },
+    { line1: '1 Main Street', city: 'Montréal', region: 'QC', postalCode: 'H3B 1A1', country: 'CA' },
+    { line1: '1 Unter den Linden', city: 'Berlin', postalCode: '10117', country: 'DE' },
+  ];
+  const appends = addresses.map((billingAddress, index) => {
+    const customerId = `${seed}-customer-${index}`;
+    const streamId = streams.customer(tenantId, customerId);
+    const decided = decideCustomer({ type: 'UpsertCustomer', data: { customerId, name: `Customer ${index} (${seed})`, billingAddress, taxExempt: index === 2 }, metadata: { now } }, initialCustomerState);
+    return { streamId, expectedRevision: 'no_stream' as const, events: decided.map((event, position) => toEventData(event, context, streamId, position)) };
+  });
+  await store.appendToStreams(appends);
+  return appends.reduce((count, append) => count + append.events.length, 0);
+}
+
+/**
+ * The position a reader of $all will reach once it has seen everything appended so far. An append becomes visible on
+ * $all only when every older transaction on the server has ended (other tests' included), so headPosition() right
+ * after seeding may still be short of it: append a marker and wait until $all shows it.
+ */
+export async function settledHead(store: EventStore, tenantId: string, timeoutMs = 30_000): Promise<Position> {
+  const marker = await store.appendToStream(`${tenantId}:test_marker-${uuidV5(`${Date.now()}:${Math.random()}`)}`, [{ eventId: uuidV5(`marker:${Date.now()}:${Math.random()}`), type: 'TestMarkerAppended', data: {} }], { expectedRevision: 'no_stream' });
+  const deadline = Date.now() + timeoutMs;
+  while (comparePositions(await store.headPosition(), marker.position) < 0) {
+    if (Date.now() > deadline) throw new Error(`$all did not show the marker within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return marker.position;
 }

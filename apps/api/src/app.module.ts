@@ -9,6 +9,11 @@ import { BillingEventsResolver } from './events/billing-events.resolver.js';
 import { formatLedgerError } from './graphql/error-mapping.js';
 import type { GraphQLRequestContext } from './graphql/request-context.js';
 import { InvoicesResolver } from './invoices/invoices.resolver.js';
+import { CustomersResolver } from './customers/customers.resolver.js';
+import { ExchangeRatesResolver } from './exchange-rates/exchange-rates.resolver.js';
+import { MoneyFormatResolver } from './graphql/money-format.resolver.js';
+import { BillingSettingsResolver } from './settings/billing-settings.resolver.js';
+import { TaxRatesResolver } from './settings/tax-rates.resolver.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { LEDGER_SERVICES, type LedgerServices } from './ledger-services.js';
 import { bearerToken } from './platform/api-keys.service.js';
@@ -68,7 +73,7 @@ export class AppModule {
         }),
       ],
       controllers: [OperationsController],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, BillingEventsResolver],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver],
     };
   }
 }

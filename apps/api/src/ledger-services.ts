@@ -23,7 +23,4 @@ export interface LedgerServices {
 
 export const LEDGER_SERVICES = Symbol('LEDGER_SERVICES');
 
-/** Today's calendar date for a tenant. Tenants are on UTC until tenant settings carry a time zone. */
-export function tenantToday(services: LedgerServices): string {
-  return services.clock().toISOString().slice(0, 10);
-}
+// Today's calendar date of a tenant is in its time zone: see tenantToday in settings/billing-settings.loader.ts.

@@ -19,4 +19,7 @@ export function tenantOfStream(streamId: string): string {
 export const streams = {
   invoice: (tenantId: string, invoiceId: string) => streamName(tenantId, 'invoice', invoiceId),
   numberSequence: (tenantId: string, documentKind: string, periodKey: string) => streamName(tenantId, 'number_sequence', `${documentKind}-${periodKey}`),
+  billingSettings: (tenantId: string) => streamName(tenantId, 'billing_settings', tenantId),
+  exchangeRate: (tenantId: string, base: string, quote: string) => streamName(tenantId, 'exchange_rate', `${base}-${quote}`),
+  customer: (tenantId: string, customerId: string) => streamName(tenantId, 'customer', customerId),
 };

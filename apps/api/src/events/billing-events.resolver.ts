@@ -7,6 +7,7 @@ import { ApplicationError } from '../graphql/application-error.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { requireReader, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
+import { redactSecrets } from '../../../../projections/billing-settings/secret-redaction.js';
 
 @ObjectType('BillingEvent')
 export class BillingEventType {
@@ -29,7 +30,9 @@ function toMessage(event: RecordedEvent): BillingEventType {
     eventId: event.eventId,
     revision: event.revision.toString(),
     recordedAt: event.recordedAt.toISOString(),
-    data: event.data,
+    // Settings events carry webhook secrets (the domain replays them); no subscriber may see one. Every event is
+    // walked, not only the settings types, so an event type added later cannot leak a `secret` either.
+    data: redactSecrets(event.data),
   };
 }
 

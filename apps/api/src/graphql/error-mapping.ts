@@ -24,7 +24,7 @@ const inputErrorCodes = new Set(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 
  * returned as INTERNAL_SERVER_ERROR without a stack trace or internal message.
  */
 export function formatLedgerError(formatted: GraphQLFormattedError, error: unknown, log: (message: string) => void): GraphQLFormattedError {
-  const original = unwrapResolverError(error) as { code?: unknown; message?: string; details?: Record<string, unknown>; extensions?: Record<string, unknown> };
+  const original = unwrapResolverError(error) as { code?: unknown; message?: string; details?: Record<string, unknown>; extensions?: Record<string, unknown>; originalError?: unknown };
   const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
   const ownCode = typeof original?.code === 'string' ? original.code : typeof original?.extensions?.code === 'string' ? (original.extensions.code as string) : undefined;
   if (ownCode && stableCodes.has(ownCode)) {
@@ -32,11 +32,30 @@ export function formatLedgerError(formatted: GraphQLFormattedError, error: unkno
   }
   const graphqlCode = formatted.extensions?.code;
   if (typeof graphqlCode === 'string' && inputErrorCodes.has(graphqlCode)) {
-    return { ...base, extensions: { code: 'VALIDATION_FAILED', graphqlCode } };
+    return { ...base, message: withoutEchoedVariable(formatted.message, original), extensions: { code: 'VALIDATION_FAILED', graphqlCode } };
   }
   const reference = randomUUID();
   log(`internal error ${reference}: ${(original as Error)?.stack ?? String(original)}`);
   return { ...base, message: `internal error (reference ${reference})`, extensions: { code: 'INTERNAL_SERVER_ERROR', reference } };
+}
+
+const ECHOED_VARIABLE = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)" got invalid value /;
+
+/**
+ * graphql-js words a refused variable `Variable "$input" got invalid value <the whole value> at "input.path"; <reason>`.
+ * That value may hold a secret (a webhook secret next to a misspelt field), so it is not sent back: the path and the
+ * reason are. The reason is the original error's message; without it only the variable is named.
+ */
+function withoutEchoedVariable(message: string, original: { originalError?: unknown } | undefined): string {
+  const match = ECHOED_VARIABLE.exec(message);
+  if (!match) return message;
+  const head = `Variable "$${match[1]}" got an invalid value`;
+  const reason = (original?.originalError as { message?: unknown } | undefined)?.message;
+  if (typeof reason !== 'string' || !message.endsWith(`; ${reason}`)) return head;
+  const prefix = message.slice(0, message.length - reason.length - 2);
+  const at = prefix.lastIndexOf(` at "${match[1]}`);
+  const path = at >= 0 && prefix.endsWith('"') && !prefix.slice(at + 5, -1).includes('"') ? prefix.slice(at) : '';
+  return `${head}${path}; ${reason}`;
 }
 
 function safeDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -44,8 +63,17 @@ function safeDetails(details: Record<string, unknown> | undefined): Record<strin
   const safe: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(details)) {
     if (key === 'code' || key === 'http') continue;
+    // Settings validation lists every violation (path, stable code, message; never a secret) as `details.errors`.
+    if (key === 'errors' && Array.isArray(value)) safe.violations = violationsOf(value);
     if (typeof value === 'bigint') safe[key] = value.toString();
     else if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) safe[key] = value;
   }
   return safe;
+}
+
+function violationsOf(list: unknown[]): { path: string; code: string; message: string }[] {
+  return list
+    .filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null)
+    .filter((item) => typeof item.path === 'string' && typeof item.code === 'string' && typeof item.message === 'string')
+    .map((item) => ({ path: item.path as string, code: item.code as string, message: item.message as string }));
 }

@@ -24,6 +24,39 @@ export enum PaymentMethodType {
 }
 registerEnumType(PaymentMethodType, { name: 'PaymentMethodType' });
 
+@ObjectType('InvoiceLineTax', { description: 'One tax on one line: a tenant tax rate, or the line\'s explicit percentage (rateId null)' })
+export class InvoiceLineTaxType {
+  @Field(() => ID, { nullable: true, description: 'The tenant tax rate; null for an explicit line rate' }) rateId!: string | null;
+  @Field(() => String) name!: string;
+  @Field(() => DecimalScalar, { description: 'Percent, e.g. "9.975"' }) rate!: string;
+  @Field(() => String, { nullable: true, description: 'e.g. "CA-QC"; null for an explicit line rate' }) jurisdiction!: string | null;
+  @Field(() => Boolean, { description: 'Applied on the net plus the taxes before it' }) compound!: boolean;
+  @Field(() => Boolean, { description: 'The tax was inside the price' }) inclusive!: boolean;
+  @Field(() => MoneyType) amount!: MoneyType;
+}
+
+@ObjectType('InvoiceTaxBreakdown', { description: 'The invoice tax by rate; the entries add up to taxTotal' })
+export class InvoiceTaxBreakdownType {
+  @Field(() => ID, { nullable: true, description: 'The tenant tax rate; null for explicit line rates of this percentage' }) rateId!: string | null;
+  @Field(() => String) name!: string;
+  @Field(() => DecimalScalar) rate!: string;
+  @Field(() => String, { nullable: true }) jurisdiction!: string | null;
+  @Field(() => Boolean) compound!: boolean;
+  @Field(() => Boolean) inclusive!: boolean;
+  @Field(() => MoneyType, { description: 'Sum of the nets of the lines the rate applied to' }) taxableAmount!: MoneyType;
+  @Field(() => MoneyType) taxAmount!: MoneyType;
+}
+
+@ObjectType('LockedExchangeRate', { description: 'The rate an invoice locked at issue: units of quote (the reporting currency) per unit of base' })
+export class LockedExchangeRateType {
+  @Field(() => String) base!: string;
+  @Field(() => String) quote!: string;
+  @Field(() => DecimalScalar) rate!: string;
+  @Field(() => DateTimeScalar, { description: 'When the recorded rate took effect (never after the issue)' }) effectiveAt!: string;
+  @Field(() => String) source!: string;
+  @Field(() => Boolean, { description: 'Only the opposite pair was recorded; rate is its inverse' }) inverted!: boolean;
+}
+
 @ObjectType('InvoiceLine')
 export class InvoiceLineType {
   @Field(() => ID) id!: string;
@@ -32,7 +65,9 @@ export class InvoiceLineType {
   @Field(() => DecimalScalar, { description: 'May carry more decimals than the currency (e.g. 0.0045 per MB)' }) unitPrice!: string;
   @Field(() => DecimalScalar, { nullable: true, description: 'Percent, e.g. "20"; null when untaxed' }) taxRate!: string | null;
   @Field(() => MoneyType, { description: 'quantity x unit price, rounded half-up to the currency minor unit' }) amount!: MoneyType;
+  @Field(() => MoneyType, { description: 'amount less the tax included in it (tax-inclusive pricing); equals amount otherwise' }) netAmount!: MoneyType;
   @Field(() => MoneyType) taxAmount!: MoneyType;
+  @Field(() => [InvoiceLineTaxType]) taxes!: InvoiceLineTaxType[];
 }
 
 @ObjectType('InvoicePayment')
@@ -54,9 +89,16 @@ export class InvoiceType {
   @Field(() => InvoiceStatus) status!: InvoiceStatus;
   @Field(() => String) currency!: string;
   @Field(() => [InvoiceLineType]) lines!: InvoiceLineType[];
-  @Field(() => MoneyType) subtotal!: MoneyType;
+  @Field(() => MoneyType, { description: 'Sum of the line nets' }) subtotal!: MoneyType;
   @Field(() => MoneyType) taxTotal!: MoneyType;
-  @Field(() => MoneyType) total!: MoneyType;
+  @Field(() => MoneyType, { description: 'subtotal + taxTotal' }) total!: MoneyType;
+  @Field(() => [InvoiceTaxBreakdownType]) taxBreakdown!: InvoiceTaxBreakdownType[];
+  @Field(() => LockedExchangeRateType, { nullable: true, description: 'The rate to the reporting currency locked at issue' }) exchangeRate!: LockedExchangeRateType | null;
+  @Field(() => MoneyType, {
+    nullable: true,
+    description: 'The total in the reporting currency (the one asked for, else the one locked at issue), at the rate locked at issue; null when there is none',
+  })
+  reportingTotal!: MoneyType | null;
   @Field(() => MoneyType) amountPaid!: MoneyType;
   @Field(() => MoneyType) balanceDue!: MoneyType;
   @Field(() => [InvoicePaymentType]) payments!: InvoicePaymentType[];
@@ -91,7 +133,8 @@ export class InvoiceLineInput {
   @Field(() => String) description!: string;
   @Field(() => DecimalScalar) quantity!: string;
   @Field(() => DecimalScalar) unitPrice!: string;
-  @Field(() => DecimalScalar, { nullable: true, description: 'Percent, e.g. "20"' }) taxRate?: string | null;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Percent, e.g. "20". Without it the tenant tax rates apply when the settings calculate tax automatically' })
+  taxRate?: string | null;
 }
 
 @InputType('CreateInvoiceInput')
@@ -100,7 +143,7 @@ export class CreateInvoiceInput {
   @Field(() => String, { description: 'ISO 4217 code' }) currency!: string;
   @Field(() => [InvoiceLineInput]) lines!: InvoiceLineInput[];
   @Field(() => DateScalar, { nullable: true, description: 'Overrides the payment terms' }) dueDate?: string | null;
-  @Field(() => Int, { nullable: true, description: 'Days from issue to due date; default 30' }) paymentTermsDays?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Days from issue to due date; default: the settings invoice.defaultDueDays' }) paymentTermsDays?: number | null;
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }
 
@@ -153,4 +196,14 @@ export class InvoiceFilterInput {
 export class CustomerBalanceType {
   @Field(() => String) customerId!: string;
   @Field(() => [MoneyType], { description: 'Credit the customer holds, per currency' }) credit!: MoneyType[];
+}
+
+@ObjectType('InvoiceTotals', { description: 'Issued invoices summed in one currency, each converted at the rate it locked at issue' })
+export class InvoiceTotalsType {
+  @Field(() => String) reportingCurrency!: string;
+  @Field(() => MoneyType, { description: 'Sum of the converted totals' }) total!: MoneyType;
+  @Field(() => Int) invoiceCount!: number;
+  @Field(() => Int) convertedCount!: number;
+  @Field(() => Int, { description: 'Invoices in another currency without a rate locked to this one, left out of total' }) unconverted!: number;
+  @Field(() => [MoneyType], { description: 'The totals of the unconverted invoices, per currency' }) unconvertedTotals!: MoneyType[];
 }

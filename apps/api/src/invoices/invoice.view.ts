@@ -1,7 +1,15 @@
-import type { InvoiceState } from '../../../../libs/billing/src/index.js';
+import type { InvoiceState, InvoiceTaxBreakdownEntry, LineTax } from '../../../../libs/billing/src/index.js';
 import { money } from '../graphql/common.types.js';
-import { effectiveInvoiceStatus, plainDecimal, type InvoiceRecord } from '../../../../projections/invoices/invoices.queries.js';
-import type { InvoiceStatus, InvoiceType, PaymentMethodType } from './invoice.types.js';
+import { effectiveInvoiceStatus, plainDecimal, reportingTotalIn, type InvoiceRecord } from '../../../../projections/invoices/invoices.queries.js';
+import type { InvoiceLineTaxType, InvoiceStatus, InvoiceTaxBreakdownType, InvoiceType, PaymentMethodType } from './invoice.types.js';
+
+function lineTaxView(tax: LineTax, currency: string): InvoiceLineTaxType {
+  return { ...tax, rate: plainDecimal(tax.rate), amount: money(tax.amount, currency) };
+}
+
+function breakdownView(entry: InvoiceTaxBreakdownEntry, currency: string): InvoiceTaxBreakdownType {
+  return { ...entry, rate: plainDecimal(entry.rate), taxableAmount: money(entry.taxableAmount, currency), taxAmount: money(entry.taxAmount, currency) };
+}
 
 /** The Invoice as the API shows it, built from the decider's state right after a command (mutation payloads). */
 export function invoiceViewFromState(state: InvoiceState, today: string): InvoiceType {
@@ -20,11 +28,16 @@ export function invoiceViewFromState(state: InvoiceState, today: string): Invoic
       unitPrice: plainDecimal(line.unitPrice),
       taxRate: line.taxRate === null ? null : plainDecimal(line.taxRate),
       amount: money(line.amount, currency),
+      netAmount: money(line.netAmount, currency),
       taxAmount: money(line.taxAmount, currency),
+      taxes: line.taxes.map((tax) => lineTaxView(tax, currency)),
     })),
     subtotal: money(state.subtotal, currency),
     taxTotal: money(state.taxTotal, currency),
     total: money(state.total, currency),
+    taxBreakdown: state.taxBreakdown.map((entry) => breakdownView(entry, currency)),
+    exchangeRate: state.exchangeRate === null ? null : { ...state.exchangeRate, rate: plainDecimal(state.exchangeRate.rate) },
+    reportingTotal: reportingTotalIn({ currency, total: state.total, reportingCurrency: state.reportingCurrency, lockedReportingTotal: state.reportingTotal }, null),
     amountPaid: money(state.amountPaid, currency),
     balanceDue: money(state.balanceDue, currency),
     payments: state.payments.map((payment) => ({
@@ -51,10 +64,18 @@ export function invoiceViewFromRecord(record: InvoiceRecord): InvoiceType {
   return {
     ...record,
     status: record.status as InvoiceStatus,
-    lines: record.lines.map((line) => ({ ...line, amount: money(line.amount, currency), taxAmount: money(line.taxAmount, currency) })),
+    lines: record.lines.map((line) => ({
+      ...line,
+      amount: money(line.amount, currency),
+      netAmount: money(line.netAmount, currency),
+      taxAmount: money(line.taxAmount, currency),
+      taxes: line.taxes.map((tax) => lineTaxView(tax, currency)),
+    })),
     subtotal: money(record.subtotal, currency),
     taxTotal: money(record.taxTotal, currency),
     total: money(record.total, currency),
+    taxBreakdown: record.taxBreakdown.map((entry) => breakdownView(entry, currency)),
+    exchangeRate: record.exchangeRate === null ? null : { ...record.exchangeRate, rate: plainDecimal(record.exchangeRate.rate) },
     amountPaid: money(record.amountPaid, currency),
     balanceDue: money(record.balanceDue, currency),
     payments: record.payments.map((payment) => ({

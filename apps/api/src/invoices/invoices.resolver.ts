@@ -5,7 +5,9 @@ import { waitForProjections } from '../../../../libs/projection-runtime/src/inde
 import { INVOICE_PAGE_SIZE_MAX } from '../../../../projections/invoices/invoices.queries.js';
 import { ApplicationError } from '../graphql/application-error.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
-import { LEDGER_SERVICES, tenantToday, type LedgerServices } from '../ledger-services.js';
+import { isCurrencyCode } from '../../../../libs/money/src/index.js';
+import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
+import { tenantToday } from '../settings/billing-settings.loader.js';
 import { addInvoiceLine } from './commands/add-invoice-line.handler.js';
 import { createInvoice } from './commands/create-invoice.handler.js';
 import { issueInvoice } from './commands/issue-invoice.handler.js';
@@ -19,6 +21,7 @@ import {
   InvoiceConnectionType,
   InvoiceFilterInput,
   InvoicePayloadType,
+  InvoiceTotalsType,
   InvoiceType,
   IssueInvoiceInput,
   RecordPaymentInput,
@@ -26,6 +29,14 @@ import {
   VoidInvoiceInput,
 } from './invoice.types.js';
 import { invoiceViewFromRecord } from './invoice.view.js';
+import { money } from '../graphql/common.types.js';
+
+const reportingCurrencyDescription = 'Show reportingTotal in this currency (at each invoice\'s locked rate); default: the currency locked at issue';
+
+function requireReportingCurrency(value: string | null): string | null {
+  if (value !== null && !isCurrencyCode(value)) throw new ApplicationError('VALIDATION_FAILED', `reportingCurrency must be an ISO 4217 currency code, got ${JSON.stringify(value.slice(0, 10))}`);
+  return value;
+}
 
 /** Resolvers only turn input into a command or a query (house rule 5). */
 @Resolver(() => InvoiceType)
@@ -67,10 +78,12 @@ export class InvoicesResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until read models include this position' }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('reportingCurrency', { type: () => String, nullable: true, description: reportingCurrencyDescription }) reportingCurrency: string | null = null,
   ) {
     const principal = requireReader(request);
-    await this.awaitPosition(minPosition, ['invoices']);
-    const record = await this.services.invoiceQueries.getInvoice(principal.tenantId, id, tenantToday(this.services));
+    const currency = requireReportingCurrency(reportingCurrency);
+    await this.awaitPosition(minPosition, ['invoices', 'billing_settings']);
+    const record = await this.services.invoiceQueries.getInvoice(principal.tenantId, id, await tenantToday(this.services, principal.tenantId), currency);
     return record ? invoiceViewFromRecord(record) : null;
   }
 
@@ -81,12 +94,31 @@ export class InvoicesResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('reportingCurrency', { type: () => String, nullable: true, description: reportingCurrencyDescription }) reportingCurrency: string | null = null,
   ) {
     const principal = requireReader(request);
     if (!Number.isInteger(first) || first < 1 || first > INVOICE_PAGE_SIZE_MAX) throw new ApplicationError('VALIDATION_FAILED', `first must be from 1 to ${INVOICE_PAGE_SIZE_MAX}, got ${first}`);
-    await this.awaitPosition(minPosition, ['invoices']);
-    const page = await this.services.invoiceQueries.listInvoices(principal.tenantId, filter ?? {}, first, after, tenantToday(this.services));
+    const currency = requireReportingCurrency(reportingCurrency);
+    await this.awaitPosition(minPosition, ['invoices', 'billing_settings']);
+    const today = await tenantToday(this.services, principal.tenantId);
+    const page = await this.services.invoiceQueries.listInvoices(principal.tenantId, filter ?? {}, first, after, today, currency);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: invoiceViewFromRecord(edge.node) })), pageInfo: page.pageInfo };
+  }
+
+  @Query(() => InvoiceTotalsType, {
+    description: 'Issued invoices (not void, unless the filter asks) summed in reportingCurrency, each at the rate it locked at issue; invoices without such a rate are counted as unconverted',
+  })
+  async invoiceTotals(
+    @Args('filter', { type: () => InvoiceFilterInput, nullable: true }) filter: InvoiceFilterInput | null,
+    @Args('reportingCurrency', { type: () => String }) reportingCurrency: string,
+    @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+  ) {
+    const principal = requireReader(request);
+    const currency = requireReportingCurrency(reportingCurrency) as string;
+    await this.awaitPosition(minPosition, ['invoices', 'billing_settings']);
+    const totals = await this.services.invoiceQueries.invoiceTotals(principal.tenantId, filter ?? {}, currency, await tenantToday(this.services, principal.tenantId));
+    return { ...totals, total: money(totals.total, currency) };
   }
 
   @Query(() => CustomerBalanceType)

@@ -1,4 +1,7 @@
+import type { ExchangeRateQuote } from '../exchange-rate/exchange-rate.lookup.js';
 import type { DomainCommand } from '../shared/command.js';
+import type { TaxBillingAddress } from '../tax/invoice-tax.js';
+import type { TaxRate, TaxRounding } from '../tax/tax-rate.js';
 
 /** PaymentMethodType of DOMAIN.md, as the API exposes it. */
 export const paymentMethodTypes = ['card', 'bank_account', 'digital_wallet', 'crypto', 'check', 'wire_transfer', 'cash'] as const;
@@ -6,7 +9,9 @@ export type PaymentMethodType = (typeof paymentMethodTypes)[number];
 
 /**
  * A line as the caller sends it. Amounts are decimal strings (never numbers); `taxRate` is a percentage such as
- * "20" or "8.875", and null or absent means the line is not taxed.
+ * "20" or "8.875" that the line keeps whatever the settings say. Null or absent means "no explicit rate": the line
+ * is taxed by the tenant's tax rates when the command's settings calculate tax automatically, and untaxed otherwise
+ * (and always untaxed for a command that carries no settings).
  */
 export interface LineInput {
   lineId: string;
@@ -14,6 +19,55 @@ export interface LineInput {
   quantity: string;
   unitPrice: string;
   taxRate?: string | null;
+}
+
+/** How lines without an explicit rate are taxed: copied from the tenant's tax settings into each command. */
+export interface InvoiceTaxPolicy {
+  /** settings.tax.calculateAutomatically, and the tax-calculation feature on. */
+  calculateAutomatically: boolean;
+  /** Tax-inclusive pricing: unit prices of automatically taxed lines already contain the tax. */
+  pricesIncludeTax: boolean;
+  rounding: TaxRounding;
+  /** Every rate of the tenant (deactivated ones included: the tax engine skips them). */
+  rates: readonly TaxRate[];
+}
+
+/**
+ * What the tenant's billing settings say about invoices, put into each command by the application (the domain
+ * reads no settings store; see invoiceSettingsContextOf). A command without it is decided as before settings
+ * existed: everything allowed, 30 days of terms, no automatic tax, no reporting currency. Replays of old
+ * commands and the test seeds rely on that.
+ */
+export interface InvoiceSettingsContext {
+  /** features.invoicing: create, edit, issue and void. */
+  invoicingEnabled: boolean;
+  /** features.payments: record payments. */
+  paymentsEnabled: boolean;
+  /** payment.supportedCurrencies: the currencies an invoice may be drafted in. */
+  supportedCurrencies: readonly string[];
+  /** payment.enabledMethods. */
+  enabledPaymentMethods: readonly PaymentMethodType[];
+  /** invoice.defaultDueDays: the payment terms of a draft that names none. */
+  defaultDueDays: number;
+  /** payment.defaultCurrency: the currency reports are kept in; an invoice in another currency locks a rate to it at issue. */
+  reportingCurrency: string;
+  tax: InvoiceTaxPolicy;
+}
+
+/**
+ * What automatic tax needs to know of the invoice's customer. A customer id that was never registered has no
+ * billing address: no rate's jurisdiction can match it, so its lines get no automatic tax; it is not exempt.
+ */
+export interface InvoiceCustomerContext {
+  taxExempt: boolean;
+  billingAddress: TaxBillingAddress | null;
+}
+
+/** Settings and customer data, when the command brings them (both optional, see InvoiceSettingsContext). */
+export interface InvoiceCommandContext {
+  settings?: InvoiceSettingsContext;
+  /** Used only with settings whose tax policy calculates automatically; absent means an unknown customer. */
+  customer?: InvoiceCustomerContext;
 }
 
 export type CreateInvoice = DomainCommand<
@@ -25,17 +79,25 @@ export type CreateInvoice = DomainCommand<
     lines: LineInput[];
     /** An explicit due date overrides the payment terms; it must not be before the issue date. */
     dueDate?: string | null;
-    /** Days from the issue date to the due date when no explicit due date is given; defaults to 30. */
+    /** Days from the issue date to the due date when no explicit due date is given; defaults to the settings' invoice.defaultDueDays (30 without settings). */
     paymentTermsDays?: number;
-  }
+  } & InvoiceCommandContext
 >;
 
-export type AddInvoiceLine = DomainCommand<'AddInvoiceLine', { invoiceId: string; line: LineInput }>;
+export type AddInvoiceLine = DomainCommand<'AddInvoiceLine', { invoiceId: string; line: LineInput } & InvoiceCommandContext>;
 
-export type RemoveInvoiceLine = DomainCommand<'RemoveInvoiceLine', { invoiceId: string; lineId: string }>;
+export type RemoveInvoiceLine = DomainCommand<'RemoveInvoiceLine', { invoiceId: string; lineId: string } & InvoiceCommandContext>;
 
-/** The number comes from the number-sequence aggregate, assigned by the application in the same append. */
-export type IssueInvoice = DomainCommand<'IssueInvoice', { invoiceId: string; number: string; issueDate: string }>;
+/**
+ * The number comes from the number-sequence aggregate, assigned by the application in the same append; the issue
+ * date is the tenant's calendar date of the issue instant. `exchangeRate` is the rate from the invoice's currency to
+ * the settings' reporting currency in effect at the issue instant (see rateAsOf), which the invoice locks; null or
+ * absent when none was recorded (the invoice is issued without a locked rate) or the currencies are the same.
+ */
+export type IssueInvoice = DomainCommand<
+  'IssueInvoice',
+  { invoiceId: string; number: string; issueDate: string; exchangeRate?: ExchangeRateQuote | null } & InvoiceCommandContext
+>;
 
 export type RecordInvoicePayment = DomainCommand<
   'RecordInvoicePayment',
@@ -46,10 +108,11 @@ export type RecordInvoicePayment = DomainCommand<
     currency: string;
     method: PaymentMethodType;
     reference: string;
+    settings?: InvoiceSettingsContext;
   }
 >;
 
-export type VoidInvoice = DomainCommand<'VoidInvoice', { invoiceId: string; reason: string }>;
+export type VoidInvoice = DomainCommand<'VoidInvoice', { invoiceId: string; reason: string; settings?: InvoiceSettingsContext }>;
 
 export type InvoiceCommand =
   | CreateInvoice

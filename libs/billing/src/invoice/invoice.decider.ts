@@ -1,4 +1,5 @@
 import { Money, formatDecimal, isCurrencyCode, parseDecimal } from '../../../money/src/index.js';
+import { convert } from '../exchange-rate/exchange-rate.lookup.js';
 import { assertNever } from '../shared/assert-never.js';
 import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requireInstant } from '../shared/calendar-date.js';
 import type { Decider } from '../shared/decider.js';
@@ -15,12 +16,16 @@ import {
   type AddInvoiceLine,
   type CreateInvoice,
   type InvoiceCommand,
+  type InvoiceCommandContext,
+  type InvoiceSettingsContext,
   type IssueInvoice,
+  type PaymentMethodType,
   type RecordInvoicePayment,
   type RemoveInvoiceLine,
   type VoidInvoice,
 } from './invoice.commands.js';
-import type { InvoiceEvent, InvoiceLine } from './invoice.events.js';
+import type { InvoiceEvent, InvoiceIssued, InvoiceLine, InvoiceTaxCalculated } from './invoice.events.js';
+import { invoiceLimits } from './invoice.limits.js';
 import {
   defaultPaymentTermsDays,
   evolveInvoice,
@@ -28,26 +33,20 @@ import {
   type InvoiceLifecycleStatus,
   type InvoiceState,
 } from './invoice.state.js';
-import { invoiceTotals, lineAmounts } from './invoice.totals.js';
+import { lineTaxFiguresOf, priceInvoiceLines, pricedInvoiceTotals, sameTaxFigures, taxBreakdownOf, unknownCustomer } from './invoice.tax.js';
+import { lineAmounts } from './invoice.totals.js';
 
-/** Limits on what one invoice may hold (every list and text has a bound). */
-export const invoiceLimits = {
-  linesMax: 200,
-  descriptionLengthMax: 500,
-  quantityScaleMax: 6,
-  unitPriceScaleMax: 6,
-  taxRateScaleMax: 4,
-  /** Digits before the decimal point of a quantity or unit price: a trillion is more than any real line. */
-  integerDigitsMax: 12,
-  paymentTermsDaysMax: 365,
-  numberLengthMax: 100,
-  paymentReferenceLengthMax: 200,
-  voidReasonLengthMax: 500,
-} as const;
+export { invoiceLimits } from './invoice.limits.js';
+
 
 /**
- * Order of checks in every command: the metadata, then whether the invoice exists and is in a state that accepts
- * the command, then the command's own data, then rules that relate the data to the state.
+ * Order of checks in every command: the metadata, then whether the settings allow the command at all (a feature
+ * turned off), then whether the invoice exists and is in a state that accepts the command, then the command's own
+ * data, then rules that relate the data to the state and the settings.
+ *
+ * Settings and customer data arrive inside the commands (InvoiceSettingsContext); a command without them is decided
+ * as before settings existed. Commands that change the lines (create, add, remove) and IssueInvoice re-price the
+ * lines with the settings they carry and emit InvoiceTaxCalculated when the tax figures change.
  */
 export function decideInvoice(command: InvoiceCommand, state: InvoiceState): InvoiceEvent[] {
   return translatingMoneyErrors(() => {
@@ -78,6 +77,7 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceEvent, InvoiceState>
 };
 
 function createInvoice({ data, metadata }: CreateInvoice, state: InvoiceState): InvoiceEvent[] {
+  requireFeature(data?.settings, 'invoicing');
   if (state.status !== 'none') {
     throw new DomainError('ALREADY_EXISTS', `Invoice ${state.invoiceId} already exists (status ${state.status})`, {
       invoiceId: state.invoiceId,
@@ -87,6 +87,7 @@ function createInvoice({ data, metadata }: CreateInvoice, state: InvoiceState): 
   const invoiceId = requireIdentifier(data.invoiceId, 'invoiceId');
   const customerId = requireIdentifier(data.customerId, 'customerId');
   const currency = requireCurrency(data.currency, 'currency');
+  requireSupportedCurrency(currency, data.settings);
   if (!Array.isArray(data.lines)) throw validationFailed('lines must be a list (it may be empty)', { field: 'lines' });
   if (data.lines.length > invoiceLimits.linesMax) {
     throw validationFailed(`An invoice has at most ${invoiceLimits.linesMax} lines (got ${data.lines.length})`, {
@@ -101,19 +102,20 @@ function createInvoice({ data, metadata }: CreateInvoice, state: InvoiceState): 
     lines.push(line);
   });
   const dueDate = data.dueDate === undefined || data.dueDate === null ? null : requireCalendarDate(data.dueDate, 'dueDate');
+  // The terms are fixed when the draft is made: a later change of the settings' default leaves drafts as they are.
   const paymentTermsDays =
     data.paymentTermsDays === undefined
-      ? defaultPaymentTermsDays
+      ? defaultTermsDays(data.settings)
       : requireIntegerInRange(data.paymentTermsDays, 'paymentTermsDays', 0, invoiceLimits.paymentTermsDaysMax);
-  return [
-    {
-      type: 'InvoiceDrafted',
-      data: { invoiceId, customerId, currency, lines, dueDate, paymentTermsDays, draftedAt: metadata.now },
-    },
-  ];
+  const drafted: InvoiceEvent = {
+    type: 'InvoiceDrafted',
+    data: { invoiceId, customerId, currency, lines, dueDate, paymentTermsDays, draftedAt: metadata.now },
+  };
+  return withTaxCalculation([drafted], state, data, metadata.now);
 }
 
 function addInvoiceLine({ data, metadata }: AddInvoiceLine, state: InvoiceState): InvoiceEvent[] {
+  requireFeature(data?.settings, 'invoicing');
   const draft = requireDraft(state, data.invoiceId, 'add a line');
   if (draft.lines.length >= invoiceLimits.linesMax) {
     throw validationFailed(`Invoice ${draft.invoiceId} already has ${invoiceLimits.linesMax} lines, the most an invoice may hold`, {
@@ -123,10 +125,11 @@ function addInvoiceLine({ data, metadata }: AddInvoiceLine, state: InvoiceState)
   }
   const line = priceLine(data.line, 'line', draft.currency);
   requireNewLineId(line.lineId, draft.lines, 'line.lineId');
-  return [{ type: 'InvoiceLineAdded', data: { invoiceId: draft.invoiceId, line, addedAt: metadata.now } }];
+  return withTaxCalculation([{ type: 'InvoiceLineAdded', data: { invoiceId: draft.invoiceId, line, addedAt: metadata.now } }], state, data, metadata.now);
 }
 
 function removeInvoiceLine({ data, metadata }: RemoveInvoiceLine, state: InvoiceState): InvoiceEvent[] {
+  requireFeature(data?.settings, 'invoicing');
   const draft = requireDraft(state, data.invoiceId, 'remove a line');
   const lineId = requireIdentifier(data.lineId, 'lineId');
   if (!draft.lines.some((line) => line.lineId === lineId)) {
@@ -135,10 +138,11 @@ function removeInvoiceLine({ data, metadata }: RemoveInvoiceLine, state: Invoice
       lineId,
     });
   }
-  return [{ type: 'InvoiceLineRemoved', data: { invoiceId: draft.invoiceId, lineId, removedAt: metadata.now } }];
+  return withTaxCalculation([{ type: 'InvoiceLineRemoved', data: { invoiceId: draft.invoiceId, lineId, removedAt: metadata.now } }], state, data, metadata.now);
 }
 
 function issueInvoice({ data, metadata }: IssueInvoice, state: InvoiceState): InvoiceEvent[] {
+  requireFeature(data?.settings, 'invoicing');
   const draft = requireDraft(state, data.invoiceId, 'be issued');
   const number = requireText(data.number, 'number', invoiceLimits.numberLengthMax);
   const issueDate = requireCalendarDate(data.issueDate, 'issueDate');
@@ -160,25 +164,66 @@ function issueInvoice({ data, metadata }: IssueInvoice, state: InvoiceState): In
   } else {
     dueDate = addDaysToCalendarDate(issueDate, draft.paymentTermsDays, 'dueDate');
   }
-  return [
-    {
-      type: 'InvoiceIssued',
-      data: {
-        invoiceId: draft.invoiceId,
-        customerId: draft.customerId,
-        number,
-        currency: draft.currency,
-        issueDate,
-        issuedAt: metadata.now,
-        dueDate,
-        // Totals are recomputed from the lines rather than read from the state: the lines are the source of truth.
-        ...invoiceTotals(draft.lines, draft.currency),
-      },
+  // The invoice is taxed with the settings in effect at issue (they may have changed since the last edit), and
+  // those figures are frozen. Totals are recomputed from the lines' figures rather than read from the state.
+  const taxEvents = withTaxCalculation([], draft, data, metadata.now);
+  const priced = taxEvents.reduce(evolveInvoice, draft as InvoiceState);
+  const totals = pricedInvoiceTotals(priced.lines, draft.currency);
+  const issued: InvoiceIssued = {
+    type: 'InvoiceIssued',
+    data: {
+      invoiceId: draft.invoiceId,
+      customerId: draft.customerId,
+      number,
+      currency: draft.currency,
+      issueDate,
+      issuedAt: metadata.now,
+      dueDate,
+      ...totals,
+      ...(data.settings === undefined
+        ? {}
+        : {
+            taxBreakdown: taxBreakdownOf(priced.lines, draft.currency),
+            ...reportingFigures(data.settings, data.exchangeRate ?? null, draft.currency, totals.total, metadata.now),
+          }),
     },
-  ];
+  };
+  return [...taxEvents, issued];
+}
+
+/**
+ * "A document locks the rate it used": the reporting currency is the settings' default currency. An invoice in it
+ * needs no rate (its reporting total is its total). An invoice in another currency records the rate the command
+ * brings (the one in effect at the issue instant) and its total converted at it, half-up to the reporting
+ * currency's minor unit; without a recorded rate it is issued anyway, with neither (reports count it as unconverted).
+ */
+function reportingFigures(
+  settings: InvoiceSettingsContext,
+  exchangeRate: IssueInvoice['data']['exchangeRate'],
+  currency: string,
+  total: string,
+  issuedAt: string,
+): Pick<InvoiceIssued['data'], 'reportingCurrency' | 'exchangeRate' | 'reportingTotal'> {
+  const reportingCurrency = requireCurrency(settings.reportingCurrency, 'settings.reportingCurrency');
+  if (reportingCurrency === currency) return { reportingCurrency, exchangeRate: null, reportingTotal: total };
+  if (exchangeRate === null || exchangeRate === undefined) return { reportingCurrency, exchangeRate: null, reportingTotal: null };
+  if (exchangeRate.base !== currency || exchangeRate.quote !== reportingCurrency) {
+    // The application looks the rate up for this pair: another pair here is a bug, not input.
+    throw new Error(`issue of a ${currency} invoice reporting in ${reportingCurrency} was given a ${exchangeRate.base}/${exchangeRate.quote} rate`);
+  }
+  const effectiveAt = requireInstant(exchangeRate.effectiveAt, 'exchangeRate.effectiveAt');
+  if (Date.parse(effectiveAt) > Date.parse(issuedAt)) {
+    throw validationFailed(`exchangeRate.effectiveAt ${effectiveAt} is after the issue instant ${issuedAt}: a document uses the rate in effect when it is issued`, {
+      field: 'exchangeRate.effectiveAt',
+    });
+  }
+  const converted = convert(Money.of(total, currency), exchangeRate, reportingCurrency, 'half_up');
+  const { base, quote, rate, source, inverted } = exchangeRate;
+  return { reportingCurrency, exchangeRate: { base, quote, rate, effectiveAt, source, inverted }, reportingTotal: converted.toString() };
 }
 
 function recordInvoicePayment({ data, metadata }: RecordInvoicePayment, state: InvoiceState): InvoiceEvent[] {
+  requireFeature(data?.settings, 'payments');
   const invoice = requireExisting(state, data.invoiceId);
   // A re-delivered command (same payment) is acknowledged without a second record, even once the invoice is paid.
   if (state.paymentIds.includes(data.paymentId)) return [];
@@ -207,6 +252,7 @@ function recordInvoicePayment({ data, metadata }: RecordInvoicePayment, state: I
   }
   const paymentId = requireIdentifier(data.paymentId, 'paymentId');
   const method = requireOneOf(data.method, 'method', paymentMethodTypes);
+  requireEnabledPaymentMethod(method, data.settings);
   const reference = requireText(data.reference, 'reference', invoiceLimits.paymentReferenceLengthMax);
   const currency = requireCurrency(data.currency, 'currency');
   if (currency !== invoice.currency) {
@@ -247,6 +293,7 @@ function recordInvoicePayment({ data, metadata }: RecordInvoicePayment, state: I
  * paid at issue without any payment (nothing was paid or credited, DOMAIN.md). Anything paid must be credited.
  */
 function voidInvoice({ data, metadata }: VoidInvoice, state: InvoiceState): InvoiceEvent[] {
+  requireFeature(data?.settings, 'invoicing');
   const invoice = requireExisting(state, data.invoiceId);
   if (invoice.status === 'void') {
     throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is already void`, {
@@ -263,6 +310,68 @@ function voidInvoice({ data, metadata }: VoidInvoice, state: InvoiceState): Invo
   }
   const reason = requireText(data.reason, 'reason', invoiceLimits.voidReasonLengthMax);
   return [{ type: 'InvoiceVoided', data: { invoiceId: invoice.invoiceId, reason, voidedAt: metadata.now } }];
+}
+
+const featureNames = { invoicing: 'Invoicing', payments: 'Payments' } as const;
+
+/** FEATURE_DISABLED when the settings turn the feature off; a command without settings is not restricted. */
+function requireFeature(settings: InvoiceSettingsContext | undefined, feature: keyof typeof featureNames): void {
+  if (settings === undefined) return;
+  const enabled = feature === 'invoicing' ? settings.invoicingEnabled : settings.paymentsEnabled;
+  if (enabled !== true) {
+    throw new DomainError('FEATURE_DISABLED', `${featureNames[feature]} is turned off in this tenant's billing settings (features.${feature})`, { feature });
+  }
+}
+
+function requireSupportedCurrency(currency: string, settings: InvoiceSettingsContext | undefined): void {
+  if (settings === undefined || settings.supportedCurrencies.includes(currency)) return;
+  throw new DomainError(
+    'CURRENCY_NOT_SUPPORTED',
+    `${currency} is not among this tenant's supported currencies (${settings.supportedCurrencies.join(', ')}): add it to payment.supportedCurrencies first`,
+    { currency, supportedCurrencies: settings.supportedCurrencies.join(',') },
+  );
+}
+
+function requireEnabledPaymentMethod(method: PaymentMethodType, settings: InvoiceSettingsContext | undefined): void {
+  if (settings === undefined || settings.enabledPaymentMethods.includes(method)) return;
+  throw new DomainError(
+    'PAYMENT_METHOD_DISABLED',
+    `Payment method ${method} is not enabled for this tenant (payment.enabledMethods: ${settings.enabledPaymentMethods.join(', ') || 'none'})`,
+    { method },
+  );
+}
+
+function defaultTermsDays(settings: InvoiceSettingsContext | undefined): number {
+  if (settings === undefined) return defaultPaymentTermsDays;
+  return requireIntegerInRange(settings.defaultDueDays, 'settings.defaultDueDays', 0, invoiceLimits.paymentTermsDaysMax);
+}
+
+/**
+ * `events` followed, when the command carries settings and the lines' tax figures under them differ from the figures
+ * the invoice has after `events`, by one InvoiceTaxCalculated with the new figures of every line.
+ */
+function withTaxCalculation(events: InvoiceEvent[], state: InvoiceState, context: InvoiceCommandContext, now: string): InvoiceEvent[] {
+  const { settings } = context;
+  if (settings === undefined) return events;
+  const after = events.reduce(evolveInvoice, state);
+  if (after.currency === null || after.invoiceId === null) throw new Error('invoice invariant broken: tax calculation before InvoiceDrafted');
+  const customer = context.customer ?? unknownCustomer;
+  const priced = priceInvoiceLines(after.lines, after.currency, settings.tax, customer);
+  if (sameTaxFigures(priced, after.lines)) return events;
+  const calculated: InvoiceTaxCalculated = {
+    type: 'InvoiceTaxCalculated',
+    data: {
+      invoiceId: after.invoiceId,
+      pricesIncludeTax: settings.tax.pricesIncludeTax,
+      rounding: settings.tax.rounding,
+      taxExempt: customer.taxExempt,
+      lines: priced.map(lineTaxFiguresOf),
+      breakdown: taxBreakdownOf(priced, after.currency),
+      ...pricedInvoiceTotals(priced, after.currency),
+      calculatedAt: now,
+    },
+  };
+  return [...events, calculated];
 }
 
 type ExistingInvoice = InvoiceState & {

@@ -1,12 +1,24 @@
 import { z } from 'zod';
 import { isCalendarDate, isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { taxRoundings } from '../tax/tax-rate.js';
 import { paymentMethodTypes } from './invoice.commands.js';
 
 /**
  * Invoice events are contracts (house rule 4): the type names are stored forever, amounts are decimal strings
  * fixed to the currency's minor unit, dates 'YYYY-MM-DD', instants ISO-8601. The currency is checked for shape
  * only, so an event stays readable even if a currency is later withdrawn from the table.
+ *
+ * Versions (the schema version travels in each stored event's metadata; every later field is optional, so events
+ * of every version parse with these schemas and no upcaster is needed):
+ * - InvoiceDrafted and InvoiceLineAdded v2: a line whose `taxRate` is null no longer always means "untaxed": it
+ *   means "no explicit rate", and when the tenant's settings calculate tax automatically its tax (and, with
+ *   tax-inclusive pricing, its net) is in the InvoiceTaxCalculated event that follows in the same append. The
+ *   line's own `amount` and `taxAmount` keep their v1 meaning (quantity x unit price; tax at the explicit rate).
+ *   The shape is unchanged.
+ * - InvoiceTaxCalculated v1 (new): the tax figures of every line after a change of the lines or of the settings.
+ * - InvoiceIssued v1 gains optional `taxBreakdown`, `reportingCurrency`, `exchangeRate` and `reportingTotal`:
+ *   additions that change the meaning of no existing field (subtotal is, as before, the sum of the line nets).
  */
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
@@ -30,9 +42,64 @@ export const invoiceLineSchema = z.object({
 
 export type InvoiceLine = z.infer<typeof invoiceLineSchema>;
 
+/** One tax on one line: a tenant tax rate (`rateId`), or the line's explicit percentage (`rateId` null). */
+export const lineTaxSchema = z.object({
+  rateId: identifier.nullable(),
+  /** The rate's name, or "20%" for an explicit rate. */
+  name: z.string().min(1),
+  /** Percentage as declared ("9.975"). */
+  rate: decimal,
+  /** "CA-QC"; null for an explicit rate. */
+  jurisdiction: z.string().nullable(),
+  compound: z.boolean(),
+  /** Whether the tax was inside the line's price (tax-inclusive pricing or an inclusive rate). */
+  inclusive: z.boolean(),
+  amount: decimal,
+});
+
+export type LineTax = z.infer<typeof lineTaxSchema>;
+
+/** The invoice's tax by rate: each rate's taxable amount (sum of the nets it applied to) and its tax. */
+export const invoiceTaxBreakdownEntrySchema = z.object({
+  rateId: identifier.nullable(),
+  name: z.string().min(1),
+  rate: decimal,
+  jurisdiction: z.string().nullable(),
+  compound: z.boolean(),
+  inclusive: z.boolean(),
+  taxableAmount: decimal,
+  taxAmount: decimal,
+});
+
+export type InvoiceTaxBreakdownEntry = z.infer<typeof invoiceTaxBreakdownEntrySchema>;
+
+/** The figures of one line as taxed: its net (less any tax included in its price), its taxes and their sum. */
+export const lineTaxFiguresSchema = z.object({
+  lineId: identifier,
+  netAmount: decimal,
+  taxAmount: decimal,
+  taxes: z.array(lineTaxSchema),
+});
+
+export type LineTaxFigures = z.infer<typeof lineTaxFiguresSchema>;
+
+/** The rate an issued invoice locked: units of `quote` (the reporting currency) per unit of `base` (the invoice's). */
+export const lockedExchangeRateSchema = z.object({
+  base: currencyCode,
+  quote: currencyCode,
+  rate: decimal,
+  /** The effective instant of the recorded rate, never after the issue instant. */
+  effectiveAt: instant,
+  source: z.string().min(1),
+  /** True when only the opposite pair was recorded and `rate` is its inverse. */
+  inverted: z.boolean(),
+});
+
+export type LockedExchangeRate = z.infer<typeof lockedExchangeRateSchema>;
+
 export const invoiceDraftedSchema = defineEventSchema(
   'InvoiceDrafted',
-  1,
+  2,
   z.object({
     invoiceId: identifier,
     customerId: identifier,
@@ -46,7 +113,7 @@ export const invoiceDraftedSchema = defineEventSchema(
 
 export const invoiceLineAddedSchema = defineEventSchema(
   'InvoiceLineAdded',
-  1,
+  2,
   z.object({ invoiceId: identifier, line: invoiceLineSchema, addedAt: instant }),
 );
 
@@ -70,6 +137,37 @@ export const invoiceIssuedSchema = defineEventSchema(
     subtotal: decimal,
     taxTotal: decimal,
     total: decimal,
+    /** The frozen tax by rate. Absent on invoices issued before tax breakdowns (derive it from the lines). */
+    taxBreakdown: z.array(invoiceTaxBreakdownEntrySchema).optional(),
+    /** The settings' default currency at issue. Absent on invoices issued without settings. */
+    reportingCurrency: currencyCode.optional(),
+    /** The locked rate to the reporting currency; null when the currencies are the same or no rate was recorded. */
+    exchangeRate: lockedExchangeRateSchema.nullable().optional(),
+    /** The total in the reporting currency (converted at the locked rate, half-up); null without a rate. */
+    reportingTotal: decimal.nullable().optional(),
+  }),
+);
+
+/**
+ * The tax figures of every line of a draft (or of an invoice being issued) after its lines or the settings that tax
+ * them changed. Emitted only when the figures differ from those the invoice already had; lines not listed keep the
+ * figures of their own event (net = amount, tax at the explicit rate).
+ */
+export const invoiceTaxCalculatedSchema = defineEventSchema(
+  'InvoiceTaxCalculated',
+  1,
+  z.object({
+    invoiceId: identifier,
+    pricesIncludeTax: z.boolean(),
+    rounding: z.enum(taxRoundings),
+    /** The customer's tax exemption as it was when the figures were calculated. */
+    taxExempt: z.boolean(),
+    lines: z.array(lineTaxFiguresSchema),
+    breakdown: z.array(invoiceTaxBreakdownEntrySchema),
+    subtotal: decimal,
+    taxTotal: decimal,
+    total: decimal,
+    calculatedAt: instant,
   }),
 );
 
@@ -105,6 +203,7 @@ export const invoiceEventSchemas = {
   InvoiceDrafted: invoiceDraftedSchema,
   InvoiceLineAdded: invoiceLineAddedSchema,
   InvoiceLineRemoved: invoiceLineRemovedSchema,
+  InvoiceTaxCalculated: invoiceTaxCalculatedSchema,
   InvoiceIssued: invoiceIssuedSchema,
   InvoicePaymentRecorded: invoicePaymentRecordedSchema,
   InvoiceVoided: invoiceVoidedSchema,
@@ -116,6 +215,7 @@ export const invoiceEventTypes = Object.keys(invoiceEventSchemas) as InvoiceEven
 export type InvoiceDrafted = DomainEvent<'InvoiceDrafted', z.infer<typeof invoiceDraftedSchema.data>>;
 export type InvoiceLineAdded = DomainEvent<'InvoiceLineAdded', z.infer<typeof invoiceLineAddedSchema.data>>;
 export type InvoiceLineRemoved = DomainEvent<'InvoiceLineRemoved', z.infer<typeof invoiceLineRemovedSchema.data>>;
+export type InvoiceTaxCalculated = DomainEvent<'InvoiceTaxCalculated', z.infer<typeof invoiceTaxCalculatedSchema.data>>;
 export type InvoiceIssued = DomainEvent<'InvoiceIssued', z.infer<typeof invoiceIssuedSchema.data>>;
 export type InvoicePaymentRecorded = DomainEvent<
   'InvoicePaymentRecorded',
@@ -127,6 +227,7 @@ export type InvoiceEvent =
   | InvoiceDrafted
   | InvoiceLineAdded
   | InvoiceLineRemoved
+  | InvoiceTaxCalculated
   | InvoiceIssued
   | InvoicePaymentRecorded
   | InvoiceVoided;

@@ -1,8 +1,9 @@
 import { Money } from '../../../money/src/index.js';
 import { assertNever } from '../shared/assert-never.js';
 import type { PaymentMethodType } from './invoice.commands.js';
-import type { InvoiceEvent, InvoiceLine } from './invoice.events.js';
-import { invoiceTotals } from './invoice.totals.js';
+import type { TaxRounding } from '../tax/tax-rate.js';
+import type { InvoiceEvent, LockedExchangeRate, InvoiceTaxBreakdownEntry } from './invoice.events.js';
+import { explicitlyPricedLine, pricedInvoiceTotals, taxBreakdownOf, type PricedInvoiceLine } from './invoice.tax.js';
 
 /**
  * 'none' is a stream without events. 'overdue' is not a state here: it depends on the clock and the tenant's time
@@ -31,7 +32,12 @@ export interface InvoiceState {
   invoiceId: string | null;
   customerId: string | null;
   currency: string | null;
-  lines: InvoiceLine[];
+  /** The lines with their tax figures (from their own events, then from the latest InvoiceTaxCalculated). */
+  lines: PricedInvoiceLine[];
+  /** The tax by rate: follows the lines while a draft, frozen at issue. */
+  taxBreakdown: InvoiceTaxBreakdownEntry[];
+  /** How the latest automatic tax calculation was made; null while none was (no settings, or nothing to tax). */
+  taxCalculation: { pricesIncludeTax: boolean; rounding: TaxRounding; taxExempt: boolean; calculatedAt: string } | null;
   /** The explicit due date while a draft (null means "use the payment terms"); the effective one once issued. */
   dueDate: string | null;
   paymentTermsDays: number;
@@ -48,6 +54,10 @@ export interface InvoiceState {
   payments: InvoicePaymentReference[];
   voidedAt: string | null;
   voidReason: string | null;
+  /** Set at issue when the command carried settings: the reporting currency, the locked rate and the converted total. */
+  reportingCurrency: string | null;
+  exchangeRate: LockedExchangeRate | null;
+  reportingTotal: string | null;
 }
 
 export const defaultPaymentTermsDays = 30;
@@ -58,6 +68,8 @@ export const initialInvoiceState: InvoiceState = {
   customerId: null,
   currency: null,
   lines: [],
+  taxBreakdown: [],
+  taxCalculation: null,
   dueDate: null,
   paymentTermsDays: defaultPaymentTermsDays,
   draftedAt: null,
@@ -73,6 +85,9 @@ export const initialInvoiceState: InvoiceState = {
   payments: [],
   voidedAt: null,
   voidReason: null,
+  reportingCurrency: null,
+  exchangeRate: null,
+  reportingTotal: null,
 };
 
 /** Applies one event. Events are facts: evolve never validates or throws for business reasons. */
@@ -87,22 +102,37 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         invoiceId: data.invoiceId,
         customerId: data.customerId,
         currency: data.currency,
-        lines: data.lines,
         dueDate: data.dueDate,
         paymentTermsDays: data.paymentTermsDays,
         draftedAt: data.draftedAt,
-        ...invoiceTotals(data.lines, data.currency),
+        ...pricedLines(data.lines.map(explicitlyPricedLine), data.currency),
         amountPaid: zero,
         balanceDue: zero,
       };
     }
     case 'InvoiceLineAdded':
-      return withLines(state, [...state.lines, event.data.line]);
+      return withLines(state, [...state.lines, explicitlyPricedLine(event.data.line)]);
     case 'InvoiceLineRemoved':
       return withLines(
         state,
         state.lines.filter((line) => line.lineId !== event.data.lineId),
       );
+    case 'InvoiceTaxCalculated': {
+      const { data } = event;
+      const figures = new Map(data.lines.map((line) => [line.lineId, line]));
+      return {
+        ...state,
+        lines: state.lines.map((line) => {
+          const figure = figures.get(line.lineId);
+          return figure === undefined ? line : { ...line, netAmount: figure.netAmount, taxAmount: figure.taxAmount, taxes: figure.taxes };
+        }),
+        taxBreakdown: data.breakdown,
+        taxCalculation: { pricesIncludeTax: data.pricesIncludeTax, rounding: data.rounding, taxExempt: data.taxExempt, calculatedAt: data.calculatedAt },
+        subtotal: data.subtotal,
+        taxTotal: data.taxTotal,
+        total: data.total,
+      };
+    }
     case 'InvoiceIssued': {
       const { data } = event;
       // A zero-total invoice owes nothing from the moment it is issued, so it is paid at once (see decider).
@@ -118,6 +148,10 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         taxTotal: data.taxTotal,
         total: data.total,
         balanceDue: data.total,
+        taxBreakdown: data.taxBreakdown ?? state.taxBreakdown,
+        reportingCurrency: data.reportingCurrency ?? null,
+        exchangeRate: data.exchangeRate ?? null,
+        reportingTotal: data.reportingTotal ?? null,
       };
     }
     case 'InvoicePaymentRecorded': {
@@ -157,7 +191,12 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
   }
 }
 
-function withLines(state: InvoiceState, lines: InvoiceLine[]): InvoiceState {
+function withLines(state: InvoiceState, lines: PricedInvoiceLine[]): InvoiceState {
   if (state.currency === null) throw new Error(`invoice invariant broken: a line event before InvoiceDrafted`);
-  return { ...state, lines, ...invoiceTotals(lines, state.currency) };
+  return { ...state, ...pricedLines(lines, state.currency) };
+}
+
+/** Lines with the totals and breakdown that follow from their figures. */
+function pricedLines(lines: PricedInvoiceLine[], currency: string): Pick<InvoiceState, 'lines' | 'taxBreakdown' | 'subtotal' | 'taxTotal' | 'total'> {
+  return { lines, taxBreakdown: taxBreakdownOf(lines, currency), ...pricedInvoiceTotals(lines, currency) };
 }

@@ -1,12 +1,18 @@
+import { invoiceSettingsContextOf } from '../../../../../libs/billing/src/index.js';
 import { uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { loadInvoiceCustomerContext } from '../../customers/customer-stream.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import type { CreateInvoiceInput, InvoicePayloadType } from '../invoice.types.js';
 import { executeInvoiceCommand } from './invoice-command.support.js';
 
-/** Ids derive from the command id, so a retried request (same idempotency key) names the same invoice and lines. */
+/**
+ * Ids derive from the command id, so a retried request (same idempotency key) names the same invoice and lines.
+ * The settings decide whether invoicing is on, which currencies are allowed, the default terms and automatic tax;
+ * the customer's exemption and billing address decide which tax rates apply.
+ */
 export function createInvoice(services: LedgerServices, context: CommandContext, input: CreateInvoiceInput): Promise<InvoicePayloadType> {
   const invoiceId = uuidV5(`${context.commandId}:invoice`);
-  return executeInvoiceCommand(services, context, invoiceId, {
+  return executeInvoiceCommand(services, context, invoiceId, async (_state, settings) => ({
     type: 'CreateInvoice',
     data: {
       invoiceId,
@@ -15,7 +21,9 @@ export function createInvoice(services: LedgerServices, context: CommandContext,
       lines: input.lines.map((line, index) => ({ lineId: uuidV5(`${context.commandId}:line:${index}`), description: line.description, quantity: line.quantity, unitPrice: line.unitPrice, taxRate: line.taxRate ?? null })),
       dueDate: input.dueDate ?? null,
       ...(input.paymentTermsDays === null || input.paymentTermsDays === undefined ? {} : { paymentTermsDays: input.paymentTermsDays }),
+      settings: invoiceSettingsContextOf(settings),
+      customer: await loadInvoiceCustomerContext(services, context.tenantId, input.customerId),
     },
     metadata: { now: context.now },
-  });
+  }));
 }

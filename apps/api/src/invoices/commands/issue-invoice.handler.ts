@@ -1,12 +1,29 @@
-import { assignedNumber, decideInvoice, decideNumberSequence, evolveInvoice, evolveNumberSequence, initialNumberSequenceState, numberSequenceEventSchemas, sequencePeriodKey, type NumberSequenceEvent } from '../../../../../libs/billing/src/index.js';
+import {
+  assignedNumber,
+  calendarDateInZone,
+  decideInvoice,
+  decideNumberSequence,
+  documentNumberingOf,
+  documentNumberingPeriodOf,
+  evolveInvoice,
+  evolveNumberSequence,
+  initialNumberSequenceState,
+  invoiceSettingsContextOf,
+  numberSequenceEventSchemas,
+  requireUnusedDocumentNumber,
+  sequencePeriodKey,
+  sequencePeriodKeysOf,
+  type IssueInvoice,
+  type NumberSequenceEvent,
+} from '../../../../../libs/billing/src/index.js';
 import { executeWithRetry, loadStream, streams, toEventData, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { RecordedEvent } from '../../../../../libs/event-store/src/index.js';
+import { loadInvoiceCustomerContext } from '../../customers/customer-stream.js';
 import type { LedgerServices } from '../../ledger-services.js';
+import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
 import type { InvoicePayloadType, IssueInvoiceInput } from '../invoice.types.js';
-import { invoicePayload, loadInvoice } from './invoice-command.support.js';
-
-export const INVOICE_NUMBER_TEMPLATE = '{prefix}-{year}-{sequence:06d}';
-export const INVOICE_NUMBER_PREFIX = 'INV';
+import { exchangeRateAt } from './exchange-rate.reader.js';
+import { invoiceEventData, invoicePayload, loadInvoice } from './invoice-command.support.js';
 
 const sequenceFolder = { evolve: evolveNumberSequence, initialState: initialNumberSequenceState };
 const parseSequenceEvent = (recorded: RecordedEvent) =>
@@ -15,31 +32,58 @@ const parseSequenceEvent = (recorded: RecordedEvent) =>
 /**
  * Issuing takes the next gapless number and freezes the invoice in ONE atomic two-stream append (sequence stream +
  * invoice stream): a number is never taken without its invoice, nor given twice. Racing issues retry.
+ *
+ * Everything comes from the tenant's settings at the issue instant: the prefix and number template
+ * (documentNumberingOf), the numbering period and the issue date in the tenant's TIME ZONE (an issue at
+ * 2024-12-31T11:00:00Z by a tenant in Pacific/Kiritimati is dated 2025-01-01 and numbered in the 2025 sequence), the
+ * tax figures, and the reporting currency whose exchange rate the invoice locks.
+ *
+ * A change of template mid-period: the sequence stream is named by the template's period KIND and the period
+ * (sequencePeriodKey: 'all', 'YYYY' or 'YYYY-MM'), not by its text. A new prefix or look with the same period kind
+ * continues the same count (never back to 1, which could print a number already given); a new period kind counts
+ * in the sequence of that kind and period. Because two different templates can still print the same text for
+ * different counts, the number is also checked against every number of the sequences sharing the period (the one
+ * appended to, at the revision appended at, and its siblings of the other period kinds): a number already given is
+ * refused with DOCUMENT_NUMBER_TAKEN and nothing is appended (see libs/billing/src/invoice/invoice.number.ts).
  */
 export function issueInvoice(services: LedgerServices, context: CommandContext, input: IssueInvoiceInput): Promise<InvoicePayloadType> {
+  const { tenantId } = context;
   return executeWithRetry(services.store, async () => {
-    const invoice = await loadInvoice(services, context, input.invoiceId);
-    if (invoice.alreadyAppliedAt) return { appends: [], result: () => invoicePayload(services, invoice.state, invoice.alreadyAppliedAt) };
-    const issueDate = context.now.slice(0, 10);
+    const [invoice, settings] = await Promise.all([loadInvoice(services, context, input.invoiceId), loadBillingSettings(services, tenantId)]);
+    if (invoice.alreadyAppliedAt) return { appends: [], result: () => invoicePayload(services, settings, invoice.state, invoice.alreadyAppliedAt) };
+    const { customerId, currency } = invoice.state;
+    const data: Omit<IssueInvoice['data'], 'number'> = {
+      invoiceId: input.invoiceId,
+      issueDate: calendarDateInZone(context.now, settings.tenant.timeZone),
+      exchangeRate: currency === null ? null : await exchangeRateAt(services, tenantId, currency, settings.payment.defaultCurrency, context.now),
+      settings: invoiceSettingsContextOf(settings),
+      ...(customerId === null ? {} : { customer: await loadInvoiceCustomerContext(services, tenantId, customerId) }),
+    };
+    const issue = (number: string): IssueInvoice => ({ type: 'IssueInvoice', data: { ...data, number }, metadata: { now: context.now } });
     // Check every invoice rule first, so that an invalid issue never touches the sequence.
-    decideInvoice({ type: 'IssueInvoice', data: { invoiceId: input.invoiceId, number: 'provisional', issueDate }, metadata: { now: context.now } }, invoice.state);
-    const year = Number(issueDate.slice(0, 4));
-    const month = Number(issueDate.slice(5, 7));
-    const sequenceStream = streams.numberSequence(context.tenantId, 'invoice', sequencePeriodKey(INVOICE_NUMBER_TEMPLATE, { year, month }));
-    const sequence = await loadStream(services.store, sequenceStream, sequenceFolder, parseSequenceEvent);
+    decideInvoice(issue('provisional'), invoice.state);
+    const { prefix, template } = documentNumberingOf(settings, 'invoice');
+    const period = documentNumberingPeriodOf(settings, context.now);
+    const periodKey = sequencePeriodKey(template, period);
+    const periodKeys = sequencePeriodKeysOf(period);
+    const sequences = await Promise.all(periodKeys.map((key) => loadStream(services.store, streams.numberSequence(tenantId, 'invoice', key), sequenceFolder, parseSequenceEvent)));
+    const sequence = sequences[periodKeys.indexOf(periodKey)];
+    if (sequence === undefined) throw new Error(`period key ${periodKey} is not among the keys of its period (${periodKeys.join(', ')})`);
     const sequenceEvents = decideNumberSequence(
-      { type: 'AssignDocumentNumber', data: { documentKind: 'invoice', documentId: input.invoiceId, template: INVOICE_NUMBER_TEMPLATE, prefix: INVOICE_NUMBER_PREFIX, year, month }, metadata: { now: context.now } },
+      { type: 'AssignDocumentNumber', data: { documentKind: 'invoice', documentId: input.invoiceId, template, prefix, year: period.year, month: period.month }, metadata: { now: context.now } },
       sequence.state,
     );
     const number = assignedNumber(sequenceEvents.reduce(evolveNumberSequence, sequence.state), input.invoiceId) as string;
-    const invoiceEvents = decideInvoice({ type: 'IssueInvoice', data: { invoiceId: input.invoiceId, number, issueDate }, metadata: { now: context.now } }, invoice.state);
-    const invoiceStream = streams.invoice(context.tenantId, input.invoiceId);
+    requireUnusedDocumentNumber(number, input.invoiceId, sequences.map((loaded) => loaded.state));
+    const invoiceEvents = decideInvoice(issue(number), invoice.state);
+    const sequenceStream = streams.numberSequence(tenantId, 'invoice', periodKey);
+    const invoiceStream = streams.invoice(tenantId, input.invoiceId);
     return {
       appends: [
         { streamId: sequenceStream, expectedRevision: sequence.expectedRevision, events: sequenceEvents.map((event, index) => toEventData(event, context, sequenceStream, index)) },
-        { streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEvents.map((event, index) => toEventData(event, context, invoiceStream, index)) },
+        { streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) },
       ],
-      result: (position) => invoicePayload(services, invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition),
+      result: (position) => invoicePayload(services, settings, invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition),
     };
   });
 }

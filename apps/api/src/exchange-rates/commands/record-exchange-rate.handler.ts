@@ -1,0 +1,38 @@
+import { decideExchangeRate, evolveExchangeRate, initialExchangeRateState, type RecordExchangeRate } from '../../../../../libs/billing/src/index.js';
+import { executeWithRetry, loadStream, streams, toEventData, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { encodePosition, START_POSITION } from '../../../../../libs/event-store/src/index.js';
+import { parseDecimal } from '../../../../../libs/money/src/index.js';
+import { parseExchangeRateEvent } from '../../../../../projections/exchange-rates/exchange-rates.projection.js';
+import type { LedgerServices } from '../../ledger-services.js';
+import type { ExchangeRatePayloadType, RecordExchangeRateInput } from '../exchange-rate.types.js';
+
+const exchangeRateFolder = { evolve: evolveExchangeRate, initialState: initialExchangeRateState };
+
+/**
+ * Records a rate on its pair's stream. The input is checked first, on an empty pair, so that only valid currency
+ * codes ever name a stream. Recording the same rate for the same instant again appends nothing; another rate for
+ * that instant is a correction, recorded after it.
+ */
+export function recordExchangeRate(services: LedgerServices, context: CommandContext, input: RecordExchangeRateInput): Promise<ExchangeRatePayloadType> {
+  const command: RecordExchangeRate = {
+    type: 'RecordExchangeRate',
+    data: { base: input.base, quote: input.quote, rate: input.rate, effectiveAt: input.effectiveAt, source: input.source },
+    metadata: { now: context.now },
+  };
+  decideExchangeRate(command, initialExchangeRateState);
+  const streamId = streams.exchangeRate(context.tenantId, input.base, input.quote);
+  return executeWithRetry(services.store, async () => {
+    const loaded = await loadStream(services.store, streamId, exchangeRateFolder, parseExchangeRateEvent, context.commandId);
+    const events = loaded.alreadyAppliedAt ? [] : decideExchangeRate(command, loaded.state);
+    const rates = events.reduce(evolveExchangeRate, loaded.state).rates;
+    // The rate this command stands for: the one it appended, or the latest recorded for its instant.
+    const effectiveTime = Date.parse(input.effectiveAt);
+    const recorded = [...rates].reverse().find((rate) => Date.parse(rate.effectiveAt) === effectiveTime);
+    if (recorded === undefined) throw new Error(`exchange rate ${input.base}/${input.quote} at ${input.effectiveAt} is missing after its command`);
+    return {
+      appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: events.map((event, index) => toEventData(event, context, streamId, index)) }],
+      // One canonical form of the rate in every response ("1.0850" -> "1.085"), as the read model gives it.
+      result: (position) => ({ exchangeRate: { ...recorded, rate: parseDecimal(recorded.rate, 'rate').toFixed() }, position: encodePosition(position ?? loaded.alreadyAppliedAt ?? loaded.lastPosition ?? START_POSITION) }),
+    };
+  });
+}

@@ -1,0 +1,75 @@
+import { Inject } from '@nestjs/common';
+import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { convert, translatingMoneyErrors } from '../../../../libs/billing/src/index.js';
+import { Money } from '../../../../libs/money/src/index.js';
+import { EXCHANGE_RATE_PAGE_SIZE_MAX, ExchangeRateQueries } from '../../../../projections/exchange-rates/exchange-rates.queries.js';
+import { money } from '../graphql/common.types.js';
+import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
+import { DateTimeScalar, DecimalScalar } from '../graphql/scalars.js';
+import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
+import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
+import { recordExchangeRate } from './commands/record-exchange-rate.handler.js';
+import { CurrencyConversionType, ExchangeRateConnectionType, ExchangeRatePayloadType, ExchangeRateQuoteType, ExchangeRateType, RecordExchangeRateInput } from './exchange-rate.types.js';
+
+const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
+const AS_OF = { type: () => DateTimeScalar, nullable: true, description: 'The instant (e.g. the document date); default now' } as const;
+
+/** Exchange rates as recorded events (DOMAIN.md "Multi-currency"); lookups never use a rate effective after asOf. */
+@Resolver(() => ExchangeRateType)
+export class ExchangeRatesResolver {
+  private readonly queries: ExchangeRateQueries;
+
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
+    this.queries = new ExchangeRateQueries(services.db);
+  }
+
+  @Mutation(() => ExchangeRatePayloadType, { description: 'Records a rate; the same rate for the same instant again changes nothing' })
+  recordExchangeRate(@Args('input', { type: () => RecordExchangeRateInput }) input: RecordExchangeRateInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'recordExchangeRate', input, (context) => recordExchangeRate(this.services, context, input));
+  }
+
+  @Query(() => ExchangeRateQuoteType, { description: 'The rate in effect at asOf (the pair, or 1 / its inverse); EXCHANGE_RATE_NOT_FOUND when none is' })
+  async exchangeRate(
+    @Args('base', { type: () => String }) base: string,
+    @Args('quote', { type: () => String }) quote: string,
+    @Args('asOf', AS_OF) asOf: string | null,
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+  ) {
+    const principal = requireReader(request);
+    await awaitReadModels(this.services, minPosition, ['exchange_rates']);
+    return this.queries.rateAsOf(principal.tenantId, base, quote, asOf ?? this.services.clock().toISOString());
+  }
+
+  @Query(() => ExchangeRateConnectionType, { description: "The pair's recorded rates, latest effective first" })
+  async exchangeRates(
+    @Args('base', { type: () => String }) base: string,
+    @Args('quote', { type: () => String }) quote: string,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+  ) {
+    const principal = requireReader(request);
+    requirePageSize(first, EXCHANGE_RATE_PAGE_SIZE_MAX);
+    await awaitReadModels(this.services, minPosition, ['exchange_rates']);
+    return this.queries.history(principal.tenantId, base, quote, first, after ?? null);
+  }
+
+  @Query(() => CurrencyConversionType, { description: 'An amount in another currency at the rate in effect at asOf (e.g. a document date)' })
+  async convertAmount(
+    @Args('amount', { type: () => DecimalScalar, description: 'Must fit the currency (no more decimals than its minor unit)' }) amount: string,
+    @Args('from', { type: () => String }) from: string,
+    @Args('to', { type: () => String }) to: string,
+    @Args('asOf', AS_OF) asOf: string | null,
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+  ) {
+    const principal = requireReader(request);
+    const source = translatingMoneyErrors(() => Money.parse(amount, from));
+    await awaitReadModels(this.services, minPosition, ['exchange_rates']);
+    const rate = await this.queries.rateAsOf(principal.tenantId, source.currency.code, to, asOf ?? this.services.clock().toISOString());
+    const converted = convert(source, rate, rate.quote, 'half_up');
+    return { amount: money(source.toString(), source.currency.code), converted: money(converted.toString(), converted.currency.code), rate };
+  }
+}

@@ -1,0 +1,31 @@
+import { billingSettingsDecider, calendarDateInZone, type BillingSettings } from '../../../../libs/billing/src/index.js';
+import { BillingSettingsQueries } from '../../../../projections/billing-settings/billing-settings.queries.js';
+import { parseBillingSettingsEvent } from '../../../../projections/billing-settings/billing-settings.events.js';
+import { loadStream, streams } from '../../../../libs/application/src/index.js';
+import type { LedgerServices } from '../ledger-services.js';
+
+export { parseBillingSettingsEvent };
+
+/**
+ * A tenant's current billing settings, folded from its settings stream (the event store, not a read model, so a
+ * command always decides on the settings as they are now). An empty stream gives `defaultBillingSettings`.
+ */
+export async function loadBillingSettings(services: LedgerServices, tenantId: string): Promise<BillingSettings> {
+  const loaded = await loadStream(services.store, streams.billingSettings(tenantId), billingSettingsDecider, parseBillingSettingsEvent);
+  return loaded.state.settings;
+}
+
+/** Today's calendar date in the tenant's time zone (settings.tenant.timeZone), by the services' clock. */
+export function tenantTodayIn(services: LedgerServices, settings: BillingSettings): string {
+  return calendarDateInZone(services.clock().toISOString(), settings.tenant.timeZone);
+}
+
+/**
+ * Today's calendar date for a tenant, in its time zone: what "overdue" is judged on. Queries read it from the
+ * billing_settings read model (house rule: queries read read models only); commands use tenantTodayIn with the
+ * settings they loaded from the stream.
+ */
+export async function tenantToday(services: LedgerServices, tenantId: string): Promise<string> {
+  const { settings } = await new BillingSettingsQueries(services.db).current(tenantId);
+  return calendarDateInZone(services.clock().toISOString(), settings.tenant.timeZone);
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { isInstant } from '../shared/calendar-date.js';
+import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+
+/**
+ * Customer events are contracts (house rule 4). Each carries the whole customer as it now is, so one event tells a
+ * reader everything; CustomerUpdated also carries the values it replaced (the audit trail of "who changed what from
+ * what": the acting user is in the stored event's metadata). Optional text is null when unset, never "".
+ */
+
+const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
+
+export const billingAddressSchema = z.object({
+  line1: z.string().min(1),
+  line2: z.string().min(1).nullable(),
+  city: z.string().min(1),
+  region: z.string().min(1).nullable(),
+  postalCode: z.string().min(1),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
+});
+
+export type BillingAddress = z.infer<typeof billingAddressSchema>;
+
+export const customerDetailsSchema = z.object({
+  name: z.string().min(1),
+  email: z.string().min(1).nullable(),
+  billingAddress: billingAddressSchema,
+  taxExempt: z.boolean(),
+});
+
+export type CustomerDetails = z.infer<typeof customerDetailsSchema>;
+
+export const customerRegisteredSchema = defineEventSchema(
+  'CustomerRegistered',
+  1,
+  customerDetailsSchema.extend({ customerId: z.string().min(1), registeredAt: instant }),
+);
+
+export const customerUpdatedSchema = defineEventSchema(
+  'CustomerUpdated',
+  1,
+  customerDetailsSchema.extend({ customerId: z.string().min(1), previous: customerDetailsSchema, updatedAt: instant }),
+);
+
+/** Every customer event type, by its stored name. */
+export const customerEventSchemas = {
+  CustomerRegistered: customerRegisteredSchema,
+  CustomerUpdated: customerUpdatedSchema,
+} as const;
+
+export type CustomerEventType = keyof typeof customerEventSchemas;
+export const customerEventTypes = Object.keys(customerEventSchemas) as CustomerEventType[];
+
+export type CustomerRegistered = DomainEvent<'CustomerRegistered', z.infer<typeof customerRegisteredSchema.data>>;
+export type CustomerUpdated = DomainEvent<'CustomerUpdated', z.infer<typeof customerUpdatedSchema.data>>;
+
+export type CustomerEvent = CustomerRegistered | CustomerUpdated;

@@ -1,0 +1,3 @@
+export * from './customer.commands.js';
+export * from './customer.events.js';
+export { customerDecider, customerLimits, decideCustomer, evolveCustomer, initialCustomerState, type CustomerState } from './customer.decider.js';
