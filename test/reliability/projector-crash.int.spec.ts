@@ -8,7 +8,7 @@ import { loadCheckpoint, rebuildProjection, type ReadModelDatabase } from '../..
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { allProjections } from '../../projections/index.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
-import { seedInvoiceHistory } from '../support/seed-ledger-history.js';
+import { seedInvoiceHistory, settledHead } from '../support/seed-ledger-history.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const projectorMain = join(root, 'dist', 'apps', 'projector', 'src', 'main.js');
@@ -45,8 +45,8 @@ describe('a projector killed with SIGKILL in the middle of catch-up', () => {
     store = new PostgresEventStore({ connectionString: database.connectionString });
     await store.migrate();
     connection = connectDatabase(database.connectionString);
-    await seedInvoiceHistory(store, 'acme', 2_500);
-    head = await store.headPosition();
+    await seedInvoiceHistory(store, 'acme', 2_500, 'seed', { withSettings: true });
+    head = await settledHead(store, 'acme');
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { loadCheckpoint, rebuildProjection, type ReadModelDatabase } from '../..
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { allProjections } from '../../projections/index.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
-import { seedInvoiceHistory } from '../support/seed-ledger-history.js';
+import { seedInvoiceHistory, settledHead } from '../support/seed-ledger-history.js';
 
 const projectorMain = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'apps', 'projector', 'src', 'main.js');
 
@@ -31,7 +31,7 @@ describe('two projector processes on one database', () => {
   });
 
   it('produce exactly the rows of one: each projection has one lease holder at a time', async () => {
-    await seedInvoiceHistory(store, 'acme', 600, 'before');
+    await seedInvoiceHistory(store, 'acme', 600, 'before', { withSettings: true });
     const logs: string[][] = [[], []];
     const processes: ChildProcess[] = [0, 1].map((index) => {
       const child = spawn(process.execPath, [projectorMain], { env: { ...process.env, DATABASE_URL: database.connectionString }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -41,8 +41,8 @@ describe('two projector processes on one database', () => {
     });
     try {
       // More events while both are running, so both have something to race for.
-      await seedInvoiceHistory(store, 'acme', 600, 'during');
-      const head = await store.headPosition();
+      await seedInvoiceHistory(store, 'acme', 600, 'during', { withSettings: true });
+      const head = await settledHead(store, 'acme');
       const deadline = Date.now() + 90_000;
       for (const projection of allProjections) {
         for (;;) {

@@ -205,8 +205,10 @@ export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelD
     count += events.length;
     if (count % 10_000 < events.length) log(`projection ${projection.name}: rebuilt ${count} events so far`);
   }
-  const head = await store.headPosition();
-  const finalPosition = comparePositions(head, position) > 0 ? head : position;
+  // The checkpoint is the last event actually read, never the head of the log: an event committed between the last
+  // (empty) read and a head lookup would otherwise lie below the checkpoint and never be applied. The runner moves
+  // the checkpoint past later events the projection does not handle.
+  const finalPosition = position;
   if (!options.targetSchema) {
     await initialiseCheckpoint(db, projection.name, buildSchema, projection.version, finalPosition);
     return { schema: buildSchema, position: finalPosition, events: count };
