@@ -1,0 +1,172 @@
+import { Money, isCurrencyCode } from '../../../money/src/index.js';
+import { assertNever } from '../shared/assert-never.js';
+import { requireInstant } from '../shared/calendar-date.js';
+import type { Decider } from '../shared/decider.js';
+import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
+import { requireIdentifier, requireOneOf, validationFailed } from '../shared/validation.js';
+import {
+  customerCreditSources,
+  type ApplyCustomerCredit,
+  type CreditCustomerAccount,
+  type CustomerAccountCommand,
+  type SetAutoApplyCredit,
+} from './customer-account.commands.js';
+import type { CustomerAccountEvent } from './customer-account.events.js';
+
+/**
+ * One stream per customer. `balances` holds the credit per currency (decimal strings fixed to the currency's minor
+ * unit; a currency never credited is absent and counts as zero). Balances are never negative: every application is
+ * checked against the balance in its own currency, and currencies are never mixed. The ids already seen are kept so
+ * that a redelivered credit or application is acknowledged without acting twice.
+ */
+export interface CustomerAccountState {
+  status: 'none' | 'open';
+  customerId: string | null;
+  balances: Record<string, string>;
+  entryIds: string[];
+  applicationIds: string[];
+  autoApplyCredit: boolean;
+}
+
+export const initialCustomerAccountState: CustomerAccountState = {
+  status: 'none',
+  customerId: null,
+  balances: {},
+  entryIds: [],
+  applicationIds: [],
+  autoApplyCredit: false,
+};
+
+/** The customer's credit in `currency`, fixed to its minor unit ("0.00" when there never was any). */
+export function customerCreditBalance(state: CustomerAccountState, currency: string): string {
+  return state.balances[currency] ?? Money.zero(currency).toString();
+}
+
+/**
+ * Order of checks in every command: the metadata, the customer id (and that it is this stream's), a repeated
+ * entryId/applicationId (acknowledged with no event), the command's own data, then the balance.
+ */
+export function decideCustomerAccount(command: CustomerAccountCommand, state: CustomerAccountState): CustomerAccountEvent[] {
+  return translatingMoneyErrors(() => {
+    requireInstant(command.metadata?.now, 'metadata.now');
+    switch (command.type) {
+      case 'CreditCustomerAccount':
+        return creditCustomerAccount(command, state);
+      case 'ApplyCustomerCredit':
+        return applyCustomerCredit(command, state);
+      case 'SetAutoApplyCredit':
+        return setAutoApplyCredit(command, state);
+      default:
+        return assertNever(command, 'customer account command');
+    }
+  });
+}
+
+/** Applies one event. Events are facts: evolve never validates or throws for business reasons. */
+export function evolveCustomerAccount(state: CustomerAccountState, event: CustomerAccountEvent): CustomerAccountState {
+  switch (event.type) {
+    case 'CustomerAccountCredited': {
+      const { data } = event;
+      return {
+        ...state,
+        status: 'open',
+        customerId: data.customerId,
+        balances: { ...state.balances, [data.currency]: data.balanceAfter },
+        entryIds: [...state.entryIds, data.entryId],
+      };
+    }
+    case 'CustomerCreditApplied': {
+      const { data } = event;
+      return {
+        ...state,
+        status: 'open',
+        customerId: data.customerId,
+        balances: { ...state.balances, [data.currency]: data.balanceAfter },
+        applicationIds: [...state.applicationIds, data.applicationId],
+      };
+    }
+    case 'CustomerAutoApplyCreditSet':
+      return { ...state, status: 'open', customerId: event.data.customerId, autoApplyCredit: event.data.enabled };
+    default:
+      return assertNever(event, 'customer account event');
+  }
+}
+
+export const customerAccountDecider: Decider<CustomerAccountCommand, CustomerAccountEvent, CustomerAccountState> = {
+  decide: decideCustomerAccount,
+  evolve: evolveCustomerAccount,
+  initialState: initialCustomerAccountState,
+};
+
+function creditCustomerAccount({ data, metadata }: CreditCustomerAccount, state: CustomerAccountState): CustomerAccountEvent[] {
+  const customerId = requireStreamCustomer(state, data?.customerId);
+  if (state.entryIds.includes(data.entryId)) return [];
+  const entryId = requireIdentifier(data.entryId, 'entryId');
+  const currency = requireCurrency(data.currency);
+  const amount = requirePositiveAmount(data.amount, currency);
+  const source = requireOneOf(data.source, 'source', customerCreditSources);
+  const sourceId = requireIdentifier(data.sourceId, 'sourceId');
+  const balanceAfter = Money.of(customerCreditBalance(state, currency), currency).plus(amount);
+  return [
+    {
+      type: 'CustomerAccountCredited',
+      data: { customerId, entryId, amount: amount.toString(), currency, source, sourceId, balanceAfter: balanceAfter.toString(), creditedAt: metadata.now },
+    },
+  ];
+}
+
+function applyCustomerCredit({ data, metadata }: ApplyCustomerCredit, state: CustomerAccountState): CustomerAccountEvent[] {
+  const customerId = requireStreamCustomer(state, data?.customerId);
+  if (state.applicationIds.includes(data.applicationId)) return [];
+  const applicationId = requireIdentifier(data.applicationId, 'applicationId');
+  const invoiceId = requireIdentifier(data.invoiceId, 'invoiceId');
+  const currency = requireCurrency(data.currency);
+  const amount = requirePositiveAmount(data.amount, currency);
+  const balance = Money.of(customerCreditBalance(state, currency), currency);
+  if (amount.greaterThan(balance)) {
+    throw new DomainError(
+      'INSUFFICIENT_CREDIT',
+      `Customer ${customerId} has ${balance.toString()} ${currency} of credit: ${amount.toString()} cannot be applied to invoice ${invoiceId}`,
+      { customerId, invoiceId, currency, amount: amount.toString(), balance: balance.toString() },
+    );
+  }
+  return [
+    {
+      type: 'CustomerCreditApplied',
+      data: { customerId, applicationId, invoiceId, amount: amount.toString(), currency, balanceAfter: balance.minus(amount).toString(), appliedAt: metadata.now },
+    },
+  ];
+}
+
+function setAutoApplyCredit({ data, metadata }: SetAutoApplyCredit, state: CustomerAccountState): CustomerAccountEvent[] {
+  const customerId = requireStreamCustomer(state, data?.customerId);
+  if (typeof data.enabled !== 'boolean') {
+    throw validationFailed(`enabled must be true or false (got ${JSON.stringify(data.enabled)})`, { field: 'enabled' });
+  }
+  // Setting what is already set records nothing; the default of a new account is off.
+  if (data.enabled === state.autoApplyCredit) return [];
+  return [{ type: 'CustomerAutoApplyCreditSet', data: { customerId, enabled: data.enabled, setAt: metadata.now } }];
+}
+
+function requireStreamCustomer(state: CustomerAccountState, value: unknown): string {
+  const customerId = requireIdentifier(value, 'customerId');
+  if (state.customerId !== null && state.customerId !== customerId) {
+    // The application loads the stream named after the command's customer: another id here is a bug, not input.
+    throw new Error(`customer account command for ${JSON.stringify(customerId)} was decided on the stream of ${state.customerId}`);
+  }
+  return customerId;
+}
+
+function requireCurrency(value: unknown): string {
+  if (typeof value !== 'string' || !isCurrencyCode(value)) {
+    throw validationFailed(`currency must be a supported ISO 4217 currency code (got ${JSON.stringify(value)})`, { field: 'currency' });
+  }
+  return value;
+}
+
+/** A positive amount that fits the currency's minor unit (never rounded: "10.001" USD is refused). */
+function requirePositiveAmount(value: unknown, currency: string): Money {
+  const amount = Money.parse(value, currency, 'amount');
+  if (!amount.isPositive()) throw validationFailed(`amount must be greater than 0 (got ${amount.toString()})`, { field: 'amount' });
+  return amount;
+}

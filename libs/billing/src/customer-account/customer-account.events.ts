@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { isInstant } from '../shared/calendar-date.js';
+import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { customerCreditSources } from './customer-account.commands.js';
+
+/**
+ * Customer account events are contracts (house rule 4), all at schema version 1. The stream is one per customer and
+ * holds the customer's credit balance per currency, a liability of the business: credit the customer may spend on
+ * invoices. Amounts are decimal strings fixed to the currency's minor unit; `balanceAfter` is the balance in that
+ * currency once the event is applied, so a reader never has to add up the stream.
+ */
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
+const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
+const identifier = z.string().min(1);
+
+export const customerAccountCreditedSchema = defineEventSchema(
+  'CustomerAccountCredited',
+  1,
+  z.object({
+    customerId: identifier,
+    entryId: identifier,
+    amount: decimal,
+    currency: currencyCode,
+    source: z.enum(customerCreditSources),
+    /** The payment, credit note, refund or adjustment the credit came from. */
+    sourceId: identifier,
+    balanceAfter: decimal,
+    creditedAt: instant,
+  }),
+);
+
+export const customerCreditAppliedSchema = defineEventSchema(
+  'CustomerCreditApplied',
+  1,
+  z.object({
+    customerId: identifier,
+    applicationId: identifier,
+    invoiceId: identifier,
+    amount: decimal,
+    currency: currencyCode,
+    balanceAfter: decimal,
+    appliedAt: instant,
+  }),
+);
+
+export const customerAutoApplyCreditSetSchema = defineEventSchema(
+  'CustomerAutoApplyCreditSet',
+  1,
+  z.object({ customerId: identifier, enabled: z.boolean(), setAt: instant }),
+);
+
+/** Every customer account event type, by its stored name. */
+export const customerAccountEventSchemas = {
+  CustomerAccountCredited: customerAccountCreditedSchema,
+  CustomerCreditApplied: customerCreditAppliedSchema,
+  CustomerAutoApplyCreditSet: customerAutoApplyCreditSetSchema,
+} as const;
+
+export type CustomerAccountEventType = keyof typeof customerAccountEventSchemas;
+export const customerAccountEventTypes = Object.keys(customerAccountEventSchemas) as CustomerAccountEventType[];
+
+export type CustomerAccountCredited = DomainEvent<'CustomerAccountCredited', z.infer<typeof customerAccountCreditedSchema.data>>;
+export type CustomerCreditApplied = DomainEvent<'CustomerCreditApplied', z.infer<typeof customerCreditAppliedSchema.data>>;
+export type CustomerAutoApplyCreditSet = DomainEvent<'CustomerAutoApplyCreditSet', z.infer<typeof customerAutoApplyCreditSetSchema.data>>;
+
+export type CustomerAccountEvent = CustomerAccountCredited | CustomerCreditApplied | CustomerAutoApplyCreditSet;

@@ -1,0 +1,388 @@
+import { Money } from '../../../money/src/index.js';
+import type { CreditNoteEvent, CreditNoteTaxBreakdownEntry } from '../credit-note/credit-note.events.js';
+import type { CustomerAccountEvent } from '../customer-account/customer-account.events.js';
+import type { InvoiceEvent, InvoiceIssued, InvoiceTaxBreakdownEntry } from '../invoice/invoice.events.js';
+import { assertNever } from '../shared/assert-never.js';
+import { requireInstant } from '../shared/calendar-date.js';
+import { translatingMoneyErrors } from '../shared/domain-error.js';
+import { requireIdentifier, validationFailed } from '../shared/validation.js';
+import { journalEntryOf, type JournalEntry, type PostingDraft, type PostingLeg } from './general-ledger.journal.js';
+
+/**
+ * Posting rules: which balanced journal entries each financial event posts (DOMAIN.md "General ledger"). Pure: the
+ * same event (and context) always gives the same entries, with ids derived from the event id, so a projection that
+ * re-posts a redelivered event overwrites rather than doubles. Every entry is in the event's single currency and is
+ * asserted balanced before it is returned.
+ *
+ *   InvoiceIssued            Dr accounts_receivable total | Cr revenue subtotal, Cr tax_payable (one line per rate)
+ *   InvoicePaymentRecorded   Dr cash_clearing amount | Cr accounts_receivable applied, Cr customer_credit excess
+ *   InvoiceVoided            only if it had been issued: the issue entry reversed (needs the context, see below)
+ *   CreditNoteIssued         Dr revenue subtotal, Dr tax_payable (per rate) | Cr credit_notes total
+ *   CreditNoteApplied        Dr credit_notes amount | Cr accounts_receivable (invoice), customer_credit
+ *                            (customer_account) or cash_clearing (refund)
+ *   CreditNoteVoided         only if it had been issued (never once applied): the issue entry reversed
+ *   CustomerCreditApplied    Dr customer_credit | Cr accounts_receivable
+ *   CustomerAccountCredited  source adjustment: Dr refunds | Cr customer_credit. Other sources post nothing here: the
+ *                            event that created the credit already credited customer_credit (the payment's excess,
+ *                            the note applied to the account, the store-credit refund), and posting it again would
+ *                            count the liability twice.
+ *   Drafts, line edits, tax recalculations, CustomerAutoApplyCreditSet: nothing (no money moved, no receivable yet).
+ *
+ * Rules for events that do not exist yet take plain inputs (paymentRefundPostings, invoiceWriteOffPostings) so the
+ * future events only have to map their fields onto them.
+ */
+
+/** What the event store adds to each event: its id (the seed of the entry ids) and when it was stored. */
+export interface LedgerEventEnvelope {
+  eventId: string;
+  recordedAt: string;
+}
+
+/** Every event the ledger reads, with its envelope. Events that post nothing are listed too, so the switch is exhaustive. */
+export type LedgerSourceEvent = (InvoiceEvent | CreditNoteEvent | CustomerAccountEvent) & LedgerEventEnvelope;
+
+/** The figures of an issued invoice that a void reverses: the InvoiceIssued data (or these fields of it). */
+export type IssuedInvoiceFigures = Pick<
+  InvoiceIssued['data'],
+  'invoiceId' | 'customerId' | 'number' | 'currency' | 'subtotal' | 'taxTotal' | 'total' | 'taxBreakdown'
+>;
+
+/**
+ * What a rule needs beyond the event itself. InvoiceVoided carries only the invoice id and reason, so its rule is
+ * told by the caller (the ledger projection, which has seen the invoice's InvoiceIssued) what was issued:
+ * `issuedInvoice` is the InvoiceIssued data of that invoice, or null when the invoice was voided as a draft (nothing
+ * was ever posted, so nothing is reversed). It must be given (null or figures) for InvoiceVoided; leaving it out is
+ * a programmer error, because guessing either way would misstate receivables.
+ */
+export interface LedgerPostingContext {
+  issuedInvoice?: IssuedInvoiceFigures | null;
+}
+
+export function postingsFor(event: LedgerSourceEvent, context: LedgerPostingContext = {}): JournalEntry[] {
+  return translatingMoneyErrors(() => {
+    const source = { eventId: requireIdentifier(event.eventId, 'eventId'), eventType: event.type, recordedAt: requireInstant(event.recordedAt, 'recordedAt') };
+    switch (event.type) {
+      case 'InvoiceIssued':
+        return entries(issuedInvoiceDraft(source, event.data, event.data.issuedAt, 'issue'));
+      case 'InvoicePaymentRecorded': {
+        const { data } = event;
+        const money = moneyIn(data.currency);
+        return entries({
+          source,
+          index: 0,
+          occurredAt: data.recordedAt,
+          currency: data.currency,
+          description: `Payment ${data.paymentId} (${data.method}, ${data.reference}) on invoice ${data.invoiceId}`,
+          sourceId: data.paymentId,
+          customerId: data.customerId,
+          debits: [{ account: 'cash_clearing', amount: money(data.amount) }],
+          credits: [
+            { account: 'accounts_receivable', amount: money(data.appliedAmount) },
+            { account: 'customer_credit', amount: money(data.excessAmount) },
+          ],
+        });
+      }
+      case 'InvoiceVoided': {
+        const issued = context.issuedInvoice;
+        if (issued === undefined) {
+          throw new Error(`general ledger: InvoiceVoided ${event.data.invoiceId} was posted without saying whether the invoice was issued (context.issuedInvoice)`);
+        }
+        if (issued === null) return [];
+        if (issued.invoiceId !== event.data.invoiceId) {
+          throw new Error(`general ledger: InvoiceVoided ${event.data.invoiceId} was given the issued figures of invoice ${issued.invoiceId}`);
+        }
+        return entries(issuedInvoiceDraft(source, issued, event.data.voidedAt, 'void'));
+      }
+      case 'CreditNoteIssued': {
+        const { data } = event;
+        return entries(creditNoteIssueDraft(source, data, data.issuedAt, `Credit note ${data.number} issued`, 'issue'));
+      }
+      case 'CreditNoteApplied': {
+        const { data } = event;
+        const amount = moneyIn(data.currency)(data.amount);
+        let target: PostingLeg;
+        let description: string;
+        switch (data.applicationType) {
+          case 'invoice':
+            target = { account: 'accounts_receivable', amount };
+            description = `Credit note ${data.creditNoteId} applied to invoice ${data.invoiceId}`;
+            break;
+          case 'customer_account':
+            target = { account: 'customer_credit', amount };
+            description = `Credit note ${data.creditNoteId} applied to the customer's account`;
+            break;
+          case 'refund':
+            target = { account: 'cash_clearing', amount };
+            description = `Credit note ${data.creditNoteId} refunded to the customer`;
+            break;
+          default:
+            return assertNever(data.applicationType, 'credit application type');
+        }
+        return entries({
+          source,
+          index: 0,
+          occurredAt: data.appliedAt,
+          currency: data.currency,
+          description,
+          sourceId: data.creditNoteId,
+          customerId: data.customerId,
+          debits: [{ account: 'credit_notes', amount }],
+          credits: [target],
+        });
+      }
+      case 'CreditNoteVoided': {
+        const { data } = event;
+        if (data.statusBefore === 'draft') return [];
+        return entries(creditNoteIssueDraft(source, data, data.voidedAt, `Credit note ${data.creditNoteId} voided: its issue reversed`, 'void'));
+      }
+      case 'CustomerCreditApplied': {
+        const { data } = event;
+        const amount = moneyIn(data.currency)(data.amount);
+        return entries({
+          source,
+          index: 0,
+          occurredAt: data.appliedAt,
+          currency: data.currency,
+          description: `Customer credit applied to invoice ${data.invoiceId}`,
+          sourceId: data.applicationId,
+          customerId: data.customerId,
+          debits: [{ account: 'customer_credit', amount }],
+          credits: [{ account: 'accounts_receivable', amount }],
+        });
+      }
+      case 'CustomerAccountCredited': {
+        const { data } = event;
+        switch (data.source) {
+          case 'overpayment':
+          case 'credit_note':
+          case 'store_credit_refund':
+            return [];
+          case 'adjustment': {
+            const amount = moneyIn(data.currency)(data.amount);
+            return entries({
+              source,
+              index: 0,
+              occurredAt: data.creditedAt,
+              currency: data.currency,
+              description: `Credit adjustment ${data.sourceId} to the customer's account`,
+              sourceId: data.sourceId,
+              customerId: data.customerId,
+              debits: [{ account: 'refunds', amount }],
+              credits: [{ account: 'customer_credit', amount }],
+            });
+          }
+          default:
+            return assertNever(data.source, 'customer credit source');
+        }
+      }
+      case 'InvoiceDrafted':
+      case 'InvoiceLineAdded':
+      case 'InvoiceLineRemoved':
+      case 'InvoiceTaxCalculated':
+      case 'CreditNoteDrafted':
+      case 'CustomerAutoApplyCreditSet':
+        return [];
+      default:
+        return assertNever(event, 'ledger source event');
+    }
+  });
+}
+
+/** RefundMethodType of DOMAIN.md, as the refund rule reads it. */
+export type LedgerRefundMethod = 'original_payment' | 'bank_account' | 'card' | 'store_credit' | 'check';
+
+/**
+ * A refund of a payment (a future PaymentRefunded event maps onto this). The refund's amount is split by where the
+ * money had gone:
+ * - `reopenedInvoiceAmount`: the part of the refunded payment that had been applied to invoices. DOMAIN.md: a refund
+ *   of a payment applied to an invoice reopens that invoice's balance, so this part is debited back to receivables.
+ *   (A refund made through a credit note is posted by the note's CreditNoteApplied of type refund instead: do not
+ *   post it here as well.)
+ * - `customerCreditAmount`: the part that had become customer credit (the payment's excess) and is now paid back:
+ *   it reduces the credit liability. Zero for a store-credit refund.
+ * - the rest is a refund given without reopening anything: debited to `refunds`.
+ * The credit side is cash_clearing for money paid back, or customer_credit for a store-credit refund (the customer's
+ * credit grows instead of money leaving).
+ */
+export interface PaymentRefundPostingInput extends LedgerEventEnvelope {
+  sourceEventType: string;
+  refundId: string;
+  paymentId: string;
+  customerId: string;
+  currency: string;
+  amount: string;
+  method: LedgerRefundMethod;
+  reopenedInvoiceAmount: string;
+  customerCreditAmount: string;
+  refundedAt: string;
+}
+
+export function paymentRefundPostings(input: PaymentRefundPostingInput): JournalEntry[] {
+  return translatingMoneyErrors(() => {
+    const source = envelopeOf(input, input.sourceEventType);
+    const money = moneyIn(input.currency);
+    const amount = positive(money(input.amount), 'amount');
+    const reopened = notNegative(money(input.reopenedInvoiceAmount), 'reopenedInvoiceAmount');
+    const fromCredit = notNegative(money(input.customerCreditAmount), 'customerCreditAmount');
+    if (reopened.plus(fromCredit).greaterThan(amount)) {
+      throw validationFailed(
+        `reopenedInvoiceAmount ${reopened.toString()} + customerCreditAmount ${fromCredit.toString()} exceed the refund's amount ${amount.toString()}`,
+        { field: 'reopenedInvoiceAmount' },
+      );
+    }
+    const storeCredit = input.method === 'store_credit';
+    if (storeCredit && fromCredit.isPositive()) {
+      throw validationFailed('A store-credit refund cannot be paid out of the customer credit it adds to: customerCreditAmount must be 0', {
+        field: 'customerCreditAmount',
+      });
+    }
+    return entries({
+      source,
+      index: 0,
+      occurredAt: requireInstant(input.refundedAt, 'refundedAt'),
+      currency: input.currency,
+      description: `Refund ${input.refundId} of payment ${input.paymentId} (${input.method})`,
+      sourceId: requireIdentifier(input.refundId, 'refundId'),
+      customerId: requireIdentifier(input.customerId, 'customerId'),
+      debits: [
+        { account: 'accounts_receivable', amount: reopened },
+        { account: 'customer_credit', amount: fromCredit },
+        { account: 'refunds', amount: amount.minus(reopened).minus(fromCredit) },
+      ],
+      credits: [{ account: storeCredit ? 'customer_credit' : 'cash_clearing', amount }],
+    });
+  });
+}
+
+/** An invoice's remaining balance written off as uncollectable (a future InvoiceWrittenOff event maps onto this). */
+export interface InvoiceWriteOffPostingInput extends LedgerEventEnvelope {
+  sourceEventType: string;
+  writeOffId: string;
+  invoiceId: string;
+  customerId: string;
+  currency: string;
+  /** The balance due written off. */
+  amount: string;
+  writtenOffAt: string;
+}
+
+export function invoiceWriteOffPostings(input: InvoiceWriteOffPostingInput): JournalEntry[] {
+  return translatingMoneyErrors(() => {
+    const source = envelopeOf(input, input.sourceEventType);
+    const amount = positive(moneyIn(input.currency)(input.amount), 'amount');
+    return entries({
+      source,
+      index: 0,
+      occurredAt: requireInstant(input.writtenOffAt, 'writtenOffAt'),
+      currency: input.currency,
+      description: `Invoice ${input.invoiceId} written off (${input.writeOffId})`,
+      sourceId: requireIdentifier(input.invoiceId, 'invoiceId'),
+      customerId: requireIdentifier(input.customerId, 'customerId'),
+      debits: [{ account: 'bad_debt', amount }],
+      credits: [{ account: 'accounts_receivable', amount }],
+    });
+  });
+}
+
+type Source = PostingDraft['source'];
+
+function entries(...drafts: PostingDraft[]): JournalEntry[] {
+  return drafts.map(journalEntryOf).filter((entry): entry is JournalEntry => entry !== null);
+}
+
+function envelopeOf(input: LedgerEventEnvelope, eventType: unknown): Source {
+  return {
+    eventId: requireIdentifier(input.eventId, 'eventId'),
+    eventType: requireIdentifier(eventType, 'sourceEventType'),
+    recordedAt: requireInstant(input.recordedAt, 'recordedAt'),
+  };
+}
+
+/** Reads amounts of one currency strictly: an event amount that does not fit the minor unit is refused, never rounded. */
+function moneyIn(currency: string): (amount: string) => Money {
+  return (amount) => Money.parse(amount, currency);
+}
+
+function positive(amount: Money, field: string): Money {
+  if (!amount.isPositive()) throw validationFailed(`${field} must be greater than 0 (got ${amount.toString()})`, { field });
+  return amount;
+}
+
+function notNegative(amount: Money, field: string): Money {
+  if (amount.isNegative()) throw validationFailed(`${field} must not be negative (got ${amount.toString()})`, { field });
+  return amount;
+}
+
+/**
+ * The issue of an invoice, or its reversal on void (the same lines on the other sides). Tax is one line per rate of
+ * the breakdown; an invoice issued before breakdowns existed posts its tax total on one line.
+ */
+function issuedInvoiceDraft(source: Source, invoice: IssuedInvoiceFigures, occurredAt: string, direction: 'issue' | 'void'): PostingDraft {
+  const money = moneyIn(invoice.currency);
+  const receivable: PostingLeg[] = [{ account: 'accounts_receivable', amount: money(invoice.total) }];
+  const income: PostingLeg[] = [
+    { account: 'revenue', amount: money(invoice.subtotal) },
+    ...taxLegs(invoice.taxBreakdown, invoice.taxTotal, money),
+  ];
+  return {
+    source,
+    index: 0,
+    occurredAt,
+    currency: invoice.currency,
+    description: direction === 'issue' ? `Invoice ${invoice.number} issued` : `Invoice ${invoice.number} voided: its issue reversed`,
+    sourceId: invoice.invoiceId,
+    customerId: invoice.customerId,
+    debits: direction === 'issue' ? receivable : income,
+    credits: direction === 'issue' ? income : receivable,
+  };
+}
+
+type CreditNoteFigures = {
+  creditNoteId: string;
+  customerId: string;
+  currency: string;
+  subtotal: string;
+  taxTotal: string;
+  total: string;
+  taxBreakdown: CreditNoteTaxBreakdownEntry[];
+};
+
+/** A credit note takes back revenue and tax and owes the credit until it is applied; its void reverses that. */
+function creditNoteIssueDraft(source: Source, note: CreditNoteFigures, occurredAt: string, description: string, direction: 'issue' | 'void'): PostingDraft {
+  const money = moneyIn(note.currency);
+  const income: PostingLeg[] = [
+    { account: 'revenue', amount: money(note.subtotal) },
+    ...taxLegs(
+      note.taxBreakdown.map((entry) => ({ rateId: null, name: entry.name, rate: entry.rate, jurisdiction: null, taxAmount: entry.taxAmount })),
+      note.taxTotal,
+      money,
+    ),
+  ];
+  const owed: PostingLeg[] = [{ account: 'credit_notes', amount: money(note.total) }];
+  return {
+    source,
+    index: 0,
+    occurredAt,
+    currency: note.currency,
+    description,
+    sourceId: note.creditNoteId,
+    customerId: note.customerId,
+    debits: direction === 'issue' ? income : owed,
+    credits: direction === 'issue' ? owed : income,
+  };
+}
+
+type TaxBreakdownLike = Pick<InvoiceTaxBreakdownEntry, 'rateId' | 'name' | 'rate' | 'jurisdiction' | 'taxAmount'>;
+
+/**
+ * Tax lines by rate. When a breakdown is given its taxes must add up to the tax total; if they do not, the entry does
+ * not balance and the balance assertion crashes, which is right: the event's figures contradict each other.
+ */
+function taxLegs(breakdown: readonly TaxBreakdownLike[] | undefined, taxTotal: string, money: (amount: string) => Money): PostingLeg[] {
+  if (breakdown === undefined) return [{ account: 'tax_payable', amount: money(taxTotal) }];
+  return breakdown.map((entry) => ({
+    account: 'tax_payable',
+    amount: money(entry.taxAmount),
+    tax: { rateId: entry.rateId, name: entry.name, rate: entry.rate, jurisdiction: entry.jurisdiction },
+  }));
+}

@@ -1,0 +1,11 @@
+export * from './payment-reference.commands.js';
+export * from './payment-reference.events.js';
+export {
+  decidePaymentReference,
+  evolvePaymentReference,
+  initialPaymentReferenceState,
+  normalisePaymentReference,
+  paymentReferenceDecider,
+  paymentReferenceLimits,
+  type PaymentReferenceState,
+} from './payment-reference.decider.js';

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { isInstant } from '../shared/calendar-date.js';
+import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+
+/** Payment-reference events are contracts (house rule 4): stored names never change; amounts are decimal strings. */
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
+const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
+
+export const paymentReferenceReservedSchema = defineEventSchema(
+  'PaymentReferenceReserved',
+  1,
+  z.object({
+    /** The normalised reference: the stream's key. */
+    reference: z.string().min(1),
+    /** The reference as the first notification wrote it, kept for people reading the history. */
+    receivedReference: z.string().min(1),
+    paymentId: z.string().min(1),
+    amount: decimal,
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
+    reservedAt: instant,
+  }),
+);
+
+/** Every payment-reference event type, by its stored name. */
+export const paymentReferenceEventSchemas = {
+  PaymentReferenceReserved: paymentReferenceReservedSchema,
+} as const;
+
+export type PaymentReferenceEventType = keyof typeof paymentReferenceEventSchemas;
+export const paymentReferenceEventTypes = Object.keys(paymentReferenceEventSchemas) as PaymentReferenceEventType[];
+
+export type PaymentReferenceReserved = DomainEvent<'PaymentReferenceReserved', z.infer<typeof paymentReferenceReservedSchema.data>>;
+
+export type PaymentReferenceEvent = PaymentReferenceReserved;
