@@ -60,6 +60,30 @@ interface EventRow {
   recorded_at: Date;
 }
 
+/** $1 stream, $2 expected revision (-1 = no stream), $3 event count, $4 events as JSON. See tryFastAppend. */
+const FAST_APPEND_SQL = `
+with existing as (
+  update event_store.streams set revision = revision + $3::int
+   where stream_id = $1 and revision = $2::bigint and $2::bigint >= 0
+  returning revision - $3::int as base
+), created as (
+  insert into event_store.streams (stream_id, tenant_id, revision)
+  select $1, nullif(split_part($1, ':', 1), $1), $3::int - 1 where $2::bigint = -1
+  on conflict (stream_id) do nothing
+  returning -1::bigint as base
+), base as (
+  select base from existing union all select base from created
+), inserted as (
+  insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata)
+  select pg_current_xact_id(), nullif(split_part($1, ':', 1), $1), $1, base.base + x.ordinality,
+         (x.value->>'eventId')::uuid, x.value->>'type', x.value->'data', coalesce(x.value->'metadata', '{}'::jsonb)
+    from base, jsonb_array_elements($4::jsonb) with ordinality as x(value, ordinality)
+   order by x.ordinality
+  returning transaction_id, global_position, revision
+)
+select transaction_id::text as commit, max(global_position)::text as prepare, max(revision)::text as revision
+  from inserted group by transaction_id`;
+
 export class PostgresEventStore implements EventStore {
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
@@ -94,6 +118,8 @@ export class PostgresEventStore implements EventStore {
 
   async appendToStreams(requests: readonly AppendRequest[]): Promise<MultiStreamAppendResult> {
     validateAppend(requests);
+    const fast = await this.tryFastAppend(requests);
+    if (fast) return fast;
     const payload = requests.map((request) => ({
       stream: request.streamId,
       expected: typeof request.expectedRevision === 'bigint' ? request.expectedRevision.toString() : request.expectedRevision,
@@ -114,6 +140,34 @@ export class PostgresEventStore implements EventStore {
       })),
       position: { commit: BigInt(response.commit), prepare: BigInt(response.prepare) },
     };
+  }
+
+  /**
+   * The command handler's case, one stream at the exact revision it read (or a new stream), as ONE plain SQL
+   * statement: a conditional write of the stream row, then the events. No match (a conflict, an idempotent retry)
+   * returns no row and the full append function decides what happened, so the fast path changes no outcome.
+   */
+  private async tryFastAppend(requests: readonly AppendRequest[]): Promise<MultiStreamAppendResult | undefined> {
+    const request = requests[0];
+    if (requests.length !== 1 || !request || request.events.length === 0) return undefined;
+    const expected = request.expectedRevision === 'no_stream' ? -1n : request.expectedRevision;
+    if (typeof expected !== 'bigint') return undefined;
+    const events = request.events.map((event) => ({ eventId: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} }));
+    let rows: { commit: string; prepare: string; revision: string }[];
+    try {
+      ({ rows } = await this.pool.query<{ commit: string; prepare: string; revision: string }>({
+        name: 'event_store_append_fast',
+        text: FAST_APPEND_SQL,
+        values: [request.streamId, expected.toString(), request.events.length, JSON.stringify(events)],
+      }));
+    } catch (error) {
+      throw translateAppendError(error, requests);
+    }
+    const row = rows[0];
+    if (!row) return undefined;
+    this.wakeups.announce();
+    const position = { commit: BigInt(row.commit), prepare: BigInt(row.prepare) };
+    return { results: [{ nextExpectedRevision: BigInt(row.revision), position }], position };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
