@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { taxRateSchema } from '../tax/tax-rate.js';
 import { billingSettingsSchema, billingSettingsSectionSchemas, billingSettingsSections, type BillingSettingsSection } from './billing-settings.js';
+import { eventFields } from '../shared/event-fields.js';
+const { instant } = eventFields;
+
 
 /**
  * Settings events are the audit trail (DOMAIN.md: every change an auditable event): each carries the new values
@@ -10,7 +12,6 @@ import { billingSettingsSchema, billingSettingsSectionSchemas, billingSettingsSe
  * the acting user in the stored event's metadata.
  */
 
-const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
 
 function sectionUpdate<Section extends BillingSettingsSection>(section: Section) {
   const values = billingSettingsSectionSchemas[section];

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { creditApplicationTypes, creditReasons, creditTypes } from './credit-note.commands.js';
+import { eventFields } from '../shared/event-fields.js';
+const { decimal, instant, currencyCode, identifier } = eventFields;
+
 
 /**
  * Credit note events are contracts (house rule 4): stored names never change, amounts are decimal strings fixed to
@@ -9,10 +11,6 @@ import { creditApplicationTypes, creditReasons, creditTypes } from './credit-not
  * reader needs (the general ledger posts from them alone), so no reader has to replay the stream to post one event.
  */
 
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
-const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
-const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
-const identifier = z.string().min(1);
 
 export const creditNoteLineSchema = z.object({
   lineId: identifier,

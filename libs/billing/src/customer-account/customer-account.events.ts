@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { customerCreditSources } from './customer-account.commands.js';
+import { eventFields } from '../shared/event-fields.js';
+const { decimal, instant, currencyCode, identifier } = eventFields;
+
 
 /**
  * Customer account events are contracts (house rule 4), all at schema version 1. The stream is one per customer and
@@ -10,10 +12,6 @@ import { customerCreditSources } from './customer-account.commands.js';
  * currency once the event is applied, so a reader never has to add up the stream.
  */
 
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
-const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
-const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
-const identifier = z.string().min(1);
 
 export const customerAccountCreditedSchema = defineEventSchema(
   'CustomerAccountCredited',

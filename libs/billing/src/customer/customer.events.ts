@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { eventFields } from '../shared/event-fields.js';
+const { instant } = eventFields;
+
 
 /**
  * Customer events are contracts (house rule 4). Each carries the whole customer as it now is, so one event tells a
@@ -8,7 +10,6 @@ import { defineEventSchema, type DomainEvent } from '../shared/event.js';
  * what": the acting user is in the stored event's metadata). Optional text is null when unset, never "".
  */
 
-const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
 
 export const billingAddressSchema = z.object({
   line1: z.string().min(1),

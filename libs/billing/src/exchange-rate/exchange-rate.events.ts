@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { eventFields } from '../shared/event-fields.js';
+const { instant, currencyCode } = eventFields;
 
-const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
-const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
+
 
 export const exchangeRateRecordedSchema = defineEventSchema(
   'ExchangeRateRecorded',

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { isCalendarDate, isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { taxRoundings } from '../tax/tax-rate.js';
 import { paymentMethodTypes } from './invoice.commands.js';
+import { eventFields } from '../shared/event-fields.js';
+const { decimal, calendarDate, instant, currencyCode, identifier } = eventFields;
+
 
 /**
  * Invoice events are contracts (house rule 4): the type names are stored forever, amounts are decimal strings
@@ -21,11 +23,6 @@ import { paymentMethodTypes } from './invoice.commands.js';
  *   additions that change the meaning of no existing field (subtotal is, as before, the sum of the line nets).
  */
 
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
-const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
-const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
-const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
-const identifier = z.string().min(1);
 
 export const invoiceLineSchema = z.object({
   lineId: identifier,

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { paymentMethodTypes } from '../invoice/invoice.commands.js';
-import { isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { eventFields } from '../shared/event-fields.js';
+const { instant, identifier } = eventFields;
+
 
 /**
  * Payment-method events are contracts (house rule 4). They never hold card data beyond what may be kept: brand,
  * last four digits, expiry and the gateway's token. Optional values are null when unset. All at schema version 1.
  */
 
-const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
-const identifier = z.string().min(1);
 
 export const paymentMethodAddedSchema = defineEventSchema(
   'PaymentMethodAdded',

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { eventFields } from '../shared/event-fields.js';
+const { decimal, instant } = eventFields;
+
 
 /** Payment-reference events are contracts (house rule 4): stored names never change; amounts are decimal strings. */
 
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
-const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
 
 export const paymentReferenceReservedSchema = defineEventSchema(
   'PaymentReferenceReserved',

@@ -1,18 +1,16 @@
 import { z } from 'zod';
-import { isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { paymentMethodTypes } from '../invoice/invoice.commands.js';
 import { refundMethodTypes } from './payment.commands.js';
+import { eventFields } from '../shared/event-fields.js';
+const { decimal, instant, currencyCode, identifier } = eventFields;
+
 
 /**
  * Payment events are contracts (house rule 4): the type names are stored forever, amounts are decimal strings fixed
  * to the currency's minor unit, instants ISO-8601. All are at schema version 1.
  */
 
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
-const instant = z.string().refine(isInstant, 'must be an ISO-8601 instant');
-const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code');
-const identifier = z.string().min(1);
 
 export const invoiceAllocationSchema = z.object({ invoiceId: identifier, amount: decimal });
 export type InvoiceAllocation = z.infer<typeof invoiceAllocationSchema>;

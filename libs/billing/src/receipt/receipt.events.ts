@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { isCalendarDate, isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { eventFields } from '../shared/event-fields.js';
+const { decimal, identifier } = eventFields;
+
 
 /**
  * Receipt events are contracts (house rule 4). A receipt is immutable, so its one event holds everything it shows;
  * optional text is null when unset. Amounts are decimal strings fixed to the currency's minor unit.
  */
 
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
-const identifier = z.string().min(1);
 const text = z.string().min(1);
 
 export const receiptCompanySchema = z.object({
