@@ -3,8 +3,8 @@ import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { taxRateSchema } from '../tax/tax-rate.js';
 import { billingSettingsSchema, billingSettingsSectionSchemas, billingSettingsSections, type BillingSettingsSection } from './billing-settings.js';
 import { eventFields } from '../shared/event-fields.js';
-const { instant } = eventFields;
 
+const { instant } = eventFields;
 
 /**
  * Settings events are the audit trail (DOMAIN.md: every change an auditable event): each carries the new values

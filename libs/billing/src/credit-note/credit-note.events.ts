@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { creditApplicationTypes, creditReasons, creditTypes } from './credit-note.commands.js';
 import { eventFields } from '../shared/event-fields.js';
-const { decimal, instant, currencyCode, identifier } = eventFields;
 
+const { decimal, instant, currencyCode, identifier } = eventFields;
 
 /**
  * Credit note events are contracts (house rule 4): stored names never change, amounts are decimal strings fixed to

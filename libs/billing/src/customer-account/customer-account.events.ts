@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { customerCreditSources } from './customer-account.commands.js';
 import { eventFields } from '../shared/event-fields.js';
-const { decimal, instant, currencyCode, identifier } = eventFields;
 
+const { decimal, instant, currencyCode, identifier } = eventFields;
 
 /**
  * Customer account events are contracts (house rule 4), all at schema version 1. The stream is one per customer and

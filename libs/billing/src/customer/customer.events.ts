@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { eventFields } from '../shared/event-fields.js';
-const { instant } = eventFields;
 
+const { instant } = eventFields;
 
 /**
  * Customer events are contracts (house rule 4). Each carries the whole customer as it now is, so one event tells a

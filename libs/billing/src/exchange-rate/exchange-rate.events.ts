@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { eventFields } from '../shared/event-fields.js';
+
 const { instant, currencyCode } = eventFields;
-
-
 
 export const exchangeRateRecordedSchema = defineEventSchema(
   'ExchangeRateRecorded',

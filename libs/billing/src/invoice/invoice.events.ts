@@ -3,8 +3,8 @@ import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { taxRoundings } from '../tax/tax-rate.js';
 import { paymentMethodTypes } from './invoice.commands.js';
 import { eventFields } from '../shared/event-fields.js';
-const { decimal, calendarDate, instant, currencyCode, identifier } = eventFields;
 
+const { decimal, calendarDate, instant, currencyCode, identifier } = eventFields;
 
 /**
  * Invoice events are contracts (house rule 4): the type names are stored forever, amounts are decimal strings

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { paymentMethodTypes } from '../invoice/invoice.commands.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { eventFields } from '../shared/event-fields.js';
-const { instant, identifier } = eventFields;
 
+const { instant, identifier } = eventFields;
 
 /**
  * Payment-method events are contracts (house rule 4). They never hold card data beyond what may be kept: brand,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { eventFields } from '../shared/event-fields.js';
-const { decimal, instant } = eventFields;
 
+const { decimal, instant } = eventFields;
 
 /** Payment-reference events are contracts (house rule 4): stored names never change; amounts are decimal strings. */
 

@@ -3,8 +3,8 @@ import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { paymentMethodTypes } from '../invoice/invoice.commands.js';
 import { refundMethodTypes } from './payment.commands.js';
 import { eventFields } from '../shared/event-fields.js';
-const { decimal, instant, currencyCode, identifier } = eventFields;
 
+const { decimal, instant, currencyCode, identifier } = eventFields;
 
 /**
  * Payment events are contracts (house rule 4): the type names are stored forever, amounts are decimal strings fixed

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { isCalendarDate, isInstant } from '../shared/calendar-date.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { eventFields } from '../shared/event-fields.js';
-const { decimal, identifier } = eventFields;
 
+const { decimal, identifier } = eventFields;
 
 /**
  * Receipt events are contracts (house rule 4). A receipt is immutable, so its one event holds everything it shows;
