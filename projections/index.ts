@@ -5,6 +5,7 @@ import { customersProjection } from './customers/customers.projection.js';
 import { billingSettingsProjection } from './billing-settings/billing-settings.projection.js';
 import { billingSettingsHistoryProjection } from './billing-settings/billing-settings-history.projection.js';
 import { exchangeRatesProjection } from './exchange-rates/exchange-rates.projection.js';
+import { generalLedgerProjection } from './general-ledger/general-ledger.projection.js';
 
 export { invoicesProjection, parseInvoiceEvent } from './invoices/invoices.projection.js';
 export { customerBalancesProjection } from './customer-balances/customer-balances.projection.js';
@@ -12,6 +13,7 @@ export { customersProjection } from './customers/customers.projection.js';
 export { billingSettingsProjection } from './billing-settings/billing-settings.projection.js';
 export { billingSettingsHistoryProjection } from './billing-settings/billing-settings-history.projection.js';
 export { exchangeRatesProjection } from './exchange-rates/exchange-rates.projection.js';
+export { generalLedgerProjection } from './general-ledger/general-ledger.projection.js';
 
 /** Every read model the ledger maintains, in the order the runner starts them. */
-export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection];
+export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection];

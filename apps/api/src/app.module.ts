@@ -9,6 +9,7 @@ import { BillingEventsResolver } from './events/billing-events.resolver.js';
 import { formatLedgerError } from './graphql/error-mapping.js';
 import type { GraphQLRequestContext } from './graphql/request-context.js';
 import { InvoicesResolver } from './invoices/invoices.resolver.js';
+import { GeneralLedgerResolver } from './general-ledger/general-ledger.resolver.js';
 import { CustomersResolver } from './customers/customers.resolver.js';
 import { ExchangeRatesResolver } from './exchange-rates/exchange-rates.resolver.js';
 import { MoneyFormatResolver } from './graphql/money-format.resolver.js';
@@ -73,7 +74,7 @@ export class AppModule {
         }),
       ],
       controllers: [OperationsController],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver],
     };
   }
 }

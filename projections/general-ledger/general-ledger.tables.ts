@@ -1,0 +1,56 @@
+import { sql, type Kysely } from 'kysely';
+import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
+
+/**
+ * The general ledger read model. Every key and index starts with the tenant, so no query reads across tenants.
+ * Amounts are NUMERIC (never float); each entry is in one currency and balances (asserted before it is written).
+ * `gl_issued_invoices` keeps what each issued invoice posted, so that its void can post the exact reversal
+ * (InvoiceVoided carries only the invoice id and the reason).
+ */
+export async function createGeneralLedgerTables(db: Kysely<ReadModelDatabase>, schema: string): Promise<void> {
+  await sql
+    .raw(
+      `
+create table if not exists ${schema}.journal_entries (
+  tenant_id         text not null,
+  entry_id          text not null,
+  source_event_id   text not null,
+  source_event_type text not null,
+  source_id         text not null,
+  customer_id       text not null,
+  currency          char(3) not null,
+  description       text not null,
+  occurred_at       timestamptz not null,
+  recorded_at       timestamptz not null,
+  position          text not null,
+  commit_position   numeric(20, 0) not null,
+  prepare_position  numeric(20, 0) not null,
+  primary key (tenant_id, entry_id)
+);
+create index if not exists journal_entries_by_position on ${schema}.journal_entries (tenant_id, commit_position, prepare_position, entry_id);
+create index if not exists journal_entries_by_currency_time on ${schema}.journal_entries (tenant_id, currency, occurred_at);
+create index if not exists journal_entries_by_source on ${schema}.journal_entries (tenant_id, source_id);
+create index if not exists journal_entries_by_customer on ${schema}.journal_entries (tenant_id, customer_id);
+
+create table if not exists ${schema}.journal_lines (
+  tenant_id text not null,
+  entry_id  text not null,
+  line_no   integer not null,
+  account   text not null,
+  debit     numeric(38, 12) not null,
+  credit    numeric(38, 12) not null,
+  tax       jsonb,
+  primary key (tenant_id, entry_id, line_no)
+);
+create index if not exists journal_lines_by_account on ${schema}.journal_lines (tenant_id, account, entry_id);
+
+create table if not exists ${schema}.gl_issued_invoices (
+  tenant_id  text not null,
+  invoice_id text not null,
+  figures    jsonb not null,
+  primary key (tenant_id, invoice_id)
+);
+`,
+    )
+    .execute(db);
+}
