@@ -6,6 +6,8 @@ import { billingSettingsProjection } from './billing-settings/billing-settings.p
 import { billingSettingsHistoryProjection } from './billing-settings/billing-settings-history.projection.js';
 import { exchangeRatesProjection } from './exchange-rates/exchange-rates.projection.js';
 import { generalLedgerProjection } from './general-ledger/general-ledger.projection.js';
+import { receiptsProjection } from './receipts/receipts.projection.js';
+import { paymentMethodsProjection } from './payment-methods/payment-methods.projection.js';
 
 export { invoicesProjection, parseInvoiceEvent } from './invoices/invoices.projection.js';
 export { customerBalancesProjection } from './customer-balances/customer-balances.projection.js';
@@ -14,6 +16,8 @@ export { billingSettingsProjection } from './billing-settings/billing-settings.p
 export { billingSettingsHistoryProjection } from './billing-settings/billing-settings-history.projection.js';
 export { exchangeRatesProjection } from './exchange-rates/exchange-rates.projection.js';
 export { generalLedgerProjection } from './general-ledger/general-ledger.projection.js';
+export { receiptsProjection } from './receipts/receipts.projection.js';
+export { paymentMethodsProjection } from './payment-methods/payment-methods.projection.js';
 
 /** Every read model the ledger maintains, in the order the runner starts them. */
-export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection];
+export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, receiptsProjection];

@@ -279,6 +279,58 @@ describe('the billingEvents subscription', () => {
   });
 });
 
+describe('the billingEvents stream filters', () => {
+  let connection: WebSocketConnection;
+
+  beforeAll(async () => {
+    connection = await connectWebSocket(ledger.url, ledger.adminKey);
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+  });
+
+  it('delivers one exact stream (never a stream whose name merely starts with it), or a whole category', async () => {
+    const first = await ledger.mutateOk('createInvoice', draftInput({ customerId: 'stream-filter-customer' }));
+    await ledger.mutateOk('issueInvoice', { invoiceId: first.invoice.id });
+    const stored = await ledger.tenantEvents();
+    const streamId = stored.find((event) => event.data.invoiceId === first.invoice.id)?.streamId as string;
+    const relative = streamId.slice(streamId.indexOf(':') + 1);
+    const expectedForStream = stored.filter((event) => event.streamId === streamId).map((event) => event.eventId);
+    const expectedForCategory = stored.filter((event) => event.streamId.startsWith('dev:number_sequence-')).map((event) => event.eventId);
+    expect(expectedForStream.length).toBeGreaterThanOrEqual(2);
+    expect(expectedForCategory.length).toBeGreaterThanOrEqual(1);
+
+    // A prefix of the stream name must not match: the stream filter is exact.
+    const exact = collectSubscription<BillingEventMessage>(connection, 'billingEvents', BILLING_EVENTS_SUBSCRIPTION, { fromPosition: '0.0', streams: [relative, relative.slice(0, -4)] });
+    const category = collectSubscription<BillingEventMessage>(connection, 'billingEvents', BILLING_EVENTS_SUBSCRIPTION, { fromPosition: '0.0', categories: ['number_sequence'] });
+    try {
+      await exact.waitForCount(expectedForStream.length, 10_000);
+      await category.waitForCount(expectedForCategory.length, 10_000);
+      await pause(300);
+      expect(exact.items.map((event) => event.eventId)).toEqual(expectedForStream);
+      expect(category.items.map((event) => event.eventId)).toEqual(expectedForCategory);
+      expect(category.items.every((event) => event.streamId.startsWith('dev:number_sequence-'))).toBe(true);
+    } finally {
+      exact.stop();
+      category.stop();
+    }
+  });
+
+  it('refuses a malformed category or stream with VALIDATION_FAILED', async () => {
+    for (const variables of [{ categories: ['Invoice!'] }, { streams: ['other:invoice-1'] }]) {
+      const refused = collectSubscription<BillingEventMessage>(connection, 'billingEvents', BILLING_EVENTS_SUBSCRIPTION, variables);
+      try {
+        await refused.waitFor('an error', () => refused.errors.length > 0, 5_000).catch(() => undefined);
+        expect(JSON.stringify(refused.errors)).toContain('VALIDATION_FAILED');
+        expect(refused.items).toHaveLength(0);
+      } finally {
+        refused.stop();
+      }
+    }
+  });
+});
+
 describe('tenant isolation', () => {
   it("never shows one tenant's events, invoices or credit to another", async () => {
     const otherKey = await ledger.createKey('other', 'admin');

@@ -111,8 +111,8 @@ export const CUSTOMER_BALANCE_QUERY = `
   }`;
 
 export const BILLING_EVENTS_SUBSCRIPTION = `
-  subscription BillingEvents($fromPosition: String, $types: [String!]) {
-    billingEvents(fromPosition: $fromPosition, types: $types) { position type streamId eventId recordedAt data }
+  subscription BillingEvents($fromPosition: String, $types: [String!], $categories: [String!], $streams: [String!]) {
+    billingEvents(fromPosition: $fromPosition, types: $types, categories: $categories, streams: $streams) { position type streamId eventId recordedAt data }
   }`;
 
 /** A line as createInvoice and addInvoiceLine take it. */

@@ -6,6 +6,8 @@ import type { LedgerServices } from '../../apps/api/src/ledger-services.js';
 import type { Role } from '../../apps/api/src/platform/principal.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { readLedgerConfig } from '../../libs/runtime/src/index.js';
+import { waitForProjections } from '../../libs/projection-runtime/src/index.js';
+import { RECEIPT_ISSUER_NAME } from '../../apps/api/src/receipts/receipt-issuer.process-manager.js';
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { postGraphQL, requireData, type GraphQLHttpResponse } from './graphql-http.client.js';
 import {
@@ -141,6 +143,7 @@ export async function startTestLedger(options: { clock?: TestClock; echoLogs?: b
       return key;
     },
     async tenantEvents(tenantId = DEV_TENANT_ID) {
+      await waitForProcessManagers(services);
       await waitForEarlierTransactions(services.db);
       const events: RecordedEvent[] = [];
       for (let page = 0; page < READ_PAGES_MAX; page += 1) {
@@ -162,6 +165,18 @@ export async function startTestLedger(options: { clock?: TestClock; echoLogs?: b
 }
 
 const SETTLE_WAIT_MS_MAX = 5_000;
+
+/**
+ * The receipt process manager appends a receipt after each payment, asynchronously. A test that reads or counts a
+ * tenant's events first lets it catch up with the log as it is now, so that the events do not move under the test.
+ */
+async function waitForProcessManagers(services: LedgerServices): Promise<void> {
+  await waitForEarlierTransactions(services.db);
+  const head = await services.store.headPosition();
+  if (!(await waitForProjections(services.db, [RECEIPT_ISSUER_NAME], head, SETTLE_WAIT_MS_MAX))) {
+    throw new Error(`the receipt process manager did not reach the head of the log within ${SETTLE_WAIT_MS_MAX} ms`);
+  }
+}
 
 /**
  * The PostgreSQL event store shows $all only below a barrier: transactions older than every running one (so that a

@@ -1,4 +1,5 @@
-import { decideBillingSettings, decideCustomer, decideExchangeRate, decideInvoice, initialCustomerState, evolveInvoice, initialBillingSettingsState, initialExchangeRateState, initialInvoiceState, type InvoiceCommand, type InvoiceState } from '../../libs/billing/src/index.js';
+import { decideBillingSettings, decideCustomer, decideExchangeRate, decideInvoice, decideReceipt, decidePaymentMethod, initialPaymentMethodState, type AddPaymentMethod, initialCustomerState, evolveInvoice, initialBillingSettingsState, initialExchangeRateState, initialInvoiceState, initialReceiptState, type InvoiceCommand, type InvoiceEvent, type InvoiceState } from '../../libs/billing/src/index.js';
+import { receiptIdOf } from '../../apps/api/src/receipts/issue-receipt.handler.js';
 import { streams, toEventData, uuidV5, type CommandContext } from '../../libs/application/src/index.js';
 import { comparePositions, type AppendRequest, type EventStore, type Position } from '../../libs/event-store/src/index.js';
 
@@ -7,12 +8,13 @@ import { comparePositions, type AppendRequest, type EventStore, type Position } 
  * (some overpaid, so customer credit appears), some voided. Deterministic for a given seed.
  */
 export interface SeedOptions {
-  /** Also record a tax rate, an exchange rate and a few customers, so that those read models have rows too. */
+  /** Also record a tax rate, an exchange rate, a few customers and each payment's receipt, so that those read models have rows too. */
   readonly withSettings?: boolean;
 }
 
 export async function seedInvoiceHistory(store: EventStore, tenantId: string, invoiceCount: number, seed = 'seed', options: SeedOptions = {}): Promise<number> {
   let events = 0;
+  let receiptCount = 0;
   const batch: AppendRequest[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -54,12 +56,56 @@ export async function seedInvoiceHistory(store: EventStore, tenantId: string, in
     }
     batch.push({ streamId, expectedRevision: 'no_stream', events: produced.map((event, position) => toEventData(event, context, streamId, position)) });
     events += produced.length;
+    for (const event of options.withSettings ? produced : []) {
+      const receipt = seededReceipt(tenantId, seed, event, state, (receiptCount += 1), context);
+      if (receipt) {
+        batch.push(receipt);
+        events += 1;
+      }
+    }
     if (batch.length >= 50) await flush();
   }
   await flush();
   if (options.withSettings) events += await seedSettings(store, tenantId, seed);
   if (options.withSettings) events += await seedCustomers(store, tenantId, seed);
+  if (options.withSettings) events += await seedPaymentMethods(store, tenantId, seed);
   return events;
+}
+
+/**
+ * The receipt of a seeded payment, as the receipt process manager would have issued it: a history where every payment
+ * already has its receipt, so a projector started on it appends nothing and its read models can be compared with a
+ * rebuild. (Numbers carry the seed, like the seeded invoice numbers, so two seeds of one tenant never collide.)
+ */
+function seededReceipt(tenantId: string, seed: string, event: InvoiceEvent, invoice: InvoiceState, sequence: number, context: CommandContext): AppendRequest | undefined {
+  if (event.type !== 'InvoicePaymentRecorded') return undefined;
+  const { data } = event;
+  const receiptId = receiptIdOf(tenantId, data.paymentId);
+  const streamId = streams.receipt(tenantId, receiptId);
+  const applied = Number(data.appliedAmount) > 0 ? [{ invoiceId: data.invoiceId, number: invoice.number as string, amount: data.appliedAmount }] : [];
+  const decided = decideReceipt(
+    {
+      type: 'IssueReceipt',
+      data: {
+        receiptId,
+        paymentId: data.paymentId,
+        number: `REC-${seed.toUpperCase()}-${String(sequence).padStart(6, '0')}`,
+        issuedAt: data.recordedAt,
+        issueDate: data.recordedAt.slice(0, 10),
+        payer: { customerId: data.customerId },
+        amount: data.amount,
+        currency: data.currency,
+        methodDescription: data.method.replace('_', ' '),
+        paymentReference: data.reference,
+        invoicesPaid: applied,
+        company: { name: `Seed Networks (${seed})` },
+      },
+      metadata: { now: data.recordedAt },
+    },
+    initialReceiptState,
+  );
+  const receiptContext = { ...context, commandId: uuidV5(`${seed}:receipt:${receiptId}`) };
+  return { streamId, expectedRevision: 'no_stream', events: decided.map((receipt, position) => toEventData(receipt, receiptContext, streamId, position)) };
 }
 
 /** Each seed records its own tax rate and rate instant, so seeding one tenant twice is still a valid history. */
@@ -91,6 +137,23 @@ async function seedCustomers(store: EventStore, tenantId: string, seed: string):
     const customerId = `${seed}-customer-${index}`;
     const streamId = streams.customer(tenantId, customerId);
     const decided = decideCustomer({ type: 'UpsertCustomer', data: { customerId, name: `Customer ${index} (${seed})`, billingAddress, taxExempt: index === 2 }, metadata: { now } }, initialCustomerState);
+    return { streamId, expectedRevision: 'no_stream' as const, events: decided.map((event, position) => toEventData(event, context, streamId, position)) };
+  });
+  await store.appendToStreams(appends);
+  return appends.reduce((count, append) => count + append.events.length, 0);
+}
+
+/** A card and a bank account on file per seed, so that the payment_methods read model has rows too. */
+async function seedPaymentMethods(store: EventStore, tenantId: string, seed: string): Promise<number> {
+  const now = '2026-01-01T00:00:00.000Z';
+  const context: CommandContext = { tenantId, actor: 'seed', commandId: uuidV5(`${seed}:payment-methods`), correlationId: 'seed', causationId: 'seed', now };
+  const commands: AddPaymentMethod['data'][] = [
+    { paymentMethodId: `${seed}-pm-card`, customerId: `${seed}-customer-0`, type: 'card', brand: 'visa', last4: '4242', expiryMonth: 12, expiryYear: 2030, gatewayToken: `tok_${seed}_card` },
+    { paymentMethodId: `${seed}-pm-bank`, customerId: `${seed}-customer-1`, type: 'bank_account', last4: '6789', gatewayToken: `tok_${seed}_bank` },
+  ];
+  const appends = commands.map((data) => {
+    const streamId = streams.paymentMethod(tenantId, data.paymentMethodId);
+    const decided = decidePaymentMethod({ type: 'AddPaymentMethod', data, metadata: { now } }, initialPaymentMethodState);
     return { streamId, expectedRevision: 'no_stream' as const, events: decided.map((event, position) => toEventData(event, context, streamId, position)) };
   });
   await store.appendToStreams(appends);

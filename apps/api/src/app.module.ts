@@ -3,19 +3,23 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PassToGraphQLFilter } from './graphql/graphql-exception.filter.js';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLModule, type GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import type { Request } from 'express';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { BillingEventsResolver } from './events/billing-events.resolver.js';
 import { formatLedgerError } from './graphql/error-mapping.js';
 import type { GraphQLRequestContext } from './graphql/request-context.js';
 import { InvoicesResolver } from './invoices/invoices.resolver.js';
 import { GeneralLedgerResolver } from './general-ledger/general-ledger.resolver.js';
 import { CustomersResolver } from './customers/customers.resolver.js';
+import { PaymentMethodsResolver } from './payment-methods/payment-methods.resolver.js';
 import { ExchangeRatesResolver } from './exchange-rates/exchange-rates.resolver.js';
 import { MoneyFormatResolver } from './graphql/money-format.resolver.js';
 import { BillingSettingsResolver } from './settings/billing-settings.resolver.js';
 import { TaxRatesResolver } from './settings/tax-rates.resolver.js';
 import { OperationsController } from './operations/operations.controller.js';
+import { ReceiptsResolver } from './receipts/receipts.resolver.js';
+import { ReceiptsPdfController } from './receipts/receipts-pdf.controller.js';
 import { LEDGER_SERVICES, type LedgerServices } from './ledger-services.js';
 import { bearerToken } from './platform/api-keys.service.js';
 import type { Principal } from './platform/principal.js';
@@ -34,6 +38,16 @@ export class AppModule {
       const key = bearerToken(authorization);
       return key ? services.apiKeys.authenticate(key) : undefined;
     };
+    // Errors on a WebSocket never reach Apollo's formatError: graphql-ws formats them itself, so they are mapped
+    // through the same single place here. Nest passes every graphql-ws option through to useServer, though its
+    // config type names only some of them (not onError).
+    const webSocketErrorMapping: Pick<GraphQLWsSubscriptionsConfig, 'onNext'> & {
+      onError: (context: unknown, id: string, payload: unknown, errors: readonly GraphQLError[]) => GraphQLFormattedError[];
+    } = {
+      onError: (_context, _id, _payload, errors) => errors.map((error) => formatLedgerError(error.toJSON(), error, services.log)),
+      onNext: (_context, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => formatLedgerError(error.toJSON(), error, services.log)) } : undefined,
+    };
     return {
       module: AppModule,
       imports: [
@@ -50,6 +64,7 @@ export class AppModule {
             'graphql-ws': {
               path: '/graphql',
               // WebSocket clients authenticate once, in connection_init: { authorization: "Bearer <key>" }.
+              ...webSocketErrorMapping,
               onConnect: async (connection) => {
                 const context = connection as unknown as WebSocketContext;
                 const params = context.connectionParams ?? {};
@@ -73,8 +88,8 @@ export class AppModule {
           formatError: (formatted, error) => formatLedgerError(formatted, error, services.log),
         }),
       ],
-      controllers: [OperationsController],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver],
+      controllers: [OperationsController, ReceiptsPdfController],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver],
     };
   }
 }

@@ -14,6 +14,7 @@ import { ApiKeysService, generateApiKey } from './platform/api-keys.service.js';
 import { IdempotencyService } from './platform/idempotency.service.js';
 import { platformMigrations } from './platform/platform.migrations.js';
 import { LedgerMetrics } from './operations/ledger-metrics.js';
+import { receiptIssuer } from './receipts/receipt-issuer.process-manager.js';
 
 export interface RunningLedgerApi {
   readonly url: string;
@@ -56,10 +57,13 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
       log,
     };
     if (config.projections === 'on') {
-      const runner = new ProjectionRunner({ store, db, connectionString: database.connectionString, projections: allProjections, log });
+      // The receipt process manager runs under the same runner (lease, checkpoint, batches); it lives in apps/
+      // because it appends commands, which projections/ may not do.
+      const projections = [...allProjections, receiptIssuer({ store, clock: services.clock }, { log })];
+      const runner = new ProjectionRunner({ store, db, connectionString: database.connectionString, projections, log });
       await runner.start();
       cleanups.unshift(() => runner.stop());
-      log(`projections running in this process: ${allProjections.map((projection) => projection.name).join(', ')}`);
+      log(`projections running in this process: ${projections.map((projection) => projection.name).join(', ')}`);
     } else {
       log('PROJECTIONS=off: read models are maintained by a separate projector process (npm run start:projector)');
     }

@@ -3,6 +3,7 @@ import { ProjectionRunner, type ProjectionProgress } from '../../../libs/project
 import { openDatabase, openEventStore, readLedgerConfig } from '../../../libs/runtime/src/index.js';
 import { encodePosition } from '../../../libs/event-store/src/index.js';
 import { allProjections } from '../../../projections/index.js';
+import { receiptIssuer } from '../../api/src/receipts/receipt-issuer.process-manager.js';
 
 /**
  * `npm run start:projector`: maintains every read model in a process of its own (run the api with PROJECTIONS=off).
@@ -16,12 +17,14 @@ try {
   const database = await openDatabase(config, log);
   const { db, close } = connectDatabase(database.connectionString, { applicationName: 'ledger-projector' });
   const store = await openEventStore(config, database.connectionString);
+  // The receipt process manager issues receipts (commands) from succeeded payments under the same runner.
+  const projections = [...allProjections, receiptIssuer({ store, clock: () => new Date() }, { log })];
   const applied = new Map<string, { events: number; position: string }>();
   const runner = new ProjectionRunner({
     store,
     db,
     connectionString: database.connectionString,
-    projections: allProjections,
+    projections,
     log,
     onProgress: (progress: ProjectionProgress) => {
       const previous = applied.get(progress.projection);
@@ -29,7 +32,7 @@ try {
     },
   });
   await runner.start();
-  log(`running ${allProjections.map((projection) => projection.name).join(', ')}`);
+  log(`running ${projections.map((projection) => projection.name).join(', ')}`);
   const progressTimer = setInterval(() => {
     for (const [name, progress] of applied) log(`${name}: ${progress.events} events applied since the last report, at position ${progress.position}`);
     applied.clear();

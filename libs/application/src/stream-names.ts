@@ -22,4 +22,6 @@ export const streams = {
   billingSettings: (tenantId: string) => streamName(tenantId, 'billing_settings', tenantId),
   exchangeRate: (tenantId: string, base: string, quote: string) => streamName(tenantId, 'exchange_rate', `${base}-${quote}`),
   customer: (tenantId: string, customerId: string) => streamName(tenantId, 'customer', customerId),
+  receipt: (tenantId: string, receiptId: string) => streamName(tenantId, 'receipt', receiptId),
+  paymentMethod: (tenantId: string, paymentMethodId: string) => streamName(tenantId, 'payment_method', paymentMethodId),
 };

@@ -16,7 +16,7 @@ export interface ProjectionLag {
 }
 
 /** Works for any adapter and across processes: reads the committed checkpoint, then counts what lies after it. */
-export async function measureProjectionLag(store: EventStore, db: Kysely<ReadModelDatabase>, projections: readonly Projection[]): Promise<ProjectionLag[]> {
+export async function measureProjectionLag(store: EventStore, db: Kysely<ReadModelDatabase>, projections: readonly Pick<Projection, 'name' | 'eventTypes'>[]): Promise<ProjectionLag[]> {
   return Promise.all(
     projections.map(async (projection) => {
       const checkpoint = await loadCheckpoint(db, projection.name, LIVE_READ_MODEL_SCHEMA).catch(() => undefined);

@@ -3,13 +3,20 @@ import type { EventStore, Position, RecordedEvent, SubscriptionMessage } from '.
 import { comparePositions, START_POSITION } from '../../event-store/src/index.js';
 import { advanceCheckpoint, checkpointSchemaSql, initialiseCheckpoint, loadCheckpoint } from './checkpoint-store.js';
 import { ProjectionLease } from './projection-lease.js';
-import { LIVE_READ_MODEL_SCHEMA, type Projection, type ReadModelDatabase } from './projection.js';
+import { LIVE_READ_MODEL_SCHEMA, type Projection, type ProjectionContext, type ReadModelDatabase } from './projection.js';
 
 const BATCH_SIZE_MAX = 500;
 /** How long a partly filled batch waits for more events before it is committed. */
 const BATCH_LINGER_MS = 10;
 const LEASE_RETRY_MS = 1_000;
 const ERROR_BACKOFF_MS_MAX = 30_000;
+
+/** What a process manager gets instead of a transaction: any use is a programming error, and says so. */
+const NO_TRANSACTION = new Proxy({} as ProjectionContext['trx'], {
+  get(_target, property) {
+    throw new Error(`a process manager (sideEffects) gets no transaction; it used trx.${String(property)}`);
+  },
+});
 
 export interface ProjectionProgress {
   readonly projection: string;
@@ -105,11 +112,24 @@ export class ProjectionRunner {
     const flush = async (to: Position) => {
       if (batch.length === 0 && comparePositions(to, checkpoint) === 0) return;
       const events = batch;
-      const from = checkpoint;
-      await db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
-        await advanceCheckpoint(trx, projection.name, this.schema, from, to);
-        for (const event of events) await projection.apply({ trx, schema: this.schema }, event);
-      });
+      if (projection.sideEffects) {
+        for (const event of events) {
+          await projection.apply({ trx: NO_TRANSACTION, schema: this.schema }, event);
+          const from = checkpoint;
+          await db.transaction().execute((trx) => advanceCheckpoint(trx, projection.name, this.schema, from, event.position));
+          checkpoint = event.position;
+        }
+        if (comparePositions(to, checkpoint) > 0) {
+          const from = checkpoint;
+          await db.transaction().execute((trx) => advanceCheckpoint(trx, projection.name, this.schema, from, to));
+        }
+      } else {
+        const from = checkpoint;
+        await db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
+          await advanceCheckpoint(trx, projection.name, this.schema, from, to);
+          for (const event of events) await projection.apply({ trx, schema: this.schema }, event);
+        });
+      }
       checkpoint = to;
       batch = [];
       this.options.onProgress?.({ projection: projection.name, position: to, eventsApplied: events.length });
@@ -145,6 +165,11 @@ export class ProjectionRunner {
   private async prepare(projection: Projection): Promise<void> {
     const { db } = this.options;
     const stored = await loadCheckpoint(db, projection.name, this.schema);
+    if (stored && stored.version !== projection.version && projection.sideEffects) {
+      // A process manager has no rows to rebuild, and replaying its commands is not a rebuild: keep the position.
+      await initialiseCheckpoint(db, projection.name, this.schema, projection.version, stored.position);
+      return;
+    }
     if (stored && stored.version !== projection.version) {
       this.log(`projection ${projection.name}: version ${stored.version} -> ${projection.version}, rebuilding from position zero`);
       await rebuildProjection(this.options.store, db, projection, { targetSchema: this.schema, log: this.log });

@@ -23,6 +23,14 @@ export interface Projection {
   readonly tables: readonly string[];
   createTables(db: Kysely<ReadModelDatabase>, schema: string): Promise<void>;
   apply(context: ProjectionContext, event: RecordedEvent): Promise<void>;
+  /**
+   * A process manager: `apply` acts outside the database (it sends commands) and gets NO transaction (touching
+   * `context.trx` throws). The runner calls it one event at a time and commits the checkpoint after each event in
+   * a short transaction of its own, so no read-model transaction stays open while commands run (an open transaction
+   * would hold back every $all reader on the server). Redelivery after a crash is possible: `apply` must be
+   * idempotent (deterministic ids).
+   */
+  readonly sideEffects?: boolean;
 }
 
 export const LIVE_READ_MODEL_SCHEMA = 'read_models';

@@ -21,6 +21,24 @@ export class BillingEventType {
 }
 
 const MAX_TYPES = 50;
+const MAX_STREAM_FILTERS = 100;
+const CATEGORY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+const STREAM_PATTERN = /^[a-z][a-z0-9_]{0,62}-[^\s:]{1,300}$/;
+
+/** The tenant's prefix, narrowed to the categories and streams asked for (never wider than the tenant). */
+function streamPrefixesFor(tenantId: string, categories: string[] | null, streams: string[] | null): string[] {
+  const prefix = tenantPrefix(tenantId);
+  const wanted = [...(categories ?? []), ...(streams ?? [])];
+  if (wanted.length > MAX_STREAM_FILTERS) throw new ApplicationError('VALIDATION_FAILED', `at most ${MAX_STREAM_FILTERS} categories and streams together`);
+  for (const category of categories ?? []) {
+    if (!CATEGORY_PATTERN.test(category)) throw new ApplicationError('VALIDATION_FAILED', `"${category.slice(0, 70)}" is not a stream category: use a name such as "invoice" or "billing_settings"`);
+  }
+  for (const stream of streams ?? []) {
+    if (!STREAM_PATTERN.test(stream)) throw new ApplicationError('VALIDATION_FAILED', `"${stream.slice(0, 70)}" is not a stream: use streamId without the tenant, e.g. "invoice-<id>"`);
+  }
+  if (wanted.length === 0) return [prefix];
+  return [...(categories ?? []).map((category) => `${prefix}${category}-`), ...(streams ?? []).map((stream) => `${prefix}${stream}`)];
+}
 
 function toMessage(event: RecordedEvent): BillingEventType {
   return {
@@ -32,8 +50,26 @@ function toMessage(event: RecordedEvent): BillingEventType {
     recordedAt: event.recordedAt.toISOString(),
     // Settings events carry webhook secrets (the domain replays them); no subscriber may see one. Every event is
     // walked, not only the settings types, so an event type added later cannot leak a `secret` either.
-    data: redactSecrets(event.data),
+    data: maskGatewayTokens(redactSecrets(event.data)),
   };
+}
+
+const GATEWAY_TOKEN_MASK = '********';
+const GATEWAY_TOKEN_DEPTH_MAX = 32;
+
+/**
+ * Payment-method events carry the gateway token (the decider needs it to recognise a re-sent add). A token charges
+ * the customer's instrument, so no subscriber sees it: every `gatewayToken` string is masked whole, at any depth.
+ */
+function maskGatewayTokens<Value>(value: Value, depth = 0): Value {
+  if (depth > GATEWAY_TOKEN_DEPTH_MAX) throw new Error(`maskGatewayTokens: value nested deeper than ${GATEWAY_TOKEN_DEPTH_MAX} levels`);
+  if (Array.isArray(value)) return value.map((item: unknown) => maskGatewayTokens(item, depth + 1)) as Value;
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = key === 'gatewayToken' && typeof item === 'string' ? GATEWAY_TOKEN_MASK : maskGatewayTokens(item, depth + 1);
+  }
+  return copy as Value;
 }
 
 @Resolver(() => BillingEventType)
@@ -45,13 +81,19 @@ export class BillingEventsResolver {
   billingEvents(
     @Args('fromPosition', { type: () => String, nullable: true }) fromPosition: string | null,
     @Args('types', { type: () => [String], nullable: true }) types: string[] | null,
+    @Args('categories', { type: () => [String], nullable: true, description: 'Stream categories, e.g. "invoice", "receipt", "billing_settings"' }) categories: string[] | null,
+    @Args('streams', { type: () => [String], nullable: true, description: 'Exact streams, as streamId shows them without the tenant, e.g. "invoice-<id>"' }) streams: string[] | null,
     @Context() request: GraphQLRequestContext,
   ): AsyncIterableIterator<BillingEventType> {
     const principal = requireReader(request);
     if (types && types.length > MAX_TYPES) throw new ApplicationError('VALIDATION_FAILED', `at most ${MAX_TYPES} event types`);
+    const prefix = tenantPrefix(principal.tenantId);
+    const exactStreams = streams && streams.length > 0 ? new Set(streams.map((stream) => `${prefix}${stream}`)) : undefined;
+    const categoryPrefixes = (categories ?? []).map((category) => `${prefix}${category}-`);
+    const inCategory = (streamId: string) => categoryPrefixes.some((categoryPrefix) => streamId.startsWith(categoryPrefix));
     const subscription = this.services.store.subscribeToAll({
       fromPosition: fromPosition ? decodePosition(fromPosition) : 'start',
-      filter: { streamPrefixes: [tenantPrefix(principal.tenantId)], ...(types && types.length > 0 ? { eventTypes: types } : {}) },
+      filter: { streamPrefixes: streamPrefixesFor(principal.tenantId, categories, streams), ...(types && types.length > 0 ? { eventTypes: types } : {}) },
     });
     const iterator = subscription[Symbol.asyncIterator]();
     const gauge = this.services.metrics.openSubscriptions;
@@ -69,7 +111,10 @@ export class BillingEventsResolver {
         for (;;) {
           const next = await iterator.next();
           if (next.done) return { done: true, value: undefined };
-          if (next.value.kind === 'event') return { done: false, value: toMessage(next.value.event) };
+          // A prefix filter on "invoice-ab" would also pass "invoice-abc": exact streams are checked here.
+          if (next.value.kind === 'event' && (exactStreams === undefined || exactStreams.has(next.value.event.streamId) || inCategory(next.value.event.streamId))) {
+            return { done: false, value: toMessage(next.value.event) };
+          }
         }
       },
       return: async () => {

@@ -3,6 +3,10 @@ import type { Response } from 'express';
 import { sql } from 'kysely';
 import { measureProjectionLag } from '../../../../libs/projection-runtime/src/index.js';
 import { allProjections } from '../../../../projections/index.js';
+import { paymentSucceededEventTypes, RECEIPT_ISSUER_NAME } from '../receipts/receipt-issuer.process-manager.js';
+
+/** Every follower of the log whose lag is reported: the read models and the process managers. */
+const followers = [...allProjections, { name: RECEIPT_ISSUER_NAME, eventTypes: paymentSucceededEventTypes }];
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -39,7 +43,7 @@ export class OperationsController {
     ]);
     let projections: unknown = [];
     if (database.status === 'up' && eventStore.status === 'up') {
-      projections = await withTimeout(measureProjectionLag(this.services.store, this.services.db, allProjections), 'projection lag').catch((error: Error) => ({ error: error.message }));
+      projections = await withTimeout(measureProjectionLag(this.services.store, this.services.db, followers), 'projection lag').catch((error: Error) => ({ error: error.message }));
     }
     const ready = database.status === 'up' && eventStore.status === 'up';
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unready', checks: { database, eventStore }, projections });
@@ -49,7 +53,7 @@ export class OperationsController {
   async metrics(@Res() response: Response) {
     const metrics = this.services.metrics;
     try {
-      const lags = await withTimeout(measureProjectionLag(this.services.store, this.services.db, allProjections), 'projection lag');
+      const lags = await withTimeout(measureProjectionLag(this.services.store, this.services.db, followers), 'projection lag');
       for (const lag of lags) metrics.projectionLag.set({ projection: lag.projection }, lag.lagEvents);
     } catch {
       // The lag gauges keep their last value; /health/ready says what is down.

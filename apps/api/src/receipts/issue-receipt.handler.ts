@@ -1,0 +1,172 @@
+import {
+  assignedNumber,
+  billingSettingsDecider,
+  calendarDateInZone,
+  customerDecider,
+  decideNumberSequence,
+  decideReceipt,
+  describePaymentMethodType,
+  documentNumberingOf,
+  documentNumberingPeriodOf,
+  DomainError,
+  evolveInvoice,
+  evolveNumberSequence,
+  initialInvoiceState,
+  initialNumberSequenceState,
+  numberSequenceEventSchemas,
+  receiptDecider,
+  receiptEventSchemas,
+  requireUnusedDocumentNumber,
+  sequencePeriodKey,
+  sequencePeriodKeysOf,
+  type BillingSettings,
+  type IssueReceipt,
+  type NumberSequenceEvent,
+  type PaymentMethodType,
+  type ReceiptCompanyInput,
+  type ReceiptEvent,
+} from '../../../../libs/billing/src/index.js';
+import { executeWithRetry, loadStream, streams, toEventData, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
+import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/index.js';
+import { parseBillingSettingsEvent } from '../../../../projections/billing-settings/billing-settings.events.js';
+import { parseCustomerRecordedEvent } from '../../../../projections/customers/customers.projection.js';
+import { parseInvoiceEvent } from '../../../../projections/invoices/invoices.projection.js';
+
+/** What issuing a receipt needs: the event store and the one clock. The projector process has no LedgerServices. */
+export interface ReceiptIssuerServices {
+  readonly store: EventStore;
+  readonly clock: () => Date;
+}
+
+/** A payment that succeeded, whatever event said so (today InvoicePaymentRecorded; later PaymentSucceeded). */
+export interface SucceededPayment {
+  readonly tenantId: string;
+  readonly paymentId: string;
+  readonly customerId: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly method: PaymentMethodType;
+  readonly reference: string | null;
+  /** The instant the payment succeeded: the receipt is dated by it, so a redelivery builds the same receipt. */
+  readonly succeededAt: string;
+  readonly invoicesPaid: readonly { invoiceId: string; appliedAmount: string }[];
+  /** The event that reported the success: the causation of the receipt's events. */
+  readonly eventId: string;
+  readonly correlationId: string;
+}
+
+export const RECEIPT_ISSUER_ACTOR = 'process-manager:receipt-issuer';
+
+/** One receipt per payment: the id is derived from the tenant and the payment, so a redelivery finds its receipt. */
+export function receiptIdOf(tenantId: string, paymentId: string): string {
+  return uuidV5(`${tenantId}:${paymentId}:receipt`);
+}
+
+const sequenceFolder = { evolve: evolveNumberSequence, initialState: initialNumberSequenceState };
+const invoiceFolder = { evolve: evolveInvoice, initialState: initialInvoiceState };
+const parseSequenceEvent = (recorded: RecordedEvent) =>
+  ({ type: recorded.type, data: numberSequenceEventSchemas.DocumentNumberAssigned.data.parse(recorded.data) }) as NumberSequenceEvent;
+const parseReceiptEvent = (recorded: RecordedEvent) => ({ type: recorded.type, data: receiptEventSchemas.ReceiptIssued.data.parse(recorded.data) }) as ReceiptEvent;
+
+export type IssueReceiptOutcome = { readonly receiptId: string; readonly outcome: 'issued' | 'already_issued' };
+
+/**
+ * Issues the receipt of a succeeded payment: ONE atomic two-stream append of the receipt number sequence and the
+ * receipt stream, like issueInvoice. The receipt stream is read FIRST: when it exists (a redelivered event after a
+ * crash, a second runner) nothing is decided and no number is taken, so a payment never gets two receipts or burns
+ * a number. Two racing issuers both expect `no_stream` on the receipt stream, so only one append can succeed.
+ */
+export function issueReceiptForPayment(services: ReceiptIssuerServices, payment: SucceededPayment): Promise<IssueReceiptOutcome> {
+  const { tenantId } = payment;
+  const receiptId = receiptIdOf(tenantId, payment.paymentId);
+  const receiptStream = streams.receipt(tenantId, receiptId);
+  return executeWithRetry<IssueReceiptOutcome>(services.store, async () => {
+    const receipt = await loadStream(services.store, receiptStream, receiptDecider, parseReceiptEvent);
+    if (receipt.state.status === 'issued') return { appends: [], result: () => ({ receiptId, outcome: 'already_issued' as const }) };
+    const clockNow = services.clock().toISOString();
+    const context: CommandContext = {
+      tenantId,
+      actor: RECEIPT_ISSUER_ACTOR,
+      commandId: uuidV5(`${receiptId}:IssueReceipt`),
+      correlationId: payment.correlationId,
+      causationId: payment.eventId,
+      // The receipt is dated by the payment; a clock behind the payment's instant must not make it "future".
+      now: Date.parse(clockNow) < Date.parse(payment.succeededAt) ? payment.succeededAt : clockNow,
+    };
+    const settings = (await loadStream(services.store, streams.billingSettings(tenantId), billingSettingsDecider, parseBillingSettingsEvent)).state.settings;
+    const data: Omit<IssueReceipt['data'], 'number'> = {
+      receiptId,
+      paymentId: payment.paymentId,
+      issuedAt: payment.succeededAt,
+      issueDate: calendarDateInZone(payment.succeededAt, settings.tenant.timeZone),
+      payer: { customerId: payment.customerId, name: await customerNameOf(services, tenantId, payment.customerId) },
+      amount: payment.amount,
+      currency: payment.currency,
+      methodDescription: describePaymentMethodType(payment.method),
+      paymentReference: payment.reference,
+      invoicesPaid: await Promise.all(payment.invoicesPaid.map((paid) => invoicePaidOf(services, tenantId, paid))),
+      company: receiptCompanyOf(settings, tenantId),
+    };
+    const issue = (number: string): IssueReceipt => ({ type: 'IssueReceipt', data: { ...data, number }, metadata: { now: context.now } });
+    // Check every receipt rule first, so that an invalid receipt never touches the sequence.
+    decideReceipt(issue('provisional'), receipt.state);
+    const { prefix, template } = documentNumberingOf(settings, 'receipt');
+    const period = documentNumberingPeriodOf(settings, payment.succeededAt);
+    const periodKey = sequencePeriodKey(template, period);
+    const periodKeys = sequencePeriodKeysOf(period);
+    const sequences = await Promise.all(periodKeys.map((key) => loadStream(services.store, streams.numberSequence(tenantId, 'receipt', key), sequenceFolder, parseSequenceEvent)));
+    const sequence = sequences[periodKeys.indexOf(periodKey)];
+    if (sequence === undefined) throw new Error(`period key ${periodKey} is not among the keys of its period (${periodKeys.join(', ')})`);
+    const sequenceEvents = decideNumberSequence(
+      { type: 'AssignDocumentNumber', data: { documentKind: 'receipt', documentId: receiptId, template, prefix, year: period.year, month: period.month }, metadata: { now: context.now } },
+      sequence.state,
+    );
+    const number = assignedNumber(sequenceEvents.reduce(evolveNumberSequence, sequence.state), receiptId) as string;
+    requireUnusedDocumentNumber(number, receiptId, sequences.map((loaded) => loaded.state));
+    const receiptEvents = decideReceipt(issue(number), receipt.state);
+    const sequenceStream = streams.numberSequence(tenantId, 'receipt', periodKey);
+    return {
+      appends: [
+        { streamId: sequenceStream, expectedRevision: sequence.expectedRevision, events: sequenceEvents.map((event, index) => toEventData(event, context, sequenceStream, index)) },
+        { streamId: receiptStream, expectedRevision: receipt.expectedRevision, events: receiptEvents.map((event, index) => toEventData(event, context, receiptStream, index)) },
+      ],
+      result: () => ({ receiptId, outcome: 'issued' as const }),
+    };
+  });
+}
+
+/** The payer's name as registered (from the customer's stream, so it cannot lag behind the payment); null if never registered. */
+async function customerNameOf(services: ReceiptIssuerServices, tenantId: string, customerId: string): Promise<string | null> {
+  const customer = await loadStream(services.store, streams.customer(tenantId, customerId), customerDecider, parseCustomerRecordedEvent);
+  return customer.state.details?.name ?? null;
+}
+
+async function invoicePaidOf(services: ReceiptIssuerServices, tenantId: string, paid: { invoiceId: string; appliedAmount: string }) {
+  const invoice = await loadStream(services.store, streams.invoice(tenantId, paid.invoiceId), invoiceFolder, parseInvoiceEvent);
+  // A payment is only recorded against an issued invoice, and an issued invoice always has its number.
+  if (invoice.state.number === null) throw new Error(`invoice ${paid.invoiceId} was paid but has no number`);
+  return { invoiceId: paid.invoiceId, number: invoice.state.number, amount: paid.appliedAmount };
+}
+
+/** The company block of a receipt, from the settings' company section; a tenant without a company name prints its profile name, then its id. */
+export function receiptCompanyOf(settings: BillingSettings, tenantId: string): ReceiptCompanyInput {
+  const { company } = settings;
+  const { address } = company;
+  const cityLine = [address.city, [address.state, address.postalCode].filter((part) => part !== null && part !== '').join(' ')].filter((part) => part !== null && part !== '').join(', ');
+  const addressLines = [address.line1, address.line2, cityLine, address.country].filter((line): line is string => line !== null && line.trim() !== '');
+  return {
+    name: company.name ?? settings.tenant.name ?? tenantId,
+    legalName: company.legalName,
+    taxId: company.taxId,
+    registrationNumber: company.registrationNumber,
+    addressLines,
+    email: company.email,
+    phone: company.phone,
+    website: company.website,
+  };
+}
+
+/** A receipt that the domain refuses (VALIDATION_FAILED) is an operating error to report, not a reason to stop every later receipt. */
+export function isDomainRefusal(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

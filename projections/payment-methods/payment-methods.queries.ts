@@ -1,0 +1,115 @@
+import { sql, type Kysely } from 'kysely';
+import type { PaymentMethodStatus, PaymentMethodType, VerificationStatus } from '../../libs/billing/src/index.js';
+import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
+import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
+import { InvalidCursorError } from '../invoices/invoices.queries.js';
+
+/** A payment method as the read model holds it: never its gateway token. */
+export interface PaymentMethodRecord {
+  readonly id: string;
+  readonly customerId: string;
+  readonly type: PaymentMethodType;
+  readonly status: PaymentMethodStatus;
+  readonly verificationStatus: VerificationStatus | null;
+  readonly verificationFailureReason: string | null;
+  readonly brand: string | null;
+  readonly last4: string | null;
+  readonly expiryMonth: number | null;
+  readonly expiryYear: number | null;
+  readonly holderName: string | null;
+  readonly addedAt: string;
+  readonly verifiedAt: string | null;
+  readonly expiredAt: string | null;
+  readonly deactivatedAt: string | null;
+  readonly deactivationReason: string | null;
+}
+
+export interface PaymentMethodListFilter {
+  readonly customerId?: string | null;
+  readonly status?: PaymentMethodStatus | null;
+}
+
+export const PAYMENT_METHOD_PAGE_SIZE_MAX = 100;
+
+export class PaymentMethodQueries {
+  constructor(
+    private readonly db: Kysely<ReadModelDatabase>,
+    private readonly schema: string = LIVE_READ_MODEL_SCHEMA,
+  ) {}
+
+  async getPaymentMethod(tenantId: string, paymentMethodId: string): Promise<PaymentMethodRecord | undefined> {
+    const row = await this.db
+      .withSchema(this.schema)
+      .selectFrom('payment_methods')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('payment_method_id', '=', paymentMethodId)
+      .executeTakeFirst();
+    return row ? paymentMethodRecord(row) : undefined;
+  }
+
+  /** Newest first, keyset-paginated on (added_at, id) with an opaque cursor. */
+  async listPaymentMethods(tenantId: string, filter: PaymentMethodListFilter, first: number, after: string | null | undefined) {
+    let query = this.db.withSchema(this.schema).selectFrom('payment_methods').selectAll().where('tenant_id', '=', tenantId);
+    if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (after) {
+      const [addedAt, id] = decodeCursor(after);
+      query = query.where(sql<boolean>`(added_at, payment_method_id) < (${addedAt}::timestamptz, ${id})`);
+    }
+    const rows = await query.orderBy('added_at', 'desc').orderBy('payment_method_id', 'desc').limit(first + 1).execute();
+    const edges = rows.slice(0, first).map((row) => {
+      const node = paymentMethodRecord(row);
+      return { cursor: encodeCursor(node.addedAt, node.id), node };
+    });
+    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+}
+
+function isoOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : (value as Date).toISOString();
+}
+
+function paymentMethodRecord(row: Record<string, unknown>): PaymentMethodRecord {
+  return {
+    id: row.payment_method_id as string,
+    customerId: row.customer_id as string,
+    type: row.type as PaymentMethodType,
+    status: row.status as PaymentMethodStatus,
+    verificationStatus: row.verification_status as VerificationStatus | null,
+    verificationFailureReason: row.verification_failure_reason as string | null,
+    brand: row.brand as string | null,
+    last4: row.last4 as string | null,
+    expiryMonth: row.expiry_month as number | null,
+    expiryYear: row.expiry_year as number | null,
+    holderName: row.holder_name as string | null,
+    addedAt: (row.added_at as Date).toISOString(),
+    verifiedAt: isoOrNull(row.verified_at),
+    expiredAt: isoOrNull(row.expired_at),
+    deactivatedAt: isoOrNull(row.deactivated_at),
+    deactivationReason: row.deactivation_reason as string | null,
+  };
+}
+
+function encodeCursor(addedAt: string, paymentMethodId: string): string {
+  return Buffer.from(JSON.stringify(['payment_method', addedAt, paymentMethodId]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 3 &&
+      decoded[0] === 'payment_method' &&
+      typeof decoded[1] === 'string' &&
+      !Number.isNaN(Date.parse(decoded[1])) &&
+      typeof decoded[2] === 'string'
+    ) {
+      return [decoded[1], decoded[2]];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidCursorError(cursor);
+}
