@@ -2,7 +2,7 @@ import type { CustomerEvent } from '../../libs/billing/src/index.js';
 import { customerEventSchemas, customerEventTypes } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/shared/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { tenantOfStream } from '../../libs/application/src/index.js';
+import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createCustomerTables } from './customers.tables.js';
 
@@ -16,11 +16,7 @@ export const customersProjection: Projection = {
   apply: applyCustomerEvent,
 };
 
-export function parseCustomerRecordedEvent(recorded: RecordedEvent): CustomerEvent {
-  const schema = customerEventSchemas[recorded.type as keyof typeof customerEventSchemas];
-  if (!schema) throw new Error(`not a customer event: ${recorded.type}`);
-  return { type: recorded.type, data: schema.data.parse(recorded.data) } as CustomerEvent;
-}
+export const parseCustomerRecordedEvent = recordedEventParser<CustomerEvent>(customerEventSchemas, 'customer');
 
 async function applyCustomerEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
   const tenantId = tenantOfStream(recorded.streamId);

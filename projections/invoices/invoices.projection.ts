@@ -4,7 +4,7 @@ import type { InvoiceEvent, InvoiceLine, LineTax } from '../../libs/billing/src/
 import { explicitlyPricedLine, invoiceEventSchemas, invoiceEventTypes, pricedInvoiceTotals, taxBreakdownOf } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/shared/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { tenantOfStream } from '../../libs/application/src/index.js';
+import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createInvoiceTables } from './invoices.tables.js';
 
@@ -20,11 +20,7 @@ export const invoicesProjection: Projection = {
   apply: applyInvoiceEvent,
 };
 
-export function parseInvoiceEvent(recorded: RecordedEvent): InvoiceEvent {
-  const schema = invoiceEventSchemas[recorded.type as keyof typeof invoiceEventSchemas];
-  if (!schema) throw new Error(`not an invoice event: ${recorded.type}`);
-  return { type: recorded.type, data: schema.data.parse(recorded.data) } as InvoiceEvent;
-}
+export const parseInvoiceEvent = recordedEventParser<InvoiceEvent>(invoiceEventSchemas, 'invoice');
 
 async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
   const tenantId = tenantOfStream(recorded.streamId);

@@ -2,7 +2,7 @@ import type { PaymentMethodEvent } from '../../libs/billing/src/index.js';
 import { paymentMethodEventSchemas, paymentMethodEventTypes } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/shared/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { tenantOfStream } from '../../libs/application/src/index.js';
+import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createPaymentMethodTables } from './payment-methods.tables.js';
 
@@ -19,11 +19,7 @@ export const paymentMethodsProjection: Projection = {
   apply: applyPaymentMethodEvent,
 };
 
-export function parsePaymentMethodRecordedEvent(recorded: RecordedEvent): PaymentMethodEvent {
-  const schema = paymentMethodEventSchemas[recorded.type as keyof typeof paymentMethodEventSchemas];
-  if (!schema) throw new Error(`not a payment method event: ${recorded.type}`);
-  return { type: recorded.type, data: schema.data.parse(recorded.data) } as PaymentMethodEvent;
-}
+export const parsePaymentMethodRecordedEvent = recordedEventParser<PaymentMethodEvent>(paymentMethodEventSchemas, 'payment method');
 
 async function applyPaymentMethodEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
   const tenantId = tenantOfStream(recorded.streamId);

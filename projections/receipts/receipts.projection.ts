@@ -1,7 +1,7 @@
 import { receiptEventSchemas, receiptEventTypes, type ReceiptEvent } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/shared/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { tenantOfStream } from '../../libs/application/src/index.js';
+import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createReceiptTables } from './receipts.tables.js';
 
@@ -15,11 +15,7 @@ export const receiptsProjection: Projection = {
   apply: applyReceiptEvent,
 };
 
-export function parseReceiptRecordedEvent(recorded: RecordedEvent): ReceiptEvent {
-  const schema = receiptEventSchemas[recorded.type as keyof typeof receiptEventSchemas];
-  if (!schema) throw new Error(`not a receipt event: ${recorded.type}`);
-  return { type: recorded.type, data: schema.data.parse(recorded.data) } as ReceiptEvent;
-}
+export const parseReceiptRecordedEvent = recordedEventParser<ReceiptEvent>(receiptEventSchemas, 'receipt');
 
 async function applyReceiptEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
   const tenantId = tenantOfStream(recorded.streamId);

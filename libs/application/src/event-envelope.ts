@@ -37,3 +37,18 @@ export function toEventData(event: DomainEventLike, context: CommandContext, str
 export function toDomainEvent<Event extends DomainEventLike>(recorded: RecordedEvent): Event {
   return { type: recorded.type, data: recorded.data } as unknown as Event;
 }
+
+/** The zod contract of each stored event type of one aggregate (its `<x>EventSchemas` map). */
+export type EventSchemaMap = Readonly<Record<string, { readonly data: { parse(value: unknown): unknown } }>>;
+
+/**
+ * A parser of one aggregate's stored events through their zod contracts. An event type the map does not know is a
+ * broken invariant (the wrong stream, or a filter that lets the wrong events in), so it throws.
+ */
+export function recordedEventParser<Event extends DomainEventLike>(schemas: EventSchemaMap, aggregate: string): (recorded: RecordedEvent) => Event {
+  return (recorded) => {
+    const schema = Object.hasOwn(schemas, recorded.type) ? schemas[recorded.type] : undefined;
+    if (!schema) throw new Error(`not a ${aggregate} event: ${recorded.type}`);
+    return { type: recorded.type, data: schema.data.parse(recorded.data) } as unknown as Event;
+  };
+}

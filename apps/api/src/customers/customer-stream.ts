@@ -5,16 +5,11 @@ import {
   type CustomerEvent,
   type InvoiceCustomerContext,
 } from '../../../../libs/billing/src/index.js';
-import { loadStream, streams } from '../../../../libs/application/src/index.js';
-import type { RecordedEvent } from '../../../../libs/event-store/src/index.js';
+import { loadStream, streams, recordedEventParser } from '../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../ledger-services.js';
 
 /** Parses one stored customer event through its zod contract; anything else on the stream is a broken invariant. */
-export function parseCustomerEvent(recorded: RecordedEvent): CustomerEvent {
-  const schema = customerEventSchemas[recorded.type as keyof typeof customerEventSchemas];
-  if (!schema) throw new Error(`not a customer event: ${recorded.type}`);
-  return { type: recorded.type, data: schema.data.parse(recorded.data) } as CustomerEvent;
-}
+export const parseCustomerEvent = recordedEventParser<CustomerEvent>(customerEventSchemas, 'customer');
 
 export function loadCustomer(services: LedgerServices, tenantId: string, customerId: string, commandId?: string) {
   return loadStream(services.store, streams.customer(tenantId, customerId), customerDecider, parseCustomerEvent, commandId);

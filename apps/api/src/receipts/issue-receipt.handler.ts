@@ -1,35 +1,9 @@
-import {
-  assignedNumber,
-  billingSettingsDecider,
-  calendarDateInZone,
-  customerDecider,
-  decideNumberSequence,
-  decideReceipt,
-  describePaymentMethodType,
-  documentNumberingOf,
-  documentNumberingPeriodOf,
-  DomainError,
-  evolveInvoice,
-  evolveNumberSequence,
-  initialInvoiceState,
-  initialNumberSequenceState,
-  numberSequenceEventSchemas,
-  receiptDecider,
-  receiptEventSchemas,
-  requireUnusedDocumentNumber,
-  sequencePeriodKey,
-  sequencePeriodKeysOf,
-  type BillingSettings,
-  type IssueReceipt,
-  type NumberSequenceEvent,
-  type PaymentMethodType,
-  type ReceiptCompanyInput,
-  type ReceiptEvent,
-} from '../../../../libs/billing/src/index.js';
+import { billingSettingsDecider, calendarDateInZone, customerDecider, decideReceipt, describePaymentMethodType, DomainError, evolveInvoice, initialInvoiceState, receiptDecider, receiptEventSchemas, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput, type ReceiptEvent } from '../../../../libs/billing/src/index.js';
 import { executeWithRetry, loadStream, streams, toEventData, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
 import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import { parseBillingSettingsEvent } from '../../../../projections/billing-settings/billing-settings.events.js';
 import { parseCustomerRecordedEvent } from '../../../../projections/customers/customers.projection.js';
+import { takeDocumentNumber } from '../numbering/take-document-number.js';
 import { parseInvoiceEvent } from '../../../../projections/invoices/invoices.projection.js';
 
 /** What issuing a receipt needs: the event store and the one clock. The projector process has no LedgerServices. */
@@ -62,10 +36,7 @@ export function receiptIdOf(tenantId: string, paymentId: string): string {
   return uuidV5(`${tenantId}:${paymentId}:receipt`);
 }
 
-const sequenceFolder = { evolve: evolveNumberSequence, initialState: initialNumberSequenceState };
 const invoiceFolder = { evolve: evolveInvoice, initialState: initialInvoiceState };
-const parseSequenceEvent = (recorded: RecordedEvent) =>
-  ({ type: recorded.type, data: numberSequenceEventSchemas.DocumentNumberAssigned.data.parse(recorded.data) }) as NumberSequenceEvent;
 const parseReceiptEvent = (recorded: RecordedEvent) => ({ type: recorded.type, data: receiptEventSchemas.ReceiptIssued.data.parse(recorded.data) }) as ReceiptEvent;
 
 export type IssueReceiptOutcome = { readonly receiptId: string; readonly outcome: 'issued' | 'already_issued' };
@@ -110,24 +81,11 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
     const issue = (number: string): IssueReceipt => ({ type: 'IssueReceipt', data: { ...data, number }, metadata: { now: context.now } });
     // Check every receipt rule first, so that an invalid receipt never touches the sequence.
     decideReceipt(issue('provisional'), receipt.state);
-    const { prefix, template } = documentNumberingOf(settings, 'receipt');
-    const period = documentNumberingPeriodOf(settings, payment.succeededAt);
-    const periodKey = sequencePeriodKey(template, period);
-    const periodKeys = sequencePeriodKeysOf(period);
-    const sequences = await Promise.all(periodKeys.map((key) => loadStream(services.store, streams.numberSequence(tenantId, 'receipt', key), sequenceFolder, parseSequenceEvent)));
-    const sequence = sequences[periodKeys.indexOf(periodKey)];
-    if (sequence === undefined) throw new Error(`period key ${periodKey} is not among the keys of its period (${periodKeys.join(', ')})`);
-    const sequenceEvents = decideNumberSequence(
-      { type: 'AssignDocumentNumber', data: { documentKind: 'receipt', documentId: receiptId, template, prefix, year: period.year, month: period.month }, metadata: { now: context.now } },
-      sequence.state,
-    );
-    const number = assignedNumber(sequenceEvents.reduce(evolveNumberSequence, sequence.state), receiptId) as string;
-    requireUnusedDocumentNumber(number, receiptId, sequences.map((loaded) => loaded.state));
+    const { number, append: numberAppend } = await takeDocumentNumber(services.store, context, settings, 'receipt', receiptId, payment.succeededAt);
     const receiptEvents = decideReceipt(issue(number), receipt.state);
-    const sequenceStream = streams.numberSequence(tenantId, 'receipt', periodKey);
     return {
       appends: [
-        { streamId: sequenceStream, expectedRevision: sequence.expectedRevision, events: sequenceEvents.map((event, index) => toEventData(event, context, sequenceStream, index)) },
+        numberAppend,
         { streamId: receiptStream, expectedRevision: receipt.expectedRevision, events: receiptEvents.map((event, index) => toEventData(event, context, receiptStream, index)) },
       ],
       result: () => ({ receiptId, outcome: 'issued' as const }),

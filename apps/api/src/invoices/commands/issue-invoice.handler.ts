@@ -1,33 +1,13 @@
-import {
-  assignedNumber,
-  calendarDateInZone,
-  decideInvoice,
-  decideNumberSequence,
-  documentNumberingOf,
-  documentNumberingPeriodOf,
-  evolveInvoice,
-  evolveNumberSequence,
-  initialNumberSequenceState,
-  invoiceSettingsContextOf,
-  numberSequenceEventSchemas,
-  requireUnusedDocumentNumber,
-  sequencePeriodKey,
-  sequencePeriodKeysOf,
-  type IssueInvoice,
-  type NumberSequenceEvent,
-} from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, loadStream, streams, toEventData, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { RecordedEvent } from '../../../../../libs/event-store/src/index.js';
+import { calendarDateInZone, decideInvoice, evolveInvoice, invoiceSettingsContextOf, type IssueInvoice } from '../../../../../libs/billing/src/index.js';
+import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+
 import { loadInvoiceCustomerContext } from '../../customers/customer-stream.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
+import { takeDocumentNumber } from '../../numbering/take-document-number.js';
 import type { InvoicePayloadType, IssueInvoiceInput } from '../invoice.types.js';
 import { exchangeRateAt } from './exchange-rate.reader.js';
 import { invoiceEventData, invoicePayload, loadInvoice } from './invoice-command.support.js';
-
-const sequenceFolder = { evolve: evolveNumberSequence, initialState: initialNumberSequenceState };
-const parseSequenceEvent = (recorded: RecordedEvent) =>
-  ({ type: recorded.type, data: numberSequenceEventSchemas.DocumentNumberAssigned.data.parse(recorded.data) }) as NumberSequenceEvent;
 
 /**
  * Issuing takes the next gapless number and freezes the invoice in ONE atomic two-stream append (sequence stream +
@@ -62,25 +42,12 @@ export function issueInvoice(services: LedgerServices, context: CommandContext, 
     const issue = (number: string): IssueInvoice => ({ type: 'IssueInvoice', data: { ...data, number }, metadata: { now: context.now } });
     // Check every invoice rule first, so that an invalid issue never touches the sequence.
     decideInvoice(issue('provisional'), invoice.state);
-    const { prefix, template } = documentNumberingOf(settings, 'invoice');
-    const period = documentNumberingPeriodOf(settings, context.now);
-    const periodKey = sequencePeriodKey(template, period);
-    const periodKeys = sequencePeriodKeysOf(period);
-    const sequences = await Promise.all(periodKeys.map((key) => loadStream(services.store, streams.numberSequence(tenantId, 'invoice', key), sequenceFolder, parseSequenceEvent)));
-    const sequence = sequences[periodKeys.indexOf(periodKey)];
-    if (sequence === undefined) throw new Error(`period key ${periodKey} is not among the keys of its period (${periodKeys.join(', ')})`);
-    const sequenceEvents = decideNumberSequence(
-      { type: 'AssignDocumentNumber', data: { documentKind: 'invoice', documentId: input.invoiceId, template, prefix, year: period.year, month: period.month }, metadata: { now: context.now } },
-      sequence.state,
-    );
-    const number = assignedNumber(sequenceEvents.reduce(evolveNumberSequence, sequence.state), input.invoiceId) as string;
-    requireUnusedDocumentNumber(number, input.invoiceId, sequences.map((loaded) => loaded.state));
+    const { number, append: numberAppend } = await takeDocumentNumber(services.store, context, settings, 'invoice', input.invoiceId, context.now);
     const invoiceEvents = decideInvoice(issue(number), invoice.state);
-    const sequenceStream = streams.numberSequence(tenantId, 'invoice', periodKey);
     const invoiceStream = streams.invoice(tenantId, input.invoiceId);
     return {
       appends: [
-        { streamId: sequenceStream, expectedRevision: sequence.expectedRevision, events: sequenceEvents.map((event, index) => toEventData(event, context, sequenceStream, index)) },
+        numberAppend,
         { streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) },
       ],
       result: (position) => invoicePayload(services, settings, invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition),
