@@ -1,14 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DatabaseStartError, startEmbeddedPostgres } from '../../libs/database/src/embedded-postgres.js';
 
 const child = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'test', 'support', 'embedded-postgres-child.js');
+
+/** Adds o+x to every ancestor of `path` that lacks it; returns the original modes to restore. */
+function grantTraverseOnAncestors(path: string): [string, number][] {
+  const changed: [string, number][] = [];
+  for (let current = resolve(path); ; current = dirname(current)) {
+    const mode = statSync(current).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(current, mode | 0o001);
+      changed.push([current, mode]);
+    }
+    if (dirname(current) === current) break;
+  }
+  return changed;
+}
 
 function reachableTempDirectory(): string {
   const directory = mkdtempSync(join(tmpdir(), 'ledger-embedded-'));
@@ -106,7 +120,17 @@ describe('the embedded PostgreSQL bootstrap', () => {
       chownSync(parent, uid, gid);
       options = { uid, gid };
     }
-    const server = await startChild(join(parent, 'data'), options);
+    // The unprivileged process must be able to load this checkout's code. A checkout under a private directory
+    // (mktemp -d makes 0700 ones) cannot be entered by it: grant "others may traverse" on exactly those ancestors
+    // for the test, and put their modes back afterwards.
+    const restore = asRoot ? grantTraverseOnAncestors(join(dirname(fileURLToPath(import.meta.url)), '..', '..')) : [];
+    let server: Awaited<ReturnType<typeof startChild>>;
+    try {
+      server = await startChild(join(parent, 'data'), options);
+    } catch (error) {
+      for (const [path, mode] of restore) chmodSync(path, mode);
+      throw error;
+    }
     try {
       expect(server.message).toMatchObject({ ready: true });
       const { rows } = await query(server.message.url!, 'select current_setting($$data_directory$$) as dir');
@@ -114,6 +138,7 @@ describe('the embedded PostgreSQL bootstrap', () => {
     } finally {
       server.process.kill('SIGTERM');
       await new Promise((resolve) => server.process.once('exit', resolve));
+      for (const [path, mode] of restore) chmodSync(path, mode);
     }
   }, 60_000);
 });
