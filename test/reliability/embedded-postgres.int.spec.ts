@@ -10,7 +10,7 @@ import { DatabaseStartError, startEmbeddedPostgres } from '../../libs/database/s
 
 const child = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'test', 'support', 'embedded-postgres-child.js');
 
-/** Adds o+x to every ancestor of `path` that lacks it; returns the original modes to restore. */
+/** Adds o+x to every ancestor of `path` that lacks it; returns what it changed. */
 function grantTraverseOnAncestors(path: string): [string, number][] {
   const changed: [string, number][] = [];
   for (let current = resolve(path); ; current = dirname(current)) {
@@ -121,16 +121,11 @@ describe('the embedded PostgreSQL bootstrap', () => {
       options = { uid, gid };
     }
     // The unprivileged process must be able to load this checkout's code. A checkout under a private directory
-    // (mktemp -d makes 0700 ones) cannot be entered by it: grant "others may traverse" on exactly those ancestors
-    // for the test, and put their modes back afterwards.
-    const restore = asRoot ? grantTraverseOnAncestors(join(dirname(fileURLToPath(import.meta.url)), '..', '..')) : [];
-    let server: Awaited<ReturnType<typeof startChild>>;
-    try {
-      server = await startChild(join(parent, 'data'), options);
-    } catch (error) {
-      for (const [path, mode] of restore) chmodSync(path, mode);
-      throw error;
-    }
+    // (mktemp -d makes 0700 ones) cannot be entered by it: grant "others may traverse" on exactly those ancestors.
+    // The grant is left in place: putting the mode back would race with other test files that are starting an
+    // embedded server from the same checkout at the same time (they decide once whether the binaries are reachable).
+    if (asRoot) grantTraverseOnAncestors(join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
+    const server = await startChild(join(parent, 'data'), options);
     try {
       expect(server.message).toMatchObject({ ready: true });
       const { rows } = await query(server.message.url!, 'select current_setting($$data_directory$$) as dir');
@@ -138,7 +133,6 @@ describe('the embedded PostgreSQL bootstrap', () => {
     } finally {
       server.process.kill('SIGTERM');
       await new Promise((resolve) => server.process.once('exit', resolve));
-      for (const [path, mode] of restore) chmodSync(path, mode);
     }
   }, 60_000);
 });
