@@ -24,4 +24,9 @@ export const streams = {
   customer: (tenantId: string, customerId: string) => streamName(tenantId, 'customer', customerId),
   receipt: (tenantId: string, receiptId: string) => streamName(tenantId, 'receipt', receiptId),
   paymentMethod: (tenantId: string, paymentMethodId: string) => streamName(tenantId, 'payment_method', paymentMethodId),
+  payment: (tenantId: string, paymentId: string) => streamName(tenantId, 'payment', paymentId),
+  /** Keyed by the NORMALISED reference (normalisePaymentReference), so a repeated notification meets the first. */
+  paymentReference: (tenantId: string, normalisedReference: string) => streamName(tenantId, 'payment_reference', normalisedReference),
+  creditNote: (tenantId: string, creditNoteId: string) => streamName(tenantId, 'credit_note', creditNoteId),
+  customerAccount: (tenantId: string, customerId: string) => streamName(tenantId, 'customer_account', customerId),
 };

@@ -25,4 +25,10 @@ export type ApplyCustomerCredit = DomainCommand<
 /** Whether the customer's credit is applied automatically to new invoices (see autoApplyPlan). */
 export type SetAutoApplyCredit = DomainCommand<'SetAutoApplyCredit', { customerId: string; enabled: boolean }>;
 
-export type CustomerAccountCommand = CreditCustomerAccount | ApplyCustomerCredit | SetAutoApplyCredit;
+/** Takes credit back for a refund of a payment's excess: never more than the balance in `currency`. */
+export type DebitCustomerAccount = DomainCommand<
+  'DebitCustomerAccount',
+  { customerId: string; entryId: string; amount: string; currency: string; reason: 'refund'; sourceId: string }
+>;
+
+export type CustomerAccountCommand = CreditCustomerAccount | ApplyCustomerCredit | DebitCustomerAccount | SetAutoApplyCredit;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { DeciderSpecification } from '../../../testing/src/decider-spec.js';
 import { fold } from '../shared/decider.js';
-import type { ApplyCustomerCredit, CreditCustomerAccount, CustomerAccountCommand, SetAutoApplyCredit } from './customer-account.commands.js';
+import type { ApplyCustomerCredit, CreditCustomerAccount, CustomerAccountCommand, DebitCustomerAccount, SetAutoApplyCredit } from './customer-account.commands.js';
 import { customerAccountDecider, customerCreditBalance } from './customer-account.decider.js';
 import {
   customerAccountEventSchemas,
   type CustomerAccountCredited,
+  type CustomerAccountDebited,
   type CustomerAccountEvent,
   type CustomerAutoApplyCreditSet,
   type CustomerCreditApplied,
@@ -31,6 +32,13 @@ function applyCredit(data: Partial<ApplyCustomerCredit['data']> = {}): ApplyCust
     metadata: { now },
   };
 }
+function debit(data: Partial<DebitCustomerAccount['data']> = {}): DebitCustomerAccount {
+  return {
+    type: 'DebitCustomerAccount',
+    data: { customerId, entryId: 'debit-1', amount: '8.00', currency: 'USD', reason: 'refund', sourceId: 'ref-1', ...data },
+    metadata: { now },
+  };
+}
 function setAutoApply(enabled: boolean): SetAutoApplyCredit {
   return { type: 'SetAutoApplyCredit', data: { customerId, enabled }, metadata: { now } };
 }
@@ -45,6 +53,12 @@ function creditApplied(data: Partial<CustomerCreditApplied['data']> = {}): Custo
   return {
     type: 'CustomerCreditApplied',
     data: { customerId, applicationId: 'app-1', invoiceId: 'inv-2', amount: '10.00', currency: 'USD', balanceAfter: '15.00', appliedAt: now, ...data },
+  };
+}
+function debited(data: Partial<CustomerAccountDebited['data']> = {}): CustomerAccountDebited {
+  return {
+    type: 'CustomerAccountDebited',
+    data: { customerId, entryId: 'debit-1', amount: '8.00', currency: 'USD', reason: 'refund', sourceId: 'ref-1', balanceAfter: '17.00', debitedAt: now, ...data },
   };
 }
 function autoApplySet(enabled: boolean): CustomerAutoApplyCreditSet {
@@ -87,6 +101,10 @@ describe('no account yet', () => {
 
   it('ApplyCustomerCredit fails INSUFFICIENT_CREDIT: there is none', () => {
     spec.given([]).when(applyCredit()).thenThrows('INSUFFICIENT_CREDIT', /has 0\.00 USD of credit/);
+  });
+
+  it('DebitCustomerAccount fails INSUFFICIENT_CREDIT: there is none to take back', () => {
+    spec.given([]).when(debit()).thenThrows('INSUFFICIENT_CREDIT', /has 0\.00 USD of credit: 8\.00 cannot be taken back for refund ref-1/);
   });
 
   it('SetAutoApplyCredit on turns it on; off is already the default and records nothing', () => {
@@ -145,6 +163,54 @@ describe('with credit in one currency', () => {
     expect(() => customerAccountDecider.decide(applyCredit({ customerId: 'cus-2' }), fold(customerAccountDecider, history))).toThrow(
       /decided on the stream of cus-1/,
     );
+  });
+});
+
+describe('debits for refunds', () => {
+  const history = [credited()];
+
+  it('DebitCustomerAccount takes part of the balance back', () => {
+    spec.given(history).when(debit()).then([debited()]);
+    expect(fold(customerAccountDecider, [...history, debited()])).toMatchObject({ balances: { USD: '17.00' }, entryIds: ['entry-1', 'debit-1'] });
+  });
+
+  it('DebitCustomerAccount of exactly the balance empties it; one minor unit more fails INSUFFICIENT_CREDIT', () => {
+    spec.given(history).when(debit({ amount: '25.00' })).then([debited({ amount: '25.00', balanceAfter: '0.00' })]);
+    spec.given(history).when(debit({ amount: '25.01' })).thenThrows('INSUFFICIENT_CREDIT', /has 25\.00 USD of credit: 25\.01 cannot be taken back/);
+  });
+
+  it('DebitCustomerAccount draws only on the balance of its currency', () => {
+    spec.given(history).when(debit({ currency: 'EUR', amount: '1.00' })).thenThrows('INSUFFICIENT_CREDIT', /0\.00 EUR/);
+  });
+
+  it('DebitCustomerAccount re-delivered with an entryId already debited changes nothing', () => {
+    const after = [...history, debited()];
+    spec.given(after).when(debit()).thenNothing();
+    // The balance is now 17.00: a second debit under the same entry would be refused if it were decided again.
+    spec.given(after).when(debit({ amount: '20.00' })).thenNothing();
+  });
+
+  it('DebitCustomerAccount with a new entry takes more, and the credit left can still be applied', () => {
+    const after = [...history, debited()];
+    spec.given(after).when(debit({ entryId: 'debit-2', amount: '17.00', sourceId: 'ref-2' })).then([debited({ entryId: 'debit-2', amount: '17.00', sourceId: 'ref-2', balanceAfter: '0.00' })]);
+    spec.given(after).when(applyCredit({ amount: '17.00' })).then([creditApplied({ amount: '17.00', balanceAfter: '0.00' })]);
+    spec.given(after).when(applyCredit({ amount: '17.01' })).thenThrows('INSUFFICIENT_CREDIT');
+  });
+
+  it('DebitCustomerAccount refuses bad data', () => {
+    spec.given(history).when(debit({ amount: '0.00' })).thenThrows('VALIDATION_FAILED', /greater than 0/);
+    spec.given(history).when(debit({ amount: '-1.00' })).thenThrows('VALIDATION_FAILED', /greater than 0/);
+    spec.given(history).when(debit({ amount: '1.001' })).thenThrows('VALIDATION_FAILED', /decimal place/);
+    spec.given(history).when(debit({ amount: unchecked(8) })).thenThrows('VALIDATION_FAILED', /decimal string/);
+    spec.given(history).when(debit({ currency: 'usd' })).thenThrows('VALIDATION_FAILED', /currency/);
+    spec.given(history).when(debit({ reason: unchecked('goodwill') })).thenThrows('VALIDATION_FAILED', /reason must be one of refund/);
+    spec.given(history).when(debit({ sourceId: '' })).thenThrows('VALIDATION_FAILED', /sourceId/);
+    spec.given(history).when(debit({ entryId: '' })).thenThrows('VALIDATION_FAILED', /entryId/);
+    spec.given(history).when(debit({ customerId: '' })).thenThrows('VALIDATION_FAILED', /customerId/);
+  });
+
+  it('a debit for another customer than the loaded stream is a programmer error, not a domain error', () => {
+    expect(() => customerAccountDecider.decide(debit({ customerId: 'cus-2' }), fold(customerAccountDecider, history))).toThrow(/decided on the stream of cus-1/);
   });
 });
 
@@ -210,12 +276,13 @@ describe('event contracts', () => {
     expect(Object.fromEntries(Object.entries(customerAccountEventSchemas).map(([type, schema]) => [type, schema.schemaVersion]))).toEqual({
       CustomerAccountCredited: 1,
       CustomerCreditApplied: 1,
+      CustomerAccountDebited: 1,
       CustomerAutoApplyCreditSet: 1,
     });
   });
 
   it('every event the decider emits matches its zod schema', () => {
-    const commands: CustomerAccountCommand[] = [credit(), applyCredit(), setAutoApply(true), credit({ entryId: 'entry-2', currency: 'JPY', amount: '300' })];
+    const commands: CustomerAccountCommand[] = [credit(), applyCredit(), setAutoApply(true), credit({ entryId: 'entry-2', currency: 'JPY', amount: '300' }), debit()];
     let state = customerAccountDecider.initialState;
     const emitted: CustomerAccountEvent[] = [];
     for (const command of commands) {
@@ -224,7 +291,14 @@ describe('event contracts', () => {
         state = customerAccountDecider.evolve(state, event);
       }
     }
-    expect(emitted.map((event) => event.type)).toEqual(['CustomerAccountCredited', 'CustomerCreditApplied', 'CustomerAutoApplyCreditSet', 'CustomerAccountCredited']);
+    expect(emitted.map((event) => event.type)).toEqual([
+      'CustomerAccountCredited',
+      'CustomerCreditApplied',
+      'CustomerAutoApplyCreditSet',
+      'CustomerAccountCredited',
+      'CustomerAccountDebited',
+    ]);
+    expect(new Set(emitted.map((event) => event.type))).toEqual(new Set(Object.keys(customerAccountEventSchemas)));
     for (const event of emitted) expect(customerAccountEventSchemas[event.type].data.parse(event.data)).toEqual(event.data);
   });
 

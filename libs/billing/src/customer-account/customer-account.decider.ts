@@ -9,6 +9,7 @@ import {
   type ApplyCustomerCredit,
   type CreditCustomerAccount,
   type CustomerAccountCommand,
+  type DebitCustomerAccount,
   type SetAutoApplyCredit,
 } from './customer-account.commands.js';
 import type { CustomerAccountEvent } from './customer-account.events.js';
@@ -54,6 +55,8 @@ export function decideCustomerAccount(command: CustomerAccountCommand, state: Cu
         return creditCustomerAccount(command, state);
       case 'ApplyCustomerCredit':
         return applyCustomerCredit(command, state);
+      case 'DebitCustomerAccount':
+        return debitCustomerAccount(command, state);
       case 'SetAutoApplyCredit':
         return setAutoApplyCredit(command, state);
       default:
@@ -83,6 +86,16 @@ export function evolveCustomerAccount(state: CustomerAccountState, event: Custom
         customerId: data.customerId,
         balances: { ...state.balances, [data.currency]: data.balanceAfter },
         applicationIds: [...state.applicationIds, data.applicationId],
+      };
+    }
+    case 'CustomerAccountDebited': {
+      const { data } = event;
+      return {
+        ...state,
+        status: 'open',
+        customerId: data.customerId,
+        balances: { ...state.balances, [data.currency]: data.balanceAfter },
+        entryIds: [...state.entryIds, data.entryId],
       };
     }
     case 'CustomerAutoApplyCreditSet':
@@ -134,6 +147,34 @@ function applyCustomerCredit({ data, metadata }: ApplyCustomerCredit, state: Cus
     {
       type: 'CustomerCreditApplied',
       data: { customerId, applicationId, invoiceId, amount: amount.toString(), currency, balanceAfter: balance.minus(amount).toString(), appliedAt: metadata.now },
+    },
+  ];
+}
+
+/**
+ * Takes credit back for a refund that pays back a payment's excess (which had become credit). Entry ids are shared
+ * with credits: a redelivered debit (same entryId) is acknowledged without acting twice.
+ */
+function debitCustomerAccount({ data, metadata }: DebitCustomerAccount, state: CustomerAccountState): CustomerAccountEvent[] {
+  const customerId = requireStreamCustomer(state, data?.customerId);
+  if (state.entryIds.includes(data.entryId)) return [];
+  const entryId = requireIdentifier(data.entryId, 'entryId');
+  const currency = requireCurrency(data.currency);
+  const amount = requirePositiveAmount(data.amount, currency);
+  const reason = requireOneOf(data.reason, 'reason', ['refund'] as const);
+  const sourceId = requireIdentifier(data.sourceId, 'sourceId');
+  const balance = Money.of(customerCreditBalance(state, currency), currency);
+  if (amount.greaterThan(balance)) {
+    throw new DomainError(
+      'INSUFFICIENT_CREDIT',
+      `Customer ${customerId} has ${balance.toString()} ${currency} of credit: ${amount.toString()} cannot be taken back for ${reason} ${sourceId}`,
+      { customerId, currency, amount: amount.toString(), balance: balance.toString(), sourceId },
+    );
+  }
+  return [
+    {
+      type: 'CustomerAccountDebited',
+      data: { customerId, entryId, amount: amount.toString(), currency, reason, sourceId, balanceAfter: balance.minus(amount).toString(), debitedAt: metadata.now },
     },
   ];
 }

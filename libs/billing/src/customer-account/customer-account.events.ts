@@ -43,6 +43,26 @@ export const customerCreditAppliedSchema = defineEventSchema(
   }),
 );
 
+/**
+ * Credit taken back out of the balance: today only by a refund that pays back a payment's excess (which had become
+ * credit). Never more than the balance in that currency (INSUFFICIENT_CREDIT).
+ */
+export const customerAccountDebitedSchema = defineEventSchema(
+  'CustomerAccountDebited',
+  1,
+  z.object({
+    customerId: identifier,
+    entryId: identifier,
+    amount: decimal,
+    currency: currencyCode,
+    reason: z.enum(['refund']),
+    /** The refund the debit paid for. */
+    sourceId: identifier,
+    balanceAfter: decimal,
+    debitedAt: instant,
+  }),
+);
+
 export const customerAutoApplyCreditSetSchema = defineEventSchema(
   'CustomerAutoApplyCreditSet',
   1,
@@ -53,6 +73,7 @@ export const customerAutoApplyCreditSetSchema = defineEventSchema(
 export const customerAccountEventSchemas = {
   CustomerAccountCredited: customerAccountCreditedSchema,
   CustomerCreditApplied: customerCreditAppliedSchema,
+  CustomerAccountDebited: customerAccountDebitedSchema,
   CustomerAutoApplyCreditSet: customerAutoApplyCreditSetSchema,
 } as const;
 
@@ -61,6 +82,7 @@ export const customerAccountEventTypes = Object.keys(customerAccountEventSchemas
 
 export type CustomerAccountCredited = DomainEvent<'CustomerAccountCredited', z.infer<typeof customerAccountCreditedSchema.data>>;
 export type CustomerCreditApplied = DomainEvent<'CustomerCreditApplied', z.infer<typeof customerCreditAppliedSchema.data>>;
+export type CustomerAccountDebited = DomainEvent<'CustomerAccountDebited', z.infer<typeof customerAccountDebitedSchema.data>>;
 export type CustomerAutoApplyCreditSet = DomainEvent<'CustomerAutoApplyCreditSet', z.infer<typeof customerAutoApplyCreditSetSchema.data>>;
 
-export type CustomerAccountEvent = CustomerAccountCredited | CustomerCreditApplied | CustomerAutoApplyCreditSet;
+export type CustomerAccountEvent = CustomerAccountCredited | CustomerCreditApplied | CustomerAccountDebited | CustomerAutoApplyCreditSet;

@@ -32,10 +32,17 @@ const command: fc.Arbitrary<CustomerAccountCommand> = fc.oneof(
       metadata,
     }),
   ),
+  fc.record({ debit: fc.integer({ min: 1, max: 8 }), minor: fc.integer({ min: 1, max: 5000 }), currency: fc.constantFrom(...currencies) }).map(
+    ({ debit, minor, currency }): CustomerAccountCommand => ({
+      type: 'DebitCustomerAccount',
+      data: { customerId, entryId: `debit-${debit}`, amount: decimalOf(minor, currency), currency, reason: 'refund', sourceId: `ref-${debit}` },
+      metadata,
+    }),
+  ),
 );
 
-describe('customer account balance, for any sequence of credits and applications', () => {
-  it('never goes negative and equals the credits minus the applications, per currency', () => {
+describe('customer account balance, for any sequence of credits, applications and debits', () => {
+  it('never goes negative and equals the credits minus the applications and debits, per currency', () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
         let state = customerAccountDecider.initialState;
@@ -45,7 +52,7 @@ describe('customer account balance, for any sequence of credits and applications
           try {
             events = customerAccountDecider.decide(next, state);
           } catch (error) {
-            // The only refusal these well-formed commands can meet is an application beyond the balance.
+            // The only refusal these well-formed commands can meet is an application or debit beyond the balance.
             expect(isDomainError(error) && error.code === 'INSUFFICIENT_CREDIT').toBe(true);
             continue;
           }
@@ -60,12 +67,17 @@ describe('customer account balance, for any sequence of credits and applications
           for (const event of emitted) {
             if (event.type === 'CustomerAccountCredited' && event.data.currency === currency) expected = expected.plus(event.data.amount);
             if (event.type === 'CustomerCreditApplied' && event.data.currency === currency) expected = expected.minus(event.data.amount);
+            if (event.type === 'CustomerAccountDebited' && event.data.currency === currency) expected = expected.minus(event.data.amount);
           }
           expect(new Big(customerCreditBalance(state, currency)).eq(expected)).toBe(true);
         }
         // Each id acts at most once, however often it was sent.
         const ids = emitted.flatMap((event) =>
-          event.type === 'CustomerAccountCredited' ? [event.data.entryId] : event.type === 'CustomerCreditApplied' ? [event.data.applicationId] : [],
+          event.type === 'CustomerAccountCredited' || event.type === 'CustomerAccountDebited'
+            ? [event.data.entryId]
+            : event.type === 'CustomerCreditApplied'
+              ? [event.data.applicationId]
+              : [],
         );
         expect(new Set(ids).size).toBe(ids.length);
       }),

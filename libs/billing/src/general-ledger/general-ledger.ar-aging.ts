@@ -1,4 +1,5 @@
 import { Money, isCurrencyCode } from '../../../money/src/index.js';
+import type { InvoiceState } from '../invoice/invoice.state.js';
 import { requireCalendarDate } from '../shared/calendar-date.js';
 import { translatingMoneyErrors } from '../shared/domain-error.js';
 import { requireIdentifier, validationFailed } from '../shared/validation.js';
@@ -51,6 +52,21 @@ export interface ArAgingReport {
   customers: ArAgingCustomerRow[];
   /** One row per currency (amounts of different currencies are never added), by currency. */
   totals: ArAgingAmounts[];
+}
+
+/**
+ * The open item of one invoice, from its state folded with evolveInvoice (which knows every event that moves the
+ * balance: payments applied or recorded, credit applied, refunds that reopen it, write-offs). Null when nothing is
+ * receivable: a draft, a void, a paid or written-off invoice, or one without a balance. A written-off invoice that a
+ * refund reopened is open again, and ages from its due date like any other.
+ */
+export function arOpenItemOf(invoice: InvoiceState): ArOpenItem | null {
+  if (invoice.status !== 'open' && invoice.status !== 'partially_paid') return null;
+  if (invoice.invoiceId === null || invoice.customerId === null || invoice.currency === null || invoice.dueDate === null) {
+    throw new Error(`AR aging: issued invoice ${String(invoice.invoiceId)} has no id, customer, currency or due date`);
+  }
+  if (!Money.of(invoice.balanceDue, invoice.currency).isPositive()) return null;
+  return { invoiceId: invoice.invoiceId, customerId: invoice.customerId, dueDate: invoice.dueDate, balanceDue: invoice.balanceDue, currency: invoice.currency };
 }
 
 /** The most items one report ages: a bound on the loop. */

@@ -1,7 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CreditNoteApplied, CreditNoteIssued, CreditNoteVoided } from '../credit-note/credit-note.events.js';
-import type { CustomerAccountCredited, CustomerCreditApplied } from '../customer-account/customer-account.events.js';
-import type { InvoiceIssued, InvoicePaymentRecorded, InvoiceTaxBreakdownEntry, InvoiceVoided } from '../invoice/invoice.events.js';
+import Big from 'big.js';
+import type { CustomerAccountCredited, CustomerAccountDebited, CustomerCreditApplied } from '../customer-account/customer-account.events.js';
+import type {
+  InvoiceCreditApplied,
+  InvoiceCreditNoteRegistered,
+  InvoiceCreditNoteReleased,
+  InvoiceIssued,
+  InvoicePaymentApplied,
+  InvoicePaymentRecorded,
+  InvoicePaymentRefunded,
+  InvoiceTaxBreakdownEntry,
+  InvoiceVoided,
+  InvoiceWrittenOff,
+} from '../invoice/invoice.events.js';
+import type { PaymentAllocated, PaymentEvent, PaymentRefunded } from '../payment/payment.events.js';
 import { isDomainError } from '../shared/domain-error.js';
 import { assertBalancedEntry, type JournalEntry } from './general-ledger.journal.js';
 import {
@@ -30,7 +43,15 @@ function only(entries: JournalEntry[]): JournalEntry {
   const [entry] = entries;
   if (entry === undefined) throw new Error('no entry');
   assertBalancedEntry(entry);
+  expectDebitsEqualCredits(entry);
   return entry;
+}
+/** Sums the lines independently of assertBalancedEntry: debits = credits, in the entry's one currency. */
+function expectDebitsEqualCredits(entry: JournalEntry): void {
+  const debits = entry.lines.reduce((sum, line) => sum.plus(line.debit), new Big(0));
+  const credits = entry.lines.reduce((sum, line) => sum.plus(line.credit), new Big(0));
+  expect(debits.gt(0)).toBe(true);
+  expect(debits.eq(credits)).toBe(true);
 }
 function enveloped<E extends { type: string; data: unknown }>(event: E, eventId: string, at = recordedAt): E & { eventId: string; recordedAt: string } {
   return { ...event, eventId, recordedAt: at };
@@ -113,6 +134,51 @@ function accountCredited(source: CustomerAccountCredited['data']['source']): Cus
 const creditApplied: CustomerCreditApplied = {
   type: 'CustomerCreditApplied',
   data: { customerId, applicationId: 'capp-1', invoiceId: 'inv-2', amount: '12.00', currency: 'USD', balanceAfter: '5.54', appliedAt: paidAt },
+};
+function paymentAllocated(data: Partial<PaymentAllocated['data']> = {}): PaymentAllocated {
+  return {
+    type: 'PaymentAllocated',
+    data: {
+      paymentId: 'pay-1',
+      customerId,
+      currency: 'USD',
+      allocations: [
+        { invoiceId: 'inv-1', amount: '82.46' },
+        { invoiceId: 'inv-2', amount: '10.00' },
+      ],
+      creditAmount: '7.54',
+      allocatedAt: paidAt,
+      ...data,
+    },
+  };
+}
+function paymentRefunded(data: Partial<PaymentRefunded['data']> = {}): PaymentRefunded {
+  return {
+    type: 'PaymentRefunded',
+    data: {
+      paymentId: 'pay-1',
+      customerId,
+      refundId: 'ref-1',
+      amount: '20.00',
+      currency: 'USD',
+      method: 'original_payment',
+      reason: 'Duplicate charge',
+      refundedTotal: '20.00',
+      refundable: '80.00',
+      invoices: [
+        { invoiceId: 'inv-2', amount: '10.00' },
+        { invoiceId: 'inv-1', amount: '2.46' },
+      ],
+      fromCredit: '7.54',
+      status: 'partially_refunded',
+      refundedAt: paidAt,
+      ...data,
+    },
+  };
+}
+const invoiceWrittenOff: InvoiceWrittenOff = {
+  type: 'InvoiceWrittenOff',
+  data: { invoiceId: 'inv-1', customerId, currency: 'USD', amount: '42.46', reason: 'Customer insolvent', writtenOffAt: paidAt },
 };
 function refund(data: Partial<PaymentRefundPostingInput> = {}): PaymentRefundPostingInput {
   return {
@@ -207,6 +273,83 @@ describe('InvoicePaymentRecorded', () => {
   });
 });
 
+describe('PaymentAllocated', () => {
+  it('debits cash with the whole payment and credits receivables per invoice and customer credit with the excess', () => {
+    const entry = only(postingsFor(enveloped(paymentAllocated(), 'evt-alloc')));
+    expect(readable(entry)).toEqual(['Dr cash_clearing 100.00', 'Cr accounts_receivable 82.46', 'Cr accounts_receivable 10.00', 'Cr customer_credit 7.54']);
+    expect(entry).toMatchObject({
+      entryId: 'evt-alloc:0',
+      sourceEventType: 'PaymentAllocated',
+      sourceId: 'pay-1',
+      customerId,
+      occurredAt: paidAt,
+      description: 'Payment pay-1 applied to invoice(s) inv-1, inv-2',
+    });
+  });
+
+  it('has no customer credit line when the payment was applied in full', () => {
+    const entry = only(postingsFor(enveloped(paymentAllocated({ allocations: [{ invoiceId: 'inv-1', amount: '82.46' }], creditAmount: '0.00' }), 'evt-alloc')));
+    expect(readable(entry)).toEqual(['Dr cash_clearing 82.46', 'Cr accounts_receivable 82.46']);
+  });
+
+  it('credits only customer credit when no invoice was paid', () => {
+    const entry = only(postingsFor(enveloped(paymentAllocated({ allocations: [], creditAmount: '100.00' }), 'evt-alloc')));
+    expect(readable(entry)).toEqual(['Dr cash_clearing 100.00', 'Cr customer_credit 100.00']);
+    expect(entry.description).toBe("Payment pay-1 credited to the customer's account");
+  });
+
+  it('works in currencies without a minor unit and refuses amounts that do not fit it', () => {
+    const yen = only(postingsFor(enveloped(paymentAllocated({ currency: 'JPY', allocations: [{ invoiceId: 'inv-1', amount: '1100' }], creditAmount: '50' }), 'evt-alloc')));
+    expect(readable(yen)).toEqual(['Dr cash_clearing 1150', 'Cr accounts_receivable 1100', 'Cr customer_credit 50']);
+    let caught: unknown;
+    try {
+      postingsFor(enveloped(paymentAllocated({ creditAmount: '7.545' }), 'evt-alloc'));
+    } catch (error) {
+      caught = error;
+    }
+    expect(isDomainError(caught) && caught.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('PaymentRefunded', () => {
+  it('reopens the invoices it lists, pays back the credit it took and credits cash with the whole refund', () => {
+    const entry = only(postingsFor(enveloped(paymentRefunded(), 'evt-refund')));
+    expect(readable(entry)).toEqual(['Dr accounts_receivable 12.46', 'Dr customer_credit 7.54', 'Cr cash_clearing 20.00']);
+    expect(entry).toMatchObject({ entryId: 'evt-refund:0', sourceEventType: 'PaymentRefunded', sourceId: 'ref-1', occurredAt: paidAt });
+  });
+
+  it('a refund of invoice parts only has no customer credit line', () => {
+    const entry = only(postingsFor(enveloped(paymentRefunded({ amount: '10.00', invoices: [{ invoiceId: 'inv-2', amount: '10.00' }], fromCredit: '0.00' }), 'evt-refund')));
+    expect(readable(entry)).toEqual(['Dr accounts_receivable 10.00', 'Cr cash_clearing 10.00']);
+  });
+
+  it('a store-credit refund reopens the invoices and credits customer credit instead of cash', () => {
+    const entry = only(
+      postingsFor(enveloped(paymentRefunded({ method: 'store_credit', amount: '10.00', invoices: [{ invoiceId: 'inv-2', amount: '10.00' }], fromCredit: '0.00' }), 'evt-refund')),
+    );
+    expect(readable(entry)).toEqual(['Dr accounts_receivable 10.00', 'Cr customer_credit 10.00']);
+  });
+
+  it('a refund taken wholly from the credit the payment created only reduces that credit', () => {
+    const entry = only(postingsFor(enveloped(paymentRefunded({ amount: '7.54', invoices: [], fromCredit: '7.54' }), 'evt-refund')));
+    expect(readable(entry)).toEqual(['Dr customer_credit 7.54', 'Cr cash_clearing 7.54']);
+  });
+});
+
+describe('InvoiceWrittenOff', () => {
+  it('debits bad debt and credits receivables with the balance written off, the invoice id as write-off id', () => {
+    const entry = only(postingsFor(enveloped(invoiceWrittenOff, 'evt-wo')));
+    expect(readable(entry)).toEqual(['Dr bad_debt 42.46', 'Cr accounts_receivable 42.46']);
+    expect(entry).toMatchObject({
+      entryId: 'evt-wo:0',
+      sourceEventType: 'InvoiceWrittenOff',
+      sourceId: 'inv-1',
+      occurredAt: paidAt,
+      description: 'Invoice inv-1 written off (inv-1)',
+    });
+  });
+});
+
 describe('InvoiceVoided', () => {
   it('reverses the issue when the context says the invoice was issued', () => {
     const entry = only(postingsFor(enveloped(invoiceVoided, 'evt-3'), { issuedInvoice: invoiceIssued().data }));
@@ -270,9 +413,79 @@ describe('events without postings', () => {
     ];
     for (const event of events) expect(postingsFor(event)).toEqual([]);
   });
+
+  it('the mirror events of a money movement post nothing: the movement is posted once, by its own event', () => {
+    const paymentApplied: InvoicePaymentApplied = {
+      type: 'InvoicePaymentApplied',
+      data: { invoiceId: 'inv-1', customerId, paymentId: 'pay-1', currency: 'USD', amount: '82.46', balanceDueAfter: '0.00', appliedAt: paidAt },
+    };
+    const invoiceCreditApplied: InvoiceCreditApplied = {
+      type: 'InvoiceCreditApplied',
+      data: {
+        invoiceId: 'inv-1',
+        customerId,
+        applicationId: 'app-1',
+        source: 'credit_note',
+        sourceId: 'cn-1',
+        currency: 'USD',
+        amount: '20.00',
+        balanceDueAfter: '62.46',
+        appliedAt: paidAt,
+      },
+    };
+    const invoicePaymentRefunded: InvoicePaymentRefunded = {
+      type: 'InvoicePaymentRefunded',
+      data: { invoiceId: 'inv-1', customerId, paymentId: 'pay-1', refundId: 'ref-1', currency: 'USD', amount: '2.46', balanceDueAfter: '2.46', refundedAt: paidAt },
+    };
+    const registered: InvoiceCreditNoteRegistered = {
+      type: 'InvoiceCreditNoteRegistered',
+      data: { invoiceId: 'inv-1', creditNoteId: 'cn-1', currency: 'USD', amount: '57.98', creditableAfter: '24.48', registeredAt: paidAt },
+    };
+    const released: InvoiceCreditNoteReleased = {
+      type: 'InvoiceCreditNoteReleased',
+      data: { invoiceId: 'inv-1', creditNoteId: 'cn-1', currency: 'USD', amount: '57.98', creditableAfter: '82.46', releasedAt: paidAt },
+    };
+    const debited: CustomerAccountDebited = {
+      type: 'CustomerAccountDebited',
+      data: { customerId, entryId: 'debit-1', amount: '7.54', currency: 'USD', reason: 'refund', sourceId: 'ref-1', balanceAfter: '0.00', debitedAt: paidAt },
+    };
+    const events: LedgerSourceEvent[] = [paymentApplied, invoiceCreditApplied, invoicePaymentRefunded, registered, released, debited].map((event, index) =>
+      enveloped(event, `evt-mirror-${index}`),
+    );
+    for (const event of events) expect(postingsFor(event)).toEqual([]);
+  });
+
+  it('the payment lifecycle before allocation posts nothing (no money reached the books yet)', () => {
+    const lifecycle: PaymentEvent[] = [
+      {
+        type: 'PaymentRecorded',
+        data: {
+          paymentId: 'pay-1',
+          customerId,
+          amount: '100.00',
+          currency: 'USD',
+          method: 'card',
+          reference: 'ch_1',
+          paymentMethodId: null,
+          allocation: { kind: 'oldest_due_first' },
+          status: 'pending',
+          recordedAt: paidAt,
+        },
+      },
+      { type: 'PaymentProcessingStarted', data: { paymentId: 'pay-1', attempt: 1, startedAt: paidAt } },
+      { type: 'PaymentFailed', data: { paymentId: 'pay-1', reason: 'declined', attempt: 1, maxRetryAttempts: 3, retriesRemaining: 3, nextRetryAt: paidAt, failedAt: paidAt } },
+      { type: 'PaymentRetryStarted', data: { paymentId: 'pay-1', attempt: 2, startedAt: paidAt } },
+      {
+        type: 'PaymentSucceeded',
+        data: { paymentId: 'pay-1', customerId, amount: '100.00', currency: 'USD', method: 'card', gatewayReference: 'txn_1', succeededAt: paidAt },
+      },
+      { type: 'PaymentCancelled', data: { paymentId: 'pay-2', reason: 'abandoned', cancelledAt: paidAt } },
+    ];
+    for (const [index, event] of lifecycle.entries()) expect(postingsFor(enveloped(event, `evt-pay-${index}`))).toEqual([]);
+  });
 });
 
-describe('payment refunds (input for the future PaymentRefunded event)', () => {
+describe('paymentRefundPostings (the rule PaymentRefunded maps onto)', () => {
   it('a money-back refund of a payment applied to an invoice reopens its balance: Dr receivables, Cr cash', () => {
     const entry = only(paymentRefundPostings(refund()));
     expect(readable(entry)).toEqual(['Dr accounts_receivable 30.00', 'Cr cash_clearing 30.00']);
@@ -306,7 +519,7 @@ describe('payment refunds (input for the future PaymentRefunded event)', () => {
   });
 });
 
-describe('invoice write-offs (input for the future InvoiceWrittenOff event)', () => {
+describe('invoiceWriteOffPostings (the rule InvoiceWrittenOff maps onto)', () => {
   it('debits bad debt and credits receivables with the balance written off', () => {
     const entry = only(invoiceWriteOffPostings(writeOff()));
     expect(readable(entry)).toEqual(['Dr bad_debt 42.46', 'Cr accounts_receivable 42.46']);

@@ -2,6 +2,7 @@ import { Money } from '../../../money/src/index.js';
 import type { CreditNoteEvent, CreditNoteTaxBreakdownEntry } from '../credit-note/credit-note.events.js';
 import type { CustomerAccountEvent } from '../customer-account/customer-account.events.js';
 import type { InvoiceEvent, InvoiceIssued, InvoiceTaxBreakdownEntry } from '../invoice/invoice.events.js';
+import type { PaymentEvent } from '../payment/payment.events.js';
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
 import { translatingMoneyErrors } from '../shared/domain-error.js';
@@ -14,8 +15,17 @@ import { journalEntryOf, type JournalEntry, type PostingDraft, type PostingLeg }
  * re-posts a redelivered event overwrites rather than doubles. Every entry is in the event's single currency and is
  * asserted balanced before it is returned.
  *
+ * Exactly one event posts each money movement; the events that mirror it on the other aggregates of the same append
+ * post nothing, or the movement would be counted twice.
+ *
  *   InvoiceIssued            Dr accounts_receivable total | Cr revenue subtotal, Cr tax_payable (one line per rate)
- *   InvoicePaymentRecorded   Dr cash_clearing amount | Cr accounts_receivable applied, Cr customer_credit excess
+ *   InvoicePaymentRecorded   (legacy) Dr cash_clearing amount | Cr accounts_receivable applied, Cr customer_credit excess
+ *   PaymentAllocated         Dr cash_clearing allocations + creditAmount | Cr accounts_receivable per allocation,
+ *                            Cr customer_credit creditAmount
+ *   PaymentRefunded          paymentRefundPostings: reopenedInvoiceAmount = the sum of `invoices`,
+ *                            customerCreditAmount = `fromCredit` (Dr accounts_receivable, customer_credit, refunds |
+ *                            Cr cash_clearing, or customer_credit for store_credit)
+ *   InvoiceWrittenOff        invoiceWriteOffPostings (writeOffId = the invoice id): Dr bad_debt | Cr accounts_receivable
  *   InvoiceVoided            only if it had been issued: the issue entry reversed (needs the context, see below)
  *   CreditNoteIssued         Dr revenue subtotal, Dr tax_payable (per rate) | Cr credit_notes total
  *   CreditNoteApplied        Dr credit_notes amount | Cr accounts_receivable (invoice), customer_credit
@@ -26,10 +36,13 @@ import { journalEntryOf, type JournalEntry, type PostingDraft, type PostingLeg }
  *                            event that created the credit already credited customer_credit (the payment's excess,
  *                            the note applied to the account, the store-credit refund), and posting it again would
  *                            count the liability twice.
- *   Drafts, line edits, tax recalculations, CustomerAutoApplyCreditSet: nothing (no money moved, no receivable yet).
+ *   Mirrors, nothing: InvoicePaymentApplied (PaymentAllocated posts it), InvoiceCreditApplied (CreditNoteApplied or
+ *                            CustomerCreditApplied posts it), InvoicePaymentRefunded and CustomerAccountDebited
+ *                            (PaymentRefunded posts them), InvoiceCreditNoteRegistered/Released (CreditNoteIssued/Voided).
+ *   Drafts, line edits, tax recalculations, CustomerAutoApplyCreditSet, the payment's lifecycle events (recorded,
+ *   processing, succeeded, failed, retried, cancelled): nothing (no money reached the books until the allocation).
  *
- * Rules for events that do not exist yet take plain inputs (paymentRefundPostings, invoiceWriteOffPostings) so the
- * future events only have to map their fields onto them.
+ * paymentRefundPostings and invoiceWriteOffPostings take plain inputs, so other sources can map onto them too.
  */
 
 /** What the event store adds to each event: its id (the seed of the entry ids) and when it was stored. */
@@ -39,7 +52,7 @@ export interface LedgerEventEnvelope {
 }
 
 /** Every event the ledger reads, with its envelope. Events that post nothing are listed too, so the switch is exhaustive. */
-export type LedgerSourceEvent = (InvoiceEvent | CreditNoteEvent | CustomerAccountEvent) & LedgerEventEnvelope;
+export type LedgerSourceEvent = (InvoiceEvent | CreditNoteEvent | CustomerAccountEvent | PaymentEvent) & LedgerEventEnvelope;
 
 /** The figures of an issued invoice that a void reverses: the InvoiceIssued data (or these fields of it). */
 export type IssuedInvoiceFigures = Pick<
@@ -175,12 +188,79 @@ export function postingsFor(event: LedgerSourceEvent, context: LedgerPostingCont
             return assertNever(data.source, 'customer credit source');
         }
       }
+      case 'PaymentAllocated': {
+        const { data } = event;
+        const money = moneyIn(data.currency);
+        const credit = money(data.creditAmount);
+        const allocated = data.allocations.map((allocation) => money(allocation.amount));
+        return entries({
+          source,
+          index: 0,
+          occurredAt: data.allocatedAt,
+          currency: data.currency,
+          description:
+            data.allocations.length === 0
+              ? `Payment ${data.paymentId} credited to the customer's account`
+              : `Payment ${data.paymentId} applied to invoice(s) ${data.allocations.map((allocation) => allocation.invoiceId).join(', ')}`,
+          sourceId: data.paymentId,
+          customerId: data.customerId,
+          debits: [{ account: 'cash_clearing', amount: Money.sum(allocated, data.currency).plus(credit) }],
+          credits: [...allocated.map((amount): PostingLeg => ({ account: 'accounts_receivable', amount })), { account: 'customer_credit', amount: credit }],
+        });
+      }
+      case 'PaymentRefunded': {
+        const { data } = event;
+        const money = moneyIn(data.currency);
+        return paymentRefundPostings({
+          eventId: event.eventId,
+          recordedAt: event.recordedAt,
+          sourceEventType: event.type,
+          refundId: data.refundId,
+          paymentId: data.paymentId,
+          customerId: data.customerId,
+          currency: data.currency,
+          amount: data.amount,
+          method: data.method,
+          reopenedInvoiceAmount: Money.sum(
+            data.invoices.map((part) => money(part.amount)),
+            data.currency,
+          ).toString(),
+          customerCreditAmount: data.fromCredit,
+          refundedAt: data.refundedAt,
+        });
+      }
+      case 'InvoiceWrittenOff': {
+        const { data } = event;
+        return invoiceWriteOffPostings({
+          eventId: event.eventId,
+          recordedAt: event.recordedAt,
+          sourceEventType: event.type,
+          writeOffId: data.invoiceId,
+          invoiceId: data.invoiceId,
+          customerId: data.customerId,
+          currency: data.currency,
+          amount: data.amount,
+          writtenOffAt: data.writtenOffAt,
+        });
+      }
       case 'InvoiceDrafted':
       case 'InvoiceLineAdded':
       case 'InvoiceLineRemoved':
       case 'InvoiceTaxCalculated':
+      case 'InvoicePaymentApplied':
+      case 'InvoiceCreditApplied':
+      case 'InvoicePaymentRefunded':
+      case 'InvoiceCreditNoteRegistered':
+      case 'InvoiceCreditNoteReleased':
       case 'CreditNoteDrafted':
+      case 'CustomerAccountDebited':
       case 'CustomerAutoApplyCreditSet':
+      case 'PaymentRecorded':
+      case 'PaymentProcessingStarted':
+      case 'PaymentSucceeded':
+      case 'PaymentFailed':
+      case 'PaymentRetryStarted':
+      case 'PaymentCancelled':
         return [];
       default:
         return assertNever(event, 'ledger source event');
@@ -192,7 +272,7 @@ export function postingsFor(event: LedgerSourceEvent, context: LedgerPostingCont
 export type LedgerRefundMethod = 'original_payment' | 'bank_account' | 'card' | 'store_credit' | 'check';
 
 /**
- * A refund of a payment (a future PaymentRefunded event maps onto this). The refund's amount is split by where the
+ * A refund of a payment (PaymentRefunded maps onto this). The refund's amount is split by where the
  * money had gone:
  * - `reopenedInvoiceAmount`: the part of the refunded payment that had been applied to invoices. DOMAIN.md: a refund
  *   of a payment applied to an invoice reopens that invoice's balance, so this part is debited back to receivables.
@@ -254,7 +334,7 @@ export function paymentRefundPostings(input: PaymentRefundPostingInput): Journal
   });
 }
 
-/** An invoice's remaining balance written off as uncollectable (a future InvoiceWrittenOff event maps onto this). */
+/** An invoice's remaining balance written off as uncollectable (InvoiceWrittenOff maps onto this). */
 export interface InvoiceWriteOffPostingInput extends LedgerEventEnvelope {
   sourceEventType: string;
   writeOffId: string;

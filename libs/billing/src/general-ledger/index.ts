@@ -25,6 +25,7 @@ export {
   arAgingBuckets,
   arAgingItemsMax,
   agingDaysPastDue,
+  arOpenItemOf,
   type ArAgingAmounts,
   type ArAgingBucket,
   type ArAgingCustomerRow,

@@ -112,6 +112,39 @@ export type RecordInvoicePayment = DomainCommand<
   }
 >;
 
+/** Applies part of a succeeded Payment (allocated by the payment allocator): never more than the balance due. */
+export type ApplyPaymentToInvoice = DomainCommand<
+  'ApplyPaymentToInvoice',
+  { invoiceId: string; paymentId: string; amount: string; currency: string }
+>;
+
+/**
+ * Applies credit (an issued credit note's, or the customer's credit balance) to the invoice: never more than the
+ * balance due (AMOUNT_EXCEEDS_BALANCE). The same applicationId again is acknowledged without an event.
+ */
+export type ApplyCreditToInvoice = DomainCommand<
+  'ApplyCreditToInvoice',
+  { invoiceId: string; applicationId: string; source: 'credit_note' | 'customer_credit'; sourceId: string; amount: string; currency: string }
+>;
+
+/**
+ * Reopens the balance by the part of a refunded payment that had been applied here: never more than that payment
+ * applied here less what earlier refunds already reopened. The same refundId again is acknowledged without an event.
+ */
+export type RefundInvoicePayment = DomainCommand<
+  'RefundInvoicePayment',
+  { invoiceId: string; paymentId: string; refundId: string; amount: string; currency: string }
+>;
+
+/** Writes the whole remaining balance off as uncollectable (open, partially paid or overdue invoices only). */
+export type WriteOffInvoice = DomainCommand<'WriteOffInvoice', { invoiceId: string; reason: string; settings?: InvoiceSettingsContext }>;
+
+/** A credit note with this invoice as source is being issued: `amount` (its total) must not exceed what is creditable. */
+export type RegisterCreditNote = DomainCommand<'RegisterCreditNote', { invoiceId: string; creditNoteId: string; amount: string; currency: string }>;
+
+/** An issued credit note on this invoice was voided: `amount` (its unapplied part) becomes creditable again. */
+export type ReleaseCreditNote = DomainCommand<'ReleaseCreditNote', { invoiceId: string; creditNoteId: string; amount: string; currency: string }>;
+
 export type VoidInvoice = DomainCommand<'VoidInvoice', { invoiceId: string; reason: string; settings?: InvoiceSettingsContext }>;
 
 export type InvoiceCommand =
@@ -120,4 +153,10 @@ export type InvoiceCommand =
   | RemoveInvoiceLine
   | IssueInvoice
   | RecordInvoicePayment
-  | VoidInvoice;
+  | VoidInvoice
+  | ApplyPaymentToInvoice
+  | ApplyCreditToInvoice
+  | RefundInvoicePayment
+  | WriteOffInvoice
+  | RegisterCreditNote
+  | ReleaseCreditNote;

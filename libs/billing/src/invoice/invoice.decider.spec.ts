@@ -541,7 +541,7 @@ describe('partially paid', () => {
   });
 
   it('VoidInvoice fails INVOICE_HAS_PAYMENTS', () => {
-    spec.given(partiallyPaidHistory).when(voidInvoice()).thenThrows('INVOICE_HAS_PAYMENTS', /has 1 payment\(s\) recorded: it cannot be voided/);
+    spec.given(partiallyPaidHistory).when(voidInvoice()).thenThrows('INVOICE_HAS_PAYMENTS', /has 1 payment\(s\) applied: it cannot be voided/);
   });
 
   it('AddInvoiceLine fails INVOICE_NOT_DRAFT', () => {
@@ -628,6 +628,12 @@ describe('event contracts', () => {
     InvoiceIssued: 1,
     InvoicePaymentRecorded: 1,
     InvoiceVoided: 1,
+    InvoicePaymentApplied: 1,
+    InvoiceCreditApplied: 1,
+    InvoicePaymentRefunded: 1,
+    InvoiceWrittenOff: 1,
+    InvoiceCreditNoteRegistered: 1,
+    InvoiceCreditNoteReleased: 1,
   };
 
   it('every event type has the documented schema version', () => {

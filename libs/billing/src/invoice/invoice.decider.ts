@@ -14,6 +14,8 @@ import {
 import {
   paymentMethodTypes,
   type AddInvoiceLine,
+  type ApplyCreditToInvoice,
+  type ApplyPaymentToInvoice,
   type CreateInvoice,
   type InvoiceCommand,
   type InvoiceCommandContext,
@@ -21,15 +23,20 @@ import {
   type IssueInvoice,
   type PaymentMethodType,
   type RecordInvoicePayment,
+  type RefundInvoicePayment,
+  type RegisterCreditNote,
+  type ReleaseCreditNote,
   type RemoveInvoiceLine,
   type VoidInvoice,
+  type WriteOffInvoice,
 } from './invoice.commands.js';
-import type { InvoiceEvent, InvoiceIssued, InvoiceLine, InvoiceTaxCalculated } from './invoice.events.js';
+import { invoiceCreditSources, type InvoiceEvent, type InvoiceIssued, type InvoiceLine, type InvoiceTaxCalculated } from './invoice.events.js';
 import { invoiceLimits } from './invoice.limits.js';
 import {
   defaultPaymentTermsDays,
   evolveInvoice,
   initialInvoiceState,
+  invoiceBalanceOf,
   type InvoiceLifecycleStatus,
   type InvoiceState,
 } from './invoice.state.js';
@@ -64,6 +71,18 @@ export function decideInvoice(command: InvoiceCommand, state: InvoiceState): Inv
         return recordInvoicePayment(command, state);
       case 'VoidInvoice':
         return voidInvoice(command, state);
+      case 'ApplyPaymentToInvoice':
+        return applyPaymentToInvoice(command, state);
+      case 'ApplyCreditToInvoice':
+        return applyCreditToInvoice(command, state);
+      case 'RefundInvoicePayment':
+        return refundInvoicePayment(command, state);
+      case 'WriteOffInvoice':
+        return writeOffInvoice(command, state);
+      case 'RegisterCreditNote':
+        return registerCreditNote(command, state);
+      case 'ReleaseCreditNote':
+        return releaseCreditNote(command, state);
       default:
         return assertNever(command, 'invoice command');
     }
@@ -244,6 +263,11 @@ function recordInvoicePayment({ data, metadata }: RecordInvoicePayment, state: I
         `Invoice ${invoice.invoiceId} is paid: nothing is due on it; record the extra payment to the customer's account instead`,
         { invoiceId: invoice.invoiceId, status: invoice.status },
       );
+    case 'written_off':
+      throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is written off: it takes no payments`, {
+        invoiceId: invoice.invoiceId,
+        status: invoice.status,
+      });
     case 'open':
     case 'partially_paid':
       break;
@@ -301,15 +325,346 @@ function voidInvoice({ data, metadata }: VoidInvoice, state: InvoiceState): Invo
       status: invoice.status,
     });
   }
-  if (invoice.payments.length > 0) {
+  if (invoice.status === 'written_off') {
+    throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is written off: it cannot be voided`, {
+      invoiceId: invoice.invoiceId,
+      status: invoice.status,
+    });
+  }
+  if (invoice.paymentApplications.length > 0) {
     throw new DomainError(
       'INVOICE_HAS_PAYMENTS',
-      `Invoice ${invoice.invoiceId} has ${invoice.payments.length} payment(s) recorded: it cannot be voided; issue a credit note instead`,
+      `Invoice ${invoice.invoiceId} has ${invoice.paymentApplications.length} payment(s) applied: it cannot be voided; issue a credit note instead`,
       { invoiceId: invoice.invoiceId, paymentIds: invoice.paymentIds },
+    );
+  }
+  if (invoice.creditApplications.length > 0 || invoice.creditNotes.length > 0) {
+    throw new DomainError(
+      'INVOICE_HAS_PAYMENTS',
+      `Invoice ${invoice.invoiceId} has been credited (${invoice.creditApplications.length} credit application(s), ${invoice.creditNotes.length} credit note(s)): it cannot be voided`,
+      {
+        invoiceId: invoice.invoiceId,
+        applicationIds: invoice.creditApplications.map((application) => application.applicationId),
+        creditNoteIds: invoice.creditNotes.map((note) => note.creditNoteId),
+      },
     );
   }
   const reason = requireText(data.reason, 'reason', invoiceLimits.voidReasonLengthMax);
   return [{ type: 'InvoiceVoided', data: { invoiceId: invoice.invoiceId, reason, voidedAt: metadata.now } }];
+}
+
+/**
+ * Applies part of a succeeded payment (the payment allocator's split). One application per payment: the same
+ * payment and amount again is a redelivery (acknowledged, even once the invoice is paid); another amount is refused.
+ */
+function applyPaymentToInvoice({ data, metadata }: ApplyPaymentToInvoice, state: InvoiceState): InvoiceEvent[] {
+  const invoice = requireExisting(state, data?.invoiceId);
+  const paymentId = requireIdentifier(data.paymentId, 'paymentId');
+  const currency = requireMatchingCurrency(invoice, data.currency, `Payment ${paymentId}`);
+  const amount = requirePositive(data.amount, currency);
+  const earlier = invoice.paymentApplications.find((application) => application.paymentId === paymentId);
+  if (earlier !== undefined) {
+    if (earlier.appliedAmount === amount.toString()) return [];
+    throw new DomainError(
+      'ALREADY_EXISTS',
+      `Payment ${paymentId} was already applied to invoice ${invoice.invoiceId} with ${earlier.appliedAmount} ${currency}, not ${amount.toString()}`,
+      { invoiceId: invoice.invoiceId, paymentId, appliedAmount: earlier.appliedAmount, amount: amount.toString() },
+    );
+  }
+  requireOpenForMoney(invoice, 'take payments');
+  const balanceDue = requireWithinBalance(invoice, amount, `Payment ${paymentId}`);
+  return [
+    {
+      type: 'InvoicePaymentApplied',
+      data: {
+        invoiceId: invoice.invoiceId,
+        customerId: invoice.customerId,
+        paymentId,
+        currency,
+        amount: amount.toString(),
+        balanceDueAfter: balanceDue.minus(amount).toString(),
+        appliedAt: metadata.now,
+      },
+    },
+  ];
+}
+
+/** Applies credit from a credit note or the customer's credit balance; never more than the balance due. */
+function applyCreditToInvoice({ data, metadata }: ApplyCreditToInvoice, state: InvoiceState): InvoiceEvent[] {
+  const invoice = requireExisting(state, data?.invoiceId);
+  const applicationId = requireIdentifier(data.applicationId, 'applicationId');
+  const source = requireOneOf(data.source, 'source', invoiceCreditSources);
+  const sourceId = requireIdentifier(data.sourceId, 'sourceId');
+  const currency = requireMatchingCurrency(invoice, data.currency, `Credit application ${applicationId}`);
+  const amount = requirePositive(data.amount, currency);
+  const earlier = invoice.creditApplications.find((application) => application.applicationId === applicationId);
+  if (earlier !== undefined) {
+    if (earlier.amount === amount.toString() && earlier.source === source && earlier.sourceId === sourceId) return [];
+    throw new DomainError(
+      'ALREADY_EXISTS',
+      `Credit application ${applicationId} was already made on invoice ${invoice.invoiceId} with ${earlier.amount} ${currency} from ${earlier.source} ${earlier.sourceId}`,
+      { invoiceId: invoice.invoiceId, applicationId, appliedAmount: earlier.amount, amount: amount.toString() },
+    );
+  }
+  requireOpenForMoney(invoice, 'take credit');
+  const balanceDue = requireWithinBalance(invoice, amount, `Credit application ${applicationId}`);
+  return [
+    {
+      type: 'InvoiceCreditApplied',
+      data: {
+        invoiceId: invoice.invoiceId,
+        customerId: invoice.customerId,
+        applicationId,
+        source,
+        sourceId,
+        currency,
+        amount: amount.toString(),
+        balanceDueAfter: balanceDue.minus(amount).toString(),
+        appliedAt: metadata.now,
+      },
+    },
+  ];
+}
+
+/**
+ * A refund of a payment applied here reopens the balance by its part (DOMAIN.md), whatever the invoice's status once
+ * issued: a paid or written-off invoice owes that part again. Never more than the payment applied here less what
+ * earlier refunds reopened.
+ */
+function refundInvoicePayment({ data, metadata }: RefundInvoicePayment, state: InvoiceState): InvoiceEvent[] {
+  const invoice = requireExisting(state, data?.invoiceId);
+  const paymentId = requireIdentifier(data.paymentId, 'paymentId');
+  const refundId = requireIdentifier(data.refundId, 'refundId');
+  const currency = requireMatchingCurrency(invoice, data.currency, `Refund ${refundId}`);
+  const amount = requirePositive(data.amount, currency);
+  const earlier = invoice.refunds.find((refund) => refund.refundId === refundId);
+  if (earlier !== undefined) {
+    if (earlier.amount === amount.toString() && earlier.paymentId === paymentId) return [];
+    throw new DomainError(
+      'ALREADY_EXISTS',
+      `Refund ${refundId} already reopened ${earlier.amount} ${currency} of payment ${earlier.paymentId} on invoice ${invoice.invoiceId}`,
+      { invoiceId: invoice.invoiceId, refundId, paymentId: earlier.paymentId, reopenedAmount: earlier.amount, amount: amount.toString() },
+    );
+  }
+  if (invoice.status === 'draft' || invoice.status === 'void') {
+    throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is ${invoice.status}: no payment was applied to it, so none can be refunded`, {
+      invoiceId: invoice.invoiceId,
+      status: invoice.status,
+    });
+  }
+  const refundable = refundableOnInvoice(invoice, paymentId);
+  if (amount.greaterThan(refundable)) {
+    throw new DomainError(
+      'AMOUNT_EXCEEDS_REFUNDABLE',
+      `Refund ${refundId} would reopen ${amount.toString()} ${currency} of payment ${paymentId} on invoice ${invoice.invoiceId}, but only ${refundable.toString()} ${currency} of it is applied there and not yet refunded`,
+      { invoiceId: invoice.invoiceId, paymentId, refundId, amount: amount.toString(), refundable: refundable.toString() },
+    );
+  }
+  return [
+    {
+      type: 'InvoicePaymentRefunded',
+      data: {
+        invoiceId: invoice.invoiceId,
+        customerId: invoice.customerId,
+        paymentId,
+        refundId,
+        currency,
+        amount: amount.toString(),
+        balanceDueAfter: invoiceBalanceOf(invoice).plus(amount).toString(),
+        refundedAt: metadata.now,
+      },
+    },
+  ];
+}
+
+/** What a refund of `paymentId` may still reopen here: what it applied less what earlier refunds reopened. */
+function refundableOnInvoice(invoice: ExistingInvoice, paymentId: string): Money {
+  const money = (amount: string): Money => Money.of(amount, invoice.currency);
+  return Money.sum(
+    invoice.paymentApplications
+      .filter((application) => application.paymentId === paymentId)
+      .map((application) => money(application.appliedAmount).minus(money(application.reopenedAmount))),
+    invoice.currency,
+  );
+}
+
+/** Writes off the whole balance due of an issued invoice that still has one. */
+function writeOffInvoice({ data, metadata }: WriteOffInvoice, state: InvoiceState): InvoiceEvent[] {
+  requireFeature(data?.settings, 'invoicing');
+  const invoice = requireExisting(state, data.invoiceId);
+  if (invoice.status === 'draft' || invoice.status === 'void' || invoice.status === 'written_off') {
+    throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is ${invoice.status === 'written_off' ? 'already written off' : invoice.status}: only an issued invoice with a balance due can be written off`, {
+      invoiceId: invoice.invoiceId,
+      status: invoice.status,
+    });
+  }
+  const reason = requireText(data.reason, 'reason', invoiceLimits.voidReasonLengthMax);
+  const balanceDue = invoiceBalanceOf(invoice);
+  if (!balanceDue.isPositive()) {
+    throw new DomainError('INVOICE_NOT_WRITABLE_OFF', `Invoice ${invoice.invoiceId} is ${invoice.status} with nothing due: there is nothing to write off`, {
+      invoiceId: invoice.invoiceId,
+      status: invoice.status,
+      balanceDue: balanceDue.toString(),
+    });
+  }
+  return [
+    {
+      type: 'InvoiceWrittenOff',
+      data: {
+        invoiceId: invoice.invoiceId,
+        customerId: invoice.customerId,
+        currency: invoice.currency,
+        amount: balanceDue.toString(),
+        reason,
+        writtenOffAt: metadata.now,
+      },
+    },
+  ];
+}
+
+/**
+ * A credit note naming this invoice as its source is being issued: it takes its total from what is still creditable
+ * (total less earlier notes, plus what voided notes released), so notes never together credit more than the invoice.
+ */
+function registerCreditNote({ data, metadata }: RegisterCreditNote, state: InvoiceState): InvoiceEvent[] {
+  const invoice = requireExisting(state, data?.invoiceId);
+  const creditNoteId = requireIdentifier(data.creditNoteId, 'creditNoteId');
+  const currency = requireMatchingCurrency(invoice, data.currency, `Credit note ${creditNoteId}`);
+  const amount = requirePositive(data.amount, currency);
+  const earlier = invoice.creditNotes.find((note) => note.creditNoteId === creditNoteId);
+  if (earlier !== undefined) {
+    if (earlier.amount === amount.toString()) return [];
+    throw new DomainError(
+      'ALREADY_EXISTS',
+      `Credit note ${creditNoteId} was already registered on invoice ${invoice.invoiceId} for ${earlier.amount} ${currency}, not ${amount.toString()}`,
+      { invoiceId: invoice.invoiceId, creditNoteId, registeredAmount: earlier.amount, amount: amount.toString() },
+    );
+  }
+  if (invoice.status === 'draft' || invoice.status === 'void') {
+    throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is ${invoice.status}: only an issued invoice can be credited`, {
+      invoiceId: invoice.invoiceId,
+      status: invoice.status,
+    });
+  }
+  const creditable = Money.of(invoice.creditableAmount, currency);
+  if (amount.greaterThan(creditable)) {
+    throw new DomainError(
+      'AMOUNT_EXCEEDS_CREDITABLE',
+      `Credit note ${creditNoteId} of ${amount.toString()} ${currency} exceeds the ${creditable.toString()} ${currency} still creditable on invoice ${invoice.invoiceId}`,
+      { invoiceId: invoice.invoiceId, creditNoteId, amount: amount.toString(), creditable: creditable.toString() },
+    );
+  }
+  return [
+    {
+      type: 'InvoiceCreditNoteRegistered',
+      data: {
+        invoiceId: invoice.invoiceId,
+        creditNoteId,
+        currency,
+        amount: amount.toString(),
+        creditableAfter: creditable.minus(amount).toString(),
+        registeredAt: metadata.now,
+      },
+    },
+  ];
+}
+
+/** An issued note on this invoice was voided: its unapplied part (at most its registered total) is creditable again. */
+function releaseCreditNote({ data, metadata }: ReleaseCreditNote, state: InvoiceState): InvoiceEvent[] {
+  const invoice = requireExisting(state, data?.invoiceId);
+  const creditNoteId = requireIdentifier(data.creditNoteId, 'creditNoteId');
+  const currency = requireMatchingCurrency(invoice, data.currency, `Credit note ${creditNoteId}`);
+  const amount = requirePositive(data.amount, currency);
+  const note = invoice.creditNotes.find((candidate) => candidate.creditNoteId === creditNoteId);
+  if (note === undefined) {
+    throw new DomainError('NOT_FOUND', `Credit note ${creditNoteId} was never registered on invoice ${invoice.invoiceId}`, {
+      invoiceId: invoice.invoiceId,
+      creditNoteId,
+    });
+  }
+  if (note.releasedAmount !== null) {
+    if (note.releasedAmount === amount.toString()) return [];
+    throw new DomainError(
+      'ALREADY_EXISTS',
+      `Credit note ${creditNoteId} was already released on invoice ${invoice.invoiceId} for ${note.releasedAmount} ${currency}, not ${amount.toString()}`,
+      { invoiceId: invoice.invoiceId, creditNoteId, releasedAmount: note.releasedAmount, amount: amount.toString() },
+    );
+  }
+  if (amount.greaterThan(Money.of(note.amount, currency))) {
+    throw validationFailed(`amount ${amount.toString()} is more than the ${note.amount} ${currency} credit note ${creditNoteId} took from invoice ${invoice.invoiceId}`, {
+      field: 'amount',
+      creditNoteId,
+      registeredAmount: note.amount,
+    });
+  }
+  return [
+    {
+      type: 'InvoiceCreditNoteReleased',
+      data: {
+        invoiceId: invoice.invoiceId,
+        creditNoteId,
+        currency,
+        amount: amount.toString(),
+        creditableAfter: Money.of(invoice.creditableAmount, currency).plus(amount).toString(),
+        releasedAt: metadata.now,
+      },
+    },
+  ];
+}
+
+/** Payments and credit reduce the balance of an open or partially paid invoice only. */
+function requireOpenForMoney(invoice: ExistingInvoice, action: string): void {
+  switch (invoice.status) {
+    case 'open':
+    case 'partially_paid':
+      return;
+    case 'draft':
+      throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is a draft: issue it before it can ${action}`, {
+        invoiceId: invoice.invoiceId,
+        status: invoice.status,
+      });
+    case 'void':
+    case 'paid':
+    case 'written_off':
+      throw new DomainError(
+        'INVOICE_NOT_OPEN',
+        `Invoice ${invoice.invoiceId} is ${invoice.status.replace('_', ' ')}: nothing is due on it, so it cannot ${action}`,
+        { invoiceId: invoice.invoiceId, status: invoice.status },
+      );
+    default:
+      return assertNever(invoice.status, 'invoice status');
+  }
+}
+
+function requireMatchingCurrency(invoice: ExistingInvoice, value: unknown, what: string): string {
+  const currency = requireCurrency(value, 'currency');
+  if (currency !== invoice.currency) {
+    throw new DomainError('CURRENCY_MISMATCH', `${what} is in ${currency} but invoice ${invoice.invoiceId} is in ${invoice.currency}`, {
+      invoiceId: invoice.invoiceId,
+      currency,
+      invoiceCurrency: invoice.currency,
+    });
+  }
+  return currency;
+}
+
+function requirePositive(value: unknown, currency: string): Money {
+  const amount = Money.parse(value, currency, 'amount');
+  if (!amount.isPositive()) throw validationFailed(`amount must be greater than 0 (got ${amount.toString()})`, { field: 'amount' });
+  return amount;
+}
+
+/** AMOUNT_EXCEEDS_BALANCE above the balance due; returns the balance due. */
+function requireWithinBalance(invoice: ExistingInvoice, amount: Money, what: string): Money {
+  const balanceDue = invoiceBalanceOf(invoice);
+  if (amount.greaterThan(balanceDue)) {
+    throw new DomainError(
+      'AMOUNT_EXCEEDS_BALANCE',
+      `${what} of ${amount.toString()} ${invoice.currency} exceeds the ${balanceDue.toString()} ${invoice.currency} due on invoice ${invoice.invoiceId}`,
+      { invoiceId: invoice.invoiceId, amount: amount.toString(), balanceDue: balanceDue.toString() },
+    );
+  }
+  return balanceDue;
 }
 
 const featureNames = { invoicing: 'Invoicing', payments: 'Payments' } as const;

@@ -195,6 +195,114 @@ export const invoiceVoidedSchema = defineEventSchema(
   z.object({ invoiceId: identifier, reason: z.string().min(1), voidedAt: instant }),
 );
 
+/**
+ * Part of a Payment (its own aggregate) applied to this invoice by the payment allocator, in the same append as the
+ * payment's PaymentAllocated (which posts the ledger entry; this event posts nothing). One per payment and invoice.
+ */
+export const invoicePaymentAppliedSchema = defineEventSchema(
+  'InvoicePaymentApplied',
+  1,
+  z.object({
+    invoiceId: identifier,
+    customerId: identifier,
+    paymentId: identifier,
+    currency: currencyCode,
+    amount: decimal,
+    balanceDueAfter: decimal,
+    appliedAt: instant,
+  }),
+);
+
+/** Where applied credit came from: an issued credit note, or the customer's credit balance (store credit). */
+export const invoiceCreditSources = ['credit_note', 'customer_credit'] as const;
+export type InvoiceCreditSource = (typeof invoiceCreditSources)[number];
+
+/**
+ * Credit applied to this invoice, in the same append as the CreditNoteApplied or CustomerCreditApplied that posts the
+ * ledger entry (this event posts nothing). `sourceId` is the credit note id or the customer id; `applicationId` is the
+ * application's id on the source, so the same application is never counted twice.
+ */
+export const invoiceCreditAppliedSchema = defineEventSchema(
+  'InvoiceCreditApplied',
+  1,
+  z.object({
+    invoiceId: identifier,
+    customerId: identifier,
+    applicationId: identifier,
+    source: z.enum(invoiceCreditSources),
+    sourceId: identifier,
+    currency: currencyCode,
+    amount: decimal,
+    balanceDueAfter: decimal,
+    appliedAt: instant,
+  }),
+);
+
+/**
+ * A refund of a payment that had been applied to this invoice reopens its balance (DOMAIN.md), in the same append as
+ * the payment's PaymentRefunded (which posts the ledger entry; this event posts nothing).
+ */
+export const invoicePaymentRefundedSchema = defineEventSchema(
+  'InvoicePaymentRefunded',
+  1,
+  z.object({
+    invoiceId: identifier,
+    customerId: identifier,
+    paymentId: identifier,
+    refundId: identifier,
+    currency: currencyCode,
+    amount: decimal,
+    balanceDueAfter: decimal,
+    refundedAt: instant,
+  }),
+);
+
+/** The remaining balance written off as uncollectable: Dr bad debt, Cr accounts receivable. The balance becomes 0. */
+export const invoiceWrittenOffSchema = defineEventSchema(
+  'InvoiceWrittenOff',
+  1,
+  z.object({
+    invoiceId: identifier,
+    customerId: identifier,
+    currency: currencyCode,
+    amount: decimal,
+    reason: z.string().min(1),
+    writtenOffAt: instant,
+  }),
+);
+
+/**
+ * A credit note naming this invoice as its source was issued: it takes `amount` (the note's total) of what is still
+ * creditable on the invoice (total less issued notes), atomically with the note's issue, so two notes can never
+ * together credit more than the invoice. The balance does not change until the note is applied.
+ */
+export const invoiceCreditNoteRegisteredSchema = defineEventSchema(
+  'InvoiceCreditNoteRegistered',
+  1,
+  z.object({
+    invoiceId: identifier,
+    creditNoteId: identifier,
+    currency: currencyCode,
+    amount: decimal,
+    creditableAfter: decimal,
+    registeredAt: instant,
+  }),
+);
+
+/** An issued credit note on this invoice was voided: the part of it never applied is creditable again. */
+export const invoiceCreditNoteReleasedSchema = defineEventSchema(
+  'InvoiceCreditNoteReleased',
+  1,
+  z.object({
+    invoiceId: identifier,
+    creditNoteId: identifier,
+    currency: currencyCode,
+    amount: decimal,
+    creditableAfter: decimal,
+    releasedAt: instant,
+  }),
+);
+
 /** Every invoice event type, by its stored name. */
 export const invoiceEventSchemas = {
   InvoiceDrafted: invoiceDraftedSchema,
@@ -204,6 +312,12 @@ export const invoiceEventSchemas = {
   InvoiceIssued: invoiceIssuedSchema,
   InvoicePaymentRecorded: invoicePaymentRecordedSchema,
   InvoiceVoided: invoiceVoidedSchema,
+  InvoicePaymentApplied: invoicePaymentAppliedSchema,
+  InvoiceCreditApplied: invoiceCreditAppliedSchema,
+  InvoicePaymentRefunded: invoicePaymentRefundedSchema,
+  InvoiceWrittenOff: invoiceWrittenOffSchema,
+  InvoiceCreditNoteRegistered: invoiceCreditNoteRegisteredSchema,
+  InvoiceCreditNoteReleased: invoiceCreditNoteReleasedSchema,
 } as const;
 
 export type InvoiceEventType = keyof typeof invoiceEventSchemas;
@@ -219,6 +333,12 @@ export type InvoicePaymentRecorded = DomainEvent<
   z.infer<typeof invoicePaymentRecordedSchema.data>
 >;
 export type InvoiceVoided = DomainEvent<'InvoiceVoided', z.infer<typeof invoiceVoidedSchema.data>>;
+export type InvoicePaymentApplied = DomainEvent<'InvoicePaymentApplied', z.infer<typeof invoicePaymentAppliedSchema.data>>;
+export type InvoiceCreditApplied = DomainEvent<'InvoiceCreditApplied', z.infer<typeof invoiceCreditAppliedSchema.data>>;
+export type InvoicePaymentRefunded = DomainEvent<'InvoicePaymentRefunded', z.infer<typeof invoicePaymentRefundedSchema.data>>;
+export type InvoiceWrittenOff = DomainEvent<'InvoiceWrittenOff', z.infer<typeof invoiceWrittenOffSchema.data>>;
+export type InvoiceCreditNoteRegistered = DomainEvent<'InvoiceCreditNoteRegistered', z.infer<typeof invoiceCreditNoteRegisteredSchema.data>>;
+export type InvoiceCreditNoteReleased = DomainEvent<'InvoiceCreditNoteReleased', z.infer<typeof invoiceCreditNoteReleasedSchema.data>>;
 
 export type InvoiceEvent =
   | InvoiceDrafted
@@ -227,4 +347,10 @@ export type InvoiceEvent =
   | InvoiceTaxCalculated
   | InvoiceIssued
   | InvoicePaymentRecorded
-  | InvoiceVoided;
+  | InvoiceVoided
+  | InvoicePaymentApplied
+  | InvoiceCreditApplied
+  | InvoicePaymentRefunded
+  | InvoiceWrittenOff
+  | InvoiceCreditNoteRegistered
+  | InvoiceCreditNoteReleased;

@@ -2,14 +2,15 @@ import { Money } from '../../../money/src/index.js';
 import { assertNever } from '../shared/assert-never.js';
 import type { PaymentMethodType } from './invoice.commands.js';
 import type { TaxRounding } from '../tax/tax-rate.js';
-import type { InvoiceEvent, LockedExchangeRate, InvoiceTaxBreakdownEntry } from './invoice.events.js';
+import type { InvoiceCreditSource, InvoiceEvent, LockedExchangeRate, InvoiceTaxBreakdownEntry } from './invoice.events.js';
 import { explicitlyPricedLine, pricedInvoiceTotals, taxBreakdownOf, type PricedInvoiceLine } from './invoice.tax.js';
 
 /**
  * 'none' is a stream without events. 'overdue' is not a state here: it depends on the clock and the tenant's time
- * zone, so read models derive it from the due date and the balance.
+ * zone, so read models derive it from the due date and the balance. 'written_off': the remaining balance was written
+ * off as uncollectable (nothing is due; a later refund of a payment applied here reopens a balance).
  */
-export type InvoiceLifecycleStatus = 'none' | 'draft' | 'open' | 'partially_paid' | 'paid' | 'void';
+export type InvoiceLifecycleStatus = 'none' | 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'written_off';
 
 /** What the invoice remembers of each payment recorded against it. */
 export interface InvoicePaymentReference {
@@ -20,6 +21,43 @@ export interface InvoicePaymentReference {
   appliedAmount: string;
   excessAmount: string;
   recordedAt: string;
+}
+
+/**
+ * What one payment did to this invoice: `appliedAmount` reduced the balance (by InvoicePaymentApplied, or the applied
+ * part of a legacy InvoicePaymentRecorded), `reopenedAmount` is what refunds of that payment gave back to the balance.
+ * A refund may reopen at most appliedAmount - reopenedAmount.
+ */
+export interface InvoicePaymentApplication {
+  paymentId: string;
+  appliedAmount: string;
+  reopenedAmount: string;
+  appliedAt: string;
+}
+
+/** Credit applied to the invoice (from a credit note or the customer's credit balance), by its application id. */
+export interface InvoiceCreditApplication {
+  applicationId: string;
+  source: InvoiceCreditSource;
+  sourceId: string;
+  amount: string;
+  appliedAt: string;
+}
+
+/** A refund of a payment that reopened part of the balance, by its refund id. */
+export interface InvoicePaymentRefund {
+  refundId: string;
+  paymentId: string;
+  amount: string;
+  refundedAt: string;
+}
+
+/** A credit note whose source is this invoice: `amount` its total, `releasedAmount` what its void gave back (null while not voided). */
+export interface InvoiceRegisteredCreditNote {
+  creditNoteId: string;
+  amount: string;
+  releasedAmount: string | null;
+  registeredAt: string;
 }
 
 /**
@@ -48,10 +86,31 @@ export interface InvoiceState {
   subtotal: string;
   taxTotal: string;
   total: string;
+  /** Every payment applied (legacy recorded payments' applied parts included), before refunds. */
   amountPaid: string;
+  /** Credit applied (credit notes and customer credit). */
+  amountCredited: string;
+  /** What refunds of applied payments reopened. */
+  amountRefunded: string;
+  amountWrittenOff: string;
+  /**
+   * Issued invoices: total - amountPaid - amountCredited + amountRefunded - amountWrittenOff (never negative).
+   * Zero while a draft and once void.
+   */
   balanceDue: string;
+  /** What credit notes may still take from this invoice: total - registered notes + released notes ("0" before issue). */
+  creditableAmount: string;
+  /** Ids of every payment recorded or applied here. */
   paymentIds: string[];
+  /** Legacy payments recorded on the invoice itself (RecordInvoicePayment). */
   payments: InvoicePaymentReference[];
+  /** Per payment (recorded or applied), what it applied and what refunds reopened. */
+  paymentApplications: InvoicePaymentApplication[];
+  creditApplications: InvoiceCreditApplication[];
+  refunds: InvoicePaymentRefund[];
+  creditNotes: InvoiceRegisteredCreditNote[];
+  writtenOffAt: string | null;
+  writeOffReason: string | null;
   voidedAt: string | null;
   voidReason: string | null;
   /** Set at issue when the command carried settings: the reporting currency, the locked rate and the converted total. */
@@ -80,9 +139,19 @@ export const initialInvoiceState: InvoiceState = {
   taxTotal: '0',
   total: '0',
   amountPaid: '0',
+  amountCredited: '0',
+  amountRefunded: '0',
+  amountWrittenOff: '0',
   balanceDue: '0',
+  creditableAmount: '0',
   paymentIds: [],
   payments: [],
+  paymentApplications: [],
+  creditApplications: [],
+  refunds: [],
+  creditNotes: [],
+  writtenOffAt: null,
+  writeOffReason: null,
   voidedAt: null,
   voidReason: null,
   reportingCurrency: null,
@@ -107,7 +176,11 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         draftedAt: data.draftedAt,
         ...pricedLines(data.lines.map(explicitlyPricedLine), data.currency),
         amountPaid: zero,
+        amountCredited: zero,
+        amountRefunded: zero,
+        amountWrittenOff: zero,
         balanceDue: zero,
+        creditableAmount: zero,
       };
     }
     case 'InvoiceLineAdded':
@@ -148,6 +221,7 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         taxTotal: data.taxTotal,
         total: data.total,
         balanceDue: data.total,
+        creditableAmount: data.total,
         taxBreakdown: data.taxBreakdown ?? state.taxBreakdown,
         reportingCurrency: data.reportingCurrency ?? null,
         exchangeRate: data.exchangeRate ?? null,
@@ -155,13 +229,11 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
       };
     }
     case 'InvoicePaymentRecorded': {
+      // Legacy: a payment recorded on the invoice itself. Its applied part counts as paid like an applied payment.
       const { data } = event;
-      const balanceDue = Money.of(data.balanceDueAfter, data.currency);
-      return {
+      return withBalanceChange({
         ...state,
-        status: balanceDue.isZero() ? 'paid' : 'partially_paid',
-        amountPaid: Money.of(state.amountPaid, data.currency).plus(Money.of(data.appliedAmount, data.currency)).toString(),
-        balanceDue: balanceDue.toString(),
+        amountPaid: plus(state.amountPaid, data.appliedAmount, data.currency),
         paymentIds: [...state.paymentIds, data.paymentId],
         payments: [
           ...state.payments,
@@ -175,6 +247,72 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
             recordedAt: data.recordedAt,
           },
         ],
+        paymentApplications: [
+          ...state.paymentApplications,
+          { paymentId: data.paymentId, appliedAmount: data.appliedAmount, reopenedAmount: Money.zero(data.currency).toString(), appliedAt: data.recordedAt },
+        ],
+      });
+    }
+    case 'InvoicePaymentApplied': {
+      const { data } = event;
+      return withBalanceChange({
+        ...state,
+        amountPaid: plus(state.amountPaid, data.amount, data.currency),
+        paymentIds: state.paymentIds.includes(data.paymentId) ? state.paymentIds : [...state.paymentIds, data.paymentId],
+        paymentApplications: [
+          ...state.paymentApplications,
+          { paymentId: data.paymentId, appliedAmount: data.amount, reopenedAmount: Money.zero(data.currency).toString(), appliedAt: data.appliedAt },
+        ],
+      });
+    }
+    case 'InvoiceCreditApplied': {
+      const { data } = event;
+      return withBalanceChange({
+        ...state,
+        amountCredited: plus(state.amountCredited, data.amount, data.currency),
+        creditApplications: [
+          ...state.creditApplications,
+          { applicationId: data.applicationId, source: data.source, sourceId: data.sourceId, amount: data.amount, appliedAt: data.appliedAt },
+        ],
+      });
+    }
+    case 'InvoicePaymentRefunded': {
+      const { data } = event;
+      // Reopened against the payment's application(s), oldest first (one per payment today).
+      let left = Money.of(data.amount, data.currency);
+      const paymentApplications = state.paymentApplications.map((application) => {
+        if (application.paymentId !== data.paymentId || left.isZero()) return application;
+        const open = Money.of(application.appliedAmount, data.currency).minus(Money.of(application.reopenedAmount, data.currency));
+        const taken = Money.min(open, left);
+        left = left.minus(taken);
+        return { ...application, reopenedAmount: Money.of(application.reopenedAmount, data.currency).plus(taken).toString() };
+      });
+      return withBalanceChange({
+        ...state,
+        amountRefunded: plus(state.amountRefunded, data.amount, data.currency),
+        paymentApplications,
+        refunds: [...state.refunds, { refundId: data.refundId, paymentId: data.paymentId, amount: data.amount, refundedAt: data.refundedAt }],
+      });
+    }
+    case 'InvoiceWrittenOff': {
+      const { data } = event;
+      const after = withBalanceChange({ ...state, amountWrittenOff: plus(state.amountWrittenOff, data.amount, data.currency) });
+      return { ...after, status: 'written_off', writtenOffAt: data.writtenOffAt, writeOffReason: data.reason };
+    }
+    case 'InvoiceCreditNoteRegistered': {
+      const { data } = event;
+      return {
+        ...state,
+        creditableAmount: Money.of(state.creditableAmount, data.currency).minus(Money.of(data.amount, data.currency)).toString(),
+        creditNotes: [...state.creditNotes, { creditNoteId: data.creditNoteId, amount: data.amount, releasedAmount: null, registeredAt: data.registeredAt }],
+      };
+    }
+    case 'InvoiceCreditNoteReleased': {
+      const { data } = event;
+      return {
+        ...state,
+        creditableAmount: Money.of(state.creditableAmount, data.currency).plus(Money.of(data.amount, data.currency)).toString(),
+        creditNotes: state.creditNotes.map((note) => (note.creditNoteId === data.creditNoteId ? { ...note, releasedAmount: data.amount } : note)),
       };
     }
     case 'InvoiceVoided':
@@ -189,6 +327,39 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
     default:
       return assertNever(event, 'invoice event');
   }
+}
+
+/**
+ * The balance of an issued invoice from its figures (DOMAIN.md): total - paid - credited + refunded - written off.
+ * Used for both the state and the decider, so the invariant holds by construction.
+ */
+export function invoiceBalanceOf(
+  state: Pick<InvoiceState, 'currency' | 'total' | 'amountPaid' | 'amountCredited' | 'amountRefunded' | 'amountWrittenOff'>,
+): Money {
+  if (state.currency === null) throw new Error('invoice invariant broken: a balance asked of an invoice that does not exist');
+  const money = (amount: string): Money => Money.of(amount, state.currency as string);
+  return money(state.total).minus(money(state.amountPaid)).minus(money(state.amountCredited)).plus(money(state.amountRefunded)).minus(money(state.amountWrittenOff));
+}
+
+/**
+ * The status an issued invoice has after its balance changed: nothing due is paid; something due with money paid
+ * (net of refunds) or credited is partially paid; otherwise it is open. A write-off sets its own status after this.
+ */
+export function settledStatusOf(state: InvoiceState): InvoiceLifecycleStatus {
+  if (state.currency === null) throw new Error('invoice invariant broken: a status asked of an invoice that does not exist');
+  const currency = state.currency;
+  const balance = invoiceBalanceOf(state);
+  if (balance.isZero()) return 'paid';
+  const netPaid = Money.of(state.amountPaid, currency).minus(Money.of(state.amountRefunded, currency));
+  return netPaid.isPositive() || Money.of(state.amountCredited, currency).isPositive() ? 'partially_paid' : 'open';
+}
+
+function withBalanceChange(state: InvoiceState): InvoiceState {
+  return { ...state, balanceDue: invoiceBalanceOf(state).toString(), status: settledStatusOf(state) };
+}
+
+function plus(amount: string, addend: string, currency: string): string {
+  return Money.of(amount, currency).plus(Money.of(addend, currency)).toString();
 }
 
 function withLines(state: InvoiceState, lines: PricedInvoiceLine[]): InvoiceState {

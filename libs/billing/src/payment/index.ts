@@ -7,6 +7,7 @@ export {
   paymentDecider,
   paymentLimits,
   refundableOf,
+  refundSplitOf,
   type PaymentAllocationRecord,
   type PaymentLifecycleStatus,
   type PaymentRefundRecord,

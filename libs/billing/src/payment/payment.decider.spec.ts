@@ -141,6 +141,11 @@ function refunded(data: Partial<PaymentRefunded['data']> = {}): PaymentRefunded 
       reason: 'Service outage credit',
       refundedTotal: '30.00',
       refundable: '70.00',
+      invoices: [
+        { invoiceId: 'inv-2', amount: '20.00' },
+        { invoiceId: 'inv-1', amount: '10.00' },
+      ],
+      fromCredit: '0.00',
       status: 'partially_refunded',
       refundedAt: later,
       ...data,
@@ -153,11 +158,21 @@ const processingHistory: PaymentEvent[] = [...pendingHistory, processingStarted(
 const succeededHistory: PaymentEvent[] = [...processingHistory, succeeded()];
 const failedHistory: PaymentEvent[] = [...processingHistory, failed()];
 const cancelledHistory: PaymentEvent[] = [...pendingHistory, cancelled()];
-const partiallyRefundedHistory: PaymentEvent[] = [...succeededHistory, refunded()];
-const refundedHistory: PaymentEvent[] = [
-  ...partiallyRefundedHistory,
-  refunded({ refundId: 'ref-2', amount: '70.00', method: 'store_credit', refundedTotal: '100.00', refundable: '0.00', status: 'refunded' }),
-];
+// Allocated: 71.96 to inv-1, then 20.00 to inv-2, and 8.04 of excess to the customer's credit.
+const allocatedHistory: PaymentEvent[] = [...succeededHistory, allocated()];
+// ref-1 (30.00) took inv-2's 20.00 (allocated last) and 10.00 of inv-1's 71.96.
+const partiallyRefundedHistory: PaymentEvent[] = [...allocatedHistory, refunded()];
+// ref-2 (70.00) took the other 61.96 of inv-1, then the 8.04 of credit.
+const theRestRefunded = refunded({
+  refundId: 'ref-2',
+  amount: '70.00',
+  refundedTotal: '100.00',
+  refundable: '0.00',
+  invoices: [{ invoiceId: 'inv-1', amount: '61.96' }],
+  fromCredit: '8.04',
+  status: 'refunded',
+});
+const refundedHistory: PaymentEvent[] = [...partiallyRefundedHistory, theRestRefunded];
 
 describe('no payment', () => {
   it('RecordPayment by card records it pending, with no method on file and the allocation request', () => {
@@ -455,27 +470,68 @@ describe('succeeded', () => {
       .thenThrows('PAYMENT_ALREADY_ALLOCATED', /was already allocated at 2024-01-20T12:00:00.000Z/);
   });
 
-  it('RefundPayment of part records partially_refunded and what stays refundable', () => {
-    spec.given(succeededHistory).when(refund()).then([refunded()]);
+  it('RefundPayment before the payment is allocated fails PAYMENT_NOT_ALLOCATED (the invoices to reopen are not known yet)', () => {
+    spec.given(succeededHistory).when(refund()).thenThrows('PAYMENT_NOT_ALLOCATED', /Payment pay-1 has not been allocated yet/);
   });
 
-  it('RefundPayment of everything records refunded', () => {
+  it('RefundPayment of part records partially_refunded, what stays refundable, and the invoices it reopens, last allocated first', () => {
+    spec.given(allocatedHistory).when(refund()).then([refunded()]);
+  });
+
+  it('RefundPayment of less than the last allocation takes it from that invoice only', () => {
     spec
-      .given(succeededHistory)
+      .given(allocatedHistory)
+      .when(refund({ amount: '5.00' }))
+      .then([refunded({ amount: '5.00', refundedTotal: '5.00', refundable: '95.00', invoices: [{ invoiceId: 'inv-2', amount: '5.00' }] })]);
+  });
+
+  it('RefundPayment of everything reopens every invoice and takes the whole excess back from the customer credit', () => {
+    spec
+      .given(allocatedHistory)
       .when(refund({ amount: '100' }))
-      .then([refunded({ amount: '100.00', refundedTotal: '100.00', refundable: '0.00', status: 'refunded' })]);
+      .then([
+        refunded({
+          amount: '100.00',
+          refundedTotal: '100.00',
+          refundable: '0.00',
+          invoices: [
+            { invoiceId: 'inv-2', amount: '20.00' },
+            { invoiceId: 'inv-1', amount: '71.96' },
+          ],
+          fromCredit: '8.04',
+          status: 'refunded',
+        }),
+      ]);
   });
 
-  it('RefundPayment to store credit is recorded as such (the process manager credits the customer)', () => {
+  it('RefundPayment of a payment that went wholly to credit takes it all from the credit', () => {
     spec
-      .given([...succeededHistory, allocated()])
-      .when(refund({ method: 'store_credit' }))
-      .then([refunded({ method: 'store_credit' })]);
+      .given([...succeededHistory, allocated({ allocations: [], creditAmount: '100.00' })])
+      .when(refund({ amount: '40.00' }))
+      .then([refunded({ amount: '40.00', refundedTotal: '40.00', refundable: '60.00', invoices: [], fromCredit: '40.00' })]);
+  });
+
+  it('RefundPayment to store credit is recorded as such, with invoice parts only (the process manager credits the customer)', () => {
+    spec.given(allocatedHistory).when(refund({ method: 'store_credit' })).then([refunded({ method: 'store_credit' })]);
+  });
+
+  it('RefundPayment to store credit of more than the invoice parts fails AMOUNT_EXCEEDS_REFUNDABLE, saying what is refundable as store credit', () => {
+    spec
+      .given(allocatedHistory)
+      .when(refund({ amount: '92.00', method: 'store_credit' }))
+      .thenThrows('AMOUNT_EXCEEDS_REFUNDABLE', /Refund of 92.00 USD as store credit exceeds the 91.96 USD .* only that is refundable as store credit/);
+  });
+
+  it('RefundPayment to store credit of a payment that went wholly to credit fails AMOUNT_EXCEEDS_REFUNDABLE (0 is refundable as store credit)', () => {
+    spec
+      .given([...succeededHistory, allocated({ allocations: [], creditAmount: '100.00' })])
+      .when(refund({ amount: '1.00', method: 'store_credit' }))
+      .thenThrows('AMOUNT_EXCEEDS_REFUNDABLE', /exceeds the 0.00 USD .* refundable as store credit/);
   });
 
   it('RefundPayment of more than the amount fails AMOUNT_EXCEEDS_REFUNDABLE', () => {
     spec
-      .given(succeededHistory)
+      .given(allocatedHistory)
       .when(refund({ amount: '100.01' }))
       .thenThrows('AMOUNT_EXCEEDS_REFUNDABLE', /Refund of 100.01 USD exceeds the 100.00 USD still refundable on payment pay-1/);
   });
@@ -488,7 +544,7 @@ describe('succeeded', () => {
     ['no reason', { reason: ' ' }, /reason is required/],
     ['no refund id', { refundId: '' }, /refundId is required/],
   ])('RefundPayment with %s fails VALIDATION_FAILED', (_case, data, message) => {
-    spec.given(succeededHistory).when(refund(data)).thenThrows('VALIDATION_FAILED', message);
+    spec.given(allocatedHistory).when(refund(data)).thenThrows('VALIDATION_FAILED', message);
   });
 });
 
@@ -587,24 +643,58 @@ describe('cancelled', () => {
 });
 
 describe('partially refunded', () => {
-  it('is the state after a partial refund', () => {
+  it('is the state after a partial refund, which keeps where the refund came from', () => {
     const state = fold(paymentDecider, partiallyRefundedHistory);
     expect(state).toMatchObject({ status: 'partially_refunded', refundedTotal: '30.00' });
+    expect(state.refunds).toEqual([
+      {
+        refundId: 'ref-1',
+        amount: '30.00',
+        method: 'original_payment',
+        reason: 'Service outage credit',
+        invoices: [
+          { invoiceId: 'inv-2', amount: '20.00' },
+          { invoiceId: 'inv-1', amount: '10.00' },
+        ],
+        fromCredit: '0.00',
+        refundedAt: later,
+      },
+    ]);
     expect(refundableOf(state)).toBe('70.00');
   });
 
-  it('RefundPayment of the rest records refunded', () => {
-    spec
-      .given(partiallyRefundedHistory)
-      .when(refund({ refundId: 'ref-2', amount: '70.00', method: 'store_credit' }))
-      .then([refunded({ refundId: 'ref-2', amount: '70.00', method: 'store_credit', refundedTotal: '100.00', refundable: '0.00', status: 'refunded' })]);
+  it('RefundPayment of the rest takes what each allocation still has unrefunded, then the credit, and records refunded', () => {
+    spec.given(partiallyRefundedHistory).when(refund({ refundId: 'ref-2', amount: '70.00' })).then([theRestRefunded]);
   });
 
-  it('RefundPayment of another part stays partially_refunded', () => {
+  it('RefundPayment of another part stays partially_refunded and skips the invoice already refunded in full', () => {
     spec
       .given(partiallyRefundedHistory)
       .when(refund({ refundId: 'ref-2', amount: '0.01' }))
-      .then([refunded({ refundId: 'ref-2', amount: '0.01', refundedTotal: '30.01', refundable: '69.99' })]);
+      .then([refunded({ refundId: 'ref-2', amount: '0.01', refundedTotal: '30.01', refundable: '69.99', invoices: [{ invoiceId: 'inv-1', amount: '0.01' }] })]);
+  });
+
+  it('RefundPayment to store credit of what the invoices still hold is accepted', () => {
+    spec
+      .given(partiallyRefundedHistory)
+      .when(refund({ refundId: 'ref-2', amount: '61.96', method: 'store_credit' }))
+      .then([
+        refunded({
+          refundId: 'ref-2',
+          amount: '61.96',
+          method: 'store_credit',
+          refundedTotal: '91.96',
+          refundable: '8.04',
+          invoices: [{ invoiceId: 'inv-1', amount: '61.96' }],
+        }),
+      ]);
+  });
+
+  it('RefundPayment to store credit of more than what the invoices still hold fails AMOUNT_EXCEEDS_REFUNDABLE', () => {
+    spec
+      .given(partiallyRefundedHistory)
+      .when(refund({ refundId: 'ref-2', amount: '70.00', method: 'store_credit' }))
+      .thenThrows('AMOUNT_EXCEEDS_REFUNDABLE', /exceeds the 61.96 USD .* only that is refundable as store credit/);
   });
 
   it('RefundPayment of more than what is left fails AMOUNT_EXCEEDS_REFUNDABLE', () => {
@@ -626,12 +716,15 @@ describe('partially refunded', () => {
     spec.given(partiallyRefundedHistory).when(markSucceeded('txn_991')).thenNothing();
   });
 
-  it('AllocatePayment fails PAYMENT_NOT_SUCCEEDED: a payment is allocated before it is refunded', () => {
-    spec.given(partiallyRefundedHistory).when(allocate()).thenThrows('PAYMENT_NOT_SUCCEEDED', /is partially_refunded/);
+  it('AllocatePayment with another split fails PAYMENT_ALREADY_ALLOCATED: a payment is allocated once, before it is refunded', () => {
+    spec
+      .given(partiallyRefundedHistory)
+      .when(allocate({ allocations: [{ invoiceId: 'inv-1', amount: '100.00' }], creditAmount: '0' }))
+      .thenThrows('PAYMENT_ALREADY_ALLOCATED');
   });
 
   it('AllocatePayment again after the refund of an allocated payment is acknowledged without an event', () => {
-    spec.given([...succeededHistory, allocated(), refunded()]).when(allocate()).thenNothing();
+    spec.given(partiallyRefundedHistory).when(allocate()).thenNothing();
   });
 });
 
@@ -648,7 +741,7 @@ describe('refunded', () => {
   });
 
   it('RefundPayment repeating an earlier refund is acknowledged without an event', () => {
-    spec.given(refundedHistory).when(refund({ refundId: 'ref-2', amount: '70.00', method: 'store_credit' })).thenNothing();
+    spec.given(refundedHistory).when(refund({ refundId: 'ref-2', amount: '70.00' })).thenNothing();
   });
 
   it('CancelPayment fails PAYMENT_NOT_PENDING', () => {
@@ -680,8 +773,8 @@ describe('event contracts', () => {
       retry(),
       markSucceeded('txn_991', retryDueAt),
       allocate(),
-      refund(),
-      refund({ refundId: 'ref-2', amount: '70.00', method: 'store_credit' }),
+      refund({ method: 'store_credit' }),
+      refund({ refundId: 'ref-2', amount: '70.00' }),
     ];
     let state = paymentDecider.initialState;
     const emitted: PaymentEvent[] = [];

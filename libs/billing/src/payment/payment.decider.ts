@@ -56,6 +56,10 @@ export interface PaymentRefundRecord {
   amount: string;
   method: RefundMethodType;
   reason: string;
+  /** The invoice parts this refund reopened (last allocated first). */
+  invoices: InvoiceAllocation[];
+  /** The part taken back from the customer credit the payment's excess created. */
+  fromCredit: string;
   refundedAt: string;
 }
 
@@ -185,7 +189,18 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
         ...state,
         status: data.status,
         refundedTotal: data.refundedTotal,
-        refunds: [...state.refunds, { refundId: data.refundId, amount: data.amount, method: data.method, reason: data.reason, refundedAt: data.refundedAt }],
+        refunds: [
+          ...state.refunds,
+          {
+            refundId: data.refundId,
+            amount: data.amount,
+            method: data.method,
+            reason: data.reason,
+            invoices: data.invoices,
+            fromCredit: data.fromCredit,
+            refundedAt: data.refundedAt,
+          },
+        ],
       };
     }
     default:
@@ -486,6 +501,13 @@ function refundPayment({ data, metadata }: RefundPayment, state: PaymentState): 
       field: 'refundId',
     });
   }
+  if (payment.allocation === null) {
+    throw new DomainError(
+      'PAYMENT_NOT_ALLOCATED',
+      `Payment ${payment.paymentId} has not been allocated yet: a refund reopens the invoices it paid, so it waits for the allocation`,
+      { paymentId: payment.paymentId },
+    );
+  }
   const refundable = Money.of(refundableOf(payment), currency);
   if (amount.greaterThan(refundable)) {
     throw new DomainError(
@@ -494,6 +516,7 @@ function refundPayment({ data, metadata }: RefundPayment, state: PaymentState): 
       { paymentId: payment.paymentId, amount: amount.toString(), refundable: refundable.toString() },
     );
   }
+  const split = refundSplitOf(payment, payment.allocation, amount, method);
   const refundableAfter = refundable.minus(amount);
   return [
     {
@@ -508,11 +531,63 @@ function refundPayment({ data, metadata }: RefundPayment, state: PaymentState): 
         reason,
         refundedTotal: Money.of(payment.refundedTotal, currency).plus(amount).toString(),
         refundable: refundableAfter.toString(),
+        invoices: split.invoices,
+        fromCredit: split.fromCredit,
         status: refundableAfter.isZero() ? 'refunded' : 'partially_refunded',
         refundedAt: metadata.now,
       },
     },
   ];
+}
+
+/**
+ * Where a refund's money comes from: first the invoices the payment paid, last allocated first, each at most what
+ * its allocation still has unrefunded; then the customer credit its excess created, at most creditAmount less what
+ * earlier refunds took from it. A store-credit refund only takes invoice parts: paying credit back as credit would
+ * change nothing.
+ */
+export function refundSplitOf(
+  payment: Pick<PaymentState, 'paymentId' | 'currency' | 'refunds'>,
+  allocation: PaymentAllocationRecord,
+  amount: Money,
+  method: RefundMethodType,
+): { invoices: InvoiceAllocation[]; fromCredit: string } {
+  const currency = amount.currency.code;
+  const money = (value: string): Money => Money.of(value, currency);
+  let left = amount;
+  const invoices: InvoiceAllocation[] = [];
+  for (const allocated of [...allocation.allocations].reverse()) {
+    if (left.isZero()) break;
+    const refundedBefore = Money.sum(
+      payment.refunds.flatMap((refund) => refund.invoices.filter((part) => part.invoiceId === allocated.invoiceId).map((part) => money(part.amount))),
+      currency,
+    );
+    const unrefunded = money(allocated.amount).minus(refundedBefore);
+    if (!unrefunded.isPositive()) continue;
+    const taken = Money.min(unrefunded, left);
+    invoices.push({ invoiceId: allocated.invoiceId, amount: taken.toString() });
+    left = left.minus(taken);
+  }
+  const creditLeft = money(allocation.creditAmount).minus(
+    Money.sum(
+      payment.refunds.map((refund) => money(refund.fromCredit)),
+      currency,
+    ),
+  );
+  if (method === 'store_credit' && left.isPositive()) {
+    const asStoreCredit = amount.minus(left);
+    throw new DomainError(
+      'AMOUNT_EXCEEDS_REFUNDABLE',
+      `Refund of ${amount.toString()} ${currency} as store credit exceeds the ${asStoreCredit.toString()} ${currency} of payment ${String(payment.paymentId)} still applied to invoices: only that is refundable as store credit (the remaining ${creditLeft.toString()} ${currency} is already the customer's credit)`,
+      { paymentId: payment.paymentId, amount: amount.toString(), refundableAsStoreCredit: asStoreCredit.toString() },
+    );
+  }
+  const fromCredit = Money.min(left, Money.max(creditLeft, Money.zero(currency)));
+  left = left.minus(fromCredit);
+  if (!left.isZero()) {
+    throw new Error(`payment invariant broken: refund of ${amount.toString()} ${currency} on payment ${String(payment.paymentId)} is not covered by its allocation`);
+  }
+  return { invoices, fromCredit: fromCredit.toString() };
 }
 
 type ExistingPayment = PaymentState & {

@@ -125,6 +125,13 @@ export const paymentRefundedSchema = defineEventSchema(
     reason: z.string().min(1),
     refundedTotal: decimal,
     refundable: decimal,
+    /**
+     * Where the refunded money had gone, decided from the allocation: first the invoices it paid, last allocated
+     * first (each reopens by its part, see InvoicePaymentRefunded), then the customer credit it created (debited
+     * from the customer account). `invoices` plus `fromCredit` equal `amount`.
+     */
+    invoices: z.array(invoiceAllocationSchema),
+    fromCredit: decimal,
     status: z.enum(['partially_refunded', 'refunded']),
     refundedAt: instant,
   }),

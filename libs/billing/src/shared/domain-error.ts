@@ -37,6 +37,9 @@ export const domainErrorCodes = [
   'PAYMENT_METHOD_NOT_EXPIRED',
   'PAYMENT_METHOD_INACTIVE',
   'RECEIPT_IMMUTABLE',
+  'PAYMENT_NOT_ALLOCATED',
+  'AMOUNT_EXCEEDS_BALANCE',
+  'INVOICE_NOT_WRITABLE_OFF',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
