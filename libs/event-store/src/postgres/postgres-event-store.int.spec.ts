@@ -40,6 +40,34 @@ describe('PostgresEventStore specifics', () => {
     expect(first.results.map((result) => result.nextExpectedRevision)).toEqual([BigInt(rounds + 1), BigInt(rounds)]);
   });
 
+  it('acknowledges a multi-stream append repeated whole, but refuses one that repeats some streams and writes others', async () => {
+    const payment = `payment-${randomUUID()}`;
+    const account = `account-${randomUUID()}`;
+    const otherAccount = `account-${randomUUID()}`;
+    const paymentEvents = someEvents(1);
+    const accountEvents = someEvents(1);
+    const first = await store.appendToStreams([
+      { streamId: payment, expectedRevision: 'no_stream', events: paymentEvents },
+      { streamId: account, expectedRevision: 'no_stream', events: accountEvents },
+    ]);
+    // The same append again (a retry after a lost answer): acknowledged, nothing written.
+    const retry = await store.appendToStreams([
+      { streamId: payment, expectedRevision: 'no_stream', events: paymentEvents },
+      { streamId: account, expectedRevision: 'no_stream', events: accountEvents },
+    ]);
+    expect(retry.position).toEqual(first.position);
+    // The same payment events with a different second half (another decision that derived the same ids): a conflict,
+    // and the second half is NOT written.
+    const halfRetry = store.appendToStreams([
+      { streamId: payment, expectedRevision: 'no_stream', events: paymentEvents },
+      { streamId: otherAccount, expectedRevision: 'no_stream', events: someEvents(1) },
+    ]);
+    await expect(halfRetry).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT', streamId: payment });
+    expect(await store.readStream(otherAccount)).toEqual([]);
+    expect(await store.readStream(payment)).toHaveLength(1);
+    expect(await store.readStream(account)).toHaveLength(1);
+  });
+
   it('migrates again, even concurrently, without harm', async () => {
     await Promise.all([store.migrate(), store.migrate()]);
   });

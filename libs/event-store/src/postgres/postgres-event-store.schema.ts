@@ -62,6 +62,10 @@ declare
   results        jsonb := '[]'::jsonb;
   me             xid8 := pg_current_xact_id();
   fast           boolean;
+  acked_stream   text;
+  acked_expected text;
+  acked_rev      bigint;
+  written_count  int := 0;
 begin
   -- Lock streams in one global order (by name) so that two multi-stream appends naming the same streams in a
   -- different order cannot deadlock. Results are returned in request order (see request_index).
@@ -124,6 +128,11 @@ begin
           result_commit := existing_commit;
           result_prepare := existing_prepare;
         end if;
+        if acked_stream is null then
+          acked_stream := stream;
+          acked_expected := expected;
+          acked_rev := current_rev;
+        end if;
         continue;
       end if;
       raise exception using errcode = 'LW001', message = 'wrong expected version',
@@ -156,6 +165,7 @@ begin
       returning global_position
     )
     select max(global_position) into last_prepare from inserted;
+    written_count := written_count + 1;
 
     results := results || jsonb_build_object('index', request_index, 'nextExpectedRevision', (current_rev + batch_size)::text,
                                              'commit', me::text, 'prepare', last_prepare::text);
@@ -164,6 +174,16 @@ begin
       result_prepare := last_prepare;
     end if;
   end loop;
+
+  -- A multi-stream append is a retry only as a whole. When some of its streams already hold exactly these events
+  -- but others do not, it is not the same append again: two deciders derived the same event ids from one fact (a
+  -- process manager and an inline call, say) and decided differently. Acknowledging part and writing the rest would
+  -- apply half of a second decision, so it is a conflict (rolling back what this call wrote): the caller re-reads.
+  if acked_stream is not null and written_count > 0 then
+    raise exception using errcode = 'LW001', message = 'wrong expected version',
+      detail = jsonb_build_object('stream', acked_stream, 'expected', acked_expected, 'actual', acked_rev::text,
+                                  'reason', 'this stream already holds these event ids, but other streams of the same append do not: not a retry of the same append')::text;
+  end if;
 
   -- No NOTIFY here: a transaction that notifies takes a cluster-wide lock at commit and holds it through the WAL
   -- flush, which serialises every append's commit. The adapter sends the wake-up after commit, out of band.
