@@ -417,7 +417,18 @@ describe('events without postings', () => {
   it('the mirror events of a money movement post nothing: the movement is posted once, by its own event', () => {
     const paymentApplied: InvoicePaymentApplied = {
       type: 'InvoicePaymentApplied',
-      data: { invoiceId: 'inv-1', customerId, paymentId: 'pay-1', currency: 'USD', amount: '82.46', balanceDueAfter: '0.00', appliedAt: paidAt },
+      data: {
+        invoiceId: 'inv-1',
+        customerId,
+        paymentId: 'pay-1',
+        method: 'card',
+        reference: 'ch_1',
+        currency: 'USD',
+        amount: '82.46',
+        paymentAmount: '82.46',
+        balanceDueAfter: '0.00',
+        appliedAt: paidAt,
+      },
     };
     const invoiceCreditApplied: InvoiceCreditApplied = {
       type: 'InvoiceCreditApplied',

@@ -104,8 +104,9 @@ describe('a payment allocated over two invoices, partly refunded, and the rest o
     data: { paymentId: 'pay-1', allocations: [{ invoiceId: 'inv-1', amount: '60.00' }, { invoiceId: 'inv-2', amount: '30.00' }], creditAmount: '10.00' },
     metadata: { now: at(3) },
   });
-  books.invoice({ type: 'ApplyPaymentToInvoice', data: { invoiceId: 'inv-1', paymentId: 'pay-1', amount: '60.00', currency: 'USD' }, metadata: { now: at(3) } });
-  books.invoice({ type: 'ApplyPaymentToInvoice', data: { invoiceId: 'inv-2', paymentId: 'pay-1', amount: '30.00', currency: 'USD' }, metadata: { now: at(3) } });
+  const paymentFields = { currency: 'USD', method: 'wire_transfer', reference: 'WIRE-1', paymentAmount: '100.00' } as const;
+  books.invoice({ type: 'ApplyPaymentToInvoice', data: { invoiceId: 'inv-1', paymentId: 'pay-1', amount: '60.00', ...paymentFields }, metadata: { now: at(3) } });
+  books.invoice({ type: 'ApplyPaymentToInvoice', data: { invoiceId: 'inv-2', paymentId: 'pay-1', amount: '30.00', ...paymentFields }, metadata: { now: at(3) } });
   books.customer({
     type: 'CreditCustomerAccount',
     data: { customerId, entryId: 'overpayment-pay-1', amount: '10.00', currency: 'USD', source: 'overpayment', sourceId: 'pay-1' },

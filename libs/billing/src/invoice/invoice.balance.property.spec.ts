@@ -47,7 +47,7 @@ const amount = fc.integer({ min: 1, max: 6000 }).map(cents);
 const command: fc.Arbitrary<InvoiceCommand> = fc.oneof(
   fc.record({ id, amount }).map(({ id: n, amount: value }): InvoiceCommand => ({
     type: 'ApplyPaymentToInvoice',
-    data: { invoiceId, paymentId: `pay-${n}`, amount: value, currency: 'USD' },
+    data: { invoiceId, paymentId: `pay-${n}`, amount: value, currency: 'USD', method: 'card', reference: `ch_${n}`, paymentAmount: value },
     metadata,
   })),
   fc.record({ id, amount }).map(({ id: n, amount: value }): InvoiceCommand => ({

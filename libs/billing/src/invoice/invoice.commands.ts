@@ -112,10 +112,13 @@ export type RecordInvoicePayment = DomainCommand<
   }
 >;
 
-/** Applies part of a succeeded Payment (allocated by the payment allocator): never more than the balance due. */
+/**
+ * Applies part of a succeeded Payment (allocated by the payment allocator): never more than the balance due.
+ * `method`, `reference` and `paymentAmount` (the whole payment, at least `amount`) are the payment's, as recorded.
+ */
 export type ApplyPaymentToInvoice = DomainCommand<
   'ApplyPaymentToInvoice',
-  { invoiceId: string; paymentId: string; amount: string; currency: string }
+  { invoiceId: string; paymentId: string; amount: string; currency: string; method: PaymentMethodType; reference: string; paymentAmount: string }
 >;
 
 /**

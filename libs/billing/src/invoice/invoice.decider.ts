@@ -356,12 +356,20 @@ function voidInvoice({ data, metadata }: VoidInvoice, state: InvoiceState): Invo
 /**
  * Applies part of a succeeded payment (the payment allocator's split). One application per payment: the same
  * payment and amount again is a redelivery (acknowledged, even once the invoice is paid); another amount is refused.
+ * The payment's method, reference and whole amount travel along so that the invoice lists the payment (its
+ * excess, paymentAmount - amount, is what went to other invoices or to the customer's credit).
  */
 function applyPaymentToInvoice({ data, metadata }: ApplyPaymentToInvoice, state: InvoiceState): InvoiceEvent[] {
   const invoice = requireExisting(state, data?.invoiceId);
   const paymentId = requireIdentifier(data.paymentId, 'paymentId');
   const currency = requireMatchingCurrency(invoice, data.currency, `Payment ${paymentId}`);
   const amount = requirePositive(data.amount, currency);
+  const method = requireOneOf(data.method, 'method', paymentMethodTypes);
+  const reference = requireText(data.reference, 'reference', invoiceLimits.paymentReferenceLengthMax);
+  const paymentAmount = Money.parse(data.paymentAmount, currency, 'paymentAmount');
+  if (paymentAmount.lessThan(amount)) {
+    throw validationFailed(`paymentAmount ${paymentAmount.toString()} is less than the ${amount.toString()} applied from it`, { field: 'paymentAmount' });
+  }
   const earlier = invoice.paymentApplications.find((application) => application.paymentId === paymentId);
   if (earlier !== undefined) {
     if (earlier.appliedAmount === amount.toString()) return [];
@@ -380,8 +388,11 @@ function applyPaymentToInvoice({ data, metadata }: ApplyPaymentToInvoice, state:
         invoiceId: invoice.invoiceId,
         customerId: invoice.customerId,
         paymentId,
+        method,
+        reference,
         currency,
         amount: amount.toString(),
+        paymentAmount: paymentAmount.toString(),
         balanceDueAfter: balanceDue.minus(amount).toString(),
         appliedAt: metadata.now,
       },

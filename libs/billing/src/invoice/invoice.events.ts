@@ -198,6 +198,8 @@ export const invoiceVoidedSchema = defineEventSchema(
 /**
  * Part of a Payment (its own aggregate) applied to this invoice by the payment allocator, in the same append as the
  * payment's PaymentAllocated (which posts the ledger entry; this event posts nothing). One per payment and invoice.
+ * `method`, `reference` and `paymentAmount` describe the whole payment (as recorded), so the invoice can list it
+ * among its payments like a legacy InvoicePaymentRecorded; they are part of version 1 (none was stored before).
  */
 export const invoicePaymentAppliedSchema = defineEventSchema(
   'InvoicePaymentApplied',
@@ -206,8 +208,13 @@ export const invoicePaymentAppliedSchema = defineEventSchema(
     invoiceId: identifier,
     customerId: identifier,
     paymentId: identifier,
+    method: z.enum(paymentMethodTypes),
+    reference: z.string().min(1),
     currency: currencyCode,
+    /** The part of the payment applied to this invoice: it reduced the balance by this much. */
     amount: decimal,
+    /** The payment's whole amount; paymentAmount - amount went to other invoices or to the customer's credit. */
+    paymentAmount: decimal,
     balanceDueAfter: decimal,
     appliedAt: instant,
   }),

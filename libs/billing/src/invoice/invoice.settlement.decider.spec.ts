@@ -7,6 +7,7 @@ import type {
   ApplyPaymentToInvoice,
   InvoiceCommand,
   InvoiceSettingsContext,
+  PaymentMethodType,
   RecordInvoicePayment,
   RefundInvoicePayment,
   RegisterCreditNote,
@@ -45,7 +46,11 @@ const customerId = 'cus-1';
 const unchecked = <T>(value: unknown): T => value as T;
 
 function applyPayment(data: Partial<ApplyPaymentToInvoice['data']> = {}): ApplyPaymentToInvoice {
-  return { type: 'ApplyPaymentToInvoice', data: { invoiceId, paymentId: 'pay-1', amount: '20.00', currency: 'USD', ...data }, metadata: { now } };
+  return {
+    type: 'ApplyPaymentToInvoice',
+    data: { invoiceId, paymentId: 'pay-1', amount: '20.00', currency: 'USD', method: 'card', reference: 'ch_123', paymentAmount: '100.00', ...data },
+    metadata: { now },
+  };
 }
 function applyCredit(data: Partial<ApplyCreditToInvoice['data']> = {}): ApplyCreditToInvoice {
   return {
@@ -113,7 +118,19 @@ function issued(data: Partial<InvoiceIssued['data']> = {}): InvoiceIssued {
 function paymentApplied(data: Partial<InvoicePaymentApplied['data']> = {}): InvoicePaymentApplied {
   return {
     type: 'InvoicePaymentApplied',
-    data: { invoiceId, customerId, paymentId: 'pay-1', currency: 'USD', amount: '20.00', balanceDueAfter: '51.96', appliedAt: now, ...data },
+    data: {
+      invoiceId,
+      customerId,
+      paymentId: 'pay-1',
+      method: 'card',
+      reference: 'ch_123',
+      currency: 'USD',
+      amount: '20.00',
+      paymentAmount: '100.00',
+      balanceDueAfter: '51.96',
+      appliedAt: now,
+      ...data,
+    },
   };
 }
 function creditApplied(data: Partial<InvoiceCreditApplied['data']> = {}): InvoiceCreditApplied {
@@ -244,6 +261,17 @@ describe('open', () => {
     });
   });
 
+  it('ApplyPaymentToInvoice lists the payment with its method and reference; the rest of the payment is its excess', () => {
+    // 100.00 paid, 20.00 applied here: the other 80.00 went to other invoices or to the customer's credit.
+    expect(stateAfter(partlyPaidHistory).payments).toEqual([
+      { paymentId: 'pay-1', method: 'card', reference: 'ch_123', amount: '100.00', appliedAmount: '20.00', excessAmount: '80.00', recordedAt: now },
+    ]);
+    const whole = stateAfter([...openHistory, paymentApplied({ amount: '71.96', paymentAmount: '71.96', balanceDueAfter: '0.00' })]);
+    expect(whole.payments).toEqual([
+      { paymentId: 'pay-1', method: 'card', reference: 'ch_123', amount: '71.96', appliedAmount: '71.96', excessAmount: '0.00', recordedAt: now },
+    ]);
+  });
+
   it('ApplyPaymentToInvoice of exactly the balance makes it paid', () => {
     spec.given(openHistory).when(applyPayment({ amount: '71.96' })).then([paymentApplied({ amount: '71.96', balanceDueAfter: '0.00' })]);
     expect(stateAfter(paidHistory)).toMatchObject({ status: 'paid', balanceDue: '0.00' });
@@ -267,6 +295,13 @@ describe('open', () => {
     ['a float amount', { amount: unchecked<string>(20) }, /decimal string/],
     ['no payment id', { paymentId: '' }, /paymentId/],
     ['a bad currency', { currency: 'usd' }, /currency must be a supported ISO 4217 currency code/],
+    ['an unknown method', { method: unchecked<PaymentMethodType>('barter') }, /method/],
+    ['no method', { method: unchecked<PaymentMethodType>(undefined) }, /method/],
+    ['an empty reference', { reference: '' }, /reference/],
+    ['a reference too long', { reference: 'r'.repeat(201) }, /reference/],
+    ['a payment amount below the applied amount', { amount: '20.00', paymentAmount: '19.99' }, /paymentAmount 19.99 is less than the 20.00 applied from it/],
+    ['a float payment amount', { paymentAmount: unchecked<string>(100) }, /decimal string/],
+    ['too many decimals in the payment amount', { paymentAmount: '100.001' }, /decimal place/],
   ])('ApplyPaymentToInvoice with %s fails VALIDATION_FAILED', (_case, data, message) => {
     spec.given(openHistory).when(applyPayment(data)).thenThrows('VALIDATION_FAILED', message);
   });

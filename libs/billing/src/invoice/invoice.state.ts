@@ -12,7 +12,12 @@ import { explicitlyPricedLine, pricedInvoiceTotals, taxBreakdownOf, type PricedI
  */
 export type InvoiceLifecycleStatus = 'none' | 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'written_off';
 
-/** What the invoice remembers of each payment recorded against it. */
+/**
+ * What the invoice remembers of each payment recorded against it (legacy InvoicePaymentRecorded) or applied to it
+ * (InvoicePaymentApplied). `amount` is the whole payment, `appliedAmount` what reduced this invoice's balance and
+ * `excessAmount` the rest: for a legacy payment what went to the customer's credit; for an applied payment what the
+ * allocator gave to other invoices or to the customer's credit. `recordedAt` is when it reached this invoice.
+ */
 export interface InvoicePaymentReference {
   paymentId: string;
   method: PaymentMethodType;
@@ -102,7 +107,7 @@ export interface InvoiceState {
   creditableAmount: string;
   /** Ids of every payment recorded or applied here. */
   paymentIds: string[];
-  /** Legacy payments recorded on the invoice itself (RecordInvoicePayment). */
+  /** Every payment recorded on the invoice itself (legacy RecordInvoicePayment) or applied to it, in order. */
   payments: InvoicePaymentReference[];
   /** Per payment (recorded or applied), what it applied and what refunds reopened. */
   paymentApplications: InvoicePaymentApplication[];
@@ -259,6 +264,19 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         ...state,
         amountPaid: plus(state.amountPaid, data.amount, data.currency),
         paymentIds: state.paymentIds.includes(data.paymentId) ? state.paymentIds : [...state.paymentIds, data.paymentId],
+        payments: [
+          ...state.payments,
+          {
+            paymentId: data.paymentId,
+            method: data.method,
+            reference: data.reference,
+            amount: data.paymentAmount,
+            appliedAmount: data.amount,
+            // The part of the payment that went to other invoices or to the customer's credit.
+            excessAmount: Money.of(data.paymentAmount, data.currency).minus(Money.of(data.amount, data.currency)).toString(),
+            recordedAt: data.appliedAt,
+          },
+        ],
         paymentApplications: [
           ...state.paymentApplications,
           { paymentId: data.paymentId, appliedAmount: data.amount, reopenedAmount: Money.zero(data.currency).toString(), appliedAt: data.appliedAt },
