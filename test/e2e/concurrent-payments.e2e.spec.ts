@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Money } from '../../libs/money/src/index.js';
 import { encodePosition, type RecordedEvent } from '../../libs/event-store/src/index.js';
-import { firstErrorCode } from '../support/graphql-http.client.js';
+import { firstErrorCode, requireData } from '../support/graphql-http.client.js';
 import { issuedInvoice, startTestLedger, type TestLedger } from '../support/ledger-test-app.js';
 
 /**
- * Clients paying one invoice at the same moment, over HTTP. The payments race on the invoice stream's revision;
+ * Clients paying one invoice at the same moment, over HTTP. Each payment is recorded and applied to the invoice in
+ * one atomic append, so the payments race on the invoice stream's revision;
  * whatever wins, the ledger must stay exact: no payment twice, none lost, the balance never below zero, every cent
  * beyond the total in the customer's credit.
  */
@@ -23,13 +24,15 @@ afterAll(async () => {
   await ledger?.stop();
 });
 
-interface PaymentEventData {
+interface AppliedEventData {
   paymentId: string;
-  reference: string;
   amount: string;
-  appliedAmount: string;
-  excessAmount: string;
   balanceDueAfter: string;
+}
+
+interface AllocatedEventData {
+  allocations: { invoiceId: string; amount: string }[];
+  creditAmount: string;
 }
 
 const usd = (amount: string) => Money.of(amount, 'USD');
@@ -61,21 +64,43 @@ describe(`${CLIENTS} clients paying a 100.00 USD invoice at once`, () => {
       else expect(response.data?.recordPayment?.invoice.id).toBe(invoiceId);
     }
 
-    const stream: RecordedEvent[] = (await ledger.tenantEvents()).filter((event) => event.streamId === `dev:invoice-${invoiceId}`);
-    const payments = stream.filter((event) => event.type === 'InvoicePaymentRecorded').map((event) => event.data as unknown as PaymentEventData);
+    // Each payment is recorded on its own stream, then applied to the invoice in the same append (one atomic step).
+    const events = await ledger.tenantEvents();
+    const recorded = events.filter((event) => event.type === 'PaymentRecorded' && references.includes((event.data as { reference: string }).reference));
+    const referenceOf = new Map(recorded.map((event) => [(event.data as { paymentId: string }).paymentId, (event.data as { reference: string }).reference]));
+    const stream: RecordedEvent[] = events.filter((event) => event.streamId === `dev:invoice-${invoiceId}`);
+    const applied = stream.filter((event) => event.type === 'InvoicePaymentApplied').map((event) => event.data as unknown as AppliedEventData);
+    const allocatedBy = new Map(
+      events.filter((event) => event.type === 'PaymentAllocated').map((event) => [(event.data as { paymentId: string }).paymentId, event.data as unknown as AllocatedEventData]),
+    );
+    const payments = applied.map((application) => {
+      const allocation = allocatedBy.get(application.paymentId);
+      return {
+        paymentId: application.paymentId,
+        reference: referenceOf.get(application.paymentId) as string,
+        amount: paymentAmount,
+        appliedAmount: application.amount,
+        excessAmount: allocation?.creditAmount as string,
+        balanceDueAfter: application.balanceDueAfter,
+        allocations: allocation?.allocations,
+      };
+    });
 
-    // Every accepted payment is recorded exactly once; every refused one left nothing.
+    // Every accepted payment is recorded exactly once and applied once; every refused one left nothing.
+    for (const reference of succeeded) expect(recorded.filter((event) => (event.data as { reference: string }).reference === reference)).toHaveLength(1);
+    for (const reference of rejected) expect(recorded.filter((event) => (event.data as { reference: string }).reference === reference)).toHaveLength(0);
     for (const reference of succeeded) expect(payments.filter((payment) => payment.reference === reference)).toHaveLength(1);
-    for (const reference of rejected) expect(payments.filter((payment) => payment.reference === reference)).toHaveLength(0);
     expect(new Set(payments.map((payment) => payment.paymentId)).size).toBe(payments.length);
     expect(payments).toHaveLength(succeeded.length);
 
-    // Folded in log order, each payment applied what was due at that moment and the balance never went below zero.
+    // Folded in log order, each payment applied what was due at that moment and the balance never went below zero;
+    // its allocation says the same, and the rest of the payment went to the customer's credit.
     let balanceDue = usd('100.00');
     for (const payment of payments) {
-      const applied = Money.min(usd(payment.amount), balanceDue);
-      expect([payment.appliedAmount, payment.excessAmount]).toEqual([applied.toString(), usd(payment.amount).minus(applied).toString()]);
-      balanceDue = balanceDue.minus(applied);
+      const applies = Money.min(usd(payment.amount), balanceDue);
+      expect([payment.appliedAmount, payment.excessAmount]).toEqual([applies.toString(), usd(payment.amount).minus(applies).toString()]);
+      expect(payment.allocations).toEqual([{ invoiceId, amount: applies.toString() }]);
+      balanceDue = balanceDue.minus(applies);
       expect(payment.balanceDueAfter).toBe(balanceDue.toString());
       expect(usd(payment.balanceDueAfter).isNegative()).toBe(false);
     }
@@ -88,11 +113,16 @@ describe(`${CLIENTS} clients paying a 100.00 USD invoice at once`, () => {
     expect({ outOfRetries, succeeded: outOfRetries > 0 ? paymentsToCover : succeeded.length }).toEqual({ outOfRetries: expect.any(Number), succeeded: paymentsToCover });
 
     // The read models agree: the invoice is paid, and the customer holds exactly the excess as credit.
-    const lastPosition = encodePosition((stream.at(-1) as RecordedEvent).position);
+    const lastPosition = encodePosition((events.at(-1) as RecordedEvent).position);
     const invoice = await ledger.invoice(invoiceId, lastPosition);
     expect(invoice).toMatchObject({ status: 'PAID', amountPaid: { amount: '100.00' }, balanceDue: { amount: '0.00' } });
-    expect(invoice?.payments.map((payment) => payment.reference).sort()).toEqual([...succeeded].sort());
+    const { invoice: applications } = requireData(
+      await ledger.graphql<{ invoice: { paymentApplications: { paymentId: string }[] } }>('query ($id: ID!) { invoice(id: $id) { paymentApplications { paymentId } } }', { id: invoiceId }),
+      'invoice',
+    );
+    expect(applications.paymentApplications.map((application) => referenceOf.get(application.paymentId)).sort()).toEqual([...succeeded].sort());
     const excess = sum(payments.map((payment) => payment.excessAmount));
-    expect(await ledger.customerCredit(customerId, lastPosition)).toEqual([{ amount: excess.toString(), currency: 'USD' }]);
+    // No excess, no credit entry (the customer account is only credited by a payment's excess).
+    expect(await ledger.customerCredit(customerId, lastPosition)).toEqual(excess.isZero() ? [] : [{ amount: excess.toString(), currency: 'USD' }]);
   });
 });

@@ -214,9 +214,9 @@ describe('a Québec tenant: mixed tax rates, payments, a void, a JPY invoice', (
   it('a part payment and an overpayment post cash against AR, the excess to customer credit', async () => {
     const payments = (await allEntries(tenant.key, { customerId: 'qc-1', account: 'CASH_CLEARING' }, lastPosition)).map((entry) => [entry.sourceEventType, entry.occurredAt.slice(0, 10), linesOf(entry)]);
     expect(payments).toEqual([
-      ['InvoicePaymentRecorded', '2024-03-10', [['cash_clearing', '50.00', '0.00', null], ['accounts_receivable', '0.00', '50.00', null]]],
+      ['PaymentAllocated', '2024-03-10', [['cash_clearing', '50.00', '0.00', null], ['accounts_receivable', '0.00', '50.00', null]]],
       [
-        'InvoicePaymentRecorded',
+        'PaymentAllocated',
         '2024-03-10',
         [['cash_clearing', '60.00', '0.00', null], ['accounts_receivable', '0.00', '47.69', null], ['customer_credit', '0.00', '12.31', null]],
       ],
@@ -234,8 +234,8 @@ describe('a Québec tenant: mixed tax rates, payments, a void, a JPY invoice', (
 
   it('every entry balances in its currency; filters and pages agree with the whole list', async () => {
     const entries = await allEntries(tenant.key, {}, lastPosition);
-    // Issue 1, issue 2, JPY issue, two payments, the void.
-    expect(entries.map((entry) => entry.sourceEventType)).toEqual(['InvoiceIssued', 'InvoiceIssued', 'InvoiceIssued', 'InvoicePaymentRecorded', 'InvoicePaymentRecorded', 'InvoiceVoided']);
+    // Issue 1, issue 2, JPY issue, two payments (each posts at its allocation), the void.
+    expect(entries.map((entry) => entry.sourceEventType)).toEqual(['InvoiceIssued', 'InvoiceIssued', 'InvoiceIssued', 'PaymentAllocated', 'PaymentAllocated', 'InvoiceVoided']);
     expectBalanced(entries);
     const whole = await journal(tenant.key, { first: 100 });
     expect(whole.edges.map((edge) => edge.node)).toEqual(entries);
@@ -243,7 +243,7 @@ describe('a Québec tenant: mixed tax rates, payments, a void, a JPY invoice', (
     expect((await allEntries(tenant.key, { currency: 'JPY' })).map((entry) => entry.sourceId)).toEqual([jpyInvoiceId]);
     expect((await allEntries(tenant.key, { currency: 'CAD', account: 'TAX_PAYABLE' })).length).toBe(3);
     const march10 = await allEntries(tenant.key, { from: '2024-03-10T00:00:00Z', to: '2024-03-10T23:59:59Z' });
-    expect(march10.map((entry) => entry.sourceEventType)).toEqual(['InvoicePaymentRecorded', 'InvoicePaymentRecorded']);
+    expect(march10.map((entry) => entry.sourceEventType)).toEqual(['PaymentAllocated', 'PaymentAllocated']);
   });
 
   it('the CAD trial balance sums to zero with exact balances per account, at each date', async () => {

@@ -43,9 +43,13 @@ describe('the same key with the same input', () => {
 
     const second = await ledger.mutateOk('recordPayment', input);
     expect(second).toEqual(first);
-    expect(second.invoice.payments).toHaveLength(1);
+    expect(second.invoice.amountPaid).toEqual({ amount: '20.00', currency: 'USD' });
     expect(await eventCount()).toBe(countAfterFirst);
-    expect((await ledger.invoice(issued.invoice.id, second.position))?.payments).toHaveLength(1);
+    expect((await ledger.invoice(issued.invoice.id, second.position))?.amountPaid).toEqual({ amount: '20.00', currency: 'USD' });
+    // One payment recorded, applied once to the invoice.
+    const events = await ledger.tenantEvents();
+    expect(events.filter((event) => event.type === 'PaymentRecorded' && event.data.reference === 'ch_retry')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'InvoicePaymentApplied' && event.data.invoiceId === issued.invoice.id)).toHaveLength(1);
   });
 });
 
@@ -106,8 +110,9 @@ describe('parallel requests with one key', () => {
     const payloads = responses.map((response) => requireData(response, 'recordPayment').recordPayment as InvoicePayload);
 
     for (const payload of payloads) expect(payload).toEqual(payloads[0]);
-    const recorded = (await ledger.tenantEvents()).filter((event) => event.type === 'InvoicePaymentRecorded' && event.data.invoiceId === issued.invoice.id);
-    expect(recorded).toHaveLength(1);
+    const events = await ledger.tenantEvents();
+    expect(events.filter((event) => event.type === 'PaymentRecorded' && event.data.reference === 'ch_parallel')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'InvoicePaymentApplied' && event.data.invoiceId === issued.invoice.id)).toHaveLength(1);
   });
 });
 

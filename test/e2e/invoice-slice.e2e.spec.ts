@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { collectSubscription, connectWebSocket, pause, type WebSocketConnection } from '../support/graphql-ws.collector.js';
 import { BILLING_EVENTS_SUBSCRIPTION, type BillingEventMessage, type InvoicePayload } from '../support/invoice-api.documents.js';
 import { draftInput, issuedInvoice, startTestLedger, type TestLedger } from '../support/ledger-test-app.js';
+import { requireData } from '../support/graphql-http.client.js';
 
 /**
  * The invoice slice end to end: GraphQL over HTTP and WebSocket against the real API, event store and projections.
@@ -14,6 +15,17 @@ function sequenceOf(number: string | null): number {
   if (number === null || !INVOICE_NUMBER.test(number)) throw new Error(`not an invoice number: ${number}`);
   return Number(number.slice(-6));
 }
+
+interface PaymentSummary {
+  reference: string;
+  method: string;
+  amount: { amount: string };
+  allocations: { invoiceId: string; amount: { amount: string } }[];
+  creditAmount: { amount: string } | null;
+}
+const PAYMENTS_OF_CUSTOMER = `query ($customerId: String!, $minPosition: String) {
+  payments(filter: { customerId: $customerId }, minPosition: $minPosition) { edges { node { reference method amount { amount } allocations { invoiceId amount { amount } } creditAmount { amount } } } } }`;
+const PAYMENT_APPLICATIONS = 'query ($id: ID!) { invoice(id: $id) { paymentApplications { paymentId appliedAmount { amount } } } }';
 
 let ledger: TestLedger;
 
@@ -100,10 +112,18 @@ describe('payments', () => {
 
     const over = await ledger.mutateOk('recordPayment', { invoiceId, amount: '30.00', currency: 'USD', method: 'BANK_ACCOUNT', reference: 'tr_over' });
     expect(over.invoice).toMatchObject({ status: 'PAID', amountPaid: { amount: '71.96' }, balanceDue: { amount: '0.00', currency: 'USD' } });
-    expect(over.invoice.payments.map((payment) => [payment.reference, payment.method, payment.amount.amount, payment.appliedAmount.amount, payment.excessAmount.amount])).toEqual([
+    // Each payment is a Payment of its own, allocated to the invoice: what it applied there, and its excess as credit.
+    const { payments } = requireData(await ledger.graphql<{ payments: { edges: { node: PaymentSummary }[] } }>(PAYMENTS_OF_CUSTOMER, { customerId: 'paying-customer', minPosition: over.position }), 'payments');
+    expect(
+      payments.edges
+        .map(({ node }) => [node.reference, node.method, node.amount.amount, node.allocations.find((allocation) => allocation.invoiceId === invoiceId)?.amount.amount, node.creditAmount?.amount])
+        .reverse(),
+    ).toEqual([
       ['ch_partial', 'CARD', '50.00', '50.00', '0.00'],
       ['tr_over', 'BANK_ACCOUNT', '30.00', '21.96', '8.04'],
     ]);
+    const applications = requireData(await ledger.graphql<{ invoice: { paymentApplications: { paymentId: string; appliedAmount: { amount: string } }[] } }>(PAYMENT_APPLICATIONS, { id: invoiceId }), 'invoice');
+    expect(applications.invoice.paymentApplications.map((application) => application.appliedAmount.amount)).toEqual(['50.00', '21.96']);
 
     expect(await ledger.invoice(invoiceId, over.position)).toEqual(over.invoice);
     expect(await ledger.customerCredit('paying-customer', over.position)).toEqual([{ amount: '8.04', currency: 'USD' }]);
@@ -234,10 +254,16 @@ describe('the billingEvents subscription', () => {
         streamId: `dev:invoice-${sentinel.invoice.id}`,
         data: { invoiceId: sentinel.invoice.id, number: issued.invoice.number, total: '71.96', dueDate: issued.invoice.dueDate },
       });
-      expect(received[3]?.type).toBe('InvoicePaymentRecorded');
-      expect(received[3]).toMatchObject({
-        position: paid.position,
-        data: { invoiceId: sentinel.invoice.id, amount: '10.00', appliedAmount: '10.00', excessAmount: '0.00', balanceDueAfter: '61.96', reference: 'ch_live', method: 'card' },
+      // recordPayment is ONE append of the reference, the payment (recorded, succeeded, allocated) and the invoice.
+      const paymentEvents = (await subscription.waitForCount(8)).slice(3, 8);
+      expect(paymentEvents.map((event) => event.type).sort()).toEqual(['InvoicePaymentApplied', 'PaymentAllocated', 'PaymentRecorded', 'PaymentReferenceReserved', 'PaymentSucceeded']);
+      expect(paymentEvents.at(-1)?.position).toBe(paid.position);
+      const ofType = (type: string) => paymentEvents.find((event) => event.type === type);
+      expect(ofType('PaymentRecorded')).toMatchObject({ data: { amount: '10.00', reference: 'ch_live', method: 'card', allocation: { kind: 'explicit', invoices: [{ invoiceId: sentinel.invoice.id, amount: '10.00' }] } } });
+      expect(ofType('PaymentAllocated')).toMatchObject({ data: { allocations: [{ invoiceId: sentinel.invoice.id, amount: '10.00' }], creditAmount: '0.00' } });
+      expect(ofType('InvoicePaymentApplied')).toMatchObject({
+        streamId: `dev:invoice-${sentinel.invoice.id}`,
+        data: { invoiceId: sentinel.invoice.id, amount: '10.00', balanceDueAfter: '61.96', paymentId: (ofType('PaymentRecorded')?.data as { paymentId: string }).paymentId },
       });
       for (const event of received) expect(Number.isNaN(Date.parse(event.recordedAt))).toBe(false);
     } finally {

@@ -8,8 +8,8 @@ import { DEV_TENANT_ID, draftInput, startTestLedger, TestClock, type TestLedger 
 import { newTenant } from '../support/settings-effect.support.js';
 
 /**
- * Receipts (DOMAIN.md "Receipts"): the receipt process manager issues one for every succeeded payment (today an
- * InvoicePaymentRecorded), numbered gaplessly from the tenant's receipt template, exactly once even when the events
+ * Receipts (DOMAIN.md "Receipts"): the receipt process manager issues one for every succeeded payment once it is
+ * allocated (PaymentAllocated: the receipt lists the invoices paid), numbered gaplessly from the tenant's receipt template, exactly once even when the events
  * are delivered again; read through GraphQL and as a PDF with the same authentication and tenant scope.
  */
 

@@ -14,7 +14,7 @@ import { ApiKeysService, generateApiKey } from './platform/api-keys.service.js';
 import { IdempotencyService } from './platform/idempotency.service.js';
 import { platformMigrations } from './platform/platform.migrations.js';
 import { LedgerMetrics } from './operations/ledger-metrics.js';
-import { receiptIssuer } from './receipts/receipt-issuer.process-manager.js';
+import { processManagers } from './process-managers.js';
 
 export interface RunningLedgerApi {
   readonly url: string;
@@ -57,9 +57,8 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
       log,
     };
     if (config.projections === 'on') {
-      // The receipt process manager runs under the same runner (lease, checkpoint, batches); it lives in apps/
-      // because it appends commands, which projections/ may not do.
-      const projections = [...allProjections, receiptIssuer({ store, clock: services.clock }, { log })];
+      // The process managers run under the same runner (lease, checkpoint, batches); see process-managers.ts.
+      const projections = [...allProjections, ...processManagers({ store, clock: services.clock, log, db })];
       const runner = new ProjectionRunner({ store, db, connectionString: database.connectionString, projections, log });
       await runner.start();
       cleanups.unshift(() => runner.stop());

@@ -3,7 +3,7 @@ import { ProjectionRunner, type ProjectionProgress } from '../../../libs/project
 import { openDatabase, openEventStore, readLedgerConfig } from '../../../libs/runtime/src/index.js';
 import { encodePosition } from '../../../libs/event-store/src/index.js';
 import { allProjections } from '../../../projections/index.js';
-import { receiptIssuer } from '../../api/src/receipts/receipt-issuer.process-manager.js';
+import { processManagers } from '../../api/src/process-managers.js';
 
 /**
  * `npm run start:projector`: maintains every read model in a process of its own (run the api with PROJECTIONS=off).
@@ -17,8 +17,8 @@ try {
   const database = await openDatabase(config, log);
   const { db, close } = connectDatabase(database.connectionString, { applicationName: 'ledger-projector' });
   const store = await openEventStore(config, database.connectionString);
-  // The receipt process manager issues receipts (commands) from succeeded payments under the same runner.
-  const projections = [...allProjections, receiptIssuer({ store, clock: () => new Date() }, { log })];
+  // The process managers (receipts, payment allocation) append commands under the same runner.
+  const projections = [...allProjections, ...processManagers({ store, clock: () => new Date(), log, db })];
   const applied = new Map<string, { events: number; position: string }>();
   const runner = new ProjectionRunner({
     store,

@@ -9,4 +9,4 @@ export interface Principal {
 }
 
 /** Commands a `service` credential may send (ARCHITECTURE.md: an allow-listed set). */
-export const serviceCommandAllowList: ReadonlySet<string> = new Set(['recordPayment']);
+export const serviceCommandAllowList: ReadonlySet<string> = new Set(['recordPayment', 'createPayment', 'markPaymentProcessing', 'markPaymentSucceeded', 'markPaymentFailed', 'retryPayment', 'cancelPayment']);

@@ -1,5 +1,5 @@
-import { billingSettingsDecider, calendarDateInZone, customerDecider, decideReceipt, describePaymentMethodType, DomainError, evolveInvoice, initialInvoiceState, receiptDecider, receiptEventSchemas, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput, type ReceiptEvent } from '../../../../libs/billing/src/index.js';
-import { executeWithRetry, loadStream, streams, toEventData, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
+import { billingSettingsDecider, calendarDateInZone, customerDecider, decideReceipt, describePaymentMethod, describePaymentMethodType, paymentMethodDecider, paymentMethodEventSchemas, type PaymentMethodEvent, DomainError, evolveInvoice, initialInvoiceState, receiptDecider, receiptEventSchemas, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput, type ReceiptEvent } from '../../../../libs/billing/src/index.js';
+import { executeWithRetry, loadStream, recordedEventParser, streams, toEventData, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
 import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import { parseBillingSettingsEvent } from '../../../../projections/billing-settings/billing-settings.events.js';
 import { parseCustomerRecordedEvent } from '../../../../projections/customers/customers.projection.js';
@@ -12,7 +12,7 @@ export interface ReceiptIssuerServices {
   readonly clock: () => Date;
 }
 
-/** A payment that succeeded, whatever event said so (today InvoicePaymentRecorded; later PaymentSucceeded). */
+/** A payment that succeeded, whatever event said so (PaymentAllocated, or the older InvoicePaymentRecorded). */
 export interface SucceededPayment {
   readonly tenantId: string;
   readonly paymentId: string;
@@ -20,6 +20,8 @@ export interface SucceededPayment {
   readonly amount: string;
   readonly currency: string;
   readonly method: PaymentMethodType;
+  /** The method on file that was charged: the receipt then reads e.g. "visa ****4242". */
+  readonly paymentMethodId: string | null;
   readonly reference: string | null;
   /** The instant the payment succeeded: the receipt is dated by it, so a redelivery builds the same receipt. */
   readonly succeededAt: string;
@@ -37,6 +39,7 @@ export function receiptIdOf(tenantId: string, paymentId: string): string {
 }
 
 const invoiceFolder = { evolve: evolveInvoice, initialState: initialInvoiceState };
+const parsePaymentMethodStreamEvent = recordedEventParser<PaymentMethodEvent>(paymentMethodEventSchemas, 'payment method');
 const parseReceiptEvent = (recorded: RecordedEvent) => ({ type: recorded.type, data: receiptEventSchemas.ReceiptIssued.data.parse(recorded.data) }) as ReceiptEvent;
 
 export type IssueReceiptOutcome = { readonly receiptId: string; readonly outcome: 'issued' | 'already_issued' };
@@ -73,7 +76,7 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
       payer: { customerId: payment.customerId, name: await customerNameOf(services, tenantId, payment.customerId) },
       amount: payment.amount,
       currency: payment.currency,
-      methodDescription: describePaymentMethodType(payment.method),
+      methodDescription: await methodDescriptionOf(services, tenantId, payment),
       paymentReference: payment.reference,
       invoicesPaid: await Promise.all(payment.invoicesPaid.map((paid) => invoicePaidOf(services, tenantId, paid))),
       company: receiptCompanyOf(settings, tenantId),
@@ -91,6 +94,13 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
       result: () => ({ receiptId, outcome: 'issued' as const }),
     };
   });
+}
+
+/** How the payment reads on the receipt: the method on file ("visa ****4242") when one was charged, else its type. */
+async function methodDescriptionOf(services: ReceiptIssuerServices, tenantId: string, payment: SucceededPayment): Promise<string> {
+  if (payment.paymentMethodId === null) return describePaymentMethodType(payment.method);
+  const method = await loadStream(services.store, streams.paymentMethod(tenantId, payment.paymentMethodId), paymentMethodDecider, parsePaymentMethodStreamEvent);
+  return method.state.type === null ? describePaymentMethodType(payment.method) : describePaymentMethod(method.state);
 }
 
 /** The payer's name as registered (from the customer's stream, so it cannot lag behind the payment); null if never registered. */

@@ -1,19 +1,20 @@
 import { tenantOfStream } from '../../../../libs/application/src/index.js';
-import { invoiceEventSchemas } from '../../../../libs/billing/src/index.js';
+import { invoiceEventSchemas, paymentEventSchemas } from '../../../../libs/billing/src/index.js';
 import { Money } from '../../../../libs/money/src/index.js';
 import type { RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import type { Projection } from '../../../../libs/projection-runtime/src/index.js';
+import { loadPayment } from '../payments/payment-streams.js';
 import { isDomainRefusal, issueReceiptForPayment, type ReceiptIssuerServices, type SucceededPayment } from './issue-receipt.handler.js';
 
 export const RECEIPT_ISSUER_NAME = 'receipt_issuer';
 
 /**
- * The event types that mean "a payment succeeded". Today a payment is recorded against an invoice and an offline
- * method succeeds at once, so InvoicePaymentRecorded is the success. When the Payment aggregate arrives, add
- * 'PaymentSucceeded' here and a case in succeededPaymentOf (and stop issuing on InvoicePaymentRecorded for payments
- * that also have a PaymentSucceeded, or the receipt id, derived from the payment id, makes the second one a no-op).
+ * The event types that mean "a payment succeeded and we know what it paid". A receipt lists the invoices paid, which
+ * are known only once the Payment is allocated, so PaymentAllocated is the trigger (the payment's method, reference,
+ * amount and success instant are read from its stream). InvoicePaymentRecorded is the older form of a payment,
+ * recorded on the invoice itself: the events already stored keep their receipts.
  */
-export const paymentSucceededEventTypes = ['InvoicePaymentRecorded'] as const;
+export const paymentSucceededEventTypes = ['InvoicePaymentRecorded', 'PaymentAllocated'] as const;
 
 export interface ReceiptIssuerOptions {
   /** Another name runs a second, independent pass (tests use it to show that a redelivery issues nothing). */
@@ -37,7 +38,8 @@ export function receiptIssuer(services: ReceiptIssuerServices, options: ReceiptI
     sideEffects: true,
     createTables: () => Promise.resolve(),
     async apply(_context, recorded) {
-      const payment = succeededPaymentOf(recorded);
+      const payment = await succeededPaymentOf(services, recorded);
+      if (payment === null) return;
       try {
         const { receiptId, outcome } = await issueReceiptForPayment(services, payment);
         if (outcome === 'issued') log(`receipt ${receiptId} issued for payment ${payment.paymentId} of tenant ${payment.tenantId}`);
@@ -51,9 +53,31 @@ export function receiptIssuer(services: ReceiptIssuerServices, options: ReceiptI
   };
 }
 
-function succeededPaymentOf(recorded: RecordedEvent): SucceededPayment {
+async function succeededPaymentOf(services: ReceiptIssuerServices, recorded: RecordedEvent): Promise<SucceededPayment | null> {
   const type = recorded.type as (typeof paymentSucceededEventTypes)[number];
+  const correlationId = typeof recorded.metadata.correlationId === 'string' ? recorded.metadata.correlationId : recorded.eventId;
   switch (type) {
+    case 'PaymentAllocated': {
+      const data = paymentEventSchemas.PaymentAllocated.data.parse(recorded.data);
+      const tenantId = tenantOfStream(recorded.streamId);
+      const payment = (await loadPayment(services.store, tenantId, data.paymentId)).state;
+      // Allocated means succeeded: the allocation is appended only to a succeeded payment's stream.
+      if (payment.method === null || payment.succeededAt === null) throw new Error(`payment ${data.paymentId} was allocated but never succeeded`);
+      return {
+        tenantId,
+        paymentId: data.paymentId,
+        customerId: data.customerId,
+        amount: payment.amount,
+        currency: data.currency,
+        method: payment.method,
+        paymentMethodId: payment.paymentMethodId,
+        reference: payment.reference,
+        succeededAt: payment.succeededAt,
+        invoicesPaid: data.allocations.map((allocation) => ({ invoiceId: allocation.invoiceId, appliedAmount: allocation.amount })),
+        eventId: recorded.eventId,
+        correlationId,
+      };
+    }
     case 'InvoicePaymentRecorded': {
       const data = invoiceEventSchemas.InvoicePaymentRecorded.data.parse(recorded.data);
       return {
@@ -66,8 +90,9 @@ function succeededPaymentOf(recorded: RecordedEvent): SucceededPayment {
         reference: data.reference,
         succeededAt: data.recordedAt,
         invoicesPaid: !Money.parse(data.appliedAmount, data.currency).isZero() ? [{ invoiceId: data.invoiceId, appliedAmount: data.appliedAmount }] : [],
+        paymentMethodId: null,
         eventId: recorded.eventId,
-        correlationId: typeof recorded.metadata.correlationId === 'string' ? recorded.metadata.correlationId : recorded.eventId,
+        correlationId,
       };
     }
     default: {
