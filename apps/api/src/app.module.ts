@@ -20,6 +20,10 @@ import { TaxRatesResolver } from './settings/tax-rates.resolver.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { ReceiptsResolver } from './receipts/receipts.resolver.js';
 import { ReceiptsPdfController } from './receipts/receipts-pdf.controller.js';
+import { CreditNotesResolver } from './credit-notes/credit-notes.resolver.js';
+import { CreditNotesPdfController } from './credit-notes/credit-notes-pdf.controller.js';
+import { CustomerCreditResolver } from './customer-credit/customer-credit.resolver.js';
+import { PaymentsResolver } from './payments/payments.resolver.js';
 import { LEDGER_SERVICES, type LedgerServices } from './ledger-services.js';
 import { bearerToken } from './platform/api-keys.service.js';
 import type { Principal } from './platform/principal.js';
@@ -88,8 +92,8 @@ export class AppModule {
           formatError: (formatted, error) => formatLedgerError(formatted, error, services.log),
         }),
       ],
-      controllers: [OperationsController, ReceiptsPdfController],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver],
+      controllers: [OperationsController, ReceiptsPdfController, CreditNotesPdfController],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver],
     };
   }
 }

@@ -14,6 +14,7 @@ import { issueInvoice } from './commands/issue-invoice.handler.js';
 import { recordPayment } from './commands/record-payment.handler.js';
 import { removeInvoiceLine } from './commands/remove-invoice-line.handler.js';
 import { voidInvoice } from './commands/void-invoice.handler.js';
+import { writeOffInvoice } from './commands/write-off-invoice.handler.js';
 import {
   AddInvoiceLineInput,
   CreateInvoiceInput,
@@ -27,6 +28,7 @@ import {
   RecordPaymentInput,
   RemoveInvoiceLineInput,
   VoidInvoiceInput,
+  WriteOffInvoiceInput,
 } from './invoice.types.js';
 import { invoiceViewFromRecord } from './invoice.view.js';
 import { money } from '../graphql/common.types.js';
@@ -71,6 +73,11 @@ export class InvoicesResolver {
   @Mutation(() => InvoicePayloadType, { description: 'Voids an invoice that has no payments; an issued invoice keeps its number' })
   voidInvoice(@Args('input', { type: () => VoidInvoiceInput }) input: VoidInvoiceInput, @Context() request: GraphQLRequestContext) {
     return runMutation(this.services, request, 'voidInvoice', input, (context) => voidInvoice(this.services, context, input));
+  }
+
+  @Mutation(() => InvoicePayloadType, { description: 'Writes the remaining balance of an issued invoice off as uncollectable: balance 0, status WRITTEN_OFF' })
+  writeOffInvoice(@Args('input', { type: () => WriteOffInvoiceInput }) input: WriteOffInvoiceInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'writeOffInvoice', input, (context) => writeOffInvoice(this.services, context, input));
   }
 
   @Query(() => InvoiceType, { nullable: true })

@@ -1,5 +1,8 @@
-import { calendarDateInZone, decideInvoice, evolveInvoice, invoiceSettingsContextOf, type IssueInvoice } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { autoApplyPlan, calendarDateInZone, decideInvoice, evolveInvoice, invoiceSettingsContextOf, type InvoiceState, type IssueInvoice } from '../../../../../libs/billing/src/index.js';
+import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
+import { loadCustomerAccount } from '../../customer-credit/customer-account-stream.js';
+import { customerAccountEventData, decideCustomerCreditApplication } from '../../customer-credit/customer-credit-application.js';
 
 import { loadInvoiceCustomerContext } from '../../customers/customer-stream.js';
 import type { LedgerServices } from '../../ledger-services.js';
@@ -43,14 +46,44 @@ export function issueInvoice(services: LedgerServices, context: CommandContext, 
     // Check every invoice rule first, so that an invalid issue never touches the sequence.
     decideInvoice(issue('provisional'), invoice.state);
     const { number, append: numberAppend } = await takeDocumentNumber(services.store, context, settings, 'invoice', input.invoiceId, context.now);
-    const invoiceEvents = decideInvoice(issue(number), invoice.state);
+    const issuedEvents = decideInvoice(issue(number), invoice.state);
+    const credit = await autoAppliedCredit(services, context, issuedEvents.reduce(evolveInvoice, invoice.state));
+    const invoiceEvents = [...issuedEvents, ...credit.invoiceEvents];
     const invoiceStream = streams.invoice(tenantId, input.invoiceId);
     return {
       appends: [
         numberAppend,
         { streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) },
+        ...credit.accountAppends,
       ],
       result: (position) => invoicePayload(services, settings, invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition),
     };
   });
+}
+
+/**
+ * Auto-apply (DOMAIN.md "optionally auto-applied to new invoices"): when the customer's account has auto-apply on and
+ * credit in the invoice's currency, the issue's own append also spends min(credit, balance due) on it
+ * (InvoiceCreditApplied after InvoiceIssued, and CustomerCreditApplied on the account at the revision read). An account
+ * with auto-apply off, or without credit in that currency, is not touched.
+ */
+async function autoAppliedCredit(services: LedgerServices, context: CommandContext, issued: InvoiceState) {
+  const none = { invoiceEvents: [], accountAppends: [] as AppendRequest[] };
+  const { customerId, currency, invoiceId } = issued;
+  if (customerId === null || currency === null || invoiceId === null) return none;
+  const account = await loadCustomerAccount(services.store, context.tenantId, customerId);
+  if (!account.state.autoApplyCredit) return none;
+  const [planned] = autoApplyPlan(account.state.balances, [{ invoiceId, balanceDue: issued.balanceDue, currency }]);
+  if (planned === undefined) return none;
+  const { invoiceEvents, accountEvents } = decideCustomerCreditApplication(
+    { customerId, invoiceId, applicationId: uuidV5(`${context.commandId}:auto-applied-credit`), amount: planned.amount, currency },
+    issued,
+    account.state,
+    context.now,
+  );
+  const accountStream = streams.customerAccount(context.tenantId, customerId);
+  return {
+    invoiceEvents,
+    accountAppends: [{ streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(accountEvents, context, accountStream) }],
+  };
 }

@@ -1,0 +1,55 @@
+import { decideCreditNote, decideInvoice, evolveCreditNote, type InvoiceEvent, type IssueCreditNote } from '../../../../../libs/billing/src/index.js';
+import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
+import type { LedgerServices } from '../../ledger-services.js';
+import { takeDocumentNumber } from '../../numbering/take-document-number.js';
+import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
+import { invoiceEventData, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
+import { loadCreditNote } from '../credit-note-stream.js';
+import type { CreditNotePayloadType, IssueCreditNoteInput } from '../credit-note.types.js';
+import { creditableOnInvoice } from './creditable-on-invoice.js';
+import { creditNoteEventData, creditNotePayload, requireCreditNotesEnabled } from './credit-note-command.support.js';
+
+/**
+ * Issuing takes the next gapless credit-note number (template invoice.creditNoteNumberFormat, default
+ * CN-{year}-{sequence:06d}, in the tenant's time zone) and, for a note with a source invoice, registers the note's total
+ * on that invoice (InvoiceCreditNoteRegistered), in ONE atomic append of the sequence, the note and the invoice, each at
+ * the revision read. Two notes on one invoice therefore can never together credit more than it: the second append
+ * conflicts, re-reads the invoice's creditable amount and is refused (AMOUNT_EXCEEDS_CREDITABLE) if it no longer fits.
+ */
+export function issueCreditNote(services: LedgerServices, context: CommandContext, input: IssueCreditNoteInput): Promise<CreditNotePayloadType> {
+  const { tenantId } = context;
+  const noteStream = streams.creditNote(tenantId, input.creditNoteId);
+  return executeWithRetry(services.store, async () => {
+    const [note, settings] = await Promise.all([loadCreditNote(services.store, tenantId, input.creditNoteId, context.commandId), loadBillingSettings(services, tenantId)]);
+    if (note.alreadyAppliedAt) return { appends: [], result: () => creditNotePayload(note.state, note.alreadyAppliedAt) };
+    requireCreditNotesEnabled(settings);
+    const issue = (number: string, creditableOnSource: string | null): IssueCreditNote => ({
+      type: 'IssueCreditNote',
+      data: { creditNoteId: input.creditNoteId, number, creditableOnSource },
+      metadata: { now: context.now },
+    });
+    // Check every rule of the note and the invoice first, so that a refused issue never touches the sequence.
+    decideCreditNote(issue('provisional', null), note.state);
+    const sourceInvoiceId = note.state.sourceInvoiceId;
+    let creditableOnSource: string | null = null;
+    const invoiceAppends: AppendRequest[] = [];
+    if (sourceInvoiceId !== null) {
+      const invoice = await loadInvoice(services, context, sourceInvoiceId);
+      creditableOnSource = creditableOnInvoice(invoice.state, sourceInvoiceId);
+      decideCreditNote(issue('provisional', creditableOnSource), note.state);
+      const invoiceEvents: InvoiceEvent[] = decideInvoice(
+        { type: 'RegisterCreditNote', data: { invoiceId: sourceInvoiceId, creditNoteId: input.creditNoteId, amount: note.state.total, currency: note.state.currency as string }, metadata: { now: context.now } },
+        invoice.state,
+      );
+      const invoiceStream = streams.invoice(tenantId, sourceInvoiceId);
+      invoiceAppends.push({ streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) });
+    }
+    const { number, append: numberAppend } = await takeDocumentNumber(services.store, context, settings, 'credit_note', input.creditNoteId, context.now);
+    const noteEvents = decideCreditNote(issue(number, creditableOnSource), note.state);
+    return {
+      appends: [numberAppend, { streamId: noteStream, expectedRevision: note.expectedRevision, events: creditNoteEventData(noteEvents, context, noteStream) }, ...invoiceAppends],
+      result: (position) => creditNotePayload(noteEvents.reduce(evolveCreditNote, note.state), position ?? note.lastPosition),
+    };
+  });
+}

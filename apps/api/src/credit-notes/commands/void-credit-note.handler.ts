@@ -1,0 +1,42 @@
+import { decideCreditNote, decideInvoice, evolveCreditNote, type CreditNoteVoided } from '../../../../../libs/billing/src/index.js';
+import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
+import type { LedgerServices } from '../../ledger-services.js';
+import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
+import { invoiceEventData, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
+import { loadCreditNote } from '../credit-note-stream.js';
+import type { CreditNotePayloadType, VoidCreditNoteInput } from '../credit-note.types.js';
+import { creditNoteEventData, creditNotePayload, requireCreditNotesEnabled } from './credit-note-command.support.js';
+
+/**
+ * Voids a draft or an issued note (one with credit applied is refused, CREDIT_NOTE_HAS_APPLICATIONS: an applied part
+ * is never undone). An issued note on a source invoice gives its total back to what is creditable there
+ * (InvoiceCreditNoteReleased) in the same atomic append. The number stays taken: numbering is gapless.
+ */
+export function voidCreditNote(services: LedgerServices, context: CommandContext, input: VoidCreditNoteInput): Promise<CreditNotePayloadType> {
+  const { tenantId } = context;
+  const noteStream = streams.creditNote(tenantId, input.creditNoteId);
+  return executeWithRetry(services.store, async () => {
+    const [note, settings] = await Promise.all([loadCreditNote(services.store, tenantId, input.creditNoteId, context.commandId), loadBillingSettings(services, tenantId)]);
+    if (note.alreadyAppliedAt) return { appends: [], result: () => creditNotePayload(note.state, note.alreadyAppliedAt) };
+    requireCreditNotesEnabled(settings);
+    const noteEvents = decideCreditNote({ type: 'VoidCreditNote', data: { creditNoteId: input.creditNoteId, reason: input.reason }, metadata: { now: context.now } }, note.state);
+    const voided = noteEvents.find((event): event is CreditNoteVoided => event.type === 'CreditNoteVoided');
+    const invoiceAppends: AppendRequest[] = [];
+    const sourceInvoiceId = note.state.sourceInvoiceId;
+    if (voided !== undefined && voided.data.statusBefore === 'issued' && sourceInvoiceId !== null) {
+      const invoice = await loadInvoice(services, context, sourceInvoiceId);
+      // What the note took and never applied becomes creditable again (its whole total: a note with applications cannot be voided).
+      const invoiceEvents = decideInvoice(
+        { type: 'ReleaseCreditNote', data: { invoiceId: sourceInvoiceId, creditNoteId: input.creditNoteId, amount: note.state.remaining, currency: voided.data.currency }, metadata: { now: context.now } },
+        invoice.state,
+      );
+      const invoiceStream = streams.invoice(tenantId, sourceInvoiceId);
+      invoiceAppends.push({ streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) });
+    }
+    return {
+      appends: [{ streamId: noteStream, expectedRevision: note.expectedRevision, events: creditNoteEventData(noteEvents, context, noteStream) }, ...invoiceAppends],
+      result: (position) => creditNotePayload(noteEvents.reduce(evolveCreditNote, note.state), position ?? note.lastPosition),
+    };
+  });
+}

@@ -1,0 +1,52 @@
+import { evolveCustomerAccount, evolveInvoice } from '../../../../../libs/billing/src/index.js';
+import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
+import type { LedgerServices } from '../../ledger-services.js';
+import { loadBillingSettings, tenantTodayIn } from '../../settings/billing-settings.loader.js';
+import { invoiceEventData, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
+import { invoiceViewFromState } from '../../invoices/invoice.view.js';
+import { requireInvoiceOfCustomer } from '../../credit-notes/commands/credit-note-command.support.js';
+import { loadCustomerAccount } from '../customer-account-stream.js';
+import { customerAccountView } from '../customer-account.view.js';
+import { customerAccountEventData, decideCustomerCreditApplication } from '../customer-credit-application.js';
+import type { ApplyCreditInput, ApplyCreditPayloadType } from '../customer-credit.types.js';
+
+/**
+ * Spends customer credit on one of the customer's invoices: ONE atomic append of CustomerCreditApplied on the account
+ * and InvoiceCreditApplied on the invoice, each at the revision read. A race with another application (credit note or
+ * customer credit) on the same invoice or account re-reads and re-decides, so neither the balance due nor the credit
+ * can go below zero.
+ */
+export function applyCredit(services: LedgerServices, context: CommandContext, input: ApplyCreditInput): Promise<ApplyCreditPayloadType> {
+  const { tenantId } = context;
+  const applicationId = uuidV5(`${context.commandId}:customer-credit-application`);
+  const accountStream = streams.customerAccount(tenantId, input.customerId);
+  const invoiceStream = streams.invoice(tenantId, input.invoiceId);
+  return executeWithRetry(services.store, async () => {
+    const [account, invoice, settings] = await Promise.all([
+      loadCustomerAccount(services.store, tenantId, input.customerId, context.commandId),
+      loadInvoice(services, context, input.invoiceId),
+      loadBillingSettings(services, tenantId),
+    ]);
+    const payload = (accountState: typeof account.state, invoiceState: typeof invoice.state, position: Position | undefined): ApplyCreditPayloadType => ({
+      account: customerAccountView(input.customerId, accountState),
+      invoice: invoiceViewFromState(invoiceState, tenantTodayIn(services, settings)),
+      position: encodePosition(position ?? START_POSITION),
+    });
+    if (account.alreadyAppliedAt) return { appends: [], result: () => payload(account.state, invoice.state, account.alreadyAppliedAt) };
+    requireInvoiceOfCustomer(invoice.state, input.invoiceId, input.customerId, 'invoiceId');
+    const { invoiceEvents, accountEvents } = decideCustomerCreditApplication(
+      { customerId: input.customerId, invoiceId: input.invoiceId, applicationId, amount: input.amount, currency: input.currency },
+      invoice.state,
+      account.state,
+      context.now,
+    );
+    return {
+      appends: [
+        { streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(accountEvents, context, accountStream) },
+        { streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) },
+      ],
+      result: (position) => payload(accountEvents.reduce(evolveCustomerAccount, account.state), invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? account.lastPosition),
+    };
+  });
+}
