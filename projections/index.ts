@@ -8,6 +8,8 @@ import { exchangeRatesProjection } from './exchange-rates/exchange-rates.project
 import { generalLedgerProjection } from './general-ledger/general-ledger.projection.js';
 import { receiptsProjection } from './receipts/receipts.projection.js';
 import { paymentMethodsProjection } from './payment-methods/payment-methods.projection.js';
+import { paymentsProjection } from './payments/payments.projection.js';
+import { creditNotesProjection } from './credit-notes/credit-notes.projection.js';
 
 export { invoicesProjection, parseInvoiceEvent } from './invoices/invoices.projection.js';
 export { customerBalancesProjection } from './customer-balances/customer-balances.projection.js';
@@ -18,6 +20,8 @@ export { exchangeRatesProjection } from './exchange-rates/exchange-rates.project
 export { generalLedgerProjection } from './general-ledger/general-ledger.projection.js';
 export { receiptsProjection } from './receipts/receipts.projection.js';
 export { paymentMethodsProjection } from './payment-methods/payment-methods.projection.js';
+export { paymentsProjection } from './payments/payments.projection.js';
+export { creditNotesProjection } from './credit-notes/credit-notes.projection.js';
 
 /** Every read model the ledger maintains, in the order the runner starts them. */
-export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, receiptsProjection];
+export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection];

@@ -3,6 +3,7 @@ import {
   creditNoteEventSchemas,
   customerAccountEventSchemas,
   invoiceEventSchemas,
+  paymentEventSchemas,
   postingsFor,
   type IssuedInvoiceFigures,
   type JournalEntry,
@@ -14,8 +15,13 @@ import { tenantOfStream } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createGeneralLedgerTables } from './general-ledger.tables.js';
 
-/** Every event the posting rules read (including those that post nothing), by stored type name. */
-const ledgerEventSchemas: Record<string, { data: z.ZodTypeAny }> = { ...invoiceEventSchemas, ...creditNoteEventSchemas, ...customerAccountEventSchemas };
+/**
+ * Every event the posting rules read (including those that post nothing), by stored type name: the invoice, payment,
+ * credit note and customer account events. Exactly one event of each money movement posts (PaymentAllocated, not the
+ * InvoicePaymentApplied it comes with; PaymentRefunded, not InvoicePaymentRefunded or CustomerAccountDebited; ...):
+ * postingsFor decides, this projection only writes what it returns.
+ */
+const ledgerEventSchemas: Record<string, { data: z.ZodTypeAny }> = { ...invoiceEventSchemas, ...paymentEventSchemas, ...creditNoteEventSchemas, ...customerAccountEventSchemas };
 
 /**
  * The `general_ledger` read model: the balanced journal entries every financial event posts (libs/billing
@@ -24,7 +30,8 @@ const ledgerEventSchemas: Record<string, { data: z.ZodTypeAny }> = { ...invoiceE
  */
 export const generalLedgerProjection: Projection = {
   name: 'general_ledger',
-  version: 1,
+  // Version 2: payment events (allocations, refunds) and invoice write-offs post, so stored ledgers rebuild from zero.
+  version: 2,
   eventTypes: Object.keys(ledgerEventSchemas),
   tables: ['journal_entries', 'journal_lines', 'gl_issued_invoices'],
   createTables: createGeneralLedgerTables,

@@ -163,13 +163,18 @@ export class GeneralLedgerQueries {
     return { asOf, currency, rows: balanceRows, totalDebit: totalDebit.toString(), totalCredit: totalCredit.toString() };
   }
 
-  /** The receivables aging at `asOf` (a calendar date), from the invoices read model's open items. */
+  /**
+   * The receivables aging at `asOf` (a calendar date), from the invoices read model's open items: each invoice's
+   * balance due as it stands now, so its total equals the accounts_receivable balance of the trial balance.
+   */
   async arAging(tenantId: string, asOf: string): Promise<ArAgingReport> {
     const rows = (await this.db
       .withSchema(this.schema)
       .selectFrom('invoices')
       .select(['invoice_id', 'customer_id', 'currency', 'balance_due', sql<string>`to_char(due_date, 'YYYY-MM-DD')`.as('due_date')])
       .where('tenant_id', '=', tenantId)
+      // The rows of arOpenItemOf: an open or partly paid invoice with a balance left, whatever moved it there (payments,
+      // credits, a refund that reopened it, even after a write-off). Drafts, voids, paid and written-off ones owe nothing.
       .where('status', 'in', ['open', 'partially_paid'])
       .where('balance_due', '>', '0')
       .where('due_date', 'is not', null)

@@ -13,9 +13,10 @@ export const invoicesProjection: Projection = {
   name: 'invoices',
   // Version 2: a draft's balance_due is zero (version 1 showed the draft total), so stored read models rebuild.
   // Version 3: lines carry their net and their taxes, invoices their tax breakdown and locked exchange rate.
-  version: 3,
+  // Version 4: payments applied from the Payment aggregate, credits, refunds, write-offs and the creditable amount.
+  version: 4,
   eventTypes: invoiceEventTypes,
-  tables: ['invoices', 'invoice_lines', 'invoice_payments'],
+  tables: ['invoices', 'invoice_lines', 'invoice_payments', 'invoice_payment_applications', 'invoice_credit_applications'],
   createTables: createInvoiceTables,
   apply: applyInvoiceEvent,
 };
@@ -43,6 +44,10 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
           tax_total: '0',
           total: '0',
           amount_paid: '0',
+          amount_credited: '0',
+          amount_refunded: '0',
+          amount_written_off: '0',
+          creditable_amount: '0',
           balance_due: '0',
           payment_terms_days: data.paymentTermsDays,
           requested_due_date: data.dueDate,
@@ -100,6 +105,7 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
           tax_total: data.taxTotal,
           total: data.total,
           balance_due: data.total,
+          creditable_amount: data.total,
           issue_date: data.issueDate,
           issued_at: data.issuedAt,
           due_date: data.dueDate,
@@ -116,6 +122,7 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
       return;
     }
     case 'InvoicePaymentRecorded': {
+      // Legacy: a payment recorded on the invoice itself; its applied part counts as paid like an applied payment.
       const { data } = event;
       await db
         .insertInto('invoice_payments')
@@ -132,14 +139,78 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
           recorded_at: data.recordedAt,
         })
         .execute();
+      await insertPaymentApplication(db, tenantId, data.invoiceId, data.paymentId, data.appliedAmount, data.currency, data.recordedAt);
+      await changeFigures(db, tenantId, data.invoiceId, { amount_paid: sql`amount_paid + ${data.appliedAmount}::numeric` }, at);
+      return;
+    }
+    case 'InvoicePaymentApplied': {
+      // Listed with the legacy payments (as evolveInvoice does): the whole payment, the part applied here, and the
+      // rest (other invoices or the customer's credit) as its excess.
+      const { data } = event;
+      await db
+        .insertInto('invoice_payments')
+        .values({
+          tenant_id: tenantId,
+          invoice_id: data.invoiceId,
+          payment_id: data.paymentId,
+          method: data.method,
+          reference: data.reference,
+          currency: data.currency,
+          amount: data.paymentAmount,
+          applied_amount: data.amount,
+          excess_amount: Money.of(data.paymentAmount, data.currency).minus(Money.of(data.amount, data.currency)).toString(),
+          recorded_at: data.appliedAt,
+        })
+        .execute();
+      await insertPaymentApplication(db, tenantId, data.invoiceId, data.paymentId, data.amount, data.currency, data.appliedAt);
+      await changeFigures(db, tenantId, data.invoiceId, { amount_paid: sql`amount_paid + ${data.amount}::numeric` }, at);
+      return;
+    }
+    case 'InvoiceCreditApplied': {
+      const { data } = event;
+      await db
+        .insertInto('invoice_credit_applications')
+        .values({
+          tenant_id: tenantId,
+          invoice_id: data.invoiceId,
+          sort_order: await nextSortOrder(db, 'invoice_credit_applications', tenantId, data.invoiceId),
+          application_id: data.applicationId,
+          source: data.source,
+          source_id: data.sourceId,
+          amount: data.amount,
+          applied_at: data.appliedAt,
+        })
+        .execute();
+      await changeFigures(db, tenantId, data.invoiceId, { amount_credited: sql`amount_credited + ${data.amount}::numeric` }, at);
+      return;
+    }
+    case 'InvoicePaymentRefunded': {
+      // A refund reopens the balance; after a write-off too (the status then follows the balance again).
+      const { data } = event;
+      await reopenPaymentApplications(db, tenantId, data.invoiceId, data.paymentId, data.amount, data.currency);
+      await changeFigures(db, tenantId, data.invoiceId, { amount_refunded: sql`amount_refunded + ${data.amount}::numeric` }, at);
+      return;
+    }
+    case 'InvoiceWrittenOff': {
+      const { data } = event;
+      await changeFigures(db, tenantId, data.invoiceId, { amount_written_off: sql`amount_written_off + ${data.amount}::numeric` }, at);
       await db
         .updateTable('invoices')
-        .set({
-          amount_paid: sql`amount_paid + ${data.appliedAmount}::numeric`,
-          balance_due: data.balanceDueAfter,
-          status: sql`case when ${data.balanceDueAfter}::numeric = 0 then 'paid' else 'partially_paid' end`,
-          last_event_at: at,
-        })
+        .set({ status: 'written_off', written_off_at: data.writtenOffAt, write_off_reason: data.reason })
+        .where('tenant_id', '=', tenantId)
+        .where('invoice_id', '=', data.invoiceId)
+        .execute();
+      return;
+    }
+    case 'InvoiceCreditNoteRegistered':
+    case 'InvoiceCreditNoteReleased': {
+      // An issued note takes its total from what is creditable; its void gives the unapplied part back. The balance
+      // does not move until a note is applied (InvoiceCreditApplied).
+      const { data } = event;
+      const change = event.type === 'InvoiceCreditNoteRegistered' ? sql`creditable_amount - ${data.amount}::numeric` : sql`creditable_amount + ${data.amount}::numeric`;
+      await db
+        .updateTable('invoices')
+        .set({ creditable_amount: change, last_event_at: at })
         .where('tenant_id', '=', tenantId)
         .where('invoice_id', '=', data.invoiceId)
         .execute();
@@ -159,6 +230,79 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
 }
 
 type Db = ReturnType<ProjectionContext['trx']['withSchema']>;
+
+/**
+ * A payment, a credit, a refund or a write-off changed the invoice's figures by `amounts`. The balance and status
+ * then follow from the figures exactly as in evolveInvoice (invoiceBalanceOf, settledStatusOf): balance = total -
+ * paid - credited + refunded - written off; nothing due is paid, something due with money paid (net of refunds) or
+ * credit applied is partially paid, otherwise open. The second statement reads the figures the first one wrote.
+ */
+async function changeFigures(db: Db, tenantId: string, invoiceId: string, amounts: Record<string, unknown>, at: Date): Promise<void> {
+  await db.updateTable('invoices').set({ ...amounts, last_event_at: at }).where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).execute();
+  await db
+    .updateTable('invoices')
+    .set({
+      balance_due: sql`total - amount_paid - amount_credited + amount_refunded - amount_written_off`,
+      status: sql`case
+        when total - amount_paid - amount_credited + amount_refunded - amount_written_off = 0 then 'paid'
+        when amount_paid - amount_refunded > 0 or amount_credited > 0 then 'partially_paid'
+        else 'open' end`,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('invoice_id', '=', invoiceId)
+    .execute();
+}
+
+async function nextSortOrder(db: Db, table: 'invoice_payment_applications' | 'invoice_credit_applications', tenantId: string, invoiceId: string): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select(sql<number>`coalesce(max(sort_order) + 1, 0)::int`.as('next'))
+    .where('tenant_id', '=', tenantId)
+    .where('invoice_id', '=', invoiceId)
+    .executeTakeFirstOrThrow();
+  return row.next as number;
+}
+
+async function insertPaymentApplication(db: Db, tenantId: string, invoiceId: string, paymentId: string, amount: string, currency: string, appliedAt: string): Promise<void> {
+  await db
+    .insertInto('invoice_payment_applications')
+    .values({
+      tenant_id: tenantId,
+      invoice_id: invoiceId,
+      sort_order: await nextSortOrder(db, 'invoice_payment_applications', tenantId, invoiceId),
+      payment_id: paymentId,
+      applied_amount: amount,
+      reopened_amount: Money.zero(currency).toString(),
+      applied_at: appliedAt,
+    })
+    .execute();
+}
+
+/** A refund reopens the payment's applications here oldest first, each at most what it applied less what was reopened (as evolveInvoice). */
+async function reopenPaymentApplications(db: Db, tenantId: string, invoiceId: string, paymentId: string, amount: string, currency: string): Promise<void> {
+  const applications = (await db
+    .selectFrom('invoice_payment_applications')
+    .select(['sort_order', 'applied_amount', 'reopened_amount'])
+    .where('tenant_id', '=', tenantId)
+    .where('invoice_id', '=', invoiceId)
+    .where('payment_id', '=', paymentId)
+    .orderBy('sort_order')
+    .execute()) as { sort_order: number; applied_amount: string; reopened_amount: string }[];
+  let left = Money.of(amount, currency);
+  for (const application of applications) {
+    if (left.isZero()) break;
+    const reopened = Money.of(application.reopened_amount, currency);
+    const taken = Money.min(Money.of(application.applied_amount, currency).minus(reopened), left);
+    left = left.minus(taken);
+    await db
+      .updateTable('invoice_payment_applications')
+      .set({ reopened_amount: reopened.plus(taken).toString() })
+      .where('tenant_id', '=', tenantId)
+      .where('invoice_id', '=', invoiceId)
+      .where('sort_order', '=', application.sort_order)
+      .execute();
+  }
+}
 
 async function insertLine(db: Db, tenantId: string, invoiceId: string, line: InvoiceLine, sortOrder: number): Promise<void> {
   // A line's own figures: net = amount, tax at its explicit rate. An InvoiceTaxCalculated that follows replaces them.

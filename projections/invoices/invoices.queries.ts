@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import { Money, parseDecimal } from '../../libs/money/src/index.js';
-import type { InvoiceTaxBreakdownEntry, LineTax, LockedExchangeRate } from '../../libs/billing/src/index.js';
+import type { InvoiceCreditSource, InvoiceTaxBreakdownEntry, LineTax, LockedExchangeRate } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
 
-export type EffectiveInvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'overdue';
+export type EffectiveInvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'written_off' | 'overdue';
 
 /**
  * Overdue is derived, not stored: an open or partly paid invoice whose due date has passed with a balance left.
@@ -42,14 +42,25 @@ export interface InvoiceRecord {
   readonly taxTotal: string;
   readonly total: string;
   readonly amountPaid: string;
+  readonly amountCredited: string;
+  readonly amountRefunded: string;
+  readonly amountWrittenOff: string;
+  readonly creditableAmount: string;
   readonly balanceDue: string;
+  /** Payments recorded on the invoice itself (the legacy recordPayment path before the Payment aggregate). */
   readonly payments: { paymentId: string; method: string; reference: string; amount: string; appliedAmount: string; excessAmount: string; recordedAt: string }[];
+  /** Every payment applied (recorded or through the Payment aggregate), with what refunds of it reopened. */
+  readonly paymentApplications: { paymentId: string; appliedAmount: string; reopenedAmount: string; appliedAt: string }[];
+  /** Credit applied: credit notes and the customer's credit balance. */
+  readonly creditApplications: { applicationId: string; source: InvoiceCreditSource; sourceId: string; amount: string; appliedAt: string }[];
   readonly paymentTermsDays: number;
   readonly issueDate: string | null;
   readonly issuedAt: string | null;
   readonly dueDate: string | null;
   readonly voidedAt: string | null;
   readonly voidReason: string | null;
+  readonly writtenOffAt: string | null;
+  readonly writeOffReason: string | null;
   /** The reporting currency and locked rate recorded at issue (null before issue, or for invoices issued without settings). */
   readonly reportingCurrency: string | null;
   readonly exchangeRate: LockedExchangeRate | null;
@@ -209,10 +220,12 @@ export class InvoiceQueries {
   private async assemble(tenantId: string, rows: any[], today: string, reportingCurrency: string | null): Promise<InvoiceRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.invoice_id as string);
-    const [lines, payments] = (await Promise.all([
+    const [lines, payments, paymentApplications, creditApplications] = (await Promise.all([
       this.db.withSchema(this.schema).selectFrom('invoice_lines').selectAll().where('tenant_id', '=', tenantId).where('invoice_id', 'in', ids).orderBy('sort_order').execute(),
       this.db.withSchema(this.schema).selectFrom('invoice_payments').selectAll().where('tenant_id', '=', tenantId).where('invoice_id', 'in', ids).orderBy('recorded_at').orderBy('payment_id').execute(),
-    ])) as [Record<string, unknown>[], Record<string, unknown>[]];
+      this.db.withSchema(this.schema).selectFrom('invoice_payment_applications').selectAll().where('tenant_id', '=', tenantId).where('invoice_id', 'in', ids).orderBy('sort_order').execute(),
+      this.db.withSchema(this.schema).selectFrom('invoice_credit_applications').selectAll().where('tenant_id', '=', tenantId).where('invoice_id', 'in', ids).orderBy('sort_order').execute(),
+    ])) as [Record<string, unknown>[], Record<string, unknown>[], Record<string, unknown>[], Record<string, unknown>[]];
     return rows.map((row) => {
       const currency = row.currency as string;
       const amount = (value: string) => Money.of(value, currency).toString();
@@ -242,6 +255,10 @@ export class InvoiceQueries {
         taxTotal: amount(row.tax_total),
         total: amount(row.total),
         amountPaid: amount(row.amount_paid),
+        amountCredited: amount(row.amount_credited),
+        amountRefunded: amount(row.amount_refunded),
+        amountWrittenOff: amount(row.amount_written_off),
+        creditableAmount: amount(row.creditable_amount),
         balanceDue,
         payments: payments
           .filter((payment) => payment.invoice_id === row.invoice_id)
@@ -254,12 +271,31 @@ export class InvoiceQueries {
             excessAmount: amount(payment.excess_amount as string),
             recordedAt: (payment.recorded_at as Date).toISOString(),
           })),
+        paymentApplications: paymentApplications
+          .filter((application) => application.invoice_id === row.invoice_id)
+          .map((application) => ({
+            paymentId: application.payment_id as string,
+            appliedAmount: amount(application.applied_amount as string),
+            reopenedAmount: amount(application.reopened_amount as string),
+            appliedAt: (application.applied_at as Date).toISOString(),
+          })),
+        creditApplications: creditApplications
+          .filter((application) => application.invoice_id === row.invoice_id)
+          .map((application) => ({
+            applicationId: application.application_id as string,
+            source: application.source as InvoiceCreditSource,
+            sourceId: application.source_id as string,
+            amount: amount(application.amount as string),
+            appliedAt: (application.applied_at as Date).toISOString(),
+          })),
         paymentTermsDays: row.payment_terms_days,
         issueDate: row.issue_date,
         issuedAt: row.issued_at ? (row.issued_at as Date).toISOString() : null,
         dueDate,
         voidedAt: row.voided_at ? (row.voided_at as Date).toISOString() : null,
         voidReason: row.void_reason,
+        writtenOffAt: row.written_off_at ? (row.written_off_at as Date).toISOString() : null,
+        writeOffReason: row.write_off_reason,
         reportingCurrency: row.reporting_currency,
         exchangeRate: row.exchange_rate as LockedExchangeRate | null,
         reportingTotal: reportingTotalIn(

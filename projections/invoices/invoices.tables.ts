@@ -21,6 +21,10 @@ create table if not exists ${schema}.invoices (
   tax_total          numeric(38, 12) not null,
   total              numeric(38, 12) not null,
   amount_paid        numeric(38, 12) not null,
+  amount_credited    numeric(38, 12) not null,
+  amount_refunded    numeric(38, 12) not null,
+  amount_written_off numeric(38, 12) not null,
+  creditable_amount  numeric(38, 12) not null,
   balance_due        numeric(38, 12) not null,
   payment_terms_days integer not null,
   requested_due_date date,
@@ -30,6 +34,8 @@ create table if not exists ${schema}.invoices (
   drafted_at         timestamptz not null,
   voided_at          timestamptz,
   void_reason        text,
+  written_off_at     timestamptz,
+  write_off_reason   text,
   line_count         integer not null,
   tax_breakdown      jsonb not null default '[]'::jsonb,
   reporting_currency char(3),
@@ -57,6 +63,29 @@ create table if not exists ${schema}.invoice_lines (
   tax_amount  numeric(38, 12) not null,
   taxes       jsonb not null default '[]'::jsonb,
   primary key (tenant_id, invoice_id, line_id)
+);
+
+create table if not exists ${schema}.invoice_payment_applications (
+  tenant_id       text not null,
+  invoice_id      text not null,
+  sort_order      integer not null,
+  payment_id      text not null,
+  applied_amount  numeric(38, 12) not null,
+  reopened_amount numeric(38, 12) not null,
+  applied_at      timestamptz not null,
+  primary key (tenant_id, invoice_id, sort_order)
+);
+
+create table if not exists ${schema}.invoice_credit_applications (
+  tenant_id      text not null,
+  invoice_id     text not null,
+  sort_order     integer not null,
+  application_id text not null,
+  source         text not null,
+  source_id      text not null,
+  amount         numeric(38, 12) not null,
+  applied_at     timestamptz not null,
+  primary key (tenant_id, invoice_id, sort_order)
 );
 
 create table if not exists ${schema}.invoice_payments (

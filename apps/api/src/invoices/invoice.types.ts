@@ -10,6 +10,7 @@ export enum InvoiceStatus {
   VOID = 'void',
   OVERDUE = 'overdue',
   PARTIALLY_PAID = 'partially_paid',
+  WRITTEN_OFF = 'written_off',
 }
 registerEnumType(InvoiceStatus, { name: 'InvoiceStatus' });
 
@@ -77,8 +78,31 @@ export class InvoicePaymentType {
   @Field(() => String) reference!: string;
   @Field(() => MoneyType) amount!: MoneyType;
   @Field(() => MoneyType, { description: 'The part that reduced this invoice balance' }) appliedAmount!: MoneyType;
-  @Field(() => MoneyType, { description: 'The part beyond the balance, credited to the customer' }) excessAmount!: MoneyType;
+  @Field(() => MoneyType, { description: 'The part of the payment not applied here: to other invoices or, beyond every balance, to the customer credit' }) excessAmount!: MoneyType;
   @Field(() => DateTimeScalar) recordedAt!: string;
+}
+
+export enum InvoiceCreditSource {
+  CREDIT_NOTE = 'credit_note',
+  CUSTOMER_CREDIT = 'customer_credit',
+}
+registerEnumType(InvoiceCreditSource, { name: 'InvoiceCreditSource', description: 'Where credit applied to an invoice came from' });
+
+@ObjectType('InvoicePaymentApplication', { description: 'A payment applied to the invoice, and what refunds of it reopened' })
+export class InvoicePaymentApplicationType {
+  @Field(() => ID) paymentId!: string;
+  @Field(() => MoneyType, { description: 'The part of the payment that reduced this invoice balance' }) appliedAmount!: MoneyType;
+  @Field(() => MoneyType, { description: 'What refunds of this payment gave back to this invoice balance' }) reopenedAmount!: MoneyType;
+  @Field(() => DateTimeScalar) appliedAt!: string;
+}
+
+@ObjectType('InvoiceCreditApplication', { description: 'Credit applied to the invoice: from a credit note or the customer credit balance' })
+export class InvoiceCreditApplicationType {
+  @Field(() => ID) applicationId!: string;
+  @Field(() => InvoiceCreditSource) source!: InvoiceCreditSource;
+  @Field(() => String, { description: 'The credit note id, or the customer id for customer credit' }) sourceId!: string;
+  @Field(() => MoneyType) amount!: MoneyType;
+  @Field(() => DateTimeScalar) appliedAt!: string;
 }
 
 @ObjectType('Invoice')
@@ -99,15 +123,26 @@ export class InvoiceType {
     description: 'The total in the reporting currency (the one asked for, else the one locked at issue), at the rate locked at issue; null when there is none',
   })
   reportingTotal!: MoneyType | null;
-  @Field(() => MoneyType) amountPaid!: MoneyType;
-  @Field(() => MoneyType) balanceDue!: MoneyType;
-  @Field(() => [InvoicePaymentType]) payments!: InvoicePaymentType[];
+  @Field(() => MoneyType, { description: 'Payments applied to this invoice (before any refund of them)' }) amountPaid!: MoneyType;
+  @Field(() => MoneyType, { description: 'Credit applied to this invoice: credit notes and the customer credit balance' }) amountCredited!: MoneyType;
+  @Field(() => MoneyType, { description: 'Refunds of payments applied here, which reopened the balance' }) amountRefunded!: MoneyType;
+  @Field(() => MoneyType, { description: 'The balance written off as uncollectable' }) amountWrittenOff!: MoneyType;
+  @Field(() => MoneyType, { description: 'What credit notes may still credit: the total less the issued notes on it (a voided note gives its unapplied part back)' })
+  creditableAmount!: MoneyType;
+  @Field(() => MoneyType, { description: 'total - amountPaid - amountCredited + amountRefunded - amountWrittenOff, never negative' }) balanceDue!: MoneyType;
+  @Field(() => [InvoicePaymentType], { description: 'Every payment that paid this invoice, with its method and reference, oldest first; refunds are in paymentApplications' })
+  payments!: InvoicePaymentType[];
+  @Field(() => [InvoicePaymentApplicationType], { description: 'Every payment applied to this invoice, oldest first, with what refunds reopened' })
+  paymentApplications!: InvoicePaymentApplicationType[];
+  @Field(() => [InvoiceCreditApplicationType], { description: 'Credit applied to this invoice, oldest first' }) creditApplications!: InvoiceCreditApplicationType[];
   @Field(() => Int) paymentTermsDays!: number;
   @Field(() => DateScalar, { nullable: true }) issueDate!: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) issuedAt!: string | null;
   @Field(() => DateScalar, { nullable: true }) dueDate!: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) voidedAt!: string | null;
   @Field(() => String, { nullable: true }) voidReason!: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the balance was written off (status WRITTEN_OFF)' }) writtenOffAt!: string | null;
+  @Field(() => String, { nullable: true }) writeOffReason!: string | null;
 }
 
 @ObjectType('InvoicePayload')
@@ -181,6 +216,13 @@ export class RecordPaymentInput {
 export class VoidInvoiceInput {
   @Field(() => ID) invoiceId!: string;
   @Field(() => String) reason!: string;
+  @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
+}
+
+@InputType('WriteOffInvoiceInput')
+export class WriteOffInvoiceInput {
+  @Field(() => ID) invoiceId!: string;
+  @Field(() => String, { description: 'Why the balance is uncollectable' }) reason!: string;
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }
 

@@ -1,7 +1,7 @@
 import type { InvoiceState, InvoiceTaxBreakdownEntry, LineTax } from '../../../../libs/billing/src/index.js';
 import { money } from '../graphql/common.types.js';
 import { effectiveInvoiceStatus, plainDecimal, reportingTotalIn, type InvoiceRecord } from '../../../../projections/invoices/invoices.queries.js';
-import type { InvoiceLineTaxType, InvoiceStatus, InvoiceTaxBreakdownType, InvoiceType, PaymentMethodType } from './invoice.types.js';
+import type { InvoiceCreditSource, InvoiceLineTaxType, InvoiceStatus, InvoiceTaxBreakdownType, InvoiceType, PaymentMethodType } from './invoice.types.js';
 
 function lineTaxView(tax: LineTax, currency: string): InvoiceLineTaxType {
   return { ...tax, rate: plainDecimal(tax.rate), amount: money(tax.amount, currency) };
@@ -39,6 +39,10 @@ export function invoiceViewFromState(state: InvoiceState, today: string): Invoic
     exchangeRate: state.exchangeRate === null ? null : { ...state.exchangeRate, rate: plainDecimal(state.exchangeRate.rate) },
     reportingTotal: reportingTotalIn({ currency, total: state.total, reportingCurrency: state.reportingCurrency, lockedReportingTotal: state.reportingTotal }, null),
     amountPaid: money(state.amountPaid, currency),
+    amountCredited: money(state.amountCredited, currency),
+    amountRefunded: money(state.amountRefunded, currency),
+    amountWrittenOff: money(state.amountWrittenOff, currency),
+    creditableAmount: money(state.creditableAmount, currency),
     balanceDue: money(state.balanceDue, currency),
     payments: state.payments.map((payment) => ({
       paymentId: payment.paymentId,
@@ -49,20 +53,37 @@ export function invoiceViewFromState(state: InvoiceState, today: string): Invoic
       excessAmount: money(payment.excessAmount, currency),
       recordedAt: payment.recordedAt,
     })),
+    paymentApplications: state.paymentApplications.map((application) => ({
+      paymentId: application.paymentId,
+      appliedAmount: money(application.appliedAmount, currency),
+      reopenedAmount: money(application.reopenedAmount, currency),
+      appliedAt: application.appliedAt,
+    })),
+    creditApplications: state.creditApplications.map((application) => ({
+      applicationId: application.applicationId,
+      source: application.source as InvoiceCreditSource,
+      sourceId: application.sourceId,
+      amount: money(application.amount, currency),
+      appliedAt: application.appliedAt,
+    })),
     paymentTermsDays: state.paymentTermsDays,
     issueDate: state.issueDate,
     issuedAt: state.issuedAt,
     dueDate: state.status === 'draft' ? state.dueDate : state.dueDate,
     voidedAt: state.voidedAt,
     voidReason: state.voidReason,
+    writtenOffAt: state.writtenOffAt,
+    writeOffReason: state.writeOffReason,
   };
 }
 
 /** The Invoice as the API shows it, from the read model (queries). Amounts there are strings; the API shows Money. */
 export function invoiceViewFromRecord(record: InvoiceRecord): InvoiceType {
   const currency = record.currency;
+  // The locked reporting currency is read model detail (reportingTotal shows it): not a field of the Invoice type.
+  const { reportingCurrency: _reportingCurrency, ...shown } = record;
   return {
-    ...record,
+    ...shown,
     status: record.status as InvoiceStatus,
     lines: record.lines.map((line) => ({
       ...line,
@@ -77,6 +98,10 @@ export function invoiceViewFromRecord(record: InvoiceRecord): InvoiceType {
     taxBreakdown: record.taxBreakdown.map((entry) => breakdownView(entry, currency)),
     exchangeRate: record.exchangeRate === null ? null : { ...record.exchangeRate, rate: plainDecimal(record.exchangeRate.rate) },
     amountPaid: money(record.amountPaid, currency),
+    amountCredited: money(record.amountCredited, currency),
+    amountRefunded: money(record.amountRefunded, currency),
+    amountWrittenOff: money(record.amountWrittenOff, currency),
+    creditableAmount: money(record.creditableAmount, currency),
     balanceDue: money(record.balanceDue, currency),
     payments: record.payments.map((payment) => ({
       ...payment,
@@ -84,6 +109,16 @@ export function invoiceViewFromRecord(record: InvoiceRecord): InvoiceType {
       amount: money(payment.amount, currency),
       appliedAmount: money(payment.appliedAmount, currency),
       excessAmount: money(payment.excessAmount, currency),
+    })),
+    paymentApplications: record.paymentApplications.map((application) => ({
+      ...application,
+      appliedAmount: money(application.appliedAmount, currency),
+      reopenedAmount: money(application.reopenedAmount, currency),
+    })),
+    creditApplications: record.creditApplications.map((application) => ({
+      ...application,
+      source: application.source as InvoiceCreditSource,
+      amount: money(application.amount, currency),
     })),
   };
 }
