@@ -124,46 +124,34 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
     case 'InvoicePaymentRecorded': {
       // Legacy: a payment recorded on the invoice itself; its applied part counts as paid like an applied payment.
       const { data } = event;
-      await db
-        .insertInto('invoice_payments')
-        .values({
-          tenant_id: tenantId,
-          invoice_id: data.invoiceId,
-          payment_id: data.paymentId,
-          method: data.method,
-          reference: data.reference,
-          currency: data.currency,
-          amount: data.amount,
-          applied_amount: data.appliedAmount,
-          excess_amount: data.excessAmount,
-          recorded_at: data.recordedAt,
-        })
-        .execute();
-      await insertPaymentApplication(db, tenantId, data.invoiceId, data.paymentId, data.appliedAmount, data.currency, data.recordedAt);
-      await changeFigures(db, tenantId, data.invoiceId, { amount_paid: sql`amount_paid + ${data.appliedAmount}::numeric` }, at);
+      await insertPaidPayment(db, tenantId, {
+        invoiceId: data.invoiceId,
+        paymentId: data.paymentId,
+        method: data.method,
+        reference: data.reference,
+        currency: data.currency,
+        amount: data.amount,
+        appliedAmount: data.appliedAmount,
+        excessAmount: data.excessAmount,
+        recordedAt: data.recordedAt,
+      }, at);
       return;
     }
     case 'InvoicePaymentApplied': {
       // Listed with the legacy payments (as evolveInvoice does): the whole payment, the part applied here, and the
       // rest (other invoices or the customer's credit) as its excess.
       const { data } = event;
-      await db
-        .insertInto('invoice_payments')
-        .values({
-          tenant_id: tenantId,
-          invoice_id: data.invoiceId,
-          payment_id: data.paymentId,
-          method: data.method,
-          reference: data.reference,
-          currency: data.currency,
-          amount: data.paymentAmount,
-          applied_amount: data.amount,
-          excess_amount: Money.of(data.paymentAmount, data.currency).minus(Money.of(data.amount, data.currency)).toString(),
-          recorded_at: data.appliedAt,
-        })
-        .execute();
-      await insertPaymentApplication(db, tenantId, data.invoiceId, data.paymentId, data.amount, data.currency, data.appliedAt);
-      await changeFigures(db, tenantId, data.invoiceId, { amount_paid: sql`amount_paid + ${data.amount}::numeric` }, at);
+      await insertPaidPayment(db, tenantId, {
+        invoiceId: data.invoiceId,
+        paymentId: data.paymentId,
+        method: data.method,
+        reference: data.reference,
+        currency: data.currency,
+        amount: data.paymentAmount,
+        appliedAmount: data.amount,
+        excessAmount: Money.of(data.paymentAmount, data.currency).minus(Money.of(data.amount, data.currency)).toString(),
+        recordedAt: data.appliedAt,
+      }, at);
       return;
     }
     case 'InvoiceCreditApplied': {
@@ -230,6 +218,42 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
 }
 
 type Db = ReturnType<ProjectionContext['trx']['withSchema']>;
+
+interface PaidPayment {
+  invoiceId: string;
+  paymentId: string;
+  method: string;
+  reference: string | null;
+  currency: string;
+  /** The whole payment. */
+  amount: string;
+  /** The part of it applied to this invoice. */
+  appliedAmount: string;
+  /** The rest (other invoices or the customer's credit). */
+  excessAmount: string;
+  recordedAt: string;
+}
+
+/** A payment (legacy recorded or applied) lists on the invoice, opens an application and counts its applied part as paid. */
+async function insertPaidPayment(db: Db, tenantId: string, payment: PaidPayment, at: Date): Promise<void> {
+  await db
+    .insertInto('invoice_payments')
+    .values({
+      tenant_id: tenantId,
+      invoice_id: payment.invoiceId,
+      payment_id: payment.paymentId,
+      method: payment.method,
+      reference: payment.reference,
+      currency: payment.currency,
+      amount: payment.amount,
+      applied_amount: payment.appliedAmount,
+      excess_amount: payment.excessAmount,
+      recorded_at: payment.recordedAt,
+    })
+    .execute();
+  await insertPaymentApplication(db, tenantId, payment.invoiceId, payment.paymentId, payment.appliedAmount, payment.currency, payment.recordedAt);
+  await changeFigures(db, tenantId, payment.invoiceId, { amount_paid: sql`amount_paid + ${payment.appliedAmount}::numeric` }, at);
+}
 
 /**
  * A payment, a credit, a refund or a write-off changed the invoice's figures by `amounts`. The balance and status

@@ -6,6 +6,7 @@ import { encodePosition } from '../../libs/event-store/src/index.js';
 import { Money } from '../../libs/money/src/index.js';
 import { parseInvoiceEvent } from '../../projections/invoices/invoices.projection.js';
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
+import { expectRejectedWithoutEvents, headOfLog } from '../support/expect-rejected.js';
 import { DEV_TENANT_ID, issuedInvoice, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
 import { newTenant } from '../support/settings-effect.support.js';
 
@@ -110,8 +111,13 @@ function noteInput(overrides: Record<string, unknown> = {}): Record<string, unkn
 
 /** A note of `amount` USD (one untaxed line), issued. */
 async function issuedNote(amount: string, overrides: Record<string, unknown> = {}, key?: string): Promise<CreditNoteView> {
+  return (await issuedNotePayload(amount, overrides, key)).creditNote;
+}
+
+/** The issue's answer, with the position a query may wait for (read your own write). */
+async function issuedNotePayload(amount: string, overrides: Record<string, unknown> = {}, key?: string) {
   const draft = await noteOk('createCreditNote', noteInput({ type: 'GOODWILL', reason: 'GOODWILL', lines: [{ description: 'Goodwill', quantity: '1', unitPrice: amount }], ...overrides }), key);
-  return (await noteOk('issueCreditNote', { creditNoteId: draft.creditNote.id }, key)).creditNote;
+  return noteOk('issueCreditNote', { creditNoteId: draft.creditNote.id }, key);
 }
 
 /** The invoice as its own stream says now (the aggregate, not a read model). */
@@ -124,18 +130,9 @@ async function accountCredit(customerId: string, currency: string): Promise<stri
   return (await loadStream(ledger.services.store, streams.customerAccount(DEV_TENANT_ID, customerId), customerAccountDecider, parseAccountEvent)).state.balances[currency];
 }
 
-async function headOfLog(): Promise<string> {
-  await ledger.tenantEvents();
-  return encodePosition(await ledger.services.store.headPosition());
-}
-
 /** The mutation fails with `code`, returns no data, and the $all head does not move. */
-async function expectRejected(code: string, send: () => Promise<GraphQLHttpResponse<unknown>>): Promise<void> {
-  const before = await headOfLog();
-  const response = await send();
-  expect({ code: firstErrorCode(response), message: typeof response.errors?.[0]?.message }).toEqual({ code, message: 'string' });
-  expect(Object.values((response.data ?? {}) as Record<string, unknown>).filter((value) => value !== null)).toEqual([]);
-  expect(await headOfLog()).toBe(before);
+function expectRejected(code: string, send: () => Promise<GraphQLHttpResponse<unknown>>): Promise<void> {
+  return expectRejectedWithoutEvents(ledger, code, send);
 }
 
 async function pdfText(buffer: ArrayBuffer): Promise<string> {
@@ -371,9 +368,9 @@ describe('queries', () => {
 
   it('each tenant numbers its own notes and sees only its own', async () => {
     const other = await newTenant(ledger, 'credit-notes');
-    const theirs = await issuedNote('5.00', { customerId: 'cust-elsewhere' }, other.key);
+    const { creditNote: theirs, position } = await issuedNotePayload('5.00', { customerId: 'cust-elsewhere' }, other.key);
     expect(theirs.number).toBe('CN-2026-000001');
-    expect((await creditNotesQuery({ first: 100 }, other.key)).edges.map((edge) => edge.node.id)).toEqual([theirs.id]);
+    expect((await creditNotesQuery({ first: 100, minPosition: position }, other.key)).edges.map((edge) => edge.node.id)).toEqual([theirs.id]);
     expect(await creditNoteQuery(lifecycle.id, undefined, other.key)).toBeNull();
     // Another tenant cannot credit this tenant's invoice: it does not exist for them.
     await expectRejected('NOT_FOUND', () => noteMutation('createCreditNote', noteInput({ customerId: 'cust-cn', sourceInvoiceId }), other.key));
@@ -508,7 +505,7 @@ describe('general ledger', () => {
   it('after every credit note flow above, the trial balance still sums to zero in USD', async () => {
     const query = `query ($asOf: DateTime!, $currency: String!, $minPosition: String) {
       trialBalance(asOf: $asOf, currency: $currency, minPosition: $minPosition) { totalDebit { amount currency } totalCredit { amount currency } } }`;
-    const head = await headOfLog();
+    const head = await headOfLog(ledger);
     const { trialBalance } = requireData(
       await ledger.graphql<{ trialBalance: { totalDebit: MoneyView; totalCredit: MoneyView } }>(query, { asOf: '2026-12-31T00:00:00.000Z', currency: 'USD', minPosition: head }),
       'trialBalance',

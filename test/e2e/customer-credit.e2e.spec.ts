@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadStream, recordedEventParser, streams } from '../../libs/application/src/index.js';
 import { customerAccountDecider, customerAccountEventSchemas, evolveInvoice, initialInvoiceState, type CustomerAccountEvent, type InvoiceState } from '../../libs/billing/src/index.js';
-import { encodePosition } from '../../libs/event-store/src/index.js';
 import { Money } from '../../libs/money/src/index.js';
 import { parseInvoiceEvent } from '../../projections/invoices/invoices.projection.js';
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
+import { expectRejectedWithoutEvents, headOfLog } from '../support/expect-rejected.js';
 import { DEV_TENANT_ID, draftInput, issuedInvoice, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
 
 /**
@@ -101,17 +101,9 @@ async function accountBalances(customerId: string): Promise<Record<string, strin
   return (await loadStream(ledger.services.store, streams.customerAccount(DEV_TENANT_ID, customerId), customerAccountDecider, parseAccountEvent)).state.balances;
 }
 
-async function headOfLog(): Promise<string> {
-  await ledger.tenantEvents();
-  return encodePosition(await ledger.services.store.headPosition());
-}
-
-async function expectRejected(code: string, send: () => Promise<GraphQLHttpResponse<unknown>>): Promise<void> {
-  const before = await headOfLog();
-  const response = await send();
-  expect({ code: firstErrorCode(response), message: typeof response.errors?.[0]?.message }).toEqual({ code, message: 'string' });
-  expect(Object.values((response.data ?? {}) as Record<string, unknown>).filter((value) => value !== null)).toEqual([]);
-  expect(await headOfLog()).toBe(before);
+/** The mutation fails with `code`, returns no data, and the $all head does not move. */
+function expectRejected(code: string, send: () => Promise<GraphQLHttpResponse<unknown>>): Promise<void> {
+  return expectRejectedWithoutEvents(ledger, code, send);
 }
 
 const sumOf = (amounts: readonly string[]): string =>
@@ -200,9 +192,9 @@ describe('setAutoApplyCredit and auto-apply at issue', () => {
     expect(await accountBalances('cust-auto')).toEqual({ USD: '28.04', EUR: '0.00' });
     const off = await setAutoApply('cust-auto', false);
     expect(off.account.autoApplyCredit).toBe(false);
-    const before = await headOfLog();
+    const before = await headOfLog(ledger);
     expect((await setAutoApply('cust-auto', false)).account.autoApplyCredit).toBe(false);
-    expect(await headOfLog()).toBe(before);
+    expect(await headOfLog(ledger)).toBe(before);
     const draft = await ledger.mutateOk('createInvoice', draftInput({ customerId: 'cust-auto' }));
     expect((await ledger.mutateOk('issueInvoice', { invoiceId: draft.invoice.id })).invoice.balanceDue.amount).toBe('71.96');
     expect((await accountBalances('cust-auto')).USD).toBe('28.04');

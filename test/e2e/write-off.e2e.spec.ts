@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { encodePosition } from '../../libs/event-store/src/index.js';
-import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
+import { requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
+import { expectRejectedWithoutEvents } from '../support/expect-rejected.js';
 import { draftInput, issuedInvoice, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
 
 /**
@@ -47,17 +47,9 @@ function writeOff(input: Record<string, unknown>): Promise<GraphQLHttpResponse<W
   return ledger.graphql<WriteOffPayload>(WRITE_OFF, { input });
 }
 
-async function headOfLog(): Promise<string> {
-  await ledger.tenantEvents();
-  return encodePosition(await ledger.services.store.headPosition());
-}
-
-async function expectRejected(code: string, send: () => Promise<GraphQLHttpResponse<unknown>>): Promise<void> {
-  const before = await headOfLog();
-  const response = await send();
-  expect({ code: firstErrorCode(response), message: typeof response.errors?.[0]?.message }).toEqual({ code, message: 'string' });
-  expect(Object.values((response.data ?? {}) as Record<string, unknown>).filter((value) => value !== null)).toEqual([]);
-  expect(await headOfLog()).toBe(before);
+/** The mutation fails with `code`, returns no data, and the $all head does not move. */
+function expectRejected(code: string, send: () => Promise<GraphQLHttpResponse<unknown>>): Promise<void> {
+  return expectRejectedWithoutEvents(ledger, code, send);
 }
 
 /** Credits `amount` of the invoice with an issued credit note on it, applied to it. */

@@ -15,28 +15,12 @@ import { createPayment } from '../../apps/api/src/payments/commands/create-payme
 import { refundPayment } from '../../apps/api/src/payments/commands/refund-payment.handler.js';
 import type { CreatePaymentInput, RefundPaymentInput } from '../../apps/api/src/payments/payment.types.js';
 import type { CommandContext } from '../../libs/application/src/index.js';
-import {
-  creditNoteDecider,
-  customerAccountDecider,
-  invoiceDecider,
-  isDomainError,
-  paymentDecider,
-  postingsFor,
-  type CreditNoteEvent,
-  type CreditNoteState,
-  type CustomerAccountEvent,
-  type CustomerAccountState,
-  type InvoiceEvent,
-  type InvoiceState,
-  type JournalEntry,
-  type PaymentEvent,
-  type PaymentState,
-} from '../../libs/billing/src/index.js';
+import { isDomainError } from '../../libs/billing/src/index.js';
 import { allProjections } from '../../projections/index.js';
 import { waitForProjections } from '../../libs/projection-runtime/src/index.js';
 import { waitForEarlierTransactions, type TestLedger } from '../support/ledger-test-app.js';
 import { expectEqualAmount, expectTrue, type LedgerFolds } from './ledger-model.checks.js';
-import { postingContextOf, type ActionResult, type LedgerDomainEvent, type LoggedEvent } from './ledger-model.in-memory.js';
+import { LoggedEventFolds, type ActionResult, type LedgerDomainEvent, type LoggedEvent } from './ledger-model.in-memory.js';
 import { modelCurrencies, modelCustomers, type Action, type LedgerModel } from './ledger-model.reference.js';
 
 /**
@@ -188,49 +172,16 @@ export class ApplicationLedger {
 }
 
 /** The folds of stored events (decider evolve over each stream), keyed by the model's ids. */
-export class StoredFolds implements LedgerFolds {
-  private readonly invoices = new Map<string, InvoiceState>();
-  private readonly payments = new Map<string, PaymentState>();
-  private readonly notes = new Map<string, CreditNoteState>();
-  private readonly accounts = new Map<string, CustomerAccountState>();
-  readonly entries: JournalEntry[] = [];
-
+export class StoredFolds extends LoggedEventFolds implements LedgerFolds {
   constructor(
     readonly log: readonly LoggedEvent[],
     private readonly modelIds: ReadonlyMap<string, string> = new Map(),
   ) {
-    for (const logged of log) {
-      const [kind, ...rest] = logged.streamId.split('-');
-      const id = rest.join('-');
-      if (kind === 'invoice') this.invoices.set(id, invoiceDecider.evolve(this.invoiceState(id), logged.event as InvoiceEvent));
-      else if (kind === 'payment') this.payments.set(id, paymentDecider.evolve(this.paymentState(id), logged.event as PaymentEvent));
-      else if (kind === 'credit_note') this.notes.set(id, creditNoteDecider.evolve(this.noteState(id), logged.event as CreditNoteEvent));
-      else this.accounts.set(id, customerAccountDecider.evolve(this.accountState(id), logged.event as CustomerAccountEvent));
-      this.entries.push(...postingsFor({ ...logged.event, eventId: logged.eventId, recordedAt: logged.recordedAt } as Parameters<typeof postingsFor>[0], postingContextOf(logged.event, log)));
-    }
+    super();
+    for (const logged of log) this.fold(logged);
   }
 
-  invoiceState(id: string): InvoiceState {
-    return this.invoices.get(id) ?? invoiceDecider.initialState;
-  }
-
-  paymentState(id: string): PaymentState {
-    return this.payments.get(id) ?? paymentDecider.initialState;
-  }
-
-  noteState(id: string): CreditNoteState {
-    return this.notes.get(id) ?? creditNoteDecider.initialState;
-  }
-
-  accountState(customerId: string): CustomerAccountState {
-    return this.accounts.get(customerId) ?? customerAccountDecider.initialState;
-  }
-
-  invoiceEvents(id: string): LedgerDomainEvent[] {
-    return this.log.filter((logged) => logged.streamId === `invoice-${id}`).map((logged) => logged.event);
-  }
-
-  modelIdOf(storedId: string): string {
+  override modelIdOf(storedId: string): string {
     return this.modelIds.get(storedId) ?? storedId;
   }
 }

@@ -67,20 +67,80 @@ interface PendingAppend {
   events: LedgerDomainEvent[];
 }
 
-export class InMemoryLedger {
-  readonly log: LoggedEvent[] = [];
+/**
+ * The folds of a log of events, by stream: decider evolve over each stream's events, and every event posted to the
+ * general ledger with postingsFor (with its context from the log). The in-memory ledger folds as it appends; the
+ * folds of stored events (ledger-model.application.ts) fold what the database run stored.
+ */
+export abstract class LoggedEventFolds {
+  abstract readonly log: readonly LoggedEvent[];
   readonly entries: JournalEntry[] = [];
   readonly invoices = new Map<string, InvoiceState>();
   readonly payments = new Map<string, PaymentState>();
   readonly notes = new Map<string, CreditNoteState>();
   readonly accounts = new Map<string, CustomerAccountState>();
+
+  /** Folds one event of the log into its stream's state and posts it to the ledger. */
+  protected fold({ streamId, event, eventId, recordedAt }: LoggedEvent): void {
+    const [kind, ...rest] = streamId.split('-');
+    const id = rest.join('-');
+    switch (kind) {
+      case 'invoice':
+        this.invoices.set(id, invoiceDecider.evolve(this.invoiceState(id), event as InvoiceEvent));
+        break;
+      case 'payment':
+        this.payments.set(id, paymentDecider.evolve(this.paymentState(id), event as PaymentEvent));
+        break;
+      case 'credit_note':
+        this.notes.set(id, creditNoteDecider.evolve(this.noteState(id), event as CreditNoteEvent));
+        break;
+      case 'account':
+        this.accounts.set(id, customerAccountDecider.evolve(this.accountState(id), event as CustomerAccountEvent));
+        break;
+      default:
+        throw new Error(`harness: unknown stream ${streamId}`);
+    }
+    this.entries.push(...postingsFor({ ...event, eventId, recordedAt } as Parameters<typeof postingsFor>[0], postingContextOf(event, this.log)));
+  }
+
+  invoiceState(id: string): InvoiceState {
+    return this.invoices.get(id) ?? invoiceDecider.initialState;
+  }
+
+  paymentState(id: string): PaymentState {
+    return this.payments.get(id) ?? paymentDecider.initialState;
+  }
+
+  noteState(id: string): CreditNoteState {
+    return this.notes.get(id) ?? creditNoteDecider.initialState;
+  }
+
+  accountState(customerId: string): CustomerAccountState {
+    return this.accounts.get(customerId) ?? customerAccountDecider.initialState;
+  }
+
+  /** Every event of one invoice's stream, in order (what loadStream would read). */
+  invoiceEvents(id: string): LedgerDomainEvent[] {
+    return this.log.filter((logged) => logged.streamId === `invoice-${id}`).map((logged) => logged.event);
+  }
+
+  /** The model's id of an id stored inside an event; the same id unless the ledger stored others. */
+  modelIdOf(storedId: string): string {
+    return storedId;
+  }
+}
+
+export class InMemoryLedger extends LoggedEventFolds {
+  readonly log: LoggedEvent[] = [];
   /** Invoices in the order they were issued: what a read model would list. */
   readonly invoiceOrder: string[] = [];
   private tick = 0;
   private invoiceNumber = 0;
   private noteNumber = 0;
 
-  constructor(private readonly planAllocation: AllocationPlanner) {}
+  constructor(private readonly planAllocation: AllocationPlanner) {
+    super();
+  }
 
   private now(): string {
     this.tick += 1;
@@ -311,59 +371,17 @@ export class InMemoryLedger {
   private commit(appends: readonly PendingAppend[], now: string): void {
     for (const { streamId, events } of appends) {
       for (const event of events) {
-        const eventId = `evt-${this.log.length + 1}`;
-        this.log.push({ streamId, event, eventId, recordedAt: now });
-        this.evolve(streamId, event);
-        this.entries.push(...postingsFor({ ...event, eventId, recordedAt: now } as Parameters<typeof postingsFor>[0], postingContextOf(event, this.log)));
+        const logged: LoggedEvent = { streamId, event, eventId: `evt-${this.log.length + 1}`, recordedAt: now };
+        this.log.push(logged);
+        this.fold(logged);
       }
     }
   }
 
-  private evolve(streamId: string, event: LedgerDomainEvent): void {
-    const [kind, ...rest] = streamId.split('-');
-    const id = rest.join('-');
-    switch (kind) {
-      case 'invoice':
-        if (!this.invoices.has(id)) this.invoiceOrder.push(id);
-        this.invoices.set(id, invoiceDecider.evolve(this.invoiceState(id), event as InvoiceEvent));
-        return;
-      case 'payment':
-        this.payments.set(id, paymentDecider.evolve(this.paymentState(id), event as PaymentEvent));
-        return;
-      case 'credit_note':
-        this.notes.set(id, creditNoteDecider.evolve(this.noteState(id), event as CreditNoteEvent));
-        return;
-      case 'account':
-        this.accounts.set(id, customerAccountDecider.evolve(this.accountState(id), event as CustomerAccountEvent));
-        return;
-      default:
-        throw new Error(`harness: unknown stream ${streamId}`);
-    }
-  }
-
-  invoiceState(id: string): InvoiceState {
-    return this.invoices.get(id) ?? invoiceDecider.initialState;
-  }
-
-  paymentState(id: string): PaymentState {
-    return this.payments.get(id) ?? paymentDecider.initialState;
-  }
-
-  noteState(id: string): CreditNoteState {
-    return this.notes.get(id) ?? creditNoteDecider.initialState;
-  }
-
-  accountState(customerId: string): CustomerAccountState {
-    return this.accounts.get(customerId) ?? customerAccountDecider.initialState;
-  }
-
-  modelIdOf(storedId: string): string {
-    return storedId;
-  }
-
-  /** Every event of one invoice's stream, in order (what loadStream would read). */
-  invoiceEvents(id: string): LedgerDomainEvent[] {
-    return this.log.filter((logged) => logged.streamId === `invoice-${id}`).map((logged) => logged.event);
+  protected override fold(logged: LoggedEvent): void {
+    const invoiceId = logged.streamId.startsWith('invoice-') ? logged.streamId.slice('invoice-'.length) : null;
+    if (invoiceId !== null && !this.invoices.has(invoiceId)) this.invoiceOrder.push(invoiceId);
+    super.fold(logged);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { CreditNoteApplication, CreditNoteLine, CreditNoteState, CreditNoteTaxBreakdownEntry } from '../../../../libs/billing/src/index.js';
-import { plainDecimal } from '../../../../projections/invoices/invoices.queries.js';
 import type { CreditNoteRecord } from '../../../../projections/credit-notes/credit-notes.queries.js';
 import { money } from '../graphql/common.types.js';
+import { pricedLineView, taxBreakdownEntryView } from '../graphql/priced-document.view.js';
 import type { CreditApplicationType, CreditNoteStatus, CreditNoteType, CreditReason, CreditType } from './credit-note.types.js';
 
 export function creditNotePdfPath(creditNoteId: string): string {
@@ -43,24 +43,11 @@ function creditNoteView(note: CreditNoteFigures): CreditNoteType {
     reason: note.reason as CreditReason,
     currency,
     sourceInvoiceId: note.sourceInvoiceId,
-    lines: note.lines.map((line) => ({
-      id: line.lineId,
-      description: line.description,
-      quantity: plainDecimal(line.quantity),
-      unitPrice: plainDecimal(line.unitPrice),
-      taxRate: line.taxRate === null ? null : plainDecimal(line.taxRate),
-      amount: money(line.amount, currency),
-      taxAmount: money(line.taxAmount, currency),
-    })),
+    lines: note.lines.map((line) => pricedLineView(line, currency)),
     subtotal: money(note.subtotal, currency),
     taxTotal: money(note.taxTotal, currency),
     total: money(note.total, currency),
-    taxBreakdown: note.taxBreakdown.map((entry) => ({
-      name: entry.name,
-      rate: plainDecimal(entry.rate),
-      taxableAmount: money(entry.taxableAmount, currency),
-      taxAmount: money(entry.taxAmount, currency),
-    })),
+    taxBreakdown: note.taxBreakdown.map((entry) => taxBreakdownEntryView(entry, currency)),
     amountApplied: money(note.amountApplied, currency),
     remaining: money(note.remaining, currency),
     applications: note.applications.map((application) => ({

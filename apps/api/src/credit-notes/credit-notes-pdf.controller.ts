@@ -5,13 +5,11 @@ import { BillingSettingsQueries } from '../../../../projections/billing-settings
 import { CreditNoteQueries, type CreditNoteRecord } from '../../../../projections/credit-notes/credit-notes.queries.js';
 import { CustomerQueries } from '../../../../projections/customers/customers.queries.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
-import { bearerToken } from '../platform/api-keys.service.js';
+import { serveTenantPdf } from '../pdf/serve-tenant-pdf.js';
 import { receiptCompanyOf } from '../receipts/issue-receipt.handler.js';
 import { tenantToday } from '../settings/billing-settings.loader.js';
 import { renderCreditNotePdf } from './credit-note.pdf.js';
 import type { CreditNoteTextContext } from './credit-note.text.js';
-
-const PDF_FILE_PATTERN = /^(.{1,200})\.pdf$/;
 
 /**
  * GET /credit-notes/<id>.pdf: the note's PDF, with the same authentication as GraphQL (the API key chooses the
@@ -32,24 +30,12 @@ export class CreditNotesPdfController {
 
   @Get('credit-notes/:file')
   async pdf(@Param('file') file: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    const key = bearerToken(request.headers.authorization);
-    const principal = key ? await this.services.apiKeys.authenticate(key) : undefined;
-    if (!principal) {
-      response.status(401).json({ code: 'UNAUTHENTICATED', message: 'a valid API key is required: send "Authorization: Bearer <key>"' });
-      return;
-    }
-    const creditNoteId = PDF_FILE_PATTERN.exec(file)?.[1];
-    const note = creditNoteId === undefined ? undefined : await this.notes.getCreditNote(principal.tenantId, creditNoteId);
-    if (!note) {
-      response.status(404).json({ code: 'NOT_FOUND', message: `no credit note ${file}` });
-      return;
-    }
-    const pdf = await renderCreditNotePdf(note, await this.textContext(principal.tenantId, note));
-    const fileName = (note.number ?? `credit-note-${note.creditNoteId}`).replace(/[^A-Za-z0-9._-]/g, '_');
-    response
-      .status(200)
-      .set({ 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${fileName}.pdf"`, 'content-length': String(pdf.length) })
-      .end(pdf);
+    await serveTenantPdf(this.services, file, request, response, {
+      kind: 'credit note',
+      find: (tenantId, creditNoteId) => this.notes.getCreditNote(tenantId, creditNoteId),
+      render: async (tenantId, note) => renderCreditNotePdf(note, await this.textContext(tenantId, note)),
+      fileName: (note) => note.number ?? `credit-note-${note.creditNoteId}`,
+    });
   }
 
   private async textContext(tenantId: string, note: CreditNoteRecord): Promise<CreditNoteTextContext> {

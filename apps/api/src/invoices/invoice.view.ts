@@ -1,5 +1,6 @@
 import type { InvoiceState, InvoiceTaxBreakdownEntry, LineTax } from '../../../../libs/billing/src/index.js';
 import { money } from '../graphql/common.types.js';
+import { pricedLineView, taxBreakdownEntryView } from '../graphql/priced-document.view.js';
 import { effectiveInvoiceStatus, plainDecimal, reportingTotalIn, type InvoiceRecord } from '../../../../projections/invoices/invoices.queries.js';
 import type { InvoiceCreditSource, InvoiceLineTaxType, InvoiceStatus, InvoiceTaxBreakdownType, InvoiceType, PaymentMethodType } from './invoice.types.js';
 
@@ -8,7 +9,49 @@ function lineTaxView(tax: LineTax, currency: string): InvoiceLineTaxType {
 }
 
 function breakdownView(entry: InvoiceTaxBreakdownEntry, currency: string): InvoiceTaxBreakdownType {
-  return { ...entry, rate: plainDecimal(entry.rate), taxableAmount: money(entry.taxableAmount, currency), taxAmount: money(entry.taxAmount, currency) };
+  return taxBreakdownEntryView(entry, currency);
+}
+
+/** What the state and the read model share about the invoice's settlement: the figures, payments and credits. */
+type InvoiceSettlement = Pick<
+  InvoiceRecord,
+  'amountPaid' | 'amountCredited' | 'amountRefunded' | 'amountWrittenOff' | 'creditableAmount' | 'balanceDue' | 'payments' | 'paymentApplications' | 'creditApplications'
+>;
+
+function settlementView(
+  source: InvoiceSettlement,
+  currency: string,
+): Pick<InvoiceType, 'amountPaid' | 'amountCredited' | 'amountRefunded' | 'amountWrittenOff' | 'creditableAmount' | 'balanceDue' | 'payments' | 'paymentApplications' | 'creditApplications'> {
+  return {
+    amountPaid: money(source.amountPaid, currency),
+    amountCredited: money(source.amountCredited, currency),
+    amountRefunded: money(source.amountRefunded, currency),
+    amountWrittenOff: money(source.amountWrittenOff, currency),
+    creditableAmount: money(source.creditableAmount, currency),
+    balanceDue: money(source.balanceDue, currency),
+    payments: source.payments.map((payment) => ({
+      paymentId: payment.paymentId,
+      method: payment.method as PaymentMethodType,
+      reference: payment.reference,
+      amount: money(payment.amount, currency),
+      appliedAmount: money(payment.appliedAmount, currency),
+      excessAmount: money(payment.excessAmount, currency),
+      recordedAt: payment.recordedAt,
+    })),
+    paymentApplications: source.paymentApplications.map((application) => ({
+      paymentId: application.paymentId,
+      appliedAmount: money(application.appliedAmount, currency),
+      reopenedAmount: money(application.reopenedAmount, currency),
+      appliedAt: application.appliedAt,
+    })),
+    creditApplications: source.creditApplications.map((application) => ({
+      applicationId: application.applicationId,
+      source: application.source as InvoiceCreditSource,
+      sourceId: application.sourceId,
+      amount: money(application.amount, currency),
+      appliedAt: application.appliedAt,
+    })),
+  };
 }
 
 /** The Invoice as the API shows it, built from the decider's state right after a command (mutation payloads). */
@@ -21,15 +64,8 @@ export function invoiceViewFromState(state: InvoiceState, today: string): Invoic
     status: effectiveInvoiceStatus(state.status, state.status === 'draft' ? null : state.dueDate, state.balanceDue, today) as InvoiceStatus,
     currency,
     lines: state.lines.map((line) => ({
-      id: line.lineId,
-      description: line.description,
-      // One canonical form in every response (mutation or query): no trailing zeros, e.g. "2.50" -> "2.5".
-      quantity: plainDecimal(line.quantity),
-      unitPrice: plainDecimal(line.unitPrice),
-      taxRate: line.taxRate === null ? null : plainDecimal(line.taxRate),
-      amount: money(line.amount, currency),
+      ...pricedLineView(line, currency),
       netAmount: money(line.netAmount, currency),
-      taxAmount: money(line.taxAmount, currency),
       taxes: line.taxes.map((tax) => lineTaxView(tax, currency)),
     })),
     subtotal: money(state.subtotal, currency),
@@ -38,34 +74,7 @@ export function invoiceViewFromState(state: InvoiceState, today: string): Invoic
     taxBreakdown: state.taxBreakdown.map((entry) => breakdownView(entry, currency)),
     exchangeRate: state.exchangeRate === null ? null : { ...state.exchangeRate, rate: plainDecimal(state.exchangeRate.rate) },
     reportingTotal: reportingTotalIn({ currency, total: state.total, reportingCurrency: state.reportingCurrency, lockedReportingTotal: state.reportingTotal }, null),
-    amountPaid: money(state.amountPaid, currency),
-    amountCredited: money(state.amountCredited, currency),
-    amountRefunded: money(state.amountRefunded, currency),
-    amountWrittenOff: money(state.amountWrittenOff, currency),
-    creditableAmount: money(state.creditableAmount, currency),
-    balanceDue: money(state.balanceDue, currency),
-    payments: state.payments.map((payment) => ({
-      paymentId: payment.paymentId,
-      method: payment.method as PaymentMethodType,
-      reference: payment.reference,
-      amount: money(payment.amount, currency),
-      appliedAmount: money(payment.appliedAmount, currency),
-      excessAmount: money(payment.excessAmount, currency),
-      recordedAt: payment.recordedAt,
-    })),
-    paymentApplications: state.paymentApplications.map((application) => ({
-      paymentId: application.paymentId,
-      appliedAmount: money(application.appliedAmount, currency),
-      reopenedAmount: money(application.reopenedAmount, currency),
-      appliedAt: application.appliedAt,
-    })),
-    creditApplications: state.creditApplications.map((application) => ({
-      applicationId: application.applicationId,
-      source: application.source as InvoiceCreditSource,
-      sourceId: application.sourceId,
-      amount: money(application.amount, currency),
-      appliedAt: application.appliedAt,
-    })),
+    ...settlementView(state, currency),
     paymentTermsDays: state.paymentTermsDays,
     issueDate: state.issueDate,
     issuedAt: state.issuedAt,
@@ -97,28 +106,6 @@ export function invoiceViewFromRecord(record: InvoiceRecord): InvoiceType {
     total: money(record.total, currency),
     taxBreakdown: record.taxBreakdown.map((entry) => breakdownView(entry, currency)),
     exchangeRate: record.exchangeRate === null ? null : { ...record.exchangeRate, rate: plainDecimal(record.exchangeRate.rate) },
-    amountPaid: money(record.amountPaid, currency),
-    amountCredited: money(record.amountCredited, currency),
-    amountRefunded: money(record.amountRefunded, currency),
-    amountWrittenOff: money(record.amountWrittenOff, currency),
-    creditableAmount: money(record.creditableAmount, currency),
-    balanceDue: money(record.balanceDue, currency),
-    payments: record.payments.map((payment) => ({
-      ...payment,
-      method: payment.method as PaymentMethodType,
-      amount: money(payment.amount, currency),
-      appliedAmount: money(payment.appliedAmount, currency),
-      excessAmount: money(payment.excessAmount, currency),
-    })),
-    paymentApplications: record.paymentApplications.map((application) => ({
-      ...application,
-      appliedAmount: money(application.appliedAmount, currency),
-      reopenedAmount: money(application.reopenedAmount, currency),
-    })),
-    creditApplications: record.creditApplications.map((application) => ({
-      ...application,
-      source: application.source as InvoiceCreditSource,
-      amount: money(application.amount, currency),
-    })),
+    ...settlementView(record, currency),
   };
 }

@@ -2,10 +2,8 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ReceiptQueries } from '../../../../projections/receipts/receipts.queries.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
-import { bearerToken } from '../platform/api-keys.service.js';
+import { serveTenantPdf } from '../pdf/serve-tenant-pdf.js';
 import { renderReceiptPdf } from './receipt.pdf.js';
-
-const PDF_FILE_PATTERN = /^(.{1,200})\.pdf$/;
 
 /**
  * GET /receipts/<id>.pdf: the receipt's PDF, with the same authentication as GraphQL (the API key chooses the
@@ -21,22 +19,11 @@ export class ReceiptsPdfController {
 
   @Get('receipts/:file')
   async pdf(@Param('file') file: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    const key = bearerToken(request.headers.authorization);
-    const principal = key ? await this.services.apiKeys.authenticate(key) : undefined;
-    if (!principal) {
-      response.status(401).json({ code: 'UNAUTHENTICATED', message: 'a valid API key is required: send "Authorization: Bearer <key>"' });
-      return;
-    }
-    const receiptId = PDF_FILE_PATTERN.exec(file)?.[1];
-    const receipt = receiptId === undefined ? undefined : await this.queries.getReceipt(principal.tenantId, receiptId);
-    if (!receipt) {
-      response.status(404).json({ code: 'NOT_FOUND', message: `no receipt ${file}` });
-      return;
-    }
-    const pdf = await renderReceiptPdf(receipt);
-    response
-      .status(200)
-      .set({ 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${receipt.number.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`, 'content-length': String(pdf.length) })
-      .end(pdf);
+    await serveTenantPdf(this.services, file, request, response, {
+      kind: 'receipt',
+      find: (tenantId, receiptId) => this.queries.getReceipt(tenantId, receiptId),
+      render: (_tenantId, receipt) => renderReceiptPdf(receipt),
+      fileName: (receipt) => receipt.number,
+    });
   }
 }

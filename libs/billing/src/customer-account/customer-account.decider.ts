@@ -68,7 +68,9 @@ export function decideCustomerAccount(command: CustomerAccountCommand, state: Cu
 /** Applies one event. Events are facts: evolve never validates or throws for business reasons. */
 export function evolveCustomerAccount(state: CustomerAccountState, event: CustomerAccountEvent): CustomerAccountState {
   switch (event.type) {
-    case 'CustomerAccountCredited': {
+    case 'CustomerAccountCredited':
+    case 'CustomerAccountDebited': {
+      // An entry either way: the balance after it, and its id (so the same entry is never counted twice).
       const { data } = event;
       return {
         ...state,
@@ -86,16 +88,6 @@ export function evolveCustomerAccount(state: CustomerAccountState, event: Custom
         customerId: data.customerId,
         balances: { ...state.balances, [data.currency]: data.balanceAfter },
         applicationIds: [...state.applicationIds, data.applicationId],
-      };
-    }
-    case 'CustomerAccountDebited': {
-      const { data } = event;
-      return {
-        ...state,
-        status: 'open',
-        customerId: data.customerId,
-        balances: { ...state.balances, [data.currency]: data.balanceAfter },
-        entryIds: [...state.entryIds, data.entryId],
       };
     }
     case 'CustomerAutoApplyCreditSet':

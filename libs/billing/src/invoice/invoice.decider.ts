@@ -457,12 +457,7 @@ function refundInvoicePayment({ data, metadata }: RefundInvoicePayment, state: I
       { invoiceId: invoice.invoiceId, refundId, paymentId: earlier.paymentId, reopenedAmount: earlier.amount, amount: amount.toString() },
     );
   }
-  if (invoice.status === 'draft' || invoice.status === 'void') {
-    throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is ${invoice.status}: no payment was applied to it, so none can be refunded`, {
-      invoiceId: invoice.invoiceId,
-      status: invoice.status,
-    });
-  }
+  requireIssued(invoice, 'no payment was applied to it, so none can be refunded');
   const refundable = refundableOnInvoice(invoice, paymentId);
   if (amount.greaterThan(refundable)) {
     throw new DomainError(
@@ -551,12 +546,7 @@ function registerCreditNote({ data, metadata }: RegisterCreditNote, state: Invoi
       { invoiceId: invoice.invoiceId, creditNoteId, registeredAmount: earlier.amount, amount: amount.toString() },
     );
   }
-  if (invoice.status === 'draft' || invoice.status === 'void') {
-    throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is ${invoice.status}: only an issued invoice can be credited`, {
-      invoiceId: invoice.invoiceId,
-      status: invoice.status,
-    });
-  }
+  requireIssued(invoice, 'only an issued invoice can be credited');
   const creditable = Money.of(invoice.creditableAmount, currency);
   if (amount.greaterThan(creditable)) {
     throw new DomainError(
@@ -621,6 +611,16 @@ function releaseCreditNote({ data, metadata }: ReleaseCreditNote, state: Invoice
       },
     },
   ];
+}
+
+/** INVOICE_NOT_OPEN for a draft or a void invoice, saying `why` it must have been issued (and not voided). */
+function requireIssued(invoice: ExistingInvoice, why: string): void {
+  if (invoice.status === 'draft' || invoice.status === 'void') {
+    throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${invoice.invoiceId} is ${invoice.status}: ${why}`, {
+      invoiceId: invoice.invoiceId,
+      status: invoice.status,
+    });
+  }
 }
 
 /** Payments and credit reduce the balance of an open or partially paid invoice only. */

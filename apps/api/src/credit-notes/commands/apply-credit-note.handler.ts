@@ -10,12 +10,10 @@ import {
 import { executeWithRetry, streams, toEventData, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { invoiceEventData, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
+import { loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import { loadCustomerAccount } from '../../customer-credit/customer-account-stream.js';
-import { loadCreditNote } from '../credit-note-stream.js';
 import type { ApplyCreditNoteInput, CreditNotePayloadType } from '../credit-note.types.js';
-import { creditNoteEventData, creditNotePayload, requireCreditNotesEnabled, requireInvoiceOfCustomer } from './credit-note-command.support.js';
+import { creditNoteEventData, creditNotePayload, invoiceAppend, loadCreditNoteCommand, requireInvoiceOfCustomer } from './credit-note-command.support.js';
 
 /**
  * Applies part or all of an issued note's remaining credit, in ONE atomic append of the note's CreditNoteApplied and
@@ -30,9 +28,8 @@ export function applyCreditNote(services: LedgerServices, context: CommandContex
   const noteStream = streams.creditNote(tenantId, input.creditNoteId);
   const applicationId = uuidV5(`${context.commandId}:credit-note-application`);
   return executeWithRetry(services.store, async () => {
-    const [note, settings] = await Promise.all([loadCreditNote(services.store, tenantId, input.creditNoteId, context.commandId), loadBillingSettings(services, tenantId)]);
-    if (note.alreadyAppliedAt) return { appends: [], result: () => creditNotePayload(note.state, note.alreadyAppliedAt) };
-    requireCreditNotesEnabled(settings);
+    const { note, replay } = await loadCreditNoteCommand(services, context, input.creditNoteId);
+    if (replay) return replay;
     const noteEvents = decideCreditNote(
       {
         type: 'ApplyCreditNote',
@@ -67,8 +64,7 @@ async function destinationAppends(services: LedgerServices, context: CommandCont
         },
         invoice.state,
       );
-      const streamId = streams.invoice(tenantId, invoiceId);
-      return [{ streamId, expectedRevision: invoice.expectedRevision, events: invoiceEventData(events, context, streamId) }];
+      return [invoiceAppend(context, invoiceId, invoice.expectedRevision, events)];
     }
     case 'customer_account': {
       const account = await loadCustomerAccount(services.store, tenantId, data.customerId);

@@ -2,12 +2,10 @@ import { decideCreditNote, DomainError, evolveCreditNote, type BillingSettings }
 import { isCurrencyCode } from '../../../../../libs/money/src/index.js';
 import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
 import { loadInvoice } from '../../invoices/commands/invoice-command.support.js';
-import { loadCreditNote } from '../credit-note-stream.js';
 import type { CreateCreditNoteInput, CreditNotePayloadType } from '../credit-note.types.js';
 import { creditableOnInvoice } from './creditable-on-invoice.js';
-import { creditNoteEventData, creditNotePayload, requireCreditNotesEnabled, requireInvoiceOfCustomer } from './credit-note-command.support.js';
+import { creditNoteEventData, creditNotePayload, loadCreditNoteCommand, requireInvoiceOfCustomer } from './credit-note-command.support.js';
 
 /**
  * A draft credit note. Ids derive from the command id, so a retried request names the same note and lines. With a
@@ -18,9 +16,8 @@ export function createCreditNote(services: LedgerServices, context: CommandConte
   const creditNoteId = uuidV5(`${context.commandId}:credit-note`);
   const streamId = streams.creditNote(context.tenantId, creditNoteId);
   return executeWithRetry(services.store, async () => {
-    const [note, settings] = await Promise.all([loadCreditNote(services.store, context.tenantId, creditNoteId, context.commandId), loadBillingSettings(services, context.tenantId)]);
-    if (note.alreadyAppliedAt) return { appends: [], result: () => creditNotePayload(note.state, note.alreadyAppliedAt) };
-    requireCreditNotesEnabled(settings);
+    const { note, settings, replay } = await loadCreditNoteCommand(services, context, creditNoteId);
+    if (replay) return replay;
     requireSupportedCurrency(settings, input.currency);
     const sourceInvoiceId = input.sourceInvoiceId ?? null;
     const creditableOnSource = sourceInvoiceId === null ? null : await creditableOnSourceInvoice(services, context, sourceInvoiceId, input);

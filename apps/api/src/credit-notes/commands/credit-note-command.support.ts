@@ -1,6 +1,10 @@
-import { creditNoteEventSchemas, DomainError, type BillingSettings, type CreditNoteEvent, type CreditNoteState, type InvoiceState } from '../../../../../libs/billing/src/index.js';
-import { toEventData, type CommandContext } from '../../../../../libs/application/src/index.js';
-import { encodePosition, START_POSITION, type EventData, type Position } from '../../../../../libs/event-store/src/index.js';
+import { creditNoteEventSchemas, DomainError, type BillingSettings, type CreditNoteEvent, type CreditNoteState, type InvoiceEvent, type InvoiceState } from '../../../../../libs/billing/src/index.js';
+import { streams, toEventData, type Attempt, type CommandContext, type LoadedStream } from '../../../../../libs/application/src/index.js';
+import { encodePosition, START_POSITION, type AppendRequest, type EventData, type ExpectedRevision, type Position } from '../../../../../libs/event-store/src/index.js';
+import type { LedgerServices } from '../../ledger-services.js';
+import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
+import { invoiceEventData } from '../../invoices/commands/invoice-command.support.js';
+import { loadCreditNote } from '../credit-note-stream.js';
 import { creditNoteViewFromState } from '../credit-note.view.js';
 import type { CreditNotePayloadType } from '../credit-note.types.js';
 
@@ -9,6 +13,29 @@ export function requireCreditNotesEnabled(settings: BillingSettings): void {
   if (!settings.features.creditNotes) {
     throw new DomainError('FEATURE_DISABLED', "Credit notes are turned off in this tenant's billing settings (features.creditNotes)", { feature: 'creditNotes' });
   }
+}
+
+/**
+ * What every credit note command reads first, together: the note (at its revision; for a repeated command, where it
+ * was first applied) and the tenant's settings. A repeated command gets its first outcome back as `replay`, even if
+ * credit notes were turned off since; any other is refused with FEATURE_DISABLED while they are off.
+ */
+export async function loadCreditNoteCommand(
+  services: LedgerServices,
+  context: CommandContext,
+  creditNoteId: string,
+): Promise<{ note: LoadedStream<CreditNoteState>; settings: BillingSettings; replay: Attempt<CreditNotePayloadType> | undefined }> {
+  const [note, settings] = await Promise.all([loadCreditNote(services.store, context.tenantId, creditNoteId, context.commandId), loadBillingSettings(services, context.tenantId)]);
+  const { alreadyAppliedAt } = note;
+  if (alreadyAppliedAt) return { note, settings, replay: { appends: [], result: () => creditNotePayload(note.state, alreadyAppliedAt) } };
+  requireCreditNotesEnabled(settings);
+  return { note, settings, replay: undefined };
+}
+
+/** The invoice side of a credit note command: its events appended to the invoice's stream at the revision read. */
+export function invoiceAppend(context: CommandContext, invoiceId: string, expectedRevision: ExpectedRevision, events: readonly InvoiceEvent[]): AppendRequest {
+  const streamId = streams.invoice(context.tenantId, invoiceId);
+  return { streamId, expectedRevision, events: invoiceEventData(events, context, streamId) };
 }
 
 export function creditNoteEventData(events: readonly CreditNoteEvent[], context: CommandContext, streamId: string): EventData[] {

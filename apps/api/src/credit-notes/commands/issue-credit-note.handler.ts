@@ -3,12 +3,10 @@ import { executeWithRetry, streams, type CommandContext } from '../../../../../l
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { takeDocumentNumber } from '../../numbering/take-document-number.js';
-import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { invoiceEventData, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
-import { loadCreditNote } from '../credit-note-stream.js';
+import { loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import type { CreditNotePayloadType, IssueCreditNoteInput } from '../credit-note.types.js';
 import { creditableOnInvoice } from './creditable-on-invoice.js';
-import { creditNoteEventData, creditNotePayload, requireCreditNotesEnabled } from './credit-note-command.support.js';
+import { creditNoteEventData, creditNotePayload, invoiceAppend, loadCreditNoteCommand } from './credit-note-command.support.js';
 
 /**
  * Issuing takes the next gapless credit-note number (template invoice.creditNoteNumberFormat, default
@@ -21,9 +19,8 @@ export function issueCreditNote(services: LedgerServices, context: CommandContex
   const { tenantId } = context;
   const noteStream = streams.creditNote(tenantId, input.creditNoteId);
   return executeWithRetry(services.store, async () => {
-    const [note, settings] = await Promise.all([loadCreditNote(services.store, tenantId, input.creditNoteId, context.commandId), loadBillingSettings(services, tenantId)]);
-    if (note.alreadyAppliedAt) return { appends: [], result: () => creditNotePayload(note.state, note.alreadyAppliedAt) };
-    requireCreditNotesEnabled(settings);
+    const { note, settings, replay } = await loadCreditNoteCommand(services, context, input.creditNoteId);
+    if (replay) return replay;
     const issue = (number: string, creditableOnSource: string | null): IssueCreditNote => ({
       type: 'IssueCreditNote',
       data: { creditNoteId: input.creditNoteId, number, creditableOnSource },
@@ -42,8 +39,7 @@ export function issueCreditNote(services: LedgerServices, context: CommandContex
         { type: 'RegisterCreditNote', data: { invoiceId: sourceInvoiceId, creditNoteId: input.creditNoteId, amount: note.state.total, currency: note.state.currency as string }, metadata: { now: context.now } },
         invoice.state,
       );
-      const invoiceStream = streams.invoice(tenantId, sourceInvoiceId);
-      invoiceAppends.push({ streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) });
+      invoiceAppends.push(invoiceAppend(context, sourceInvoiceId, invoice.expectedRevision, invoiceEvents));
     }
     const { number, append: numberAppend } = await takeDocumentNumber(services.store, context, settings, 'credit_note', input.creditNoteId, context.now);
     const noteEvents = decideCreditNote(issue(number, creditableOnSource), note.state);

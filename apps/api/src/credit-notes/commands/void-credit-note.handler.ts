@@ -2,11 +2,9 @@ import { decideCreditNote, decideInvoice, evolveCreditNote, type CreditNoteVoide
 import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { invoiceEventData, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
-import { loadCreditNote } from '../credit-note-stream.js';
+import { loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import type { CreditNotePayloadType, VoidCreditNoteInput } from '../credit-note.types.js';
-import { creditNoteEventData, creditNotePayload, requireCreditNotesEnabled } from './credit-note-command.support.js';
+import { creditNoteEventData, creditNotePayload, invoiceAppend, loadCreditNoteCommand } from './credit-note-command.support.js';
 
 /**
  * Voids a draft or an issued note (one with credit applied is refused, CREDIT_NOTE_HAS_APPLICATIONS: an applied part
@@ -17,9 +15,8 @@ export function voidCreditNote(services: LedgerServices, context: CommandContext
   const { tenantId } = context;
   const noteStream = streams.creditNote(tenantId, input.creditNoteId);
   return executeWithRetry(services.store, async () => {
-    const [note, settings] = await Promise.all([loadCreditNote(services.store, tenantId, input.creditNoteId, context.commandId), loadBillingSettings(services, tenantId)]);
-    if (note.alreadyAppliedAt) return { appends: [], result: () => creditNotePayload(note.state, note.alreadyAppliedAt) };
-    requireCreditNotesEnabled(settings);
+    const { note, replay } = await loadCreditNoteCommand(services, context, input.creditNoteId);
+    if (replay) return replay;
     const noteEvents = decideCreditNote({ type: 'VoidCreditNote', data: { creditNoteId: input.creditNoteId, reason: input.reason }, metadata: { now: context.now } }, note.state);
     const voided = noteEvents.find((event): event is CreditNoteVoided => event.type === 'CreditNoteVoided');
     const invoiceAppends: AppendRequest[] = [];
@@ -31,8 +28,7 @@ export function voidCreditNote(services: LedgerServices, context: CommandContext
         { type: 'ReleaseCreditNote', data: { invoiceId: sourceInvoiceId, creditNoteId: input.creditNoteId, amount: note.state.remaining, currency: voided.data.currency }, metadata: { now: context.now } },
         invoice.state,
       );
-      const invoiceStream = streams.invoice(tenantId, sourceInvoiceId);
-      invoiceAppends.push({ streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) });
+      invoiceAppends.push(invoiceAppend(context, sourceInvoiceId, invoice.expectedRevision, invoiceEvents));
     }
     return {
       appends: [{ streamId: noteStream, expectedRevision: note.expectedRevision, events: creditNoteEventData(noteEvents, context, noteStream) }, ...invoiceAppends],
