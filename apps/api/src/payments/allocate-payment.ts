@@ -15,7 +15,7 @@ import { Money } from '../../../../libs/money/src/index.js';
 import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
 import type { AppendRequest, EventStore, ExpectedRevision, Position } from '../../../../libs/event-store/src/index.js';
 import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
-import { openInvoiceIdsOf } from '../../../../projections/payments/open-invoices.queries.js';
+import { openInvoiceIdsOf } from '../../../../projections/invoices/open-invoices.queries.js';
 import { loadCustomerAccount, loadInvoiceStream, loadPayment, storedEvents } from './payment-streams.js';
 
 /** What allocating needs: the event store, the one clock and, for oldest-due-first, the invoices read model. */
