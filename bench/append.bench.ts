@@ -6,6 +6,14 @@
  *   ours    PostgresEventStore.appendToStream with an exact expected revision ('no_stream' for a new stream).
  *   emmett  @event-driven-io/emmett-postgresql appendToStream with an exact expected stream version.
  *
+ * Multi-stream cases, at 1 and 8 writers, each operation appending ONE event to each of THREE existing streams of the
+ * writer's (a payment, an invoice and a customer account, as an allocation does) in one atomic append:
+ *   raw     one autocommit INSERT of the three rows (one transaction, one round trip) into the same raw table.
+ *   ours    PostgresEventStore.appendToStreams with the three streams, each at its exact expected revision.
+ *   (Emmett 0.42 has no multi-stream append: each appendToStream commits its own transaction, and withSession only
+ *   pins a connection. It is left out of these cases.)
+ * The streams are created (revision 0) before the timed phases; creating them is not measured.
+ *
  * Every case runs in its own child process (no shared JIT state, pools or global pg type parsers: emmett's dumbo
  * replaces pg's int8/json parsers process-wide) against one fresh database per contender, with PostgreSQL's durable
  * defaults (fsync and synchronous_commit on). Cases are interleaved over several rounds with a rotating contender
@@ -29,6 +37,12 @@ import { eventStoreSchemaSql } from '../libs/event-store/src/postgres/postgres-e
 
 type Contender = 'raw' | 'ours' | 'emmett';
 const CONTENDERS: readonly Contender[] = ['raw', 'ours', 'emmett'];
+/** single: one event on one stream per operation; multi: one event on each of three streams, atomically. */
+type Workload = 'single' | 'multi';
+const MULTI_CONTENDERS: readonly Contender[] = ['raw', 'ours'];
+const MULTI_STREAMS = 3;
+const EMMETT_MULTI_STREAM_NOTE =
+  'not measured: @event-driven-io/emmett-postgresql 0.42 has no multi-stream append (each appendToStream commits its own transaction; withSession only pins a connection)';
 const WRITER_COUNTS: readonly number[] = [1, 8];
 const CASE_TIMEOUT_MS = 10 * 60_000;
 
@@ -44,6 +58,7 @@ interface Settings {
 }
 
 interface CaseSpec {
+  readonly workload: Workload;
   readonly contender: Contender;
   readonly writers: number;
   readonly opsPerWriter: number;
@@ -69,10 +84,12 @@ interface CaseResult {
 // ---------------------------------------------------------------------------------------------------------------
 // The workload: a realistic billing event, one per operation, on short per-writer streams.
 
+type BenchJson = string | number | BenchJson[] | { [key: string]: BenchJson };
+
 interface BenchEvent {
   readonly eventId: string;
   readonly type: string;
-  readonly data: Record<string, string | number | Record<string, string>>;
+  readonly data: Record<string, BenchJson>;
   readonly metadata: Record<string, string>;
 }
 
@@ -110,12 +127,121 @@ function streamOp(spec: CaseSpec, phase: 'warmup' | 'measure', writer: number, i
   };
 }
 
+/** One event for one stream at the 0-based revision it gets. */
+interface StreamAppend {
+  readonly stream: string;
+  readonly revision: number;
+  readonly event: BenchEvent;
+}
+
+/**
+ * The multi-stream workload's events, as an allocation appends them: PaymentAllocated on the payment stream,
+ * InvoicePaymentApplied on the invoice stream, CustomerAccountCredited (the excess) on the customer-account stream.
+ */
+function makeAllocationEvents(writer: number, index: number): [BenchEvent, BenchEvent, BenchEvent] {
+  const suffix = `${writer.toString().padStart(2, '0')}${index.toString().padStart(8, '0')}`;
+  const invoiceId = `inv_${suffix}`;
+  const paymentId = `pay_${suffix}`;
+  const customerId = `cus_${writer.toString().padStart(2, '0')}`;
+  const cents = 10_000 + ((index * 7919) % 990_000);
+  const toAmount = (value: number) => `${Math.floor(value / 100)}.${(value % 100).toString().padStart(2, '0')}`;
+  const paymentAmount = toAmount(cents + 2_500);
+  const applied = toAmount(cents);
+  const commandId = randomUUID();
+  const metadata = { tenantId: TENANT, actorId: 'usr_finance_01', commandId, correlationId: commandId, causationId: commandId };
+  const at = '2025-06-30T09:15:27.123Z';
+  return [
+    {
+      eventId: randomUUID(),
+      type: 'PaymentAllocated',
+      data: { schemaVersion: 1, paymentId, customerId, currency: 'EUR', allocations: [{ invoiceId, amount: applied }], creditAmount: '25.00', allocatedAt: at },
+      metadata,
+    },
+    {
+      eventId: randomUUID(),
+      type: 'InvoicePaymentApplied',
+      data: {
+        schemaVersion: 1,
+        invoiceId,
+        customerId,
+        paymentId,
+        method: 'bank_transfer',
+        reference: `SEPA-2025-${index.toString().padStart(6, '0')}`,
+        currency: 'EUR',
+        amount: applied,
+        paymentAmount,
+        balanceDueAfter: '0.00',
+        appliedAt: at,
+      },
+      metadata,
+    },
+    {
+      eventId: randomUUID(),
+      type: 'CustomerAccountCredited',
+      data: { schemaVersion: 1, customerId, entryId: randomUUID(), amount: '25.00', currency: 'EUR', source: 'overpayment', sourceId: paymentId, balanceAfter: '25.00', creditedAt: at },
+      metadata,
+    },
+  ];
+}
+
+/**
+ * Operation `index` of a writer in the multi-stream workload: one event on each of a stream set's three streams. Each
+ * set exists before the timed phases (revision 0) and takes `eventsPerStream` operations (revisions 1..n).
+ */
+function multiStreamOp(spec: CaseSpec, phase: 'warmup' | 'measure', writer: number, index: number): StreamAppend[] {
+  const set = Math.floor(index / spec.eventsPerStream);
+  const id = `${spec.runId}${phase === 'warmup' ? 'w' : 'm'}${writer}x${set}`;
+  const events = makeAllocationEvents(writer, index);
+  const revision = 1 + (index % spec.eventsPerStream);
+  return [`payment-${id}`, `invoice-${id}`, `customer_account-${id}`].map((name, position) => ({
+    stream: `${TENANT}:${name}`,
+    revision,
+    event: events[position] as BenchEvent,
+  }));
+}
+
+/** The first event (revision 0) of every stream a multi-stream case will append to, in the case's phase. */
+function multiStreamSeeds(spec: CaseSpec, phase: 'warmup' | 'measure', opsPerWriter: number): StreamAppend[] {
+  const seeds: StreamAppend[] = [];
+  for (let writer = 0; writer < spec.writers; writer += 1) {
+    for (let index = 0; index < opsPerWriter; index += spec.eventsPerStream) {
+      for (const append of multiStreamOp(spec, phase, writer, index)) seeds.push({ ...append, revision: 0 });
+    }
+  }
+  return seeds;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Contenders (run inside a child process).
 
 interface Appender {
   append(stream: string, revision: number, event: BenchEvent): Promise<void>;
+  /** Multi-stream workload: one atomic append of one event to each stream, each at its exact revision. */
+  appendAtomically?(appends: readonly StreamAppend[]): Promise<void>;
+  /** Multi-stream workload, untimed: creates the streams with their first event (revision 0). */
+  seed?(appends: readonly StreamAppend[]): Promise<void>;
   close(): Promise<void>;
+}
+
+const RAW_INSERT_COLUMNS = 'insert into bench_raw.events (tenant_id, stream_id, revision, event_id, type, data, metadata) values ';
+
+/** A multi-row INSERT of `appends` into the raw table: `values ($1..$7), ($8..$14), ...`. */
+function rawInsert(appends: readonly StreamAppend[]): { text: string; values: (string | number)[] } {
+  const rows = appends.map((_, row) => `(${Array.from({ length: 7 }, (__, column) => `$${row * 7 + column + 1}`).join(', ')})`);
+  const values = appends.flatMap(({ stream, revision, event }) => [
+    TENANT,
+    stream,
+    revision,
+    event.eventId,
+    event.type,
+    JSON.stringify(event.data),
+    JSON.stringify(event.metadata),
+  ]);
+  return { text: `${RAW_INSERT_COLUMNS}${rows.join(', ')}`, values };
 }
 
 /**
@@ -141,6 +267,14 @@ async function rawAppender(spec: CaseSpec): Promise<Appender> {
         [TENANT, stream, revision, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)],
       );
     },
+    async appendAtomically(appends) {
+      // One statement in autocommit: one transaction and one round trip for the three rows.
+      const { text, values } = rawInsert(appends);
+      await pool.query({ name: `bench_raw_insert_${appends.length}`, text, values });
+    },
+    async seed(appends) {
+      for (const chunk of chunks(appends, 300)) await pool.query(rawInsert(chunk));
+    },
     close: () => pool.end(),
   };
 }
@@ -155,6 +289,21 @@ async function oursAppender(spec: CaseSpec): Promise<Appender> {
       });
       if (result.nextExpectedRevision !== BigInt(revision)) {
         throw new Error(`ours: ${stream} expected next revision ${revision}, got ${result.nextExpectedRevision}`);
+      }
+    },
+    async appendAtomically(appends) {
+      // Like an allocation: every stream exists and is appended at the exact revision read.
+      const result = await store.appendToStreams(
+        appends.map(({ stream, revision, event }) => ({ streamId: stream, events: [event], expectedRevision: BigInt(revision - 1) })),
+      );
+      appends.forEach(({ stream, revision }, position) => {
+        const next = result.results[position]?.nextExpectedRevision;
+        if (next !== BigInt(revision)) throw new Error(`ours: ${stream} expected next revision ${revision}, got ${String(next)}`);
+      });
+    },
+    async seed(appends) {
+      for (const chunk of chunks(appends, 100)) {
+        await store.appendToStreams(chunk.map(({ stream, event }) => ({ streamId: stream, events: [event], expectedRevision: 'no_stream' as const })));
       }
     },
     close: () => store.close(),
@@ -193,9 +342,20 @@ async function runWriters(
   opsPerWriter: number,
   latencies?: Float64Array,
 ): Promise<void> {
+  const appendAtomically = (appends: readonly StreamAppend[]) => {
+    if (!appender.appendAtomically) throw new Error(`${spec.contender} has no multi-stream append`);
+    return appender.appendAtomically(appends);
+  };
   await Promise.all(
     Array.from({ length: spec.writers }, async (_, writer) => {
       for (let index = 0; index < opsPerWriter; index += 1) {
+        if (spec.workload === 'multi') {
+          const appends = multiStreamOp(spec, phase, writer, index);
+          const started = process.hrtime.bigint();
+          await appendAtomically(appends);
+          if (latencies) latencies[writer * opsPerWriter + index] = Number(process.hrtime.bigint() - started) / 1e6;
+          continue;
+        }
         const { stream, revision } = streamOp(spec, phase, writer, index);
         const event = makeEvent(writer, index);
         const started = process.hrtime.bigint();
@@ -209,6 +369,12 @@ async function runWriters(
 async function runCase(spec: CaseSpec): Promise<Omit<CaseResult, 'round'>> {
   const appender = await APPENDERS[spec.contender](spec);
   try {
+    if (spec.workload === 'multi') {
+      if (!appender.seed) throw new Error(`${spec.contender} has no multi-stream append`);
+      await appender.seed([...multiStreamSeeds(spec, 'warmup', spec.warmupPerWriter), ...multiStreamSeeds(spec, 'measure', spec.opsPerWriter)]);
+      // As before every case: the timed phases do not pay for the seed's dirty pages.
+      await withClient(spec.connectionString, (client) => client.query('checkpoint')).catch(() => undefined);
+    }
     await runWriters(spec, appender, 'warmup', spec.warmupPerWriter);
     const latencies = new Float64Array(spec.writers * spec.opsPerWriter);
     const started = process.hrtime.bigint();
@@ -291,7 +457,7 @@ function runCaseInChild(spec: CaseSpec): Promise<Omit<CaseResult, 'round'>> {
     let result: Omit<CaseResult, 'round'> | undefined;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`case ${spec.contender} x${spec.writers} did not finish within ${CASE_TIMEOUT_MS / 1000} s`));
+      reject(new Error(`case ${spec.workload} ${spec.contender} x${spec.writers} did not finish within ${CASE_TIMEOUT_MS / 1000} s`));
     }, CASE_TIMEOUT_MS);
     child.on('message', (message: { result?: Omit<CaseResult, 'round'> }) => {
       if (message.result) result = message.result;
@@ -304,7 +470,7 @@ function runCaseInChild(spec: CaseSpec): Promise<Omit<CaseResult, 'round'>> {
       clearTimeout(timer);
       currentChild = undefined;
       if (code === 0 && result) resolveCase(result);
-      else reject(new Error(`case ${spec.contender} x${spec.writers} failed (exit ${code ?? signal})`));
+      else reject(new Error(`case ${spec.workload} ${spec.contender} x${spec.writers} failed (exit ${code ?? signal})`));
     });
   });
 }
@@ -463,27 +629,31 @@ async function parentMain(): Promise<void> {
     );
 
     const all: CaseResult[] = [];
+    const allMulti: CaseResult[] = [];
     const benchStarted = Date.now();
     for (let roundIndex = 0; roundIndex < rounds; roundIndex += 1) {
-      for (const writers of WRITER_COUNTS) {
+      for (const [workload, writers] of (['single', 'multi'] as const).flatMap((workload) => WRITER_COUNTS.map((writers) => [workload, writers] as const))) {
         // Rotate the order each round so that no contender always runs first (cold caches) or last.
-        const order = CONTENDERS.map((_, index) => CONTENDERS[(index + roundIndex) % CONTENDERS.length] as Contender);
+        const contenders = workload === 'single' ? CONTENDERS : MULTI_CONTENDERS;
+        const order = contenders.map((_, index) => contenders[(index + roundIndex) % contenders.length] as Contender);
         for (const contender of order) {
           // A checkpoint before each case, so that no case pays for the previous one's dirty pages.
           await withClient(databases[contender], (client) => client.query('checkpoint')).catch(() => undefined);
           const opsPerWriter = Math.ceil(opsPerCase / writers);
           const spec: CaseSpec = {
+            workload,
             contender,
             writers,
             opsPerWriter,
             warmupPerWriter: Math.ceil(warmupOpsPerCase / writers),
             eventsPerStream,
             connectionString: databases[contender],
-            runId: `${runTag}r${roundIndex}n${writers}`,
+            runId: `${runTag}r${roundIndex}n${writers}${workload === 'multi' ? 'm' : ''}`,
           };
-          process.stdout.write(`round ${roundIndex + 1}/${rounds}  ${contender.padEnd(6)} x${writers} writers  ${opsPerWriter * writers} ops ... `);
+          const label = workload === 'single' ? contender : `${contender} ${MULTI_STREAMS}-stream`;
+          process.stdout.write(`round ${roundIndex + 1}/${rounds}  ${label.padEnd(15)} x${writers} writers  ${opsPerWriter * writers} ops ... `);
           const result = { ...(await runCaseInChild(spec)), round: roundIndex + 1 };
-          all.push(result);
+          (workload === 'single' ? all : allMulti).push(result);
           console.log(
             `${formatNumber(result.opsPerSecond).padStart(7)} ops/s  median ${result.medianMs.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms`,
           );
@@ -525,6 +695,49 @@ async function parentMain(): Promise<void> {
       appendVsRawInsert8Writers: { minimum: 0.7, met: ratios.appendVsRawInsert8Writers >= 0.7 },
       appendVsEmmett8Writers: { minimum: 1.0, met: ratios.appendVsEmmett8Writers >= 1.0 },
     };
+
+    // The multi-stream cases: the same method (median round, same-round ratios), ours ÷ raw only.
+    const multiResults = WRITER_COUNTS.flatMap((writers) =>
+      MULTI_CONTENDERS.map((contender) => {
+        const rounds = allMulti.filter((result) => result.contender === contender && result.writers === writers);
+        return { ...median(rounds, (result) => result.opsPerSecond), roundsOpsPerSecond: rounds.map((result) => result.opsPerSecond) };
+      }),
+    );
+    const multiThroughput = (contender: Contender, writers: number) =>
+      multiResults.find((result) => result.contender === contender && result.writers === writers)?.opsPerSecond ?? Number.NaN;
+    const multiRoundThroughput = (contender: Contender, writers: number, roundNumber: number) =>
+      allMulti.find((result) => result.contender === contender && result.writers === writers && result.round === roundNumber)?.opsPerSecond ?? Number.NaN;
+    const multiRatios = {
+      multiStreamAppendVsRawInsert1Writer: round(multiThroughput('ours', 1) / multiThroughput('raw', 1), 3),
+      multiStreamAppendVsRawInsert8Writers: round(multiThroughput('ours', 8) / multiThroughput('raw', 8), 3),
+    };
+    const multiPerRound = Array.from({ length: rounds }, (_, index) => {
+      const roundNumber = index + 1;
+      return {
+        round: roundNumber,
+        multiStreamAppendVsRawInsert1Writer: round(multiRoundThroughput('ours', 1, roundNumber) / multiRoundThroughput('raw', 1, roundNumber), 3),
+        multiStreamAppendVsRawInsert8Writers: round(multiRoundThroughput('ours', 8, roundNumber) / multiRoundThroughput('raw', 8, roundNumber), 3),
+      };
+    });
+    const multiRatioNames = Object.keys(multiRatios) as (keyof typeof multiRatios)[];
+    const multiMedianOfRoundRatios = Object.fromEntries(
+      multiRatioNames.map((name) => [name, median(multiPerRound, (entry) => entry[name])[name]]),
+    ) as typeof multiRatios;
+    const multiSample = makeAllocationEvents(0, 0);
+    const multiStream = {
+      workload: {
+        streamsPerOperation: MULTI_STREAMS,
+        eventsPerOperation: MULTI_STREAMS,
+        eventTypes: multiSample.map((event) => event.type),
+        payloadBytes: multiSample.map((event) => ({ data: Buffer.byteLength(JSON.stringify(event.data)), metadata: Buffer.byteLength(JSON.stringify(event.metadata)) })),
+        streamsExistBeforehand: true,
+      },
+      emmett: EMMETT_MULTI_STREAM_NOTE,
+      results: multiResults,
+      ratios: multiRatios,
+      ratiosPerRound: { medianOfRounds: multiMedianOfRoundRatios, rounds: multiPerRound },
+      rounds: allMulti,
+    };
     const cpus = os.cpus();
     const machine = {
       cpus: cpus.length,
@@ -534,7 +747,7 @@ async function parentMain(): Promise<void> {
       node: process.version,
       postgres: server.version,
     };
-    const report = { generatedAt: new Date().toISOString(), durationSeconds: round((Date.now() - benchStarted) / 1000, 1), machine, settings, results, ratios, targets, ratiosPerRound: { medianOfRounds: medianOfRoundRatios, rounds: perRound }, rounds: all };
+    const report = { generatedAt: new Date().toISOString(), durationSeconds: round((Date.now() - benchStarted) / 1000, 1), machine, settings, results, ratios, targets, ratiosPerRound: { medianOfRounds: medianOfRoundRatios, rounds: perRound }, rounds: all, multiStream };
 
     const table = renderTable(results);
     const ratioRow = (name: keyof typeof ratios, label: string, target?: { minimum: number; met: boolean }) =>
@@ -548,6 +761,16 @@ async function parentMain(): Promise<void> {
       ratioRow('appendVsEmmett1Writer', 'ours ÷ emmett, 1 writer'),
       ratioRow('appendVsEmmett8Writers', 'ours ÷ emmett, 8 writers', targets.appendVsEmmett8Writers),
     ].join('\n');
+    const multiTable = renderTable(multiResults);
+    const multiRatioRow = (name: keyof typeof multiRatios, label: string) =>
+      `| ${name} (${label}) | ${multiRatios[name].toFixed(3)} | ${multiMedianOfRoundRatios[name].toFixed(3)} (${multiPerRound.map((entry) => entry[name].toFixed(2)).join(' / ')}) |`;
+    const multiRatioLines = [
+      `| ratio | value (median rounds) | same-round ratios: median (each round) |`,
+      `|---|---:|---|`,
+      multiRatioRow('multiStreamAppendVsRawInsert1Writer', 'ours ÷ raw, 1 writer'),
+      multiRatioRow('multiStreamAppendVsRawInsert8Writers', 'ours ÷ raw, 8 writers'),
+    ].join('\n');
+    const multiPayload = multiStream.workload.payloadBytes.map((bytes, index) => `${multiStream.workload.eventTypes[index] ?? '?'} ${bytes.data} + ${bytes.metadata} B`).join(', ');
     const markdown = `# Append benchmark
 
 Generated ${report.generatedAt} by \`npm run bench\` (bench/append.bench.ts) in ${report.durationSeconds} s.
@@ -565,6 +788,22 @@ ${table}
 ## Ratios (same run)
 
 ${ratioLines}
+
+## Multi-stream atomic append (${MULTI_STREAMS} streams)
+
+Each operation appends ONE event to each of ${MULTI_STREAMS} existing streams of the writer's, in one atomic append, as an
+allocation does (data + metadata: ${multiPayload}); each stream set was created (revision 0) before the timed phases
+and takes ${settings.eventsPerStream} operations. Same operation counts, warm-up and rounds as above, interleaved with the
+single-stream cases. ops/s counts operations (${MULTI_STREAMS} events each).
+
+- **raw**: one autocommit multi-row \`INSERT\` of the ${MULTI_STREAMS} rows (one transaction, one round trip) into the same raw table as above.
+- **ours**: \`PostgresEventStore.appendToStreams\` with the ${MULTI_STREAMS} streams, each at its exact expected revision (the
+  plpgsql \`event_store.append\` path: each stream row locked in name order and compare-and-set, idempotency checked).
+- **emmett**: ${EMMETT_MULTI_STREAM_NOTE}.
+
+${multiTable}
+
+${multiRatioLines}
 
 ## How to read this
 
@@ -590,7 +829,7 @@ ${ratioLines}
     await writeFile(join(root, 'bench', 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(root, 'bench', 'report.md'), markdown);
 
-    console.log(`\n${table}\n\n${ratioLines}\n`);
+    console.log(`\n${table}\n\n${ratioLines}\n\n${multiTable}\n\n${multiRatioLines}\n`);
     console.log(`bench: wrote ${join(root, 'bench', 'report.json')} and report.md in ${report.durationSeconds} s`);
   } finally {
     process.removeListener('SIGINT', onSignal);
