@@ -59,7 +59,8 @@ declare
   last_prepare   bigint;
   result_commit  xid8;
   result_prepare bigint := 0;
-  results        jsonb := '[]'::jsonb;
+  -- Indexed by request index, so results come out in request order without sorting them.
+  results        jsonb[] := '{}';
   me             xid8 := pg_current_xact_id();
   fast           boolean;
   acked_stream   text;
@@ -122,8 +123,8 @@ begin
          ) then
         select e.transaction_id, e.global_position into existing_commit, existing_prepare
           from event_store.events e where e.stream_id = stream and e.revision = existing_last;
-        results := results || jsonb_build_object('index', request_index, 'nextExpectedRevision', existing_last::text,
-                                                 'commit', existing_commit::text, 'prepare', existing_prepare::text);
+        results[request_index] := jsonb_build_object('nextExpectedRevision', existing_last::text,
+                                                     'commit', existing_commit::text, 'prepare', existing_prepare::text);
         if result_commit is null or (existing_commit, existing_prepare) > (result_commit, result_prepare) then
           result_commit := existing_commit;
           result_prepare := existing_prepare;
@@ -152,23 +153,31 @@ begin
     end if;
 
     if batch_size = 0 then
-      results := results || jsonb_build_object('index', request_index, 'nextExpectedRevision', current_rev::text, 'commit', null, 'prepare', null);
+      results[request_index] := jsonb_build_object('nextExpectedRevision', current_rev::text, 'commit', null, 'prepare', null);
       continue;
     end if;
 
-    with inserted as (
+    -- One event (the usual batch) is a plain single-row INSERT: cheaper to run than unnesting the batch.
+    if batch_size = 1 then
       insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata)
-      select me, nullif(split_part(stream, ':', 1), stream), stream, current_rev + x.ordinality,
-             (x.value->>'eventId')::uuid, x.value->>'type', x.value->'data', coalesce(x.value->'metadata', '{}'::jsonb)
-        from jsonb_array_elements(batch) with ordinality as x(value, ordinality)
-       order by x.ordinality
-      returning global_position
-    )
-    select max(global_position) into last_prepare from inserted;
+      values (me, nullif(split_part(stream, ':', 1), stream), stream, current_rev + 1, (batch->0->>'eventId')::uuid,
+              batch->0->>'type', batch->0->'data', coalesce(batch->0->'metadata', '{}'::jsonb))
+      returning global_position into last_prepare;
+    else
+      with inserted as (
+        insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata)
+        select me, nullif(split_part(stream, ':', 1), stream), stream, current_rev + x.ordinality,
+               (x.value->>'eventId')::uuid, x.value->>'type', x.value->'data', coalesce(x.value->'metadata', '{}'::jsonb)
+          from jsonb_array_elements(batch) with ordinality as x(value, ordinality)
+         order by x.ordinality
+        returning global_position
+      )
+      select max(global_position) into last_prepare from inserted;
+    end if;
     written_count := written_count + 1;
 
-    results := results || jsonb_build_object('index', request_index, 'nextExpectedRevision', (current_rev + batch_size)::text,
-                                             'commit', me::text, 'prepare', last_prepare::text);
+    results[request_index] := jsonb_build_object('nextExpectedRevision', (current_rev + batch_size)::text,
+                                                 'commit', me::text, 'prepare', last_prepare::text);
     if result_commit is null or (me, last_prepare) > (result_commit, result_prepare) then
       result_commit := me;
       result_prepare := last_prepare;
@@ -187,7 +196,7 @@ begin
 
   -- No NOTIFY here: a transaction that notifies takes a cluster-wide lock at commit and holds it through the WAL
   -- flush, which serialises every append's commit. The adapter sends the wake-up after commit, out of band.
-  return jsonb_build_object('results', (select jsonb_agg(r order by (r->>'index')::bigint) from jsonb_array_elements(results) r),
+  return jsonb_build_object('results', to_jsonb(results),
                             'commit', coalesce(result_commit::text, '0'), 'prepare', result_prepare::text);
 end
 $fn$;
