@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../support/pdf-text.js';
 import { loadStream, recordedEventParser, streams } from '../../libs/application/src/index.js';
 import { customerAccountDecider, customerAccountEventSchemas, evolveInvoice, initialInvoiceState, type CustomerAccountEvent, type InvoiceState } from '../../libs/billing/src/index.js';
 import { encodePosition } from '../../libs/event-store/src/index.js';
@@ -133,17 +133,6 @@ async function accountCredit(customerId: string, currency: string): Promise<stri
 /** The mutation fails with `code`, returns no data, and the $all head does not move. */
 function expectRejected(code: string, send: () => Promise<GraphQLHttpResponse<unknown>>): Promise<void> {
   return expectRejectedWithoutEvents(ledger, code, send);
-}
-
-async function pdfText(buffer: ArrayBuffer): Promise<string> {
-  const pdf = await getDocument({ data: new Uint8Array(buffer), disableFontFace: true, verbosity: 0 }).promise;
-  const parts: string[] = [];
-  for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber += 1) {
-    const content = await (await pdf.getPage(pageNumber)).getTextContent();
-    for (const item of content.items) if ('str' in item) parts.push(item.str);
-  }
-  await pdf.destroy();
-  return parts.join('\n');
 }
 
 async function creditNoteQuery(id: string, minPosition?: string, key?: string): Promise<CreditNoteView | null> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../support/pdf-text.js';
 import { receiptIssuer, RECEIPT_ISSUER_NAME } from '../../apps/api/src/receipts/receipt-issuer.process-manager.js';
 import { ProjectionRunner, waitForProjections } from '../../libs/projection-runtime/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
@@ -99,17 +99,6 @@ const isReceiptNumbering = (event: RecordedEvent) => event.type === 'DocumentNum
 async function receiptEventCounts(tenantId: string = DEV_TENANT_ID) {
   const events = await ledger.tenantEvents(tenantId);
   return { receiptsIssued: events.filter((event) => event.type === 'ReceiptIssued').length, numbersAssigned: events.filter(isReceiptNumbering).length, events };
-}
-
-async function pdfText(buffer: ArrayBuffer): Promise<string> {
-  const pdf = await getDocument({ data: new Uint8Array(buffer), disableFontFace: true, verbosity: 0 }).promise;
-  const parts: string[] = [];
-  for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber += 1) {
-    const content = await (await pdf.getPage(pageNumber)).getTextContent();
-    for (const item of content.items) if ('str' in item) parts.push(item.str);
-  }
-  await pdf.destroy();
-  return parts.join('\n');
 }
 
 let first: ReceiptView;
