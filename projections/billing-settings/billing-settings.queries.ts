@@ -4,6 +4,7 @@ import { decodePosition } from '../../libs/event-store/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { emptyUntilCreated } from './read-model-absence.js';
 import { redactBillingSettings, type RedactedBillingSettings } from './secret-redaction.js';
+import { connectionOf } from '../shared/opaque-cursor.js';
 
 export interface BillingSettingsRecord {
   readonly settings: RedactedBillingSettings;
@@ -68,7 +69,7 @@ export class BillingSettingsQueries {
       cursor: row.position,
       node: { position: row.position, type: row.type, sections: row.sections, actor: row.actor, changedAt: row.changed_at.toISOString(), values: row.values, previous: row.previous } satisfies BillingSettingsChangeRecord,
     }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, rows.length > first);
   }
 }
 

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { CreditApplicationType, CreditNoteLine, CreditNoteStatus, CreditNoteTaxBreakdownEntry, CreditReason, CreditType } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { InvalidCursorError } from '../invoices/invoices.queries.js';
+import { type Connection, connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../shared/opaque-cursor.js';
+import { instantOrNull } from '../shared/read-model-values.js';
 
 export const CREDIT_NOTE_PAGE_SIZE_MAX = 100;
 
@@ -47,10 +48,7 @@ export interface CreditNoteRecord {
   readonly applications: CreditNoteApplicationRecord[];
 }
 
-export interface CreditNotePage {
-  readonly edges: { cursor: string; node: CreditNoteRecord }[];
-  readonly pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
+export type CreditNotePage = Connection<CreditNoteRecord>;
 
 const NOTE_COLUMNS = [
   'credit_note_id',
@@ -95,7 +93,7 @@ export class CreditNoteQueries {
     if (filter.sourceInvoiceId) query = query.where('source_invoice_id', '=', filter.sourceInvoiceId);
     if (filter.type) query = query.where('type', '=', filter.type);
     if (after) {
-      const [draftedAt, creditNoteId] = decodeCursor(after);
+      const [, draftedAt, creditNoteId] = decodeCursor(after, 3, ([tag, time]) => tag === 'credit_note' && isParsableTime(time));
       query = query.where(sql<boolean>`(drafted_at, credit_note_id) < (${draftedAt}::timestamptz, ${creditNoteId})`);
     }
     const rows = await query.orderBy('drafted_at', 'desc').orderBy('credit_note_id', 'desc').limit(first + 1).execute();
@@ -106,9 +104,9 @@ export class CreditNoteQueries {
     );
     const edges = pageRows.map((row) => {
       const node = recordOf(row, applications.get(row.credit_note_id as string) ?? []);
-      return { cursor: encodeCursor(node.draftedAt, node.creditNoteId), node };
+      return { cursor: encodeCursor(['credit_note', node.draftedAt, node.creditNoteId]), node };
     });
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, rows.length > first);
   }
 
   private async applicationsOf(tenantId: string, creditNoteIds: string[]): Promise<Map<string, CreditNoteApplicationRecord[]>> {
@@ -139,10 +137,6 @@ export class CreditNoteQueries {
   }
 }
 
-function instantOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : (value as Date).toISOString();
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function recordOf(row: Record<string, any>, applications: CreditNoteApplicationRecord[]): CreditNoteRecord {
   return {
@@ -167,20 +161,4 @@ function recordOf(row: Record<string, any>, applications: CreditNoteApplicationR
     voidReason: row.void_reason ?? null,
     applications,
   };
-}
-
-function encodeCursor(draftedAt: string, creditNoteId: string): string {
-  return Buffer.from(JSON.stringify(['credit_note', draftedAt, creditNoteId]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 3 && decoded[0] === 'credit_note' && typeof decoded[1] === 'string' && !Number.isNaN(Date.parse(decoded[1])) && typeof decoded[2] === 'string') {
-      return [decoded[1], decoded[2]];
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError(cursor);
 }

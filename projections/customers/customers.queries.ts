@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { InvalidCursorError } from '../invoices/invoices.queries.js';
+import { connectionOf, decodeCursor, encodeCursor } from '../shared/opaque-cursor.js';
 
 export interface CustomerRecord {
   readonly id: string;
@@ -29,10 +29,10 @@ export class CustomerQueries {
   /** Ordered by id, keyset-paginated with an opaque cursor. */
   async listCustomers(tenantId: string, first: number, after: string | null | undefined) {
     let query = this.db.withSchema(this.schema).selectFrom('customers').selectAll().where('tenant_id', '=', tenantId);
-    if (after) query = query.where('customer_id', '>', decodeCursor(after));
+    if (after) query = query.where('customer_id', '>', decodeCursor(after, 2, ([tag]) => tag === 'customer')[1]);
     const rows = await query.orderBy('customer_id').limit(first + 1).execute();
-    const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor(row.customer_id as string), node: customerRecord(row) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor(['customer', row.customer_id as string]), node: customerRecord(row) }));
+    return connectionOf(edges, rows.length > first);
   }
 }
 
@@ -53,18 +53,4 @@ function customerRecord(row: Record<string, unknown>): CustomerRecord {
     registeredAt: (row.registered_at as Date).toISOString(),
     updatedAt: (row.updated_at as Date).toISOString(),
   };
-}
-
-function encodeCursor(customerId: string): string {
-  return Buffer.from(JSON.stringify(['customer', customerId]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 2 && decoded[0] === 'customer' && typeof decoded[1] === 'string') return decoded[1];
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError(cursor);
 }

@@ -3,19 +3,13 @@ import { rateAsOf, type ExchangeRateQuote, type RecordedExchangeRate } from '../
 import { parseDecimal } from '../../libs/money/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { emptyUntilCreated } from '../billing-settings/read-model-absence.js';
+import { connectionOf, decodeCursor, encodeCursor, isLogPosition, isParsableTime } from '../shared/opaque-cursor.js';
 
 export interface ExchangeRateRecord extends RecordedExchangeRate {
   readonly position: string;
 }
 
 export const EXCHANGE_RATE_PAGE_SIZE_MAX = 100;
-
-export class InvalidExchangeRateCursorError extends Error {
-  readonly code = 'VALIDATION_FAILED';
-  constructor(cursor: string) {
-    super(`"${cursor.slice(0, 60)}" is not a cursor from this list: pass pageInfo.endCursor back unchanged`);
-  }
-}
 
 interface ExchangeRateRow {
   base: string;
@@ -66,12 +60,12 @@ export class ExchangeRateQueries {
   async history(tenantId: string, base: string, quote: string, first: number, after: string | null) {
     let query = this.db.withSchema(this.schema).selectFrom('exchange_rates').selectAll().where('tenant_id', '=', tenantId).where('base', '=', base).where('quote', '=', quote);
     if (after !== null) {
-      const cursor = decodeCursor(after);
-      query = query.where(sql<boolean>`(effective_at, commit_position, prepare_position) < (${cursor.effectiveAt}::timestamptz, ${cursor.commit}::numeric, ${cursor.prepare}::numeric)`);
+      const [effectiveAt, commit, prepare] = decodeCursor(after, 3, ([effectiveAt, commit, prepare]) => isParsableTime(effectiveAt) && isLogPosition(commit) && isLogPosition(prepare));
+      query = query.where(sql<boolean>`(effective_at, commit_position, prepare_position) < (${effectiveAt}::timestamptz, ${commit}::numeric, ${prepare}::numeric)`);
     }
     const rows = (await emptyUntilCreated(() => query.orderBy('effective_at', 'desc').orderBy('commit_position', 'desc').orderBy('prepare_position', 'desc').limit(first + 1).execute(), [])) as ExchangeRateRow[];
-    const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor(row), node: recordOf(row) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor([row.effective_at.toISOString(), row.commit_position, row.prepare_position]), node: recordOf(row) }));
+    return connectionOf(edges, rows.length > first);
   }
 }
 
@@ -86,21 +80,4 @@ function recordOf(row: ExchangeRateRow): ExchangeRateRecord {
     recordedAt: row.recorded_at.toISOString(),
     position: row.position,
   };
-}
-
-function encodeCursor(row: ExchangeRateRow): string {
-  return Buffer.from(JSON.stringify([row.effective_at.toISOString(), row.commit_position, row.prepare_position]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { effectiveAt: string; commit: string; prepare: string } {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 3 && decoded.every((part) => typeof part === 'string')) {
-      const [effectiveAt, commit, prepare] = decoded as [string, string, string];
-      if (!Number.isNaN(Date.parse(effectiveAt)) && /^\d{1,20}$/.test(commit) && /^\d{1,20}$/.test(prepare)) return { effectiveAt, commit, prepare };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidExchangeRateCursorError(cursor);
 }

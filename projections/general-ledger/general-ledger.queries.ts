@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { Money } from '../../libs/money/src/index.js';
 import { arAging, ledgerAccounts, type ArAgingReport, type ArOpenItem, type JournalTaxDetail, type LedgerAccount, type TrialBalanceRow } from '../../libs/billing/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
+import { connectionOf, decodeCursor, encodeCursor, isLogPosition } from '../shared/opaque-cursor.js';
 
 export const JOURNAL_ENTRY_PAGE_SIZE_MAX = 100;
 
@@ -43,13 +44,6 @@ export interface TrialBalanceRecord {
   readonly rows: TrialBalanceRow[];
   readonly totalDebit: string;
   readonly totalCredit: string;
-}
-
-export class InvalidJournalCursorError extends Error {
-  readonly code = 'VALIDATION_FAILED';
-  constructor(cursor: string) {
-    super(`"${cursor.slice(0, 60)}" is not a cursor from this list: pass pageInfo.endCursor back unchanged`);
-  }
 }
 
 interface EntryRow {
@@ -101,14 +95,14 @@ export class GeneralLedgerQueries {
       );
     }
     if (after !== null) {
-      const cursor = decodeCursor(after);
-      query = query.where(sql<boolean>`(commit_position, prepare_position, entry_id) > (${cursor.commit}::numeric, ${cursor.prepare}::numeric, ${cursor.entryId})`);
+      const [commit, prepare, entryId] = decodeCursor(after, 3, ([commit, prepare]) => isLogPosition(commit) && isLogPosition(prepare));
+      query = query.where(sql<boolean>`(commit_position, prepare_position, entry_id) > (${commit}::numeric, ${prepare}::numeric, ${entryId})`);
     }
     const rows = (await query.orderBy('commit_position').orderBy('prepare_position').orderBy('entry_id').limit(first + 1).execute()) as EntryRow[];
     const page = rows.slice(0, first);
     const lines = await this.linesOf(tenantId, page.map((row) => row.entry_id));
     const edges = page.map((row) => ({
-      cursor: encodeCursor(row.commit_position, row.prepare_position, row.entry_id),
+      cursor: encodeCursor([row.commit_position, row.prepare_position, row.entry_id]),
       node: {
         entryId: row.entry_id,
         occurredAt: row.occurred_at.toISOString(),
@@ -127,7 +121,7 @@ export class GeneralLedgerQueries {
         })),
       } satisfies JournalEntryRecord,
     }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, rows.length > first);
   }
 
   /**
@@ -206,21 +200,4 @@ export class GeneralLedgerQueries {
     for (const row of rows) byEntry.set(row.entry_id, [...(byEntry.get(row.entry_id) ?? []), row]);
     return byEntry;
   }
-}
-
-function encodeCursor(commit: string, prepare: string, entryId: string): string {
-  return Buffer.from(JSON.stringify([commit, prepare, entryId]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { commit: string; prepare: string; entryId: string } {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 3) {
-      const [commit, prepare, entryId] = decoded as unknown[];
-      if (typeof commit === 'string' && typeof prepare === 'string' && typeof entryId === 'string' && /^\d{1,20}$/.test(commit) && /^\d{1,20}$/.test(prepare)) return { commit, prepare, entryId };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidJournalCursorError(cursor);
 }

@@ -61,13 +61,7 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
       return;
     }
     case 'InvoiceLineAdded': {
-      const next = await db
-        .selectFrom('invoice_lines')
-        .select(sql<number>`coalesce(max(sort_order) + 1, 0)::int`.as('next'))
-        .where('tenant_id', '=', tenantId)
-        .where('invoice_id', '=', event.data.invoiceId)
-        .executeTakeFirstOrThrow();
-      await insertLine(db, tenantId, event.data.invoiceId, event.data.line, next.next);
+      await insertLine(db, tenantId, event.data.invoiceId, event.data.line, nextSortOrder(db, 'invoice_lines', tenantId, event.data.invoiceId));
       await refreshDraftFigures(db, tenantId, event.data.invoiceId, null, at);
       return;
     }
@@ -161,7 +155,7 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
         .values({
           tenant_id: tenantId,
           invoice_id: data.invoiceId,
-          sort_order: await nextSortOrder(db, 'invoice_credit_applications', tenantId, data.invoiceId),
+          sort_order: nextSortOrder(db, 'invoice_credit_applications', tenantId, data.invoiceId),
           application_id: data.applicationId,
           source: data.source,
           source_id: data.sourceId,
@@ -277,14 +271,13 @@ async function changeFigures(db: Db, tenantId: string, invoiceId: string, amount
     .execute();
 }
 
-async function nextSortOrder(db: Db, table: 'invoice_payment_applications' | 'invoice_credit_applications', tenantId: string, invoiceId: string): Promise<number> {
-  const row = await db
+/** The invoice's next sort order in `table`, as a subquery of the INSERT that uses it: no round trip of its own per event. */
+function nextSortOrder(db: Db, table: 'invoice_lines' | 'invoice_payment_applications' | 'invoice_credit_applications', tenantId: string, invoiceId: string) {
+  return db
     .selectFrom(table)
     .select(sql<number>`coalesce(max(sort_order) + 1, 0)::int`.as('next'))
     .where('tenant_id', '=', tenantId)
-    .where('invoice_id', '=', invoiceId)
-    .executeTakeFirstOrThrow();
-  return row.next as number;
+    .where('invoice_id', '=', invoiceId);
 }
 
 async function insertPaymentApplication(db: Db, tenantId: string, invoiceId: string, paymentId: string, amount: string, currency: string, appliedAt: string): Promise<void> {
@@ -293,7 +286,7 @@ async function insertPaymentApplication(db: Db, tenantId: string, invoiceId: str
     .values({
       tenant_id: tenantId,
       invoice_id: invoiceId,
-      sort_order: await nextSortOrder(db, 'invoice_payment_applications', tenantId, invoiceId),
+      sort_order: nextSortOrder(db, 'invoice_payment_applications', tenantId, invoiceId),
       payment_id: paymentId,
       applied_amount: amount,
       reopened_amount: Money.zero(currency).toString(),
@@ -328,7 +321,7 @@ async function reopenPaymentApplications(db: Db, tenantId: string, invoiceId: st
   }
 }
 
-async function insertLine(db: Db, tenantId: string, invoiceId: string, line: InvoiceLine, sortOrder: number): Promise<void> {
+async function insertLine(db: Db, tenantId: string, invoiceId: string, line: InvoiceLine, sortOrder: number | ReturnType<typeof nextSortOrder>): Promise<void> {
   // A line's own figures: net = amount, tax at its explicit rate. An InvoiceTaxCalculated that follows replaces them.
   const priced = explicitlyPricedLine(line);
   await db

@@ -3,6 +3,7 @@ import { Money, parseDecimal } from '../../libs/money/src/index.js';
 import type { InvoiceCreditSource, InvoiceTaxBreakdownEntry, LineTax, LockedExchangeRate } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
+import { connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../shared/opaque-cursor.js';
 
 export type EffectiveInvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'written_off' | 'overdue';
 
@@ -105,13 +106,6 @@ export interface InvoiceListFilter {
   readonly issuedTo?: string | null;
 }
 
-export class InvalidCursorError extends Error {
-  readonly code = 'VALIDATION_FAILED';
-  constructor(cursor: string) {
-    super(`"${cursor.slice(0, 60)}" is not a cursor from this list: pass pageInfo.endCursor back unchanged`);
-  }
-}
-
 export const INVOICE_PAGE_SIZE_MAX = 100;
 
 export class InvoiceQueries {
@@ -128,16 +122,16 @@ export class InvoiceQueries {
 
   /** Newest first (by draft time, then id), keyset-paginated with an opaque cursor. */
   async listInvoices(tenantId: string, filter: InvoiceListFilter, first: number, after: string | null | undefined, today: string, reportingCurrency: string | null = null) {
-    const cursor = after ? decodeCursor(after) : undefined;
+    const cursor = after ? decodeCursor(after, 2, ([time]) => isParsableTime(time)) : undefined;
     let query = this.filtered(tenantId, filter, today)
       .selectAll()
       .select(sql<string>`to_char(drafted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_time'));
-    if (cursor) query = query.where(sql<boolean>`(drafted_at, invoice_id) < (${cursor.time}::timestamptz, ${cursor.id})`);
+    if (cursor) query = query.where(sql<boolean>`(drafted_at, invoice_id) < (${cursor[0]}::timestamptz, ${cursor[1]})`);
     const rows = await query.orderBy('drafted_at', 'desc').orderBy('invoice_id', 'desc').limit(first + 1).execute();
     const page = rows.slice(0, first);
     const records = await this.assemble(tenantId, page, today, reportingCurrency);
-    const edges = records.map((node, index) => ({ cursor: encodeCursor((page[index] as { cursor_time: string }).cursor_time, node.id), node }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    const edges = records.map((node, index) => ({ cursor: encodeCursor([(page[index] as { cursor_time: string }).cursor_time, node.id]), node }));
+    return connectionOf(edges, rows.length > first);
   }
 
   /**
@@ -310,20 +304,4 @@ export class InvoiceQueries {
       };
     });
   }
-}
-
-function encodeCursor(time: string, id: string): string {
-  return Buffer.from(JSON.stringify([time, id]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { time: string; id: string } {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 2 && typeof decoded[0] === 'string' && typeof decoded[1] === 'string' && !Number.isNaN(Date.parse(decoded[0]))) {
-      return { time: decoded[0], id: decoded[1] };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError(cursor);
 }

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { PaymentMethodStatus, PaymentMethodType, VerificationStatus } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { InvalidCursorError } from '../invoices/invoices.queries.js';
+import { connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../shared/opaque-cursor.js';
+import { instantOrNull } from '../shared/read-model-values.js';
 
 /** A payment method as the read model holds it: never its gateway token. */
 export interface PaymentMethodRecord {
@@ -54,20 +55,16 @@ export class PaymentMethodQueries {
     if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (after) {
-      const [addedAt, id] = decodeCursor(after);
+      const [, addedAt, id] = decodeCursor(after, 3, ([tag, time]) => tag === 'payment_method' && isParsableTime(time));
       query = query.where(sql<boolean>`(added_at, payment_method_id) < (${addedAt}::timestamptz, ${id})`);
     }
     const rows = await query.orderBy('added_at', 'desc').orderBy('payment_method_id', 'desc').limit(first + 1).execute();
     const edges = rows.slice(0, first).map((row) => {
       const node = paymentMethodRecord(row);
-      return { cursor: encodeCursor(node.addedAt, node.id), node };
+      return { cursor: encodeCursor(['payment_method', node.addedAt, node.id]), node };
     });
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, rows.length > first);
   }
-}
-
-function isoOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : (value as Date).toISOString();
 }
 
 function paymentMethodRecord(row: Record<string, unknown>): PaymentMethodRecord {
@@ -84,32 +81,9 @@ function paymentMethodRecord(row: Record<string, unknown>): PaymentMethodRecord 
     expiryYear: row.expiry_year as number | null,
     holderName: row.holder_name as string | null,
     addedAt: (row.added_at as Date).toISOString(),
-    verifiedAt: isoOrNull(row.verified_at),
-    expiredAt: isoOrNull(row.expired_at),
-    deactivatedAt: isoOrNull(row.deactivated_at),
+    verifiedAt: instantOrNull(row.verified_at),
+    expiredAt: instantOrNull(row.expired_at),
+    deactivatedAt: instantOrNull(row.deactivated_at),
     deactivationReason: row.deactivation_reason as string | null,
   };
-}
-
-function encodeCursor(addedAt: string, paymentMethodId: string): string {
-  return Buffer.from(JSON.stringify(['payment_method', addedAt, paymentMethodId]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(decoded) &&
-      decoded.length === 3 &&
-      decoded[0] === 'payment_method' &&
-      typeof decoded[1] === 'string' &&
-      !Number.isNaN(Date.parse(decoded[1])) &&
-      typeof decoded[2] === 'string'
-    ) {
-      return [decoded[1], decoded[2]];
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError(cursor);
 }

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { PaymentMethodType, PaymentStatus, RefundMethodType } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { InvalidCursorError } from '../invoices/invoices.queries.js';
+import { connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../shared/opaque-cursor.js';
+import { instantOrNull } from '../shared/read-model-values.js';
 
 /** One invoice's part of a payment. */
 export interface PaymentAllocationRecord {
@@ -75,20 +76,16 @@ export class PaymentQueries {
     if (filter.method) query = query.where('method', '=', filter.method);
     if (filter.currency) query = query.where('currency', '=', filter.currency);
     if (after) {
-      const [recordedAt, paymentId] = decodeCursor(after);
+      const [, recordedAt, paymentId] = decodeCursor(after, 3, ([tag, time]) => tag === 'payment' && isParsableTime(time));
       query = query.where(sql<boolean>`(recorded_at, payment_id) < (${recordedAt}::timestamptz, ${paymentId})`);
     }
     const rows = await query.orderBy('recorded_at', 'desc').orderBy('payment_id', 'desc').limit(first + 1).execute();
     const edges = rows.slice(0, first).map((row: Record<string, unknown>) => {
       const node = paymentRecord(row);
-      return { cursor: encodeCursor(node.recordedAt, node.id), node };
+      return { cursor: encodeCursor(['payment', node.recordedAt, node.id]), node };
     });
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, rows.length > first);
   }
-}
-
-function isoOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : (value as Date).toISOString();
 }
 
 function paymentRecord(row: Record<string, unknown>): PaymentRecord {
@@ -104,34 +101,18 @@ function paymentRecord(row: Record<string, unknown>): PaymentRecord {
     allocationKind: row.allocation_kind as PaymentRecord['allocationKind'],
     requestedAllocations: row.requested_allocations as PaymentAllocationRecord[],
     attempt: row.attempt as number,
-    nextRetryAt: isoOrNull(row.next_retry_at),
+    nextRetryAt: instantOrNull(row.next_retry_at),
     lastFailureReason: row.last_failure_reason as string | null,
     gatewayReference: row.gateway_reference as string | null,
     recordedAt: (row.recorded_at as Date).toISOString(),
-    succeededAt: isoOrNull(row.succeeded_at),
-    cancelledAt: isoOrNull(row.cancelled_at),
+    succeededAt: instantOrNull(row.succeeded_at),
+    cancelledAt: instantOrNull(row.cancelled_at),
     cancellationReason: row.cancellation_reason as string | null,
     allocations: row.allocations as PaymentAllocationRecord[],
     creditAmount: row.credit_amount as string | null,
-    allocatedAt: isoOrNull(row.allocated_at),
+    allocatedAt: instantOrNull(row.allocated_at),
     refundedTotal: row.refunded_total as string,
     refundable: row.refundable as string,
     refunds: row.refunds as PaymentRefundRecordView[],
   };
-}
-
-function encodeCursor(recordedAt: string, paymentId: string): string {
-  return Buffer.from(JSON.stringify(['payment', recordedAt, paymentId]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 3 && decoded[0] === 'payment' && typeof decoded[1] === 'string' && !Number.isNaN(Date.parse(decoded[1])) && typeof decoded[2] === 'string') {
-      return [decoded[1], decoded[2]];
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError(cursor);
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Receipt } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { InvalidCursorError } from '../invoices/invoices.queries.js';
+import { type Connection, connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../shared/opaque-cursor.js';
 
 export const RECEIPT_PAGE_SIZE_MAX = 100;
 
@@ -14,10 +14,7 @@ export interface ReceiptFilter {
   readonly issuedTo?: string | null;
 }
 
-export interface ReceiptPage {
-  readonly edges: { cursor: string; node: Receipt }[];
-  readonly pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
+export type ReceiptPage = Connection<Receipt>;
 
 export class ReceiptQueries {
   constructor(
@@ -38,30 +35,14 @@ export class ReceiptQueries {
     if (filter.issuedFrom) query = query.where('issue_date', '>=', filter.issuedFrom);
     if (filter.issuedTo) query = query.where('issue_date', '<=', filter.issuedTo);
     if (after) {
-      const [issuedAt, receiptId] = decodeCursor(after);
+      const [, issuedAt, receiptId] = decodeCursor(after, 3, ([tag, time]) => tag === 'receipt' && isParsableTime(time));
       query = query.where(sql<boolean>`(issued_at, receipt_id) < (${issuedAt}::timestamptz, ${receiptId})`);
     }
     const rows = await query.orderBy('issued_at', 'desc').orderBy('receipt_id', 'desc').limit(first + 1).execute();
     const edges = rows.slice(0, first).map((row) => {
       const document = row.document as Receipt;
-      return { cursor: encodeCursor(document.issuedAt, document.receiptId), node: document };
+      return { cursor: encodeCursor(['receipt', document.issuedAt, document.receiptId]), node: document };
     });
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return connectionOf(edges, rows.length > first);
   }
-}
-
-function encodeCursor(issuedAt: string, receiptId: string): string {
-  return Buffer.from(JSON.stringify(['receipt', issuedAt, receiptId]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 3 && decoded[0] === 'receipt' && typeof decoded[1] === 'string' && !Number.isNaN(Date.parse(decoded[1])) && typeof decoded[2] === 'string') {
-      return [decoded[1], decoded[2]];
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError(cursor);
 }

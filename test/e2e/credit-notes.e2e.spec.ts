@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pdfText } from '../support/pdf-text.js';
-import { loadStream, recordedEventParser, streams } from '../../libs/application/src/index.js';
-import { customerAccountDecider, customerAccountEventSchemas, evolveInvoice, initialInvoiceState, type CustomerAccountEvent, type InvoiceState } from '../../libs/billing/src/index.js';
+import { loadCustomerAccount } from '../../apps/api/src/customer-credit/customer-account-stream.js';
+import { loadInvoiceStream } from '../../apps/api/src/invoices/invoice-stream.js';
+import type { InvoiceState } from '../../libs/billing/src/index.js';
 import { encodePosition } from '../../libs/event-store/src/index.js';
 import { Money } from '../../libs/money/src/index.js';
-import { parseInvoiceEvent } from '../../projections/invoices/invoices.projection.js';
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
 import { expectRejectedWithoutEvents, headOfLog } from '../support/expect-rejected.js';
 import { DEV_TENANT_ID, issuedInvoice, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
-import { newTenant } from '../support/settings-effect.support.js';
+import { newTenant, UPDATE_COMPANY_SETTINGS, UPDATE_PAYMENT_SETTINGS, UPSERT_CUSTOMER } from '../support/settings-effect.support.js';
 
 /**
  * Credit notes (DOMAIN.md "Credit notes and customer credit"): draft -> issued -> partially_applied -> applied, and
@@ -70,9 +70,6 @@ type NoteMutation = keyof typeof noteMutations;
 const CREDIT_NOTE_QUERY = `query ($id: ID!, $minPosition: String) { creditNote(id: $id, minPosition: $minPosition) { ${NOTE_FIELDS} } }`;
 const CREDIT_NOTES_QUERY = `query ($filter: CreditNoteFilter, $first: Int, $after: String, $minPosition: String) {
   creditNotes(filter: $filter, first: $first, after: $after, minPosition: $minPosition) { edges { cursor node { ${NOTE_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
-const UPSERT_CUSTOMER = 'mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { position } }';
-const UPDATE_COMPANY = 'mutation ($input: UpdateCompanySettingsInput!) { updateCompanySettings(input: $input) { position } }';
-const UPDATE_PAYMENT = 'mutation ($input: UpdatePaymentSettingsInput!) { updatePaymentSettings(input: $input) { position } }';
 const UPDATE_FEATURES = 'mutation ($input: UpdateFeatureSettingsInput!) { updateFeatureSettings(input: $input) { position } }';
 
 const clock = new TestClock('2026-03-02T09:00:00.000Z');
@@ -82,7 +79,7 @@ let baseUrl: string;
 beforeAll(async () => {
   ledger = await startTestLedger({ clock });
   baseUrl = ledger.url.replace(/\/graphql$/, '');
-  requireData(await ledger.graphql(UPDATE_COMPANY, { input: { name: 'Fibre Networks GmbH', address: { line1: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' } } }), 'updateCompanySettings');
+  requireData(await ledger.graphql(UPDATE_COMPANY_SETTINGS, { input: { name: 'Fibre Networks GmbH', address: { line1: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' } } }), 'updateCompanySettings');
   requireData(
     await ledger.graphql(UPSERT_CUSTOMER, { input: { customerId: 'cust-cn', name: 'Acme Fibre Inc.', billingAddress: { line1: '1 Main Street', city: 'Springfield', postalCode: '62701', country: 'US' }, taxExempt: false } }),
     'upsertCustomer',
@@ -122,12 +119,11 @@ async function issuedNotePayload(amount: string, overrides: Record<string, unkno
 
 /** The invoice as its own stream says now (the aggregate, not a read model). */
 async function invoiceState(invoiceId: string, tenantId: string = DEV_TENANT_ID): Promise<InvoiceState> {
-  return (await loadStream(ledger.services.store, streams.invoice(tenantId, invoiceId), { evolve: evolveInvoice, initialState: initialInvoiceState }, parseInvoiceEvent)).state;
+  return (await loadInvoiceStream(ledger.services.store, tenantId, invoiceId)).state;
 }
 
-const parseAccountEvent = recordedEventParser<CustomerAccountEvent>(customerAccountEventSchemas, 'customer account');
 async function accountCredit(customerId: string, currency: string): Promise<string | undefined> {
-  return (await loadStream(ledger.services.store, streams.customerAccount(DEV_TENANT_ID, customerId), customerAccountDecider, parseAccountEvent)).state.balances[currency];
+  return (await loadCustomerAccount(ledger.services.store, DEV_TENANT_ID, customerId)).state.balances[currency];
 }
 
 /** The mutation fails with `code`, returns no data, and the $all head does not move. */
@@ -414,7 +410,7 @@ describe('bad input: each case has its own code and appends nothing', () => {
 
   it('createCreditNote', async () => {
     const draftInvoice = await ledger.mutateOk('createInvoice', { customerId: 'cust-cn', currency: 'USD', lines: [{ description: 'x', quantity: '1', unitPrice: '5.00' }] });
-    requireData(await ledger.graphql(UPDATE_PAYMENT, { input: { supportedCurrencies: ['USD', 'EUR'] } }), 'updatePaymentSettings');
+    requireData(await ledger.graphql(UPDATE_PAYMENT_SETTINGS, { input: { supportedCurrencies: ['USD', 'EUR'] } }), 'updatePaymentSettings');
     const euroInvoice = await issuedInvoice(ledger, { customerId: 'cust-cn', currency: 'EUR' });
     await expectRejected('VALIDATION_FAILED', () => noteMutation('createCreditNote', noteInput({ currency: 'usd' })));
     await expectRejected('VALIDATION_FAILED', () => noteMutation('createCreditNote', noteInput({ lines: [] })));

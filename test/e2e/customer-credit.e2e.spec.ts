@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { loadStream, recordedEventParser, streams } from '../../libs/application/src/index.js';
-import { customerAccountDecider, customerAccountEventSchemas, evolveInvoice, initialInvoiceState, type CustomerAccountEvent, type InvoiceState } from '../../libs/billing/src/index.js';
+import { loadCustomerAccount } from '../../apps/api/src/customer-credit/customer-account-stream.js';
+import { loadInvoiceStream } from '../../apps/api/src/invoices/invoice-stream.js';
+import { streams } from '../../libs/application/src/index.js';
+import type { InvoiceState } from '../../libs/billing/src/index.js';
 import { Money } from '../../libs/money/src/index.js';
-import { parseInvoiceEvent } from '../../projections/invoices/invoices.projection.js';
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
 import { expectRejectedWithoutEvents, headOfLog } from '../support/expect-rejected.js';
 import { DEV_TENANT_ID, draftInput, issuedInvoice, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
+import { UPDATE_PAYMENT_SETTINGS } from '../support/settings-effect.support.js';
 
 /**
  * Customer credit (DOMAIN.md "Credit notes and customer credit"): a balance per currency, spent on the customer's own
@@ -38,13 +40,12 @@ const CREATE_NOTE = `mutation ($input: CreateCreditNoteInput!) { createCreditNot
 const ISSUE_NOTE = `mutation ($input: IssueCreditNoteInput!) { issueCreditNote(input: $input) { ${NOTE} } }`;
 const APPLY_NOTE = `mutation ($input: ApplyCreditNoteInput!) { applyCreditNote(input: $input) { ${NOTE} } }`;
 const ISSUE_INVOICE = `mutation ($input: IssueInvoiceInput!) { issueInvoice(input: $input) { position invoice { id status balanceDue ${MONEY} amountCredited ${MONEY} } } }`;
-const UPDATE_PAYMENT = 'mutation ($input: UpdatePaymentSettingsInput!) { updatePaymentSettings(input: $input) { position } }';
 
 let ledger: TestLedger;
 
 beforeAll(async () => {
   ledger = await startTestLedger({ clock: new TestClock('2026-03-02T09:00:00.000Z') });
-  requireData(await ledger.graphql(UPDATE_PAYMENT, { input: { supportedCurrencies: ['USD', 'EUR'] } }), 'updatePaymentSettings');
+  requireData(await ledger.graphql(UPDATE_PAYMENT_SETTINGS, { input: { supportedCurrencies: ['USD', 'EUR'] } }), 'updatePaymentSettings');
 });
 
 afterAll(async () => {
@@ -93,12 +94,11 @@ async function setAutoApply(customerId: string, enabled: boolean): Promise<{ acc
 }
 
 async function invoiceState(invoiceId: string): Promise<InvoiceState> {
-  return (await loadStream(ledger.services.store, streams.invoice(DEV_TENANT_ID, invoiceId), { evolve: evolveInvoice, initialState: initialInvoiceState }, parseInvoiceEvent)).state;
+  return (await loadInvoiceStream(ledger.services.store, DEV_TENANT_ID, invoiceId)).state;
 }
 
-const parseAccountEvent = recordedEventParser<CustomerAccountEvent>(customerAccountEventSchemas, 'customer account');
 async function accountBalances(customerId: string): Promise<Record<string, string>> {
-  return (await loadStream(ledger.services.store, streams.customerAccount(DEV_TENANT_ID, customerId), customerAccountDecider, parseAccountEvent)).state.balances;
+  return (await loadCustomerAccount(ledger.services.store, DEV_TENANT_ID, customerId)).state.balances;
 }
 
 /** The mutation fails with `code`, returns no data, and the $all head does not move. */

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PAYMENT_ALLOCATOR_NAME } from '../../apps/api/src/payments/payment-allocator.process-manager.js';
-import { RECEIPT_ISSUER_NAME } from '../../apps/api/src/receipts/receipt-issuer.process-manager.js';
-import { encodePosition } from '../../libs/event-store/src/index.js';
-import { waitForProjections } from '../../libs/projection-runtime/src/index.js';
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
-import { draftInput, issuedInvoice, startTestLedger, waitForEarlierTransactions, type TestLedger } from '../support/ledger-test-app.js';
+import { headOfLog } from '../support/expect-rejected.js';
+import { draftInput, issuedInvoice, startTestLedger, type TestLedger } from '../support/ledger-test-app.js';
 import { newTenant, updateSettings } from '../support/settings-effect.support.js';
 
 /**
@@ -48,20 +45,11 @@ async function sendOk(name: Mutation, input: Record<string, unknown>, key?: stri
   return requireData(await send(name, input, key), name)[name] as Payload;
 }
 
-/** The head of $all once every transaction before the call ended and the process managers reached it. */
-async function settledHead(): Promise<string> {
-  await ledger.tenantEvents();
-  await waitForEarlierTransactions(ledger.services.db);
-  const head = await ledger.services.store.headPosition();
-  expect(await waitForProjections(ledger.services.db, [PAYMENT_ALLOCATOR_NAME, RECEIPT_ISSUER_NAME], head, 10_000)).toBe(true);
-  return encodePosition(head);
-}
-
 async function expectRefused(code: string, request: () => Promise<GraphQLHttpResponse<unknown>>): Promise<GraphQLHttpResponse<unknown>> {
-  const before = await settledHead();
+  const before = await headOfLog(ledger);
   const response = await request();
   expect({ code: firstErrorCode(response), message: typeof response.errors?.[0]?.message, stack: response.rawBody.includes('    at ') }).toEqual({ code, message: 'string', stack: false });
-  expect(await settledHead()).toBe(before);
+  expect(await headOfLog(ledger)).toBe(before);
   return response;
 }
 

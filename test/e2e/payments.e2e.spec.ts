@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { allocatePayment, allocationCommandIdOf, loadInvoices, planAllocation, splitOf } from '../../apps/api/src/payments/allocate-payment.js';
 import { parsePaymentEvent, storedEvents } from '../../apps/api/src/payments/payment-streams.js';
 import { evolvePayment, initialPaymentState } from '../../libs/billing/src/index.js';
@@ -10,7 +9,7 @@ import type { CommandContext } from '../../libs/application/src/index.js';
 import { encodePosition, WrongExpectedVersionError, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import { ProjectionRunner, waitForProjections } from '../../libs/projection-runtime/src/index.js';
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
-import { draftInput, issuedInvoice, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
+import { commandContext, draftInput, issuedInvoice, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
 import { newTenant, updateSettings } from '../support/settings-effect.support.js';
 
 /**
@@ -106,13 +105,6 @@ async function invoiceOf(customerId: string, paymentTermsDays = 30): Promise<{ i
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 const allocationsOf = (payment: PaymentView) => payment.allocations.map((allocation) => [allocation.invoiceId, allocation.amount.amount]);
-
-/** Every event of the dev tenant once the process managers (receipts, allocation) have caught up with the log. */
-async function settledEvents(): Promise<RecordedEvent[]> {
-  const head = await ledger.services.store.headPosition();
-  expect(await waitForProjections(ledger.services.db, [PAYMENT_ALLOCATOR_NAME, RECEIPT_ISSUER_NAME], head, WAIT_MS_MAX)).toBe(true);
-  return ledger.tenantEvents();
-}
 
 async function receiptsOfPayment(paymentId: string) {
   return requireData(await ledger.graphql<{ receipts: { edges: { node: { id: string; invoicesPaid: { invoiceId: string; amount: MoneyView }[]; creditedAmount: MoneyView; methodDescription: string; paymentReference: string } }[] } }>(RECEIPTS_QUERY, { filter: { paymentId } }), 'receipts').receipts.edges.map((edge) => edge.node);
@@ -215,7 +207,7 @@ describe('the gateway flow', () => {
     const receipts = await waitFor('the receipt', async () => ((await receiptsOfPayment(created.payment.id)).length > 0 ? receiptsOfPayment(created.payment.id) : undefined));
     expect(receipts).toHaveLength(1);
     expect(receipts[0]).toMatchObject({ invoicesPaid: [{ invoiceId: invoice.id, amount: { amount: '71.96' } }], creditedAmount: { amount: '0.00' }, methodDescription: 'visa ****4242', paymentReference: 'ch_gw_1' });
-    const events = await settledEvents();
+    const events = await ledger.tenantEvents();
     const ofPayment = (type: string) => events.filter((event) => event.type === type && (event.data as { paymentId?: string }).paymentId === created.payment.id);
     expect(['PaymentRecorded', 'PaymentProcessingStarted', 'PaymentSucceeded', 'PaymentAllocated', 'ReceiptIssued'].map((type) => ofPayment(type).length)).toEqual([1, 1, 1, 1, 1]);
   });
@@ -224,8 +216,7 @@ describe('the gateway flow', () => {
     const invoice = await invoiceOf('pay-manager');
     const created = await sendOk('createPayment', { customerId: 'pay-manager', amount: '80.00', currency: 'USD', method: 'BANK_ACCOUNT', reference: 'ach_77', allocations: [{ invoiceId: invoice.id, amount: '80.00' }] });
     // The gateway handler's append alone, as if the process had stopped right after it (no inline allocation).
-    const commandId = randomUUID();
-    const context: CommandContext = { tenantId: 'dev', actor: 'test:gateway', commandId, correlationId: commandId, causationId: commandId, now: clock.now().toISOString() };
+    const context = commandContext(ledger, 'dev', 'test:gateway');
     const outcome = await executePaymentCommand(ledger.services, context, created.payment.id, () => ({ type: 'MarkPaymentSucceeded', data: { paymentId: created.payment.id } }));
     expect(outcome.state).toMatchObject({ status: 'succeeded', allocation: null });
     const allocated = await waitFor('the allocation', async () => {
@@ -234,7 +225,7 @@ describe('the gateway flow', () => {
     });
     expect(allocationsOf(allocated)).toEqual([[invoice.id, '71.96']]);
     expect(allocated.creditAmount).toEqual(usd('8.04'));
-    const events = await settledEvents();
+    const events = await ledger.tenantEvents();
     const allocation = events.filter((event) => event.type === 'PaymentAllocated' && (event.data as { paymentId: string }).paymentId === created.payment.id);
     expect(allocation.map((event) => event.metadata.actor)).toEqual(['process-manager:payment-allocator']);
     expect(await receiptsOfPayment(created.payment.id)).toHaveLength(1);
@@ -293,12 +284,12 @@ describe('duplicates and redelivery', () => {
     const invoice = await invoiceOf('pay-dup');
     const notification = { customerId: 'pay-dup', amount: '30.00', currency: 'USD', method: 'WIRE_TRANSFER', reference: 'BANK-REF-5521', allocations: [{ invoiceId: invoice.id, amount: '30.00' }] };
     const first = await sendOk('createPayment', notification);
-    const before = await settledEvents();
+    const before = await ledger.tenantEvents();
     // Written differently (case, spaces): the same reference.
     const second = await sendOk('createPayment', { ...notification, reference: '  bank-ref-5521 ' });
     expect(second).toMatchObject({ duplicate: true, payment: { id: first.payment.id, status: 'SUCCEEDED' } });
     expect(second.payment).toEqual(first.payment);
-    const events = await settledEvents();
+    const events = await ledger.tenantEvents();
     expect(events.filter((event) => event.type === 'PaymentRecorded' && (event.data as { reference: string }).reference.toLowerCase().includes('bank-ref-5521'))).toHaveLength(1);
     expect(events.filter((event) => event.type === 'InvoicePaymentApplied' && (event.data as { invoiceId: string }).invoiceId === invoice.id)).toHaveLength(1);
     // The duplicate appended nothing at all.
@@ -315,7 +306,7 @@ describe('duplicates and redelivery', () => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => sendOk('createPayment', notification)));
     expect(new Set(answers.map((answer) => answer.payment.id)).size).toBe(1);
     expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
-    const events = await settledEvents();
+    const events = await ledger.tenantEvents();
     expect(events.filter((event) => event.type === 'PaymentRecorded' && (event.data as { reference: string }).reference === 'ch_race_1')).toHaveLength(1);
     expect(events.filter((event) => event.type === 'PaymentReferenceReserved' && (event.data as { reference: string }).reference === 'ch_race_1')).toHaveLength(1);
   });
@@ -324,7 +315,7 @@ describe('duplicates and redelivery', () => {
     const invoice = await invoiceOf('pay-redelivery');
     const paid = await sendOk('createPayment', { customerId: 'pay-redelivery', amount: '71.96', currency: 'USD', method: 'CASH', reference: 'till-redelivery' });
     expect(paid.payment.allocated).toBe(true);
-    const before = await settledEvents();
+    const before = await ledger.tenantEvents();
     const { services } = ledger;
     const connectionString = services.config.databaseUrl as string;
     const names = [`${PAYMENT_ALLOCATOR_NAME}_redelivery`, `${RECEIPT_ISSUER_NAME}_redelivery`];
@@ -345,7 +336,7 @@ describe('duplicates and redelivery', () => {
     }
     const direct = await allocatePayment(services, 'dev', paid.payment.id, { actor: 'test', correlationId: 'redelivery', causationId: 'redelivery' });
     expect(direct).toEqual({ outcome: 'already_allocated' });
-    const after = await settledEvents();
+    const after = await ledger.tenantEvents();
     expect(after.length).toBe(before.length);
     const allocations = after.filter((event) => event.type === 'PaymentAllocated').map((event) => (event.data as { paymentId: string }).paymentId);
     expect(new Set(allocations).size).toBe(allocations.length);
@@ -360,8 +351,8 @@ describe('allocators racing', () => {
   it('the process manager and five direct calls allocating one payment at once make ONE allocation', async () => {
     const invoice = await invoiceOf('pay-alloc-race');
     const created = await sendOk('createPayment', { customerId: 'pay-alloc-race', amount: '100.00', currency: 'USD', method: 'CARD', reference: 'ch_alloc_race', allocations: [{ invoiceId: invoice.id, amount: '100.00' }] });
-    const commandId = randomUUID();
-    const context: CommandContext = { tenantId: 'dev', actor: 'test:gateway', commandId, correlationId: commandId, causationId: commandId, now: clock.now().toISOString() };
+    const context = commandContext(ledger, 'dev', 'test:gateway');
+    const { commandId } = context;
     await executePaymentCommand(ledger.services, context, created.payment.id, () => ({ type: 'MarkPaymentSucceeded', data: { paymentId: created.payment.id } }));
     const outcomes = await Promise.all(
       Array.from({ length: 5 }, (_, index) => allocatePayment(ledger.services, 'dev', created.payment.id, { actor: `test:${index}`, correlationId: commandId, causationId: commandId })),
@@ -369,7 +360,7 @@ describe('allocators racing', () => {
     // The same decision on the same reads is acknowledged by the store (same event ids): each caller may see it as
     // its own; what counts is what the store holds.
     expect(outcomes.every((outcome) => outcome.outcome === 'allocated' || outcome.outcome === 'already_allocated')).toBe(true);
-    const events = await settledEvents();
+    const events = await ledger.tenantEvents();
     const ofPayment = (type: string) => events.filter((event) => event.type === type && JSON.stringify(event.data).includes(created.payment.id));
     expect(ofPayment('PaymentAllocated')).toHaveLength(1);
     expect(ofPayment('InvoicePaymentApplied').map((event) => (event.data as { amount: string }).amount)).toEqual(['71.96']);
@@ -380,8 +371,8 @@ describe('allocators racing', () => {
   it('an allocation decided on a stale read (payment read before, invoice after the other one) is a conflict, not a second credit', async () => {
     const invoice = await invoiceOf('pay-alloc-stale');
     const created = await sendOk('createPayment', { customerId: 'pay-alloc-stale', amount: '71.96', currency: 'USD', method: 'CARD', reference: 'ch_alloc_stale', allocations: [{ invoiceId: invoice.id, amount: '71.96' }] });
-    const commandId = randomUUID();
-    const context: CommandContext = { tenantId: 'dev', actor: 'test:gateway', commandId, correlationId: commandId, causationId: commandId, now: clock.now().toISOString() };
+    const context = commandContext(ledger, 'dev', 'test:gateway');
+    const { commandId } = context;
     await executePaymentCommand(ledger.services, context, created.payment.id, () => ({ type: 'MarkPaymentSucceeded', data: { paymentId: created.payment.id } }));
     const { store } = ledger.services;
     // The fast allocator (this call or the process manager) pays the invoice in full...
@@ -398,11 +389,11 @@ describe('allocators racing', () => {
     expect([split.allocations, split.creditAmount.toString()]).toEqual([[], '71.96']);
     const slowContext: CommandContext = { ...context, actor: 'test:slow', commandId: allocationCommandIdOf('dev', created.payment.id, staleRevision, invoices, split) };
     const plan = await planAllocation(store, slowContext, staleState, invoices);
-    const before = await settledEvents();
+    const before = await ledger.tenantEvents();
     await expect(
       store.appendToStreams([{ streamId: paymentStream, expectedRevision: staleRevision, events: storedEvents(plan.paymentEvents, slowContext, paymentStream) }, ...plan.appends]),
     ).rejects.toBeInstanceOf(WrongExpectedVersionError);
-    expect((await settledEvents()).length).toBe(before.length);
+    expect((await ledger.tenantEvents()).length).toBe(before.length);
     expect(await ledger.customerCredit('pay-alloc-stale', encodePosition(before.at(-1)?.position as RecordedEvent['position']))).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { ProjectionRunner, waitForProjections } from '../../libs/projection-runt
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { requireData } from '../support/graphql-http.client.js';
 import { DEV_TENANT_ID, draftInput, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
-import { newTenant } from '../support/settings-effect.support.js';
+import { newTenant, UPDATE_COMPANY_SETTINGS, UPSERT_CUSTOMER } from '../support/settings-effect.support.js';
 
 /**
  * Receipts (DOMAIN.md "Receipts"): the receipt process manager issues one for every succeeded payment once it is
@@ -42,8 +42,6 @@ const RECEIPT_FIELDS = `id number paymentId issuedAt issueDate payer { customerI
 const RECEIPT_QUERY = `query ($id: ID!, $minPosition: String) { receipt(id: $id, minPosition: $minPosition) { ${RECEIPT_FIELDS} } }`;
 const RECEIPTS_QUERY = `query ($filter: ReceiptFilterInput, $first: Int, $after: String, $minPosition: String) {
   receipts(filter: $filter, first: $first, after: $after, minPosition: $minPosition) { edges { cursor node { ${RECEIPT_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
-const UPSERT_CUSTOMER = 'mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { position } }';
-const UPDATE_COMPANY = 'mutation ($input: UpdateCompanySettingsInput!) { updateCompanySettings(input: $input) { position } }';
 
 const WAIT_MS_MAX = 15_000;
 const clock = new TestClock('2026-03-02T09:00:00.000Z');
@@ -54,7 +52,7 @@ beforeAll(async () => {
   ledger = await startTestLedger({ clock });
   baseUrl = ledger.url.replace(/\/graphql$/, '');
   requireData(
-    await ledger.graphql(UPDATE_COMPANY, {
+    await ledger.graphql(UPDATE_COMPANY_SETTINGS, {
       input: { name: 'Fibre Networks GmbH', legalName: 'Fibre Networks Gesellschaft mbH', taxId: 'DE123456789', address: { line1: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' } },
     }),
     'updateCompanySettings',

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Big from 'big.js';
 import { sql } from 'kysely';
 import { createCreditNote } from '../../apps/api/src/credit-notes/commands/create-credit-note.handler.js';
@@ -18,7 +17,7 @@ import type { CommandContext } from '../../libs/application/src/index.js';
 import { isDomainError } from '../../libs/billing/src/index.js';
 import { allProjections } from '../../projections/index.js';
 import { waitForProjections } from '../../libs/projection-runtime/src/index.js';
-import { waitForEarlierTransactions, type TestLedger } from '../support/ledger-test-app.js';
+import { commandContext, waitForEarlierTransactions, type TestLedger } from '../support/ledger-test-app.js';
 import { expectEqualAmount, expectTrue, type LedgerFolds } from './ledger-model.checks.js';
 import { LoggedEventFolds, type ActionResult, type LedgerDomainEvent, type LoggedEvent } from './ledger-model.in-memory.js';
 import { modelCurrencies, modelCustomers, type Action, type LedgerModel } from './ledger-model.reference.js';
@@ -39,8 +38,7 @@ export class ApplicationLedger {
   ) {}
 
   private context(): CommandContext {
-    const commandId = randomUUID();
-    return { tenantId: this.tenantId, actor: 'test:property', commandId, correlationId: commandId, causationId: commandId, now: this.ledger.services.clock().toISOString() };
+    return commandContext(this.ledger, this.tenantId, 'test:property');
   }
 
   private real(modelId: string): string {

@@ -1,13 +1,15 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { startLedgerApi, type RunningLedgerApi } from '../../apps/api/src/ledger-api.js';
 import type { LedgerServices } from '../../apps/api/src/ledger-services.js';
 import type { Role } from '../../apps/api/src/platform/principal.js';
+import type { CommandContext } from '../../libs/application/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { readLedgerConfig } from '../../libs/runtime/src/index.js';
 import { waitForProjections } from '../../libs/projection-runtime/src/index.js';
 import { RECEIPT_ISSUER_NAME } from '../../apps/api/src/receipts/receipt-issuer.process-manager.js';
+import { PAYMENT_ALLOCATOR_NAME } from '../../apps/api/src/payments/payment-allocator.process-manager.js';
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { postGraphQL, requireData, type GraphQLHttpResponse } from './graphql-http.client.js';
 import {
@@ -165,16 +167,20 @@ export async function startTestLedger(options: { clock?: TestClock; echoLogs?: b
 }
 
 const SETTLE_WAIT_MS_MAX = 5_000;
+const PROCESS_MANAGER_WAIT_MS_MAX = 15_000;
+/** The process managers of apps/api/src/process-managers.ts: they append after a payment, asynchronously. */
+const PROCESS_MANAGER_NAMES = [PAYMENT_ALLOCATOR_NAME, RECEIPT_ISSUER_NAME];
 
 /**
- * The receipt process manager appends a receipt after each payment, asynchronously. A test that reads or counts a
- * tenant's events first lets it catch up with the log as it is now, so that the events do not move under the test.
+ * The process managers (payment allocation, receipts) append after each payment, asynchronously. A test that reads
+ * or counts a tenant's events first lets them catch up with the log as it is now, so that the events do not move
+ * under the test.
  */
 async function waitForProcessManagers(services: LedgerServices): Promise<void> {
   await waitForEarlierTransactions(services.db);
   const head = await services.store.headPosition();
-  if (!(await waitForProjections(services.db, [RECEIPT_ISSUER_NAME], head, SETTLE_WAIT_MS_MAX))) {
-    throw new Error(`the receipt process manager did not reach the head of the log within ${SETTLE_WAIT_MS_MAX} ms`);
+  if (!(await waitForProjections(services.db, PROCESS_MANAGER_NAMES, head, PROCESS_MANAGER_WAIT_MS_MAX))) {
+    throw new Error(`the process managers did not reach the head of the log within ${PROCESS_MANAGER_WAIT_MS_MAX} ms`);
   }
 }
 
@@ -195,6 +201,12 @@ export async function waitForEarlierTransactions(db: Kysely<any>): Promise<void>
     if (Date.now() > deadline) throw new Error(`transactions older than xid ${horizon} were still running after ${SETTLE_WAIT_MS_MAX} ms`);
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
+}
+
+/** A command context as a resolver makes one (a fresh command id, which is also its correlation and causation), at the ledger's clock. */
+export function commandContext(ledger: TestLedger, tenantId: string, actor: string): CommandContext {
+  const commandId = randomUUID();
+  return { tenantId, actor, commandId, correlationId: commandId, causationId: commandId, now: ledger.services.clock().toISOString() };
 }
 
 /** A draft invoice input with sensible defaults; tests override what they care about. */

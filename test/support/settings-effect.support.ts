@@ -12,27 +12,22 @@ import {
   type CreateTaxRate,
   type ExchangeRateEvent,
 } from '../../libs/billing/src/index.js';
-import { loadStream, streams, toEventData, type CommandContext } from '../../libs/application/src/index.js';
+import { loadStream, streams, toEventData } from '../../libs/application/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { requireData } from './graphql-http.client.js';
 import type { MoneyView } from './invoice-api.documents.js';
-import type { TestLedger } from './ledger-test-app.js';
+import { commandContext, type TestLedger } from './ledger-test-app.js';
 
 /**
  * Settings, tax rates and exchange rates written straight through their deciders (load, decide, append at the
  * revision read), as a settings command handler would: the settings GraphQL API is not what these suites test.
  */
 
-function contextFor(ledger: TestLedger, tenantId: string): CommandContext {
-  const commandId = randomUUID();
-  return { tenantId, actor: 'test:settings', commandId, correlationId: commandId, causationId: commandId, now: ledger.services.clock().toISOString() };
-}
-
 export async function decideSettings(ledger: TestLedger, tenantId: string, command: (now: string) => BillingSettingsCommand): Promise<void> {
   const { services } = ledger;
   const streamId = streams.billingSettings(tenantId);
   const loaded = await loadStream(services.store, streamId, billingSettingsDecider, parseBillingSettingsEvent);
-  const context = contextFor(ledger, tenantId);
+  const context = commandContext(ledger, tenantId, 'test:settings');
   const events = billingSettingsDecider.decide(command(context.now), loaded.state);
   if (events.length === 0) return;
   await services.store.appendToStreams([
@@ -77,7 +72,7 @@ export async function recordExchangeRate(
   const { services } = ledger;
   const streamId = streams.exchangeRate(tenantId, rate.base, rate.quote);
   const loaded = await loadStream(services.store, streamId, exchangeRateDecider, parseExchangeRateEvent);
-  const context = contextFor(ledger, tenantId);
+  const context = commandContext(ledger, tenantId, 'test:settings');
   const events = exchangeRateDecider.decide({ type: 'RecordExchangeRate', data: { source: 'ECB', ...rate }, metadata: { now: context.now } }, loaded.state);
   await services.store.appendToStreams([{ streamId, expectedRevision: loaded.expectedRevision, events: events.map((event, index) => toEventData(event, context, streamId, index)) }]);
 }
@@ -176,6 +171,10 @@ export const UPSERT_CUSTOMER = `
       customer { id name email taxExempt registeredAt updatedAt billingAddress { line1 line2 city region postalCode country } }
     }
   }`;
+
+/** Settings sections as a client changes them over GraphQL (setup for tests that need a company or currencies). */
+export const UPDATE_COMPANY_SETTINGS = 'mutation ($input: UpdateCompanySettingsInput!) { updateCompanySettings(input: $input) { position } }';
+export const UPDATE_PAYMENT_SETTINGS = 'mutation ($input: UpdatePaymentSettingsInput!) { updatePaymentSettings(input: $input) { position } }';
 
 export async function registerCustomer(
   ledger: TestLedger,

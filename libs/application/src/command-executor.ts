@@ -1,6 +1,6 @@
 import type { AppendRequest, EventStore, ExpectedRevision, Position, RecordedEvent } from '../../event-store/src/index.js';
 import { WrongExpectedVersionError } from '../../event-store/src/index.js';
-import type { DomainEventLike } from './event-envelope.js';
+import { toEventData, type CommandContext, type DomainEventLike } from './event-envelope.js';
 
 /** A conflict is retried this many times (re-reading and re-deciding each time) before it reaches the caller. */
 export const CONFLICT_RETRIES_MAX = 25;
@@ -73,4 +73,38 @@ export async function executeWithRetry<Result>(store: EventStore, attempt: (atte
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
+}
+
+export interface StreamCommand<Event extends DomainEventLike, State, Result> {
+  readonly streamId: string;
+  /** Reads and folds the stream with the command's id, so that a retried command is recognised (alreadyAppliedAt). */
+  load(): Promise<LoadedStream<State>>;
+  decide(state: State): readonly Event[];
+  evolve(state: State, event: Event): State;
+  /** The schema version recorded in each event's metadata; 1 when absent. */
+  schemaVersionOf?(event: Event): number;
+  /**
+   * The outcome from the state after the command and the position of its events: the stream's last event when it
+   * appended nothing, or where a retried command was first applied.
+   */
+  result(state: State, position: Position | undefined): Result;
+}
+
+/**
+ * Load, decide, append at the revision read, for a command on one stream; a conflict re-reads and re-decides
+ * (executeWithRetry). A retry of a command whose events are already on the stream returns without deciding again.
+ */
+export function executeStreamCommand<Event extends DomainEventLike, State, Result>(store: EventStore, context: CommandContext, command: StreamCommand<Event, State, Result>): Promise<Result> {
+  const { streamId } = command;
+  return executeWithRetry(store, async () => {
+    const loaded = await command.load();
+    const { alreadyAppliedAt } = loaded;
+    if (alreadyAppliedAt) return { appends: [], result: () => command.result(loaded.state, alreadyAppliedAt) };
+    const events = command.decide(loaded.state);
+    const next = events.reduce((state, event) => command.evolve(state, event), loaded.state);
+    return {
+      appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: events.map((event, index) => toEventData(event, context, streamId, index, command.schemaVersionOf?.(event))) }],
+      result: (position) => command.result(next, position ?? loaded.lastPosition),
+    };
+  });
 }

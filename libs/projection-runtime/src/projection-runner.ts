@@ -233,10 +233,9 @@ export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelD
   // The checkpoint is the last event actually read, never the head of the log: an event committed between the last
   // (empty) read and a head lookup would otherwise lie below the checkpoint and never be applied. The runner moves
   // the checkpoint past later events the projection does not handle.
-  const finalPosition = position;
   if (!options.targetSchema) {
-    await initialiseCheckpoint(db, projection.name, buildSchema, projection.version, finalPosition);
-    return { schema: buildSchema, position: finalPosition, events: count };
+    await initialiseCheckpoint(db, projection.name, buildSchema, projection.version, position);
+    return { schema: buildSchema, position, events: count };
   }
   const target = options.targetSchema;
   await db.transaction().execute(async (trx) => {
@@ -244,10 +243,10 @@ export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelD
     for (const table of [...projection.tables].reverse()) await sql.raw(`drop table if exists ${target}.${table} cascade`).execute(trx);
     for (const table of projection.tables) await sql.raw(`alter table ${buildSchema}.${table} set schema ${target}`).execute(trx);
     await sql.raw(`drop schema ${buildSchema} cascade`).execute(trx);
-    await initialiseCheckpoint(trx, projection.name, target, projection.version, finalPosition);
+    await initialiseCheckpoint(trx, projection.name, target, projection.version, position);
   });
   log(`projection ${projection.name}: rebuilt ${count} events into ${target}`);
-  return { schema: target, position: finalPosition, events: count };
+  return { schema: target, position, events: count };
 }
 
 /**

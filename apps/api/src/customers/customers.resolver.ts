@@ -1,11 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { decodePosition } from '../../../../libs/event-store/src/index.js';
-import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
 import { CUSTOMER_PAGE_SIZE_MAX, CustomerQueries } from '../../../../projections/customers/customers.queries.js';
-import { ApplicationError } from '../graphql/application-error.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
+import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
 import { upsertCustomer } from './commands/upsert-customer.handler.js';
 import { CustomerConnectionType, CustomerPayloadType, CustomerType, UpsertCustomerInput } from './customer.types.js';
 
@@ -30,7 +28,7 @@ export class CustomersResolver {
     @Context() request: GraphQLRequestContext,
   ) {
     const principal = requireReader(request);
-    await this.awaitPosition(minPosition);
+    await awaitReadModels(this.services, minPosition, ['customers']);
     return (await this.queries.getCustomer(principal.tenantId, id)) ?? null;
   }
 
@@ -42,17 +40,8 @@ export class CustomersResolver {
     @Context() request: GraphQLRequestContext,
   ) {
     const principal = requireReader(request);
-    if (!Number.isInteger(first) || first < 1 || first > CUSTOMER_PAGE_SIZE_MAX) throw new ApplicationError('VALIDATION_FAILED', `first must be from 1 to ${CUSTOMER_PAGE_SIZE_MAX}, got ${first}`);
-    await this.awaitPosition(minPosition);
+    requirePageSize(first, CUSTOMER_PAGE_SIZE_MAX);
+    await awaitReadModels(this.services, minPosition, ['customers']);
     return this.queries.listCustomers(principal.tenantId, first, after);
-  }
-
-  private async awaitPosition(minPosition: string | null): Promise<void> {
-    if (!minPosition) return;
-    const position = decodePosition(minPosition);
-    const timeoutMs = this.services.config.readYourWritesTimeoutMs;
-    if (!(await waitForProjections(this.services.db, ['customers'], position, timeoutMs))) {
-      throw new ApplicationError('READ_MODEL_TIMEOUT', `the read models did not reach position ${minPosition} within ${timeoutMs} ms; retry, or check that projections are running`);
-    }
   }
 }

@@ -25,19 +25,29 @@ const MAX_STREAM_FILTERS = 100;
 const CATEGORY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 const STREAM_PATTERN = /^[a-z][a-z0-9_]{0,62}-[^\s:]{1,300}$/;
 
-/** The tenant's prefix, narrowed to the categories and streams asked for (never wider than the tenant). */
-function streamPrefixesFor(tenantId: string, categories: string[] | null, streams: string[] | null): string[] {
+/**
+ * The tenant's prefix, narrowed to the categories and streams asked for (never wider than the tenant), and which
+ * delivered events to pass on: a prefix filter on "invoice-ab" would also pass "invoice-abc", so exact streams are
+ * checked again on delivery.
+ */
+function streamFilterFor(tenantId: string, categories: string[] | null, streams: string[] | null): { streamPrefixes: string[]; wanted: (streamId: string) => boolean } {
   const prefix = tenantPrefix(tenantId);
-  const wanted = [...(categories ?? []), ...(streams ?? [])];
-  if (wanted.length > MAX_STREAM_FILTERS) throw new ApplicationError('VALIDATION_FAILED', `at most ${MAX_STREAM_FILTERS} categories and streams together`);
+  const filterCount = (categories?.length ?? 0) + (streams?.length ?? 0);
+  if (filterCount > MAX_STREAM_FILTERS) throw new ApplicationError('VALIDATION_FAILED', `at most ${MAX_STREAM_FILTERS} categories and streams together`);
   for (const category of categories ?? []) {
     if (!CATEGORY_PATTERN.test(category)) throw new ApplicationError('VALIDATION_FAILED', `"${category.slice(0, 70)}" is not a stream category: use a name such as "invoice" or "billing_settings"`);
   }
   for (const stream of streams ?? []) {
     if (!STREAM_PATTERN.test(stream)) throw new ApplicationError('VALIDATION_FAILED', `"${stream.slice(0, 70)}" is not a stream: use streamId without the tenant, e.g. "invoice-<id>"`);
   }
-  if (wanted.length === 0) return [prefix];
-  return [...(categories ?? []).map((category) => `${prefix}${category}-`), ...(streams ?? []).map((stream) => `${prefix}${stream}`)];
+  if (filterCount === 0) return { streamPrefixes: [prefix], wanted: () => true };
+  const categoryPrefixes = (categories ?? []).map((category) => `${prefix}${category}-`);
+  const streamIds = (streams ?? []).map((stream) => `${prefix}${stream}`);
+  const exactStreams = new Set(streamIds);
+  return {
+    streamPrefixes: [...categoryPrefixes, ...streamIds],
+    wanted: (streamId) => exactStreams.size === 0 || exactStreams.has(streamId) || categoryPrefixes.some((categoryPrefix) => streamId.startsWith(categoryPrefix)),
+  };
 }
 
 function toMessage(event: RecordedEvent): BillingEventType {
@@ -87,13 +97,10 @@ export class BillingEventsResolver {
   ): AsyncIterableIterator<BillingEventType> {
     const principal = requireReader(request);
     if (types && types.length > MAX_TYPES) throw new ApplicationError('VALIDATION_FAILED', `at most ${MAX_TYPES} event types`);
-    const prefix = tenantPrefix(principal.tenantId);
-    const exactStreams = streams && streams.length > 0 ? new Set(streams.map((stream) => `${prefix}${stream}`)) : undefined;
-    const categoryPrefixes = (categories ?? []).map((category) => `${prefix}${category}-`);
-    const inCategory = (streamId: string) => categoryPrefixes.some((categoryPrefix) => streamId.startsWith(categoryPrefix));
+    const { streamPrefixes, wanted } = streamFilterFor(principal.tenantId, categories, streams);
     const subscription = this.services.store.subscribeToAll({
       fromPosition: fromPosition ? decodePosition(fromPosition) : 'start',
-      filter: { streamPrefixes: streamPrefixesFor(principal.tenantId, categories, streams), ...(types && types.length > 0 ? { eventTypes: types } : {}) },
+      filter: { streamPrefixes, ...(types && types.length > 0 ? { eventTypes: types } : {}) },
     });
     const iterator = subscription[Symbol.asyncIterator]();
     const gauge = this.services.metrics.openSubscriptions;
@@ -111,8 +118,7 @@ export class BillingEventsResolver {
         for (;;) {
           const next = await iterator.next();
           if (next.done) return { done: true, value: undefined };
-          // A prefix filter on "invoice-ab" would also pass "invoice-abc": exact streams are checked here.
-          if (next.value.kind === 'event' && (exactStreams === undefined || exactStreams.has(next.value.event.streamId) || inCategory(next.value.event.streamId))) {
+          if (next.value.kind === 'event' && wanted(next.value.event.streamId)) {
             return { done: false, value: toMessage(next.value.event) };
           }
         }

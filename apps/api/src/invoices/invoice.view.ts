@@ -1,15 +1,11 @@
-import type { InvoiceState, InvoiceTaxBreakdownEntry, LineTax } from '../../../../libs/billing/src/index.js';
+import type { InvoiceState, LineTax } from '../../../../libs/billing/src/index.js';
 import { money } from '../graphql/common.types.js';
 import { pricedLineView, taxBreakdownEntryView } from '../graphql/priced-document.view.js';
 import { effectiveInvoiceStatus, plainDecimal, reportingTotalIn, type InvoiceRecord } from '../../../../projections/invoices/invoices.queries.js';
-import type { InvoiceCreditSource, InvoiceLineTaxType, InvoiceStatus, InvoiceTaxBreakdownType, InvoiceType, PaymentMethodType } from './invoice.types.js';
+import type { InvoiceCreditSource, InvoiceLineTaxType, InvoiceStatus, InvoiceType, PaymentMethodType } from './invoice.types.js';
 
 function lineTaxView(tax: LineTax, currency: string): InvoiceLineTaxType {
   return { ...tax, rate: plainDecimal(tax.rate), amount: money(tax.amount, currency) };
-}
-
-function breakdownView(entry: InvoiceTaxBreakdownEntry, currency: string): InvoiceTaxBreakdownType {
-  return taxBreakdownEntryView(entry, currency);
 }
 
 /** What the state and the read model share about the invoice's settlement: the figures, payments and credits. */
@@ -71,14 +67,14 @@ export function invoiceViewFromState(state: InvoiceState, today: string): Invoic
     subtotal: money(state.subtotal, currency),
     taxTotal: money(state.taxTotal, currency),
     total: money(state.total, currency),
-    taxBreakdown: state.taxBreakdown.map((entry) => breakdownView(entry, currency)),
+    taxBreakdown: state.taxBreakdown.map((entry) => taxBreakdownEntryView(entry, currency)),
     exchangeRate: state.exchangeRate === null ? null : { ...state.exchangeRate, rate: plainDecimal(state.exchangeRate.rate) },
     reportingTotal: reportingTotalIn({ currency, total: state.total, reportingCurrency: state.reportingCurrency, lockedReportingTotal: state.reportingTotal }, null),
     ...settlementView(state, currency),
     paymentTermsDays: state.paymentTermsDays,
     issueDate: state.issueDate,
     issuedAt: state.issuedAt,
-    dueDate: state.status === 'draft' ? state.dueDate : state.dueDate,
+    dueDate: state.dueDate,
     voidedAt: state.voidedAt,
     voidReason: state.voidReason,
     writtenOffAt: state.writtenOffAt,
@@ -104,7 +100,7 @@ export function invoiceViewFromRecord(record: InvoiceRecord): InvoiceType {
     subtotal: money(record.subtotal, currency),
     taxTotal: money(record.taxTotal, currency),
     total: money(record.total, currency),
-    taxBreakdown: record.taxBreakdown.map((entry) => breakdownView(entry, currency)),
+    taxBreakdown: record.taxBreakdown.map((entry) => taxBreakdownEntryView(entry, currency)),
     exchangeRate: record.exchangeRate === null ? null : { ...record.exchangeRate, rate: plainDecimal(record.exchangeRate.rate) },
     ...settlementView(record, currency),
   };

@@ -4,10 +4,10 @@ import { sql } from 'kysely';
 import { measureProjectionLag } from '../../../../libs/projection-runtime/src/index.js';
 import { allProjections } from '../../../../projections/index.js';
 import { paymentSucceededEventTypes, RECEIPT_ISSUER_NAME } from '../receipts/receipt-issuer.process-manager.js';
+import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 
 /** Every follower of the log whose lag is reported: the read models and the process managers. */
 const followers = [...allProjections, { name: RECEIPT_ISSUER_NAME, eventTypes: paymentSucceededEventTypes }];
-import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 

@@ -16,7 +16,9 @@ import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../..
 import type { AppendRequest, EventStore, ExpectedRevision, Position } from '../../../../libs/event-store/src/index.js';
 import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
 import { openInvoiceIdsOf } from '../../../../projections/invoices/open-invoices.queries.js';
-import { loadCustomerAccount, loadInvoiceStream, loadPayment, storedEvents } from './payment-streams.js';
+import { loadCustomerAccount } from '../customer-credit/customer-account-stream.js';
+import { loadInvoiceStream } from '../invoices/invoice-stream.js';
+import { loadPayment, storedEvents } from './payment-streams.js';
 
 /** What allocating needs: the event store, the one clock and, for oldest-due-first, the invoices read model. */
 export interface PaymentAllocationServices {

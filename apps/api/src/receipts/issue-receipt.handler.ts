@@ -1,10 +1,11 @@
-import { billingSettingsDecider, calendarDateInZone, customerDecider, decideReceipt, describePaymentMethod, describePaymentMethodType, paymentMethodDecider, paymentMethodEventSchemas, type PaymentMethodEvent, DomainError, evolveInvoice, initialInvoiceState, receiptDecider, receiptEventSchemas, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput, type ReceiptEvent } from '../../../../libs/billing/src/index.js';
-import { executeWithRetry, loadStream, recordedEventParser, streams, toEventData, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
+import { billingSettingsDecider, calendarDateInZone, customerDecider, decideReceipt, describePaymentMethod, describePaymentMethodType, paymentMethodDecider, DomainError, receiptDecider, receiptEventSchemas, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput, type ReceiptEvent } from '../../../../libs/billing/src/index.js';
+import { executeWithRetry, loadStream, streams, toEventData, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
 import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import { parseBillingSettingsEvent } from '../../../../projections/billing-settings/billing-settings.events.js';
 import { parseCustomerRecordedEvent } from '../../../../projections/customers/customers.projection.js';
 import { takeDocumentNumber } from '../numbering/take-document-number.js';
-import { parseInvoiceEvent } from '../../../../projections/invoices/invoices.projection.js';
+import { loadInvoiceStream } from '../invoices/invoice-stream.js';
+import { parsePaymentMethodEvent } from '../payment-methods/payment-method-stream.js';
 
 /** What issuing a receipt needs: the event store and the one clock. The projector process has no LedgerServices. */
 export interface ReceiptIssuerServices {
@@ -38,8 +39,6 @@ export function receiptIdOf(tenantId: string, paymentId: string): string {
   return uuidV5(`${tenantId}:${paymentId}:receipt`);
 }
 
-const invoiceFolder = { evolve: evolveInvoice, initialState: initialInvoiceState };
-const parsePaymentMethodStreamEvent = recordedEventParser<PaymentMethodEvent>(paymentMethodEventSchemas, 'payment method');
 const parseReceiptEvent = (recorded: RecordedEvent) => ({ type: recorded.type, data: receiptEventSchemas.ReceiptIssued.data.parse(recorded.data) }) as ReceiptEvent;
 
 export type IssueReceiptOutcome = { readonly receiptId: string; readonly outcome: 'issued' | 'already_issued' };
@@ -99,7 +98,7 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
 /** How the payment reads on the receipt: the method on file ("visa ****4242") when one was charged, else its type. */
 async function methodDescriptionOf(services: ReceiptIssuerServices, tenantId: string, payment: SucceededPayment): Promise<string> {
   if (payment.paymentMethodId === null) return describePaymentMethodType(payment.method);
-  const method = await loadStream(services.store, streams.paymentMethod(tenantId, payment.paymentMethodId), paymentMethodDecider, parsePaymentMethodStreamEvent);
+  const method = await loadStream(services.store, streams.paymentMethod(tenantId, payment.paymentMethodId), paymentMethodDecider, parsePaymentMethodEvent);
   return method.state.type === null ? describePaymentMethodType(payment.method) : describePaymentMethod(method.state);
 }
 
@@ -110,7 +109,7 @@ async function customerNameOf(services: ReceiptIssuerServices, tenantId: string,
 }
 
 async function invoicePaidOf(services: ReceiptIssuerServices, tenantId: string, paid: { invoiceId: string; appliedAmount: string }) {
-  const invoice = await loadStream(services.store, streams.invoice(tenantId, paid.invoiceId), invoiceFolder, parseInvoiceEvent);
+  const invoice = await loadInvoiceStream(services.store, tenantId, paid.invoiceId);
   // A payment is only recorded against an issued invoice, and an issued invoice always has its number.
   if (invoice.state.number === null) throw new Error(`invoice ${paid.invoiceId} was paid but has no number`);
   return { invoiceId: paid.invoiceId, number: invoice.state.number, amount: paid.appliedAmount };

@@ -6,13 +6,17 @@ import type { LedgerServices } from '../ledger-services.js';
 
 export { parseBillingSettingsEvent };
 
+/** The tenant's settings folded from its stream: commands decide on the settings as they are now, secrets included. */
+export function loadBillingSettingsStream(services: LedgerServices, tenantId: string, commandId?: string) {
+  return loadStream(services.store, streams.billingSettings(tenantId), billingSettingsDecider, parseBillingSettingsEvent, commandId);
+}
+
 /**
  * A tenant's current billing settings, folded from its settings stream (the event store, not a read model, so a
  * command always decides on the settings as they are now). An empty stream gives `defaultBillingSettings`.
  */
 export async function loadBillingSettings(services: LedgerServices, tenantId: string): Promise<BillingSettings> {
-  const loaded = await loadStream(services.store, streams.billingSettings(tenantId), billingSettingsDecider, parseBillingSettingsEvent);
-  return loaded.state.settings;
+  return (await loadBillingSettingsStream(services, tenantId)).state.settings;
 }
 
 /** Today's calendar date in the tenant's time zone (settings.tenant.timeZone), by the services' clock. */

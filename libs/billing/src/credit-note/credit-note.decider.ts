@@ -1,11 +1,20 @@
-import { Money, formatDecimal, isCurrencyCode, parseDecimal } from '../../../money/src/index.js';
+import { Money, parseDecimal } from '../../../money/src/index.js';
 import { invoiceLimits } from '../invoice/invoice.limits.js';
-import { invoiceTotals, lineAmounts } from '../invoice/invoice.totals.js';
+import { priceLine } from '../invoice/invoice.line-input.js';
+import { invoiceTotals } from '../invoice/invoice.totals.js';
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
+import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
 import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, requireOneOf, requireText, validationFailed } from '../shared/validation.js';
+import {
+  optionalIdentifier,
+  requireCurrency,
+  requireIdentifier,
+  requireOneOf,
+  requirePositiveAmount,
+  requireText,
+  validationFailed,
+} from '../shared/validation.js';
 import {
   creditApplicationTypes,
   creditReasons,
@@ -175,8 +184,7 @@ function applyCreditNote({ data, metadata }: ApplyCreditNote, state: CreditNoteS
   const applicationId = requireIdentifier(data.applicationId, 'applicationId');
   const applicationType = requireOneOf(data.applicationType, 'applicationType', creditApplicationTypes);
   const invoiceId = requireApplicationInvoice(applicationType, data.invoiceId);
-  const amount = Money.parse(data.amount, note.currency, 'amount');
-  if (!amount.isPositive()) throw validationFailed(`amount must be greater than 0 (got ${amount.toString()})`, { field: 'amount' });
+  const amount = requirePositiveAmount(data.amount, note.currency, 'amount');
   const remaining = Money.of(note.remaining, note.currency);
   if (amount.greaterThan(remaining)) {
     throw new DomainError(
@@ -264,10 +272,7 @@ function requireExisting(state: CreditNoteState, creditNoteId: unknown): Existin
   if (state.status === 'none' || state.creditNoteId === null || state.customerId === null || state.currency === null) {
     throw new DomainError('NOT_FOUND', `Credit note ${JSON.stringify(creditNoteId)} does not exist`, { creditNoteId });
   }
-  if (creditNoteId !== state.creditNoteId) {
-    // The application loads the stream named after the command's note: a different id here is a bug, not input.
-    throw new Error(`credit note command for ${JSON.stringify(creditNoteId)} was decided on the stream of ${state.creditNoteId}`);
-  }
+  assertDecidedOnOwnStream('credit note', creditNoteId, state.creditNoteId);
   return state as ExistingCreditNote;
 }
 
@@ -303,17 +308,6 @@ function requireApplicationInvoice(applicationType: (typeof creditApplicationTyp
   }
 }
 
-function requireCurrency(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !isCurrencyCode(value)) {
-    throw validationFailed(`${field} must be a supported ISO 4217 currency code (got ${JSON.stringify(value)})`, { field });
-  }
-  return value;
-}
-
-function optionalIdentifier(value: unknown, field: string): string | null {
-  return value === undefined || value === null ? null : requireIdentifier(value, field);
-}
-
 function priceLines(input: unknown, currency: string): CreditNoteLine[] {
   if (!Array.isArray(input) || input.length === 0) {
     throw validationFailed('lines must be a list of at least one line: a credit note credits something', { field: 'lines' });
@@ -323,7 +317,7 @@ function priceLines(input: unknown, currency: string): CreditNoteLine[] {
   }
   const lines: CreditNoteLine[] = [];
   input.forEach((value: unknown, index) => {
-    const line = priceLine(value, `lines[${index}]`, currency);
+    const line = priceLine(value, `lines[${index}]`, currency, 'the note itself is the credit');
     if (lines.some((other) => other.lineId === line.lineId)) {
       throw validationFailed(`lines[${index}].lineId ${JSON.stringify(line.lineId)} is already used by another line of this credit note`, {
         field: `lines[${index}].lineId`,
@@ -333,52 +327,6 @@ function priceLines(input: unknown, currency: string): CreditNoteLine[] {
     lines.push(line);
   });
   return lines;
-}
-
-/** Validates one line as sent and prices it like an invoice line (invoice.totals.ts). */
-function priceLine(input: unknown, field: string, currency: string): CreditNoteLine {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw validationFailed(`${field} must be an object with lineId, description, quantity, unitPrice and taxRate`, { field });
-  }
-  const line = input as Record<string, unknown>;
-  const lineId = requireIdentifier(line.lineId, `${field}.lineId`);
-  const description = requireText(line.description, `${field}.description`, creditNoteLimits.descriptionLengthMax);
-  const quantity = parseDecimal(line.quantity, `${field}.quantity`, {
-    maxScale: invoiceLimits.quantityScaleMax,
-    maxIntegerDigits: invoiceLimits.integerDigitsMax,
-  });
-  if (quantity.lte(0)) {
-    throw validationFailed(`${field}.quantity must be greater than 0 (got ${JSON.stringify(line.quantity)})`, { field: `${field}.quantity`, lineId });
-  }
-  const unitPrice = parseDecimal(line.unitPrice, `${field}.unitPrice`, {
-    maxScale: invoiceLimits.unitPriceScaleMax,
-    maxIntegerDigits: invoiceLimits.integerDigitsMax,
-  });
-  if (unitPrice.lt(0)) {
-    throw validationFailed(`${field}.unitPrice must not be negative: the note itself is the credit (got ${JSON.stringify(line.unitPrice)})`, {
-      field: `${field}.unitPrice`,
-      lineId,
-    });
-  }
-  let taxRate: string | null = null;
-  if (line.taxRate !== undefined && line.taxRate !== null) {
-    const rate = parseDecimal(line.taxRate, `${field}.taxRate`, { maxScale: invoiceLimits.taxRateScaleMax, maxIntegerDigits: 3 });
-    if (rate.lt(0) || rate.gt(100)) {
-      throw validationFailed(`${field}.taxRate must be a percentage from 0 to 100 (got ${JSON.stringify(line.taxRate)})`, { field: `${field}.taxRate`, lineId });
-    }
-    taxRate = canonicalDecimal(rate, line.taxRate as string);
-  }
-  const pricing = {
-    quantity: canonicalDecimal(quantity, line.quantity as string),
-    unitPrice: canonicalDecimal(unitPrice, line.unitPrice as string),
-    taxRate,
-  };
-  return { lineId, description, ...pricing, ...lineAmounts(pricing, currency) };
-}
-
-/** The value with the decimals the caller wrote ("1.50" stays "1.50"), minus any sign on a zero. */
-function canonicalDecimal(value: ReturnType<typeof parseDecimal>, text: string): string {
-  return formatDecimal(value, text.split('.')[1]?.length ?? 0);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { Money, isCurrencyCode } from '../../../money/src/index.js';
+import { Money } from '../../../money/src/index.js';
 import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, validationFailed } from '../shared/validation.js';
+import { requireCurrency, requireIdentifier, validationFailed } from '../shared/validation.js';
 
 /** An invoice the customer still owes on, as a read model lists it. */
 export interface OpenInvoiceForCredit {
@@ -67,9 +67,3 @@ export function autoApplyPlan(
   });
 }
 
-function requireCurrency(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !isCurrencyCode(value)) {
-    throw validationFailed(`${field} must be a supported ISO 4217 currency code (got ${JSON.stringify(value)})`, { field });
-  }
-  return value;
-}

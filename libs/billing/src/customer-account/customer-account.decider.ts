@@ -1,9 +1,9 @@
-import { Money, isCurrencyCode } from '../../../money/src/index.js';
+import { Money } from '../../../money/src/index.js';
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
+import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
 import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, requireOneOf, validationFailed } from '../shared/validation.js';
+import { requireCurrency, requireIdentifier, requireOneOf, requirePositiveAmount, validationFailed } from '../shared/validation.js';
 import {
   customerCreditSources,
   type ApplyCustomerCredit,
@@ -107,8 +107,8 @@ function creditCustomerAccount({ data, metadata }: CreditCustomerAccount, state:
   const customerId = requireStreamCustomer(state, data?.customerId);
   if (state.entryIds.includes(data.entryId)) return [];
   const entryId = requireIdentifier(data.entryId, 'entryId');
-  const currency = requireCurrency(data.currency);
-  const amount = requirePositiveAmount(data.amount, currency);
+  const currency = requireCurrency(data.currency, 'currency');
+  const amount = requirePositiveAmount(data.amount, currency, 'amount');
   const source = requireOneOf(data.source, 'source', customerCreditSources);
   const sourceId = requireIdentifier(data.sourceId, 'sourceId');
   const balanceAfter = Money.of(customerCreditBalance(state, currency), currency).plus(amount);
@@ -125,8 +125,8 @@ function applyCustomerCredit({ data, metadata }: ApplyCustomerCredit, state: Cus
   if (state.applicationIds.includes(data.applicationId)) return [];
   const applicationId = requireIdentifier(data.applicationId, 'applicationId');
   const invoiceId = requireIdentifier(data.invoiceId, 'invoiceId');
-  const currency = requireCurrency(data.currency);
-  const amount = requirePositiveAmount(data.amount, currency);
+  const currency = requireCurrency(data.currency, 'currency');
+  const amount = requirePositiveAmount(data.amount, currency, 'amount');
   const balance = Money.of(customerCreditBalance(state, currency), currency);
   if (amount.greaterThan(balance)) {
     throw new DomainError(
@@ -151,8 +151,8 @@ function debitCustomerAccount({ data, metadata }: DebitCustomerAccount, state: C
   const customerId = requireStreamCustomer(state, data?.customerId);
   if (state.entryIds.includes(data.entryId)) return [];
   const entryId = requireIdentifier(data.entryId, 'entryId');
-  const currency = requireCurrency(data.currency);
-  const amount = requirePositiveAmount(data.amount, currency);
+  const currency = requireCurrency(data.currency, 'currency');
+  const amount = requirePositiveAmount(data.amount, currency, 'amount');
   const reason = requireOneOf(data.reason, 'reason', ['refund'] as const);
   const sourceId = requireIdentifier(data.sourceId, 'sourceId');
   const balance = Money.of(customerCreditBalance(state, currency), currency);
@@ -183,23 +183,7 @@ function setAutoApplyCredit({ data, metadata }: SetAutoApplyCredit, state: Custo
 
 function requireStreamCustomer(state: CustomerAccountState, value: unknown): string {
   const customerId = requireIdentifier(value, 'customerId');
-  if (state.customerId !== null && state.customerId !== customerId) {
-    // The application loads the stream named after the command's customer: another id here is a bug, not input.
-    throw new Error(`customer account command for ${JSON.stringify(customerId)} was decided on the stream of ${state.customerId}`);
-  }
+  assertDecidedOnOwnStream('customer account', customerId, state.customerId);
   return customerId;
 }
 
-function requireCurrency(value: unknown): string {
-  if (typeof value !== 'string' || !isCurrencyCode(value)) {
-    throw validationFailed(`currency must be a supported ISO 4217 currency code (got ${JSON.stringify(value)})`, { field: 'currency' });
-  }
-  return value;
-}
-
-/** A positive amount that fits the currency's minor unit (never rounded: "10.001" USD is refused). */
-function requirePositiveAmount(value: unknown, currency: string): Money {
-  const amount = Money.parse(value, currency, 'amount');
-  if (!amount.isPositive()) throw validationFailed(`amount must be greater than 0 (got ${amount.toString()})`, { field: 'amount' });
-  return amount;
-}

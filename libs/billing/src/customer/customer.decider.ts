@@ -1,7 +1,7 @@
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
-import { requireIdentifier, requireText, validationFailed } from '../shared/validation.js';
+import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
+import { optionalText, requireIdentifier, requireText, validationFailed } from '../shared/validation.js';
 import { isCountryCode } from '../tax/country-codes.js';
 import { isRegionCode } from '../tax/tax-rate.js';
 import type { CustomerCommand, UpsertCustomer } from './customer.commands.js';
@@ -64,10 +64,7 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerSt
 
 function upsertCustomer({ data, metadata }: UpsertCustomer, state: CustomerState): CustomerEvent[] {
   const customerId = requireIdentifier(data?.customerId, 'customerId');
-  if (state.customerId !== null && state.customerId !== customerId) {
-    // The application loads the stream named after the command's customer: another id here is a bug, not input.
-    throw new Error(`customer command for ${JSON.stringify(customerId)} was decided on the stream of ${state.customerId}`);
-  }
+  assertDecidedOnOwnStream('customer', customerId, state.customerId);
   const details: CustomerDetails = {
     name: requireText(data.name, 'name', customerLimits.nameLengthMax),
     email: optionalEmail(data.email),
@@ -92,10 +89,6 @@ function optionalEmail(value: unknown): string | null {
   const email = requireText(value, 'email', customerLimits.emailLengthMax);
   if (!emailPattern.test(email)) throw validationFailed(`email must look like name@example.com (got ${JSON.stringify(email)})`, { field: 'email' });
   return email;
-}
-
-function optionalText(value: unknown, field: string, lengthMax: number): string | null {
-  return value === undefined || value === null ? null : requireText(value, field, lengthMax);
 }
 
 function requireBillingAddress(value: unknown): BillingAddress {

@@ -1,9 +1,9 @@
-import { isCurrencyCode, parseDecimal } from '../../../money/src/index.js';
+import { parseDecimal } from '../../../money/src/index.js';
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
 import type { Decider } from '../shared/decider.js';
 import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireText, validationFailed } from '../shared/validation.js';
+import { requireCurrency, requireText, validationFailed } from '../shared/validation.js';
 import type { ExchangeRateCommand, RecordExchangeRate } from './exchange-rate.commands.js';
 import type { ExchangeRateEvent, RecordedExchangeRate } from './exchange-rate.events.js';
 
@@ -30,13 +30,6 @@ export function decideExchangeRate(command: ExchangeRateCommand, state: Exchange
   });
 }
 
-export function requireCurrencyCode(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !isCurrencyCode(value)) {
-    throw validationFailed(`${field} must be a supported ISO 4217 currency code (got ${JSON.stringify(value)})`, { field });
-  }
-  return value;
-}
-
 /** A rate received from outside: strict decimal string, > 0, at most 12 decimals and 12 integer digits. */
 export function requireExchangeRate(value: unknown, field = 'rate'): ReturnType<typeof parseDecimal> {
   const rate = parseDecimal(value, field, { maxScale: exchangeRateLimits.rateScaleMax, maxIntegerDigits: exchangeRateLimits.rateIntegerDigitsMax });
@@ -45,8 +38,8 @@ export function requireExchangeRate(value: unknown, field = 'rate'): ReturnType<
 }
 
 function recordExchangeRate({ data, metadata }: RecordExchangeRate, state: ExchangeRateState): ExchangeRateEvent[] {
-  const base = requireCurrencyCode(data?.base, 'base');
-  const quote = requireCurrencyCode(data.quote, 'quote');
+  const base = requireCurrency(data?.base, 'base');
+  const quote = requireCurrency(data.quote, 'quote');
   if (base === quote) throw validationFailed(`base and quote must differ (both are ${base})`, { field: 'quote' });
   const rate = requireExchangeRate(data.rate);
   const effectiveAt = requireInstant(data.effectiveAt, 'effectiveAt');

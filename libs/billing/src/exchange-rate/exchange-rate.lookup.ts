@@ -1,9 +1,9 @@
 import { Money, parseDecimal, type RoundingMode } from '../../../money/src/index.js';
 import { requireInstant } from '../shared/calendar-date.js';
 import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
-import { validationFailed } from '../shared/validation.js';
+import { requireCurrency, validationFailed } from '../shared/validation.js';
 import { ExactFraction } from '../tax/exact-fraction.js';
-import { exchangeRateLimits, requireCurrencyCode, requireExchangeRate } from './exchange-rate.decider.js';
+import { exchangeRateLimits, requireExchangeRate } from './exchange-rate.decider.js';
 import type { RecordedExchangeRate } from './exchange-rate.events.js';
 
 /** The rate a document uses, which it copies and keeps ("a document locks the rate it used"). */
@@ -29,8 +29,8 @@ export interface ExchangeRateQuote {
  * Throws EXCHANGE_RATE_NOT_FOUND when no rate is in effect at `asOf`.
  */
 export function rateAsOf(recordedRates: readonly RecordedExchangeRate[], base: string, quote: string, asOf: string): ExchangeRateQuote {
-  const from = requireCurrencyCode(base, 'base');
-  const to = requireCurrencyCode(quote, 'quote');
+  const from = requireCurrency(base, 'base');
+  const to = requireCurrency(quote, 'quote');
   const asOfInstant = requireInstant(asOf, 'asOf');
   if (from === to) return { base: from, quote: to, rate: '1', effectiveAt: asOfInstant, source: 'identity', inverted: false };
   const asOfTime = Date.parse(asOfInstant);
@@ -71,7 +71,7 @@ export function invertedRate(rate: string): string {
  */
 export function convert(money: Money, rate: string | ExchangeRateQuote, toCurrency: string, rounding: RoundingMode): Money {
   return translatingMoneyErrors(() => {
-    const target = requireCurrencyCode(toCurrency, 'toCurrency');
+    const target = requireCurrency(toCurrency, 'toCurrency');
     const from = money.currency.code;
     let rateText: string;
     if (typeof rate === 'string') rateText = rate;

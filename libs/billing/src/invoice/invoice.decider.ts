@@ -1,13 +1,15 @@
-import { Money, formatDecimal, isCurrencyCode, parseDecimal } from '../../../money/src/index.js';
+import { Money } from '../../../money/src/index.js';
 import { convert } from '../exchange-rate/exchange-rate.lookup.js';
 import { assertNever } from '../shared/assert-never.js';
 import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
+import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
 import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
 import {
+  requireCurrency,
   requireIdentifier,
   requireIntegerInRange,
   requireOneOf,
+  requirePositiveAmount,
   requireText,
   validationFailed,
 } from '../shared/validation.js';
@@ -32,6 +34,7 @@ import {
 } from './invoice.commands.js';
 import { invoiceCreditSources, type InvoiceEvent, type InvoiceIssued, type InvoiceLine, type InvoiceTaxCalculated } from './invoice.events.js';
 import { invoiceLimits } from './invoice.limits.js';
+import { priceLine } from './invoice.line-input.js';
 import {
   defaultPaymentTermsDays,
   evolveInvoice,
@@ -41,7 +44,6 @@ import {
   type InvoiceState,
 } from './invoice.state.js';
 import { lineTaxFiguresOf, priceInvoiceLines, pricedInvoiceTotals, sameTaxFigures, taxBreakdownOf, unknownCustomer } from './invoice.tax.js';
-import { lineAmounts } from './invoice.totals.js';
 
 export { invoiceLimits } from './invoice.limits.js';
 
@@ -286,10 +288,7 @@ function recordInvoicePayment({ data, metadata }: RecordInvoicePayment, state: I
       { invoiceId: invoice.invoiceId, paymentId, paymentCurrency: currency, invoiceCurrency: invoice.currency },
     );
   }
-  const amount = Money.parse(data.amount, currency, 'amount');
-  if (!amount.isPositive()) {
-    throw validationFailed(`amount must be greater than 0 (got ${amount.toString()})`, { field: 'amount' });
-  }
+  const amount = requirePositiveAmount(data.amount, currency, 'amount');
   const balanceDue = Money.of(invoice.balanceDue, currency);
   const applied = Money.min(amount, balanceDue);
   return [
@@ -363,7 +362,7 @@ function applyPaymentToInvoice({ data, metadata }: ApplyPaymentToInvoice, state:
   const invoice = requireExisting(state, data?.invoiceId);
   const paymentId = requireIdentifier(data.paymentId, 'paymentId');
   const currency = requireMatchingCurrency(invoice, data.currency, `Payment ${paymentId}`);
-  const amount = requirePositive(data.amount, currency);
+  const amount = requirePositiveAmount(data.amount, currency, 'amount');
   const method = requireOneOf(data.method, 'method', paymentMethodTypes);
   const reference = requireText(data.reference, 'reference', invoiceLimits.paymentReferenceLengthMax);
   const paymentAmount = Money.parse(data.paymentAmount, currency, 'paymentAmount');
@@ -407,7 +406,7 @@ function applyCreditToInvoice({ data, metadata }: ApplyCreditToInvoice, state: I
   const source = requireOneOf(data.source, 'source', invoiceCreditSources);
   const sourceId = requireIdentifier(data.sourceId, 'sourceId');
   const currency = requireMatchingCurrency(invoice, data.currency, `Credit application ${applicationId}`);
-  const amount = requirePositive(data.amount, currency);
+  const amount = requirePositiveAmount(data.amount, currency, 'amount');
   const earlier = invoice.creditApplications.find((application) => application.applicationId === applicationId);
   if (earlier !== undefined) {
     if (earlier.amount === amount.toString() && earlier.source === source && earlier.sourceId === sourceId) return [];
@@ -447,7 +446,7 @@ function refundInvoicePayment({ data, metadata }: RefundInvoicePayment, state: I
   const paymentId = requireIdentifier(data.paymentId, 'paymentId');
   const refundId = requireIdentifier(data.refundId, 'refundId');
   const currency = requireMatchingCurrency(invoice, data.currency, `Refund ${refundId}`);
-  const amount = requirePositive(data.amount, currency);
+  const amount = requirePositiveAmount(data.amount, currency, 'amount');
   const earlier = invoice.refunds.find((refund) => refund.refundId === refundId);
   if (earlier !== undefined) {
     if (earlier.amount === amount.toString() && earlier.paymentId === paymentId) return [];
@@ -536,7 +535,7 @@ function registerCreditNote({ data, metadata }: RegisterCreditNote, state: Invoi
   const invoice = requireExisting(state, data?.invoiceId);
   const creditNoteId = requireIdentifier(data.creditNoteId, 'creditNoteId');
   const currency = requireMatchingCurrency(invoice, data.currency, `Credit note ${creditNoteId}`);
-  const amount = requirePositive(data.amount, currency);
+  const amount = requirePositiveAmount(data.amount, currency, 'amount');
   const earlier = invoice.creditNotes.find((note) => note.creditNoteId === creditNoteId);
   if (earlier !== undefined) {
     if (earlier.amount === amount.toString()) return [];
@@ -575,7 +574,7 @@ function releaseCreditNote({ data, metadata }: ReleaseCreditNote, state: Invoice
   const invoice = requireExisting(state, data?.invoiceId);
   const creditNoteId = requireIdentifier(data.creditNoteId, 'creditNoteId');
   const currency = requireMatchingCurrency(invoice, data.currency, `Credit note ${creditNoteId}`);
-  const amount = requirePositive(data.amount, currency);
+  const amount = requirePositiveAmount(data.amount, currency, 'amount');
   const note = invoice.creditNotes.find((candidate) => candidate.creditNoteId === creditNoteId);
   if (note === undefined) {
     throw new DomainError('NOT_FOUND', `Credit note ${creditNoteId} was never registered on invoice ${invoice.invoiceId}`, {
@@ -657,12 +656,6 @@ function requireMatchingCurrency(invoice: ExistingInvoice, value: unknown, what:
     });
   }
   return currency;
-}
-
-function requirePositive(value: unknown, currency: string): Money {
-  const amount = Money.parse(value, currency, 'amount');
-  if (!amount.isPositive()) throw validationFailed(`amount must be greater than 0 (got ${amount.toString()})`, { field: 'amount' });
-  return amount;
 }
 
 /** AMOUNT_EXCEEDS_BALANCE above the balance due; returns the balance due. */
@@ -751,10 +744,7 @@ function requireExisting(state: InvoiceState, invoiceId: unknown): ExistingInvoi
   if (state.status === 'none' || state.invoiceId === null || state.customerId === null || state.currency === null) {
     throw new DomainError('NOT_FOUND', `Invoice ${JSON.stringify(invoiceId)} does not exist`, { invoiceId });
   }
-  if (invoiceId !== state.invoiceId) {
-    // The application loads the stream named after the command's invoice: a different id here is a bug, not input.
-    throw new Error(`invoice command for ${JSON.stringify(invoiceId)} was decided on the stream of ${state.invoiceId}`);
-  }
+  assertDecidedOnOwnStream('invoice', invoiceId, state.invoiceId);
   return state as ExistingInvoice;
 }
 
@@ -770,13 +760,6 @@ function requireDraft(state: InvoiceState, invoiceId: unknown, action: string): 
   return invoice;
 }
 
-function requireCurrency(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !isCurrencyCode(value)) {
-    throw validationFailed(`${field} must be a supported ISO 4217 currency code (got ${JSON.stringify(value)})`, { field });
-  }
-  return value;
-}
-
 function requireNewLineId(lineId: string, lines: readonly InvoiceLine[], field: string): void {
   if (lines.some((line) => line.lineId === lineId)) {
     throw validationFailed(`${field}: lineId ${JSON.stringify(lineId)} is already used by another line of this invoice`, {
@@ -784,56 +767,4 @@ function requireNewLineId(lineId: string, lines: readonly InvoiceLine[], field: 
       lineId,
     });
   }
-}
-
-/** Validates one line as sent and computes its amounts. `field` names the line in messages ("lines[2]"). */
-function priceLine(input: unknown, field: string, currency: string): InvoiceLine {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw validationFailed(`${field} must be an object with lineId, description, quantity, unitPrice and taxRate`, { field });
-  }
-  const line = input as Record<string, unknown>;
-  const lineId = requireIdentifier(line.lineId, `${field}.lineId`);
-  const description = requireText(line.description, `${field}.description`, invoiceLimits.descriptionLengthMax);
-  const quantity = parseDecimal(line.quantity, `${field}.quantity`, {
-    maxScale: invoiceLimits.quantityScaleMax,
-    maxIntegerDigits: invoiceLimits.integerDigitsMax,
-  });
-  if (quantity.lte(0)) {
-    throw validationFailed(`${field}.quantity must be greater than 0 (got ${JSON.stringify(line.quantity)})`, {
-      field: `${field}.quantity`,
-      lineId,
-    });
-  }
-  const unitPrice = parseDecimal(line.unitPrice, `${field}.unitPrice`, {
-    maxScale: invoiceLimits.unitPriceScaleMax,
-    maxIntegerDigits: invoiceLimits.integerDigitsMax,
-  });
-  if (unitPrice.lt(0)) {
-    throw validationFailed(`${field}.unitPrice must not be negative (got ${JSON.stringify(line.unitPrice)})`, {
-      field: `${field}.unitPrice`,
-      lineId,
-    });
-  }
-  let taxRate: string | null = null;
-  if (line.taxRate !== undefined && line.taxRate !== null) {
-    const rate = parseDecimal(line.taxRate, `${field}.taxRate`, { maxScale: invoiceLimits.taxRateScaleMax, maxIntegerDigits: 3 });
-    if (rate.lt(0) || rate.gt(100)) {
-      throw validationFailed(`${field}.taxRate must be a percentage from 0 to 100 (got ${JSON.stringify(line.taxRate)})`, {
-        field: `${field}.taxRate`,
-        lineId,
-      });
-    }
-    taxRate = canonicalDecimal(rate, line.taxRate as string);
-  }
-  const pricing = {
-    quantity: canonicalDecimal(quantity, line.quantity as string),
-    unitPrice: canonicalDecimal(unitPrice, line.unitPrice as string),
-    taxRate,
-  };
-  return { lineId, description, ...pricing, ...lineAmounts(pricing, currency) };
-}
-
-/** The value with the decimals the caller wrote ("1.50" stays "1.50"), minus any sign on a zero ("-0" -> "0"). */
-function canonicalDecimal(value: ReturnType<typeof parseDecimal>, text: string): string {
-  return formatDecimal(value, text.split('.')[1]?.length ?? 0);
 }

@@ -1,7 +1,7 @@
 import { paymentMethodTypes, type PaymentMethodType } from '../invoice/invoice.commands.js';
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
+import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 import { requireIdentifier, requireIntegerInRange, requireOneOf, requireText, validationFailed } from '../shared/validation.js';
 import { rejectCardData } from './payment-method.card-data.js';
@@ -159,9 +159,7 @@ type AddedData = Omit<PaymentMethodAdded['data'], 'addedAt'>;
 function addPaymentMethod({ data, metadata }: AddPaymentMethod, state: PaymentMethodState): PaymentMethodEvent[] {
   const added = addedDataOf(data, metadata.now);
   if (state.status !== 'none') {
-    if (state.paymentMethodId !== added.paymentMethodId) {
-      throw new Error(`payment method command for ${JSON.stringify(added.paymentMethodId)} was decided on the stream of ${state.paymentMethodId}`);
-    }
+    assertDecidedOnOwnStream('payment method', added.paymentMethodId, state.paymentMethodId);
     if (sameMethod(added, state)) return [];
     throw new DomainError('ALREADY_EXISTS', `Payment method ${state.paymentMethodId} already exists (status ${state.status}) with different data`, {
       paymentMethodId: state.paymentMethodId,
@@ -309,10 +307,7 @@ function requireExisting(state: PaymentMethodState, paymentMethodId: unknown): E
   if (state.status === 'none' || state.paymentMethodId === null) {
     throw new DomainError('NOT_FOUND', `Payment method ${JSON.stringify(paymentMethodId)} does not exist`, { paymentMethodId });
   }
-  if (paymentMethodId !== state.paymentMethodId) {
-    // The application loads the stream named after the command's method: a different id here is a bug, not input.
-    throw new Error(`payment method command for ${JSON.stringify(paymentMethodId)} was decided on the stream of ${state.paymentMethodId}`);
-  }
+  assertDecidedOnOwnStream('payment method', paymentMethodId, state.paymentMethodId);
   return state as ExistingPaymentMethod;
 }
 

@@ -3,8 +3,14 @@ import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
 import type { Decider } from '../shared/decider.js';
 import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, requireText, validationFailed } from '../shared/validation.js';
-import { requireCurrency, requirePositiveAmount, requireRecord } from '../payment/payment.validation.js';
+import {
+  requireCurrency,
+  requireIdentifier,
+  requirePositiveAmount,
+  requireRecord,
+  requireText,
+  validationFailed,
+} from '../shared/validation.js';
 import type { PaymentReferenceCommand, ReservePaymentReference } from './payment-reference.commands.js';
 import type { PaymentReferenceEvent } from './payment-reference.events.js';
 

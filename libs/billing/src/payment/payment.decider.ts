@@ -1,9 +1,22 @@
 import { Money } from '../../../money/src/index.js';
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
+import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
 import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, requireIntegerInRange, requireOneOf, requireText, validationFailed } from '../shared/validation.js';
+import {
+  optionalIdentifier,
+  optionalText,
+  requireCurrency,
+  requireIdentifier,
+  requireIntegerInRange,
+  requireList,
+  requireNonNegativeAmount,
+  requireOneOf,
+  requirePositiveAmount,
+  requireRecord,
+  requireText,
+  validationFailed,
+} from '../shared/validation.js';
 import {
   isOfflinePaymentMethod,
   refundMethodTypes,
@@ -22,15 +35,6 @@ import {
 } from './payment.commands.js';
 import { paymentMethodTypes, type PaymentMethodType } from '../invoice/invoice.commands.js';
 import type { AllocationRequest, InvoiceAllocation, PaymentEvent, PaymentRecorded } from './payment.events.js';
-import {
-  optionalIdentifier,
-  optionalText,
-  requireCurrency,
-  requireList,
-  requireNonNegativeAmount,
-  requirePositiveAmount,
-  requireRecord,
-} from './payment.validation.js';
 
 /** Bounds on every text, list and policy of a payment (a limit on everything that grows). */
 export const paymentLimits = {
@@ -225,9 +229,7 @@ type RecordedData = Omit<PaymentRecorded['data'], 'status' | 'recordedAt'>;
 function recordPayment({ data, metadata }: RecordPayment, state: PaymentState): PaymentEvent[] {
   const recorded = recordedDataOf(data);
   if (state.status !== 'none') {
-    if (state.paymentId !== recorded.paymentId) {
-      throw new Error(`payment command for ${JSON.stringify(recorded.paymentId)} was decided on the stream of ${state.paymentId}`);
-    }
+    assertDecidedOnOwnStream('payment', recorded.paymentId, state.paymentId);
     // The same payment sent again (a retried request) is acknowledged; different data under the same id is refused.
     if (sameRecording(recorded, state)) return [];
     throw new DomainError('ALREADY_EXISTS', `Payment ${state.paymentId} already exists (status ${state.status}) with different data`, {
@@ -608,10 +610,7 @@ function requireExistingState(state: PaymentState): ExistingPayment {
 function requireExisting(state: PaymentState, paymentId: unknown): ExistingPayment {
   if (state.status === 'none') throw new DomainError('NOT_FOUND', `Payment ${JSON.stringify(paymentId)} does not exist`, { paymentId });
   const payment = requireExistingState(state);
-  if (paymentId !== payment.paymentId) {
-    // The application loads the stream named after the command's payment: a different id here is a bug, not input.
-    throw new Error(`payment command for ${JSON.stringify(paymentId)} was decided on the stream of ${payment.paymentId}`);
-  }
+  assertDecidedOnOwnStream('payment', paymentId, payment.paymentId);
   return payment;
 }
 

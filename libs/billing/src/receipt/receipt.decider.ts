@@ -1,11 +1,19 @@
 import { Money } from '../../../money/src/index.js';
-import { optionalText, requireCurrency, requireList, requirePositiveAmount, requireRecord } from '../payment/payment.validation.js';
 import { containsCardNumber } from '../payment-method/payment-method.card-data.js';
 import { assertNever } from '../shared/assert-never.js';
 import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
+import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
 import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, requireText, validationFailed } from '../shared/validation.js';
+import {
+  optionalText,
+  requireCurrency,
+  requireIdentifier,
+  requireList,
+  requirePositiveAmount,
+  requireRecord,
+  requireText,
+  validationFailed,
+} from '../shared/validation.js';
 import type { IssueReceipt, ReceiptCommand } from './receipt.commands.js';
 import type { Receipt, ReceiptCompany, ReceiptEvent } from './receipt.events.js';
 
@@ -64,10 +72,7 @@ export const receiptDecider: Decider<ReceiptCommand, ReceiptEvent, ReceiptState>
 function issueReceipt({ data, metadata }: IssueReceipt, state: ReceiptState): ReceiptEvent[] {
   const receipt = receiptOf(data, metadata.now);
   if (state.receipt === null) return [{ type: 'ReceiptIssued', data: receipt }];
-  if (state.receipt.receiptId !== receipt.receiptId) {
-    // The application loads the stream named after the command's receipt: another id here is a bug, not input.
-    throw new Error(`receipt command for ${JSON.stringify(receipt.receiptId)} was decided on the stream of ${state.receipt.receiptId}`);
-  }
+  assertDecidedOnOwnStream('receipt', receipt.receiptId, state.receipt.receiptId);
   if (sameJson(receipt, state.receipt)) return [];
   throw new DomainError('RECEIPT_IMMUTABLE', `Receipt ${state.receipt.number} (${state.receipt.receiptId}) was issued and can no longer change`, {
     receiptId: state.receipt.receiptId,

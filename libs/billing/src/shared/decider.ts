@@ -19,3 +19,14 @@ export function fold<Command, Event, State>(
   for (const event of events) state = decider.evolve(state, event);
   return state;
 }
+
+/**
+ * The application loads the stream named after the command's id, so a command carrying another id was decided on
+ * the wrong stream: a bug, not input, hence an assertion rather than a DomainError. `streamId` null is a stream
+ * with no events yet, which any id may start.
+ */
+export function assertDecidedOnOwnStream(what: string, commandId: unknown, streamId: string | null): void {
+  if (streamId !== null && commandId !== streamId) {
+    throw new Error(`${what} command for ${JSON.stringify(commandId)} was decided on the stream of ${streamId}`);
+  }
+}

@@ -62,13 +62,10 @@ import type {
   RecordedEvent,
 } from '../event-store.port.js';
 import { comparePositions, encodePosition } from '../position.js';
+import { readCount, validateAppend } from '../adapter-checks.js';
 
-/** Same defaults as the PostgreSQL adapter, so that a caller sees the same page sizes from both. */
-export const READ_COUNT_DEFAULT = 1_000;
-export const READ_COUNT_MAX = 10_000;
-export const EVENTS_PER_APPEND_MAX = 10_000;
+export { READ_COUNT_DEFAULT, READ_COUNT_MAX, readCount } from '../adapter-checks.js';
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNSIGNED_64_MAX = (1n << 64n) - 1n;
 /** KurrentDB's log positions and revisions are signed 64-bit inside the server; -1 travels as 2^64 - 1. */
 const SIGNED_64_MAX = (1n << 63n) - 1n;
@@ -210,30 +207,17 @@ export function multiStreamAppendUnsupportedMessage(streamCount: number, detail:
 // Appends
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The same checks as the PostgreSQL adapter, plus KurrentDB's reserved `$` event types. */
+/** The same checks as the PostgreSQL adapter, plus KurrentDB's reserved `$` names and its signed 64-bit revisions. */
 export function validateAppendRequests(requests: readonly AppendRequest[]): void {
-  if (requests.length === 0) throw new InvalidAppendError('an append needs at least one stream');
-  const streams = new Set<string>();
-  let total = 0;
-  for (const request of requests) {
-    if (!request.streamId || request.streamId.length > 500) throw new InvalidAppendError(`invalid stream id "${request.streamId}"`);
-    if (request.streamId.startsWith('$')) throw new InvalidAppendError(`stream ids starting with "$" are KurrentDB system streams: "${request.streamId}"`);
-    if (streams.has(request.streamId)) throw new InvalidAppendError(`stream ${request.streamId} appears twice in one append`);
-    streams.add(request.streamId);
-    toClientStreamState(request.expectedRevision);
-    const ids = new Set<string>();
-    for (const event of request.events) {
-      if (!UUID_PATTERN.test(event.eventId)) throw new InvalidAppendError(`event id "${event.eventId}" is not a UUID`);
-      if (ids.has(event.eventId.toLowerCase())) throw new InvalidAppendError(`event id ${event.eventId} appears twice in one append`);
-      ids.add(event.eventId.toLowerCase());
-      if (!event.type) throw new InvalidAppendError('every event needs a type');
-      if (event.type.startsWith('$')) {
-        throw new InvalidAppendError(`event types starting with "$" are reserved for KurrentDB system events: "${event.type}"`);
-      }
-    }
-    total += request.events.length;
-  }
-  if (total > EVENTS_PER_APPEND_MAX) throw new InvalidAppendError(`at most ${EVENTS_PER_APPEND_MAX} events per append, got ${total}`);
+  validateAppend(requests, {
+    streamId: (streamId) => {
+      if (streamId.startsWith('$')) throw new InvalidAppendError(`stream ids starting with "$" are KurrentDB system streams: "${streamId}"`);
+    },
+    expectedRevision: toClientStreamState,
+    eventType: (type) => {
+      if (type.startsWith('$')) throw new InvalidAppendError(`event types starting with "$" are reserved for KurrentDB system events: "${type}"`);
+    },
+  });
 }
 
 /** Our event as the client's JSON event; the event id is the caller's (KurrentDB's idempotency key). */
@@ -306,12 +290,6 @@ export function fromClientCaughtUp(info: CaughtUp): { position?: Position; revis
 
 export function toClientDirection(direction: Direction | undefined): typeof FORWARDS | typeof BACKWARDS {
   return direction === 'backwards' ? BACKWARDS : FORWARDS;
-}
-
-export function readCount(maxCount: number | undefined): number {
-  if (maxCount === undefined) return READ_COUNT_DEFAULT;
-  if (!Number.isInteger(maxCount) || maxCount < 1) throw new InvalidAppendError(`maxCount must be a positive integer, got ${maxCount}`);
-  return Math.min(maxCount, READ_COUNT_MAX);
 }
 
 export function toClientReadRevision(revision: bigint | 'start' | 'end'): ReadRevision {

@@ -19,13 +19,10 @@ import type {
   SubscriptionMessage,
 } from '../event-store.port.js';
 import { comparePositions, START_POSITION } from '../position.js';
+import { readCount, validateAppend } from '../adapter-checks.js';
 import { eventStoreSchemaSql } from './postgres-event-store.schema.js';
 import { AppendWakeups } from './append-wakeups.js';
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_EVENTS_PER_APPEND = 10_000;
-const DEFAULT_READ_COUNT = 1_000;
-const MAX_READ_COUNT = 10_000;
 const SUBSCRIPTION_BATCH = 500;
 /** NOTIFY is only a hint; this slow poll catches anything a lost notification or the xmin barrier held back. */
 const FALLBACK_POLL_MS = 250;
@@ -117,7 +114,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendToStreams(requests: readonly AppendRequest[]): Promise<MultiStreamAppendResult> {
-    validateAppend(requests);
+    validatePostgresAppend(requests);
     const fast = await this.tryFastAppend(requests);
     if (fast) return fast;
     const payload = requests.map((request) => ({
@@ -172,7 +169,7 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const direction = options.direction ?? 'forwards';
-    const maxCount = clampCount(options.maxCount);
+    const maxCount = readCount(options.maxCount);
     const from = options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end');
     const forwards = direction === 'forwards';
     // Forwards from 'start' means every revision; backwards from 'end' means every revision, newest first.
@@ -193,7 +190,7 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const forwards = (options.direction ?? 'forwards') === 'forwards';
-    const maxCount = clampCount(options.maxCount);
+    const maxCount = readCount(options.maxCount);
     const from = options.fromPosition ?? (forwards ? 'start' : 'end');
     // The start is exclusive: nothing lies after the end, nor before the start.
     if ((forwards && from === 'end') || (!forwards && from === 'start')) return [];
@@ -408,32 +405,13 @@ function filterSql(filter: EventFilter | undefined, parameters: unknown[]): stri
   return clauses.length === 0 ? 'true' : clauses.map((clause) => `(${clause})`).join(' and ');
 }
 
-function clampCount(count: number | undefined): number {
-  if (count === undefined) return DEFAULT_READ_COUNT;
-  if (!Number.isInteger(count) || count < 1) throw new InvalidAppendError(`maxCount must be a positive integer, got ${count}`);
-  return Math.min(count, MAX_READ_COUNT);
-}
-
-function validateAppend(requests: readonly AppendRequest[]): void {
-  if (requests.length === 0) throw new InvalidAppendError('an append needs at least one stream');
-  const streams = new Set<string>();
-  let total = 0;
-  for (const request of requests) {
-    if (!request.streamId || request.streamId.length > 500) throw new InvalidAppendError(`invalid stream id "${request.streamId}"`);
-    if (streams.has(request.streamId)) throw new InvalidAppendError(`stream ${request.streamId} appears twice in one append`);
-    streams.add(request.streamId);
-    const revision = request.expectedRevision;
-    if (typeof revision === 'bigint' && revision < 0n) throw new InvalidAppendError(`expected revision must be >= 0, got ${revision}`);
-    const ids = new Set<string>();
-    for (const event of request.events) {
-      if (!UUID_PATTERN.test(event.eventId)) throw new InvalidAppendError(`event id "${event.eventId}" is not a UUID`);
-      if (ids.has(event.eventId.toLowerCase())) throw new InvalidAppendError(`event id ${event.eventId} appears twice in one append`);
-      ids.add(event.eventId.toLowerCase());
-      if (!event.type) throw new InvalidAppendError('every event needs a type');
-    }
-    total += request.events.length;
-  }
-  if (total > MAX_EVENTS_PER_APPEND) throw new InvalidAppendError(`at most ${MAX_EVENTS_PER_APPEND} events per append, got ${total}`);
+/** PostgreSQL takes any revision the bigint column holds. */
+function validatePostgresAppend(requests: readonly AppendRequest[]): void {
+  validateAppend(requests, {
+    expectedRevision: (revision) => {
+      if (typeof revision === 'bigint' && revision < 0n) throw new InvalidAppendError(`expected revision must be >= 0, got ${revision}`);
+    },
+  });
 }
 
 function translateAppendError(error: unknown, requests: readonly AppendRequest[]): unknown {

@@ -1,19 +1,19 @@
 import {
   assertNever,
-  customerAccountEventSchemas,
   decideCreditNote,
   decideCustomerAccount,
   decideInvoice,
   evolveCreditNote,
   type CreditNoteApplied,
 } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, toEventData, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadInvoice } from '../../invoices/commands/invoice-command.support.js';
+import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import { loadCustomerAccount } from '../../customer-credit/customer-account-stream.js';
+import { customerAccountEventData } from '../../customer-credit/customer-credit-application.js';
 import type { ApplyCreditNoteInput, CreditNotePayloadType } from '../credit-note.types.js';
-import { creditNoteEventData, creditNotePayload, invoiceAppend, loadCreditNoteCommand, requireInvoiceOfCustomer } from './credit-note-command.support.js';
+import { creditNoteEventData, creditNotePayload, loadCreditNoteCommand, requireInvoiceOfCustomer } from './credit-note-command.support.js';
 
 /**
  * Applies part or all of an issued note's remaining credit, in ONE atomic append of the note's CreditNoteApplied and
@@ -77,13 +77,7 @@ async function destinationAppends(services: LedgerServices, context: CommandCont
         account.state,
       );
       const streamId = streams.customerAccount(tenantId, data.customerId);
-      return [
-        {
-          streamId,
-          expectedRevision: account.expectedRevision,
-          events: events.map((event, index) => toEventData(event, context, streamId, index, customerAccountEventSchemas[event.type].schemaVersion)),
-        },
-      ];
+      return [{ streamId, expectedRevision: account.expectedRevision, events: customerAccountEventData(events, context, streamId) }];
     }
     case 'refund':
       // Money paid back to the customer outside the ledger's accounts: the note's own event is the whole record.

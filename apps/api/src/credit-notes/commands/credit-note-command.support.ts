@@ -1,9 +1,8 @@
-import { creditNoteEventSchemas, DomainError, type BillingSettings, type CreditNoteEvent, type CreditNoteState, type InvoiceEvent, type InvoiceState } from '../../../../../libs/billing/src/index.js';
-import { streams, toEventData, type Attempt, type CommandContext, type LoadedStream } from '../../../../../libs/application/src/index.js';
-import { encodePosition, START_POSITION, type AppendRequest, type EventData, type ExpectedRevision, type Position } from '../../../../../libs/event-store/src/index.js';
+import { creditNoteEventSchemas, DomainError, type BillingSettings, type CreditNoteEvent, type CreditNoteState, type InvoiceState } from '../../../../../libs/billing/src/index.js';
+import { toEventData, type Attempt, type CommandContext, type LoadedStream } from '../../../../../libs/application/src/index.js';
+import { encodePosition, START_POSITION, type EventData, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { invoiceEventData } from '../../invoices/commands/invoice-command.support.js';
 import { loadCreditNote } from '../credit-note-stream.js';
 import { creditNoteViewFromState } from '../credit-note.view.js';
 import type { CreditNotePayloadType } from '../credit-note.types.js';
@@ -30,12 +29,6 @@ export async function loadCreditNoteCommand(
   if (alreadyAppliedAt) return { note, settings, replay: { appends: [], result: () => creditNotePayload(note.state, alreadyAppliedAt) } };
   requireCreditNotesEnabled(settings);
   return { note, settings, replay: undefined };
-}
-
-/** The invoice side of a credit note command: its events appended to the invoice's stream at the revision read. */
-export function invoiceAppend(context: CommandContext, invoiceId: string, expectedRevision: ExpectedRevision, events: readonly InvoiceEvent[]): AppendRequest {
-  const streamId = streams.invoice(context.tenantId, invoiceId);
-  return { streamId, expectedRevision, events: invoiceEventData(events, context, streamId) };
 }
 
 export function creditNoteEventData(events: readonly CreditNoteEvent[], context: CommandContext, streamId: string): EventData[] {

@@ -3,10 +3,10 @@ import { executeWithRetry, streams, type CommandContext } from '../../../../../l
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { takeDocumentNumber } from '../../numbering/take-document-number.js';
-import { loadInvoice } from '../../invoices/commands/invoice-command.support.js';
+import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import type { CreditNotePayloadType, IssueCreditNoteInput } from '../credit-note.types.js';
 import { creditableOnInvoice } from './creditable-on-invoice.js';
-import { creditNoteEventData, creditNotePayload, invoiceAppend, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { creditNoteEventData, creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
 
 /**
  * Issuing takes the next gapless credit-note number (template invoice.creditNoteNumberFormat, default

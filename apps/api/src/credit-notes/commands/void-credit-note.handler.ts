@@ -2,9 +2,9 @@ import { decideCreditNote, decideInvoice, evolveCreditNote, type CreditNoteVoide
 import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadInvoice } from '../../invoices/commands/invoice-command.support.js';
+import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import type { CreditNotePayloadType, VoidCreditNoteInput } from '../credit-note.types.js';
-import { creditNoteEventData, creditNotePayload, invoiceAppend, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { creditNoteEventData, creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
 
 /**
  * Voids a draft or an issued note (one with credit applied is refused, CREDIT_NOTE_HAS_APPLICATIONS: an applied part

@@ -3,7 +3,7 @@ import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../..
 import { encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings, tenantTodayIn } from '../../settings/billing-settings.loader.js';
-import { invoiceEventData, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
+import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import { invoiceViewFromState } from '../../invoices/invoice.view.js';
 import { requireInvoiceOfCustomer } from '../../credit-notes/commands/credit-note-command.support.js';
 import { loadCustomerAccount } from '../customer-account-stream.js';
@@ -21,7 +21,6 @@ export function applyCredit(services: LedgerServices, context: CommandContext, i
   const { tenantId } = context;
   const applicationId = uuidV5(`${context.commandId}:customer-credit-application`);
   const accountStream = streams.customerAccount(tenantId, input.customerId);
-  const invoiceStream = streams.invoice(tenantId, input.invoiceId);
   return executeWithRetry(services.store, async () => {
     const [account, invoice, settings] = await Promise.all([
       loadCustomerAccount(services.store, tenantId, input.customerId, context.commandId),
@@ -44,7 +43,7 @@ export function applyCredit(services: LedgerServices, context: CommandContext, i
     return {
       appends: [
         { streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(accountEvents, context, accountStream) },
-        { streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) },
+        invoiceAppend(context, input.invoiceId, invoice.expectedRevision, invoiceEvents),
       ],
       result: (position) => payload(accountEvents.reduce(evolveCustomerAccount, account.state), invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? account.lastPosition),
     };

@@ -1,12 +1,10 @@
-import { decideExchangeRate, evolveExchangeRate, initialExchangeRateState, type RecordExchangeRate } from '../../../../../libs/billing/src/index.js';
+import { decideExchangeRate, evolveExchangeRate, exchangeRateDecider, initialExchangeRateState, type RecordExchangeRate } from '../../../../../libs/billing/src/index.js';
 import { executeWithRetry, loadStream, streams, toEventData, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION } from '../../../../../libs/event-store/src/index.js';
 import { parseDecimal } from '../../../../../libs/money/src/index.js';
 import { parseExchangeRateEvent } from '../../../../../projections/exchange-rates/exchange-rates.projection.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import type { ExchangeRatePayloadType, RecordExchangeRateInput } from '../exchange-rate.types.js';
-
-const exchangeRateFolder = { evolve: evolveExchangeRate, initialState: initialExchangeRateState };
 
 /**
  * Records a rate on its pair's stream. The input is checked first, on an empty pair, so that only valid currency
@@ -22,7 +20,7 @@ export function recordExchangeRate(services: LedgerServices, context: CommandCon
   decideExchangeRate(command, initialExchangeRateState);
   const streamId = streams.exchangeRate(context.tenantId, input.base, input.quote);
   return executeWithRetry(services.store, async () => {
-    const loaded = await loadStream(services.store, streamId, exchangeRateFolder, parseExchangeRateEvent, context.commandId);
+    const loaded = await loadStream(services.store, streamId, exchangeRateDecider, parseExchangeRateEvent, context.commandId);
     const events = loaded.alreadyAppliedAt ? [] : decideExchangeRate(command, loaded.state);
     const rates = events.reduce(evolveExchangeRate, loaded.state).rates;
     // The rate this command stands for: the one it appended, or the latest recorded for its instant.

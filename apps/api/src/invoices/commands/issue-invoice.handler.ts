@@ -10,7 +10,7 @@ import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
 import { takeDocumentNumber } from '../../numbering/take-document-number.js';
 import type { InvoicePayloadType, IssueInvoiceInput } from '../invoice.types.js';
 import { exchangeRateAt } from './exchange-rate.reader.js';
-import { invoiceEventData, invoicePayload, loadInvoice } from './invoice-command.support.js';
+import { invoiceAppend, invoicePayload, loadInvoice } from './invoice-command.support.js';
 
 /**
  * Issuing takes the next gapless number and freezes the invoice in ONE atomic two-stream append (sequence stream +
@@ -49,11 +49,10 @@ export function issueInvoice(services: LedgerServices, context: CommandContext, 
     const issuedEvents = decideInvoice(issue(number), invoice.state);
     const credit = await autoAppliedCredit(services, context, issuedEvents.reduce(evolveInvoice, invoice.state));
     const invoiceEvents = [...issuedEvents, ...credit.invoiceEvents];
-    const invoiceStream = streams.invoice(tenantId, input.invoiceId);
     return {
       appends: [
         numberAppend,
-        { streamId: invoiceStream, expectedRevision: invoice.expectedRevision, events: invoiceEventData(invoiceEvents, context, invoiceStream) },
+        invoiceAppend(context, input.invoiceId, invoice.expectedRevision, invoiceEvents),
         ...credit.accountAppends,
       ],
       result: (position) => invoicePayload(services, settings, invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition),

@@ -1,4 +1,4 @@
-import { decidePayment, DomainError, evolvePayment, type InvoiceState } from '../../../../../libs/billing/src/index.js';
+import { decidePayment, DomainError, evolvePayment, type BillingSettings, type InvoiceState } from '../../../../../libs/billing/src/index.js';
 import { isCurrencyCode } from '../../../../../libs/money/src/index.js';
 import { uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
@@ -7,7 +7,7 @@ import { loadInvoices, planAllocation, type LoadedInvoice } from '../../payments
 import { recordNewPayment } from '../../payments/commands/record-new-payment.js';
 import { allocatedOutcome } from '../../payments/commands/payment-command.support.js';
 import { requirePaymentAllowed, requirePaymentsFeature } from '../../payments/payment-settings.js';
-import { loadInvoiceStream } from '../../payments/payment-streams.js';
+import { loadInvoiceStream } from '../invoice-stream.js';
 import type { InvoicePayloadType, RecordPaymentInput } from '../invoice.types.js';
 import { invoicePayload } from './invoice-command.support.js';
 
@@ -22,8 +22,11 @@ import { invoicePayload } from './invoice-command.support.js';
 export async function recordPayment(services: LedgerServices, context: CommandContext, input: RecordPaymentInput): Promise<InvoicePayloadType> {
   const paymentId = uuidV5(`${context.commandId}:payment`);
   let invoice: LoadedInvoice | undefined;
+  // The settings the recording read, for the answer too; a replayed command reads none, so the answer loads them.
+  let settingsRead: BillingSettings | undefined;
   const outcome = await recordNewPayment(services, context, paymentId, {
     before: async (settings) => {
+      settingsRead = settings;
       requirePaymentsFeature(settings);
       [invoice] = await loadInvoices(services.store, context.tenantId, [input.invoiceId]);
       const state = requirePayableInvoice((invoice as LoadedInvoice).state, input);
@@ -60,7 +63,7 @@ export async function recordPayment(services: LedgerServices, context: CommandCo
   });
   // A retried request, or a duplicate notification, may find a payment not yet allocated (a crash in between).
   const allocated = await allocatedOutcome(services, context, outcome);
-  const [settings, current] = await Promise.all([loadBillingSettings(services, context.tenantId), loadInvoiceStream(services.store, context.tenantId, input.invoiceId)]);
+  const [settings, current] = await Promise.all([settingsRead ?? loadBillingSettings(services, context.tenantId), loadInvoiceStream(services.store, context.tenantId, input.invoiceId)]);
   return invoicePayload(services, settings, current.state, allocated.position ?? current.lastPosition);
 }
 

@@ -1,13 +1,7 @@
-import {
-  DomainError,
-  paymentMethodDecider,
-  paymentMethodEventSchemas,
-  type PaymentMethodEvent,
-  type PaymentState,
-  type RecordPayment,
-} from '../../../../../libs/billing/src/index.js';
-import { loadStream, recordedEventParser, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { DomainError, type PaymentState, type RecordPayment } from '../../../../../libs/billing/src/index.js';
+import { uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
+import { loadPaymentMethod } from '../../payment-methods/payment-method-stream.js';
 import { isPayableBy, loadInvoices } from '../allocate-payment.js';
 import { requirePaymentAllowed } from '../payment-settings.js';
 import type { CreatePaymentInput, PaymentPayloadType } from '../payment.types.js';
@@ -55,7 +49,7 @@ export async function createPayment(services: LedgerServices, context: CommandCo
  */
 async function requireChargeableMethod(services: LedgerServices, tenantId: string, payment: PaymentState): Promise<void> {
   if (payment.paymentMethodId === null) return;
-  const method = (await loadStream(services.store, streams.paymentMethod(tenantId, payment.paymentMethodId), paymentMethodDecider, parsePaymentMethodStreamEvent)).state;
+  const method = (await loadPaymentMethod(services, tenantId, payment.paymentMethodId)).state;
   const details = { field: 'paymentMethodId', paymentMethodId: payment.paymentMethodId };
   if (method.status === 'none' || method.customerId !== payment.customerId) {
     throw new DomainError('NOT_FOUND', `Customer ${String(payment.customerId)} has no payment method ${payment.paymentMethodId}`, details);
@@ -67,8 +61,6 @@ async function requireChargeableMethod(services: LedgerServices, tenantId: strin
     throw new DomainError('PAYMENT_METHOD_INACTIVE', `Payment method ${payment.paymentMethodId} is ${method.status}: only an active method can be charged`, { ...details, status: method.status });
   }
 }
-
-const parsePaymentMethodStreamEvent = recordedEventParser<PaymentMethodEvent>(paymentMethodEventSchemas, 'payment method');
 
 /**
  * Invoices named by an explicit allocation must exist (NOT_FOUND), be the payer's (VALIDATION_FAILED), in the

@@ -14,7 +14,9 @@ import type { AppendRequest } from '../../../../../libs/event-store/src/index.js
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
 import { requirePaymentsFeature } from '../payment-settings.js';
-import { loadCustomerAccount, loadInvoiceStream, loadPayment, storedEvents } from '../payment-streams.js';
+import { loadCustomerAccount } from '../../customer-credit/customer-account-stream.js';
+import { loadInvoiceStream } from '../../invoices/invoice-stream.js';
+import { loadPayment, storedEvents } from '../payment-streams.js';
 import type { PaymentPayloadType, RefundPaymentInput } from '../payment.types.js';
 import { allocatedOutcome, paymentPayload, type PaymentOutcome } from './payment-command.support.js';
 
