@@ -1,17 +1,16 @@
 import {
   customerDecider,
-  customerEventSchemas,
   invoiceCustomerContextOf,
-  type CustomerEvent,
   type InvoiceCustomerContext,
 } from '../../../../libs/billing/src/index.js';
-import { loadStream, streams, recordedEventParser } from '../../../../libs/application/src/index.js';
+import { loadStream, streams } from '../../../../libs/application/src/index.js';
+import { parseCustomerRecordedEvent } from '../../../../projections/customers/customers.projection.js';
 import type { LedgerServices } from '../ledger-services.js';
 
-/** Parses one stored customer event through its zod contract; anything else on the stream is a broken invariant. */
-export const parseCustomerEvent = recordedEventParser<CustomerEvent>(customerEventSchemas, 'customer');
+/** Parses one stored customer event through its zod contract (the customers projection's parser). */
+export const parseCustomerEvent = parseCustomerRecordedEvent;
 
-export function loadCustomer(services: LedgerServices, tenantId: string, customerId: string, commandId?: string) {
+export function loadCustomer(services: Pick<LedgerServices, 'store'>, tenantId: string, customerId: string, commandId?: string) {
   return loadStream(services.store, streams.customer(tenantId, customerId), customerDecider, parseCustomerEvent, commandId);
 }
 

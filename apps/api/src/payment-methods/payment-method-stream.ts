@@ -5,6 +5,6 @@ import type { LedgerServices } from '../ledger-services.js';
 /** Parses one stored payment-method event through its zod contract; anything else on the stream is a broken invariant. */
 export const parsePaymentMethodEvent = recordedEventParser<PaymentMethodEvent>(paymentMethodEventSchemas, 'payment method');
 
-export function loadPaymentMethod(services: LedgerServices, tenantId: string, paymentMethodId: string, commandId?: string) {
+export function loadPaymentMethod(services: Pick<LedgerServices, 'store'>, tenantId: string, paymentMethodId: string, commandId?: string) {
   return loadStream(services.store, streams.paymentMethod(tenantId, paymentMethodId), paymentMethodDecider, parsePaymentMethodEvent, commandId);
 }

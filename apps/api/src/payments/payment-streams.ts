@@ -29,10 +29,6 @@ export function loadPaymentReference(store: EventStore, tenantId: string, normal
   return loadStream(store, streams.paymentReference(tenantId, normalisedReference), paymentReferenceDecider, parsePaymentReferenceEvent);
 }
 
-// The invoice and customer-account streams have their own loaders (invoices/invoice-stream.ts,
-// customer-credit/customer-account-stream.ts); this one is re-exported for the test seeding that imports it from here.
-export { loadCustomerAccount } from '../customer-credit/customer-account-stream.js';
-
 /** Events as stored, each with the schema version of its type. */
 export function storedEvents(
   events: readonly (PaymentEvent | PaymentReferenceEvent | InvoiceEvent | CustomerAccountEvent)[],

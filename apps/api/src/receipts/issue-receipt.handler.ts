@@ -1,11 +1,11 @@
-import { billingSettingsDecider, calendarDateInZone, customerDecider, decideReceipt, describePaymentMethod, describePaymentMethodType, paymentMethodDecider, DomainError, receiptDecider, receiptEventSchemas, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput, type ReceiptEvent } from '../../../../libs/billing/src/index.js';
+import { calendarDateInZone, decideReceipt, describePaymentMethod, describePaymentMethodType, DomainError, receiptDecider, receiptEventSchemas, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput, type ReceiptEvent } from '../../../../libs/billing/src/index.js';
 import { executeWithRetry, loadStream, streams, toEventData, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
 import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/index.js';
-import { parseBillingSettingsEvent } from '../../../../projections/billing-settings/billing-settings.events.js';
-import { parseCustomerRecordedEvent } from '../../../../projections/customers/customers.projection.js';
+import { loadBillingSettingsStream } from '../settings/billing-settings.loader.js';
+import { loadCustomer } from '../customers/customer-stream.js';
 import { takeDocumentNumber } from '../numbering/take-document-number.js';
 import { loadInvoiceStream } from '../invoices/invoice-stream.js';
-import { parsePaymentMethodEvent } from '../payment-methods/payment-method-stream.js';
+import { loadPaymentMethod } from '../payment-methods/payment-method-stream.js';
 
 /** What issuing a receipt needs: the event store and the one clock. The projector process has no LedgerServices. */
 export interface ReceiptIssuerServices {
@@ -66,7 +66,7 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
       // The receipt is dated by the payment; a clock behind the payment's instant must not make it "future".
       now: Date.parse(clockNow) < Date.parse(payment.succeededAt) ? payment.succeededAt : clockNow,
     };
-    const settings = (await loadStream(services.store, streams.billingSettings(tenantId), billingSettingsDecider, parseBillingSettingsEvent)).state.settings;
+    const settings = (await loadBillingSettingsStream(services, tenantId)).state.settings;
     const data: Omit<IssueReceipt['data'], 'number'> = {
       receiptId,
       paymentId: payment.paymentId,
@@ -98,13 +98,13 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
 /** How the payment reads on the receipt: the method on file ("visa ****4242") when one was charged, else its type. */
 async function methodDescriptionOf(services: ReceiptIssuerServices, tenantId: string, payment: SucceededPayment): Promise<string> {
   if (payment.paymentMethodId === null) return describePaymentMethodType(payment.method);
-  const method = await loadStream(services.store, streams.paymentMethod(tenantId, payment.paymentMethodId), paymentMethodDecider, parsePaymentMethodEvent);
+  const method = await loadPaymentMethod(services, tenantId, payment.paymentMethodId);
   return method.state.type === null ? describePaymentMethodType(payment.method) : describePaymentMethod(method.state);
 }
 
 /** The payer's name as registered (from the customer's stream, so it cannot lag behind the payment); null if never registered. */
 async function customerNameOf(services: ReceiptIssuerServices, tenantId: string, customerId: string): Promise<string | null> {
-  const customer = await loadStream(services.store, streams.customer(tenantId, customerId), customerDecider, parseCustomerRecordedEvent);
+  const customer = await loadCustomer(services, tenantId, customerId);
   return customer.state.details?.name ?? null;
 }
 

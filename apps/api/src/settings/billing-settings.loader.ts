@@ -7,7 +7,7 @@ import type { LedgerServices } from '../ledger-services.js';
 export { parseBillingSettingsEvent };
 
 /** The tenant's settings folded from its stream: commands decide on the settings as they are now, secrets included. */
-export function loadBillingSettingsStream(services: LedgerServices, tenantId: string, commandId?: string) {
+export function loadBillingSettingsStream(services: Pick<LedgerServices, 'store'>, tenantId: string, commandId?: string) {
   return loadStream(services.store, streams.billingSettings(tenantId), billingSettingsDecider, parseBillingSettingsEvent, commandId);
 }
 

@@ -1,19 +1,12 @@
 import {
   exchangeRateDecider,
-  exchangeRateEventSchemas,
   isDomainError,
   rateAsOf,
-  type ExchangeRateEvent,
   type ExchangeRateQuote,
 } from '../../../../../libs/billing/src/index.js';
 import { loadStream, streams } from '../../../../../libs/application/src/index.js';
-import type { RecordedEvent } from '../../../../../libs/event-store/src/index.js';
+import { parseExchangeRateEvent } from '../../../../../projections/exchange-rates/exchange-rates.projection.js';
 import type { LedgerServices } from '../../ledger-services.js';
-
-function parseExchangeRateEvent(recorded: RecordedEvent): ExchangeRateEvent {
-  if (recorded.type !== 'ExchangeRateRecorded') throw new Error(`not an exchange rate event: ${recorded.type}`);
-  return { type: 'ExchangeRateRecorded', data: exchangeRateEventSchemas.ExchangeRateRecorded.data.parse(recorded.data) };
-}
 
 async function recordedRates(services: LedgerServices, tenantId: string, base: string, quote: string) {
   return (await loadStream(services.store, streams.exchangeRate(tenantId, base, quote), exchangeRateDecider, parseExchangeRateEvent)).state.rates;
