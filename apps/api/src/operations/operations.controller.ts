@@ -1,13 +1,11 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { sql } from 'kysely';
-import { measureProjectionLag } from '../../../../libs/projection-runtime/src/index.js';
+import { measureProjectionLag, type Projection } from '../../../../libs/projection-runtime/src/index.js';
 import { allProjections } from '../../../../projections/index.js';
-import { paymentSucceededEventTypes, RECEIPT_ISSUER_NAME } from '../receipts/receipt-issuer.process-manager.js';
+import { processManagers } from '../process-managers.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 
-/** Every follower of the log whose lag is reported: the read models and the process managers. */
-const followers = [...allProjections, { name: RECEIPT_ISSUER_NAME, eventTypes: paymentSucceededEventTypes }];
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -20,7 +18,12 @@ function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
 /** Liveness, readiness (event store, database, projection lag) and Prometheus metrics. No auth, no tenant data. */
 @Controller()
 export class OperationsController {
-  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
+  /** Every follower of the log whose lag is reported: the read models and the process managers (the one list the runner runs). */
+  private readonly followers: readonly Pick<Projection, 'name' | 'eventTypes'>[];
+
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
+    this.followers = [...allProjections, ...processManagers(services)];
+  }
 
   @Get('health/live')
   live() {
@@ -43,7 +46,7 @@ export class OperationsController {
     ]);
     let projections: unknown = [];
     if (database.status === 'up' && eventStore.status === 'up') {
-      projections = await withTimeout(measureProjectionLag(this.services.store, this.services.db, followers), 'projection lag').catch((error: Error) => ({ error: error.message }));
+      projections = await withTimeout(measureProjectionLag(this.services.store, this.services.db, this.followers), 'projection lag').catch((error: Error) => ({ error: error.message }));
     }
     const ready = database.status === 'up' && eventStore.status === 'up';
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unready', checks: { database, eventStore }, projections });
@@ -53,7 +56,7 @@ export class OperationsController {
   async metrics(@Res() response: Response) {
     const metrics = this.services.metrics;
     try {
-      const lags = await withTimeout(measureProjectionLag(this.services.store, this.services.db, followers), 'projection lag');
+      const lags = await withTimeout(measureProjectionLag(this.services.store, this.services.db, this.followers), 'projection lag');
       for (const lag of lags) metrics.projectionLag.set({ projection: lag.projection }, lag.lagEvents);
     } catch {
       // The lag gauges keep their last value; /health/ready says what is down.
