@@ -5,6 +5,8 @@ import { uuidV5 } from './deterministic-id.js';
 export interface CommandContext {
   readonly tenantId: string;
   readonly actor: string;
+  /** A readable name of the actor (an API key's name), recorded beside it; the actor id is what identifies. */
+  readonly actorName?: string;
   /** Unique per command execution, or derived from an idempotency key so that retries produce the same event ids. */
   readonly commandId: string;
   readonly correlationId: string;
@@ -26,6 +28,7 @@ export function toEventData(event: DomainEventLike, context: CommandContext, str
     metadata: {
       tenantId: context.tenantId,
       actor: context.actor,
+      ...(context.actorName === undefined ? {} : { actorName: context.actorName }),
       commandId: context.commandId,
       correlationId: context.correlationId,
       causationId: context.causationId,

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { ScopedPool } from './scoped-pool.js';
 
 // NUMERIC and BIGINT arrive as strings (pg's default): money never becomes a JavaScript number.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value); // a calendar date stays 'YYYY-MM-DD', no time zone shift
@@ -19,6 +20,7 @@ export function connectDatabase<Schema>(connectionString: string, options: { poo
     idle_in_transaction_session_timeout: 60_000,
   } as pg.PoolConfig);
   pool.on('error', () => undefined); // an idle client's broken connection is replaced on next checkout
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  // Every connection runs as the current scope: a request's tenant under row-level security, or the system role.
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new ScopedPool(pool) }) });
   return { db, pool, close: () => db.destroy() };
 }

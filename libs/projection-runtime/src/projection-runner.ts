@@ -3,6 +3,7 @@ import type { EventStore, Position, RecordedEvent, SubscriptionMessage } from '.
 import { comparePositions, START_POSITION } from '../../event-store/src/index.js';
 import { advanceCheckpoint, checkpointSchemaSql, initialiseCheckpoint, loadCheckpoint } from './checkpoint-store.js';
 import { ProjectionLease } from './projection-lease.js';
+import { installRowLevelSecurity, secureTenantTables } from '../../database/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ProjectionContext, type ReadModelDatabase } from './projection.js';
 
 const BATCH_SIZE_MAX = 500;
@@ -63,6 +64,7 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     await ensureProjectionRuntimeSchema(this.options.db);
+    await installRowLevelSecurity(this.options.db);
     for (const projection of this.options.projections) this.loops.push(this.runForever(projection));
   }
 
@@ -173,10 +175,12 @@ export class ProjectionRunner {
     if (stored && stored.version !== projection.version) {
       this.log(`projection ${projection.name}: version ${stored.version} -> ${projection.version}, rebuilding from position zero`);
       await rebuildProjection(this.options.store, db, projection, { targetSchema: this.schema, log: this.log });
-      return;
+    } else {
+      await projection.createTables(db, this.schema);
+      if (!stored) await initialiseCheckpoint(db, projection.name, this.schema, projection.version);
     }
-    await projection.createTables(db, this.schema);
-    if (!stored) await initialiseCheckpoint(db, projection.name, this.schema, projection.version);
+    // New tables get row-level security, its policies and the request role's grants before anyone reads them.
+    await secureTenantTables(db);
   }
 
   private delay(ms: number): { promise: Promise<'linger'>; cancel: () => void } {

@@ -22,6 +22,7 @@ import { comparePositions, START_POSITION } from '../position.js';
 import { readCount, validateAppend } from '../adapter-checks.js';
 import { eventStoreSchemaSql } from './postgres-event-store.schema.js';
 import { AppendWakeups } from './append-wakeups.js';
+import { ScopedPool } from '../../../database/src/scoped-pool.js';
 
 const SUBSCRIPTION_BATCH = 500;
 /** NOTIFY is only a hint; this slow poll catches anything a lost notification or the xmin barrier held back. */
@@ -82,17 +83,19 @@ select transaction_id::text as commit, max(global_position)::text as prepare, ma
   from inserted group by transaction_id`;
 
 export class PostgresEventStore implements EventStore {
-  private readonly pool: pg.Pool;
+  /** Connections run as the current scope: a request's appends and reads are held to its tenant by row-level security. */
+  private readonly pool: ScopedPool;
   private readonly ownsPool: boolean;
   private readonly wakeups: AppendWakeups;
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
     // An idle client whose server went away emits 'error'; without a listener that would crash the process.
     // The pool drops the client and the next query connects afresh, so there is nothing else to do here.
-    if (this.ownsPool) this.pool.on('error', () => undefined);
+    if (this.ownsPool) pool.on('error', () => undefined);
+    this.pool = new ScopedPool(pool);
     this.wakeups = new AppendWakeups(options.connectionString);
   }
 

@@ -6,7 +6,6 @@ export interface Principal {
   readonly tenantId: string;
   readonly role: Role;
   readonly keyId: string;
+  /** The key's name as its admin gave it: recorded beside the key id as the actor of every event. */
+  readonly keyName: string;
 }
-
-/** Commands a `service` credential may send (ARCHITECTURE.md: an allow-listed set). */
-export const serviceCommandAllowList: ReadonlySet<string> = new Set(['recordPayment', 'createPayment', 'markPaymentProcessing', 'markPaymentSucceeded', 'markPaymentFailed', 'retryPayment', 'cancelPayment']);

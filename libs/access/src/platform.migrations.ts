@@ -35,4 +35,16 @@ export const platformMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '2026-12-06-001-api-key-lifecycle': {
+    async up(db: Kysely<unknown>) {
+      // Keys get an expiry, who made and who revoked them, and the key that replaced them at a rotation.
+      await sql`
+        alter table platform.api_keys
+          add column expires_at  timestamptz,
+          add column created_by  text,
+          add column revoked_by  text,
+          add column replaced_by uuid references platform.api_keys (key_id)`.execute(db);
+      await sql`create index api_keys_by_tenant on platform.api_keys (tenant_id, created_at)`.execute(db);
+    },
+  },
 };

@@ -1,0 +1,126 @@
+import type { Principal, Role } from './principal.js';
+
+/**
+ * Which role may run each operation: the one table the API enforces, before any resolver runs, for HTTP and
+ * WebSocket alike (and for the PDF routes). An operation missing from it is refused for every role, and a test
+ * compares it with the live schema, so a new operation cannot ship without a decision here.
+ *
+ * - admin: everything in its tenant, including its API keys;
+ * - finance: reads and writes the ledger; no key management;
+ * - auditor: reads everything in its tenant, subscribes, changes nothing;
+ * - service: subscribes and sends its allow-listed commands (payments from a gateway); reads nothing else.
+ */
+const everyone: readonly Role[] = ['admin', 'finance', 'auditor', 'service'];
+const readers: readonly Role[] = ['admin', 'finance', 'auditor'];
+const writers: readonly Role[] = ['admin', 'finance'];
+const writersAndServices: readonly Role[] = ['admin', 'finance', 'service'];
+const admins: readonly Role[] = ['admin'];
+
+export type OperationKind = 'query' | 'mutation' | 'subscription' | 'http';
+
+export const operationRoles: Readonly<Record<OperationKind, Readonly<Record<string, readonly Role[]>>>> = {
+  query: {
+    apiKeys: admins,
+    apiKey: admins,
+    arAging: readers,
+    billingSettings: readers,
+    billingSettingsHistory: readers,
+    convertAmount: readers,
+    creditNote: readers,
+    creditNotes: readers,
+    customer: readers,
+    customerBalance: readers,
+    customers: readers,
+    exchangeRate: readers,
+    exchangeRates: readers,
+    formatDate: readers,
+    invoice: readers,
+    invoiceTotals: readers,
+    invoices: readers,
+    journalEntries: readers,
+    payment: readers,
+    paymentMethod: readers,
+    paymentMethods: readers,
+    payments: readers,
+    receipt: readers,
+    receipts: readers,
+    taxRates: readers,
+    trialBalance: readers,
+    validateBillingSettings: readers,
+    whoAmI: everyone,
+  },
+  mutation: {
+    addInvoiceLine: writers,
+    addPaymentMethod: writers,
+    applyCredit: writers,
+    applyCreditNote: writers,
+    cancelPayment: writersAndServices,
+    createApiKey: admins,
+    createCreditNote: writers,
+    createInvoice: writers,
+    createPayment: writersAndServices,
+    createTaxRate: writers,
+    deactivatePaymentMethod: writers,
+    deactivateTaxRate: writers,
+    expirePaymentMethod: writers,
+    failPaymentMethodVerification: writers,
+    issueCreditNote: writers,
+    issueInvoice: writers,
+    markPaymentFailed: writersAndServices,
+    markPaymentProcessing: writersAndServices,
+    markPaymentSucceeded: writersAndServices,
+    recordExchangeRate: writers,
+    recordPayment: writersAndServices,
+    refundPayment: writers,
+    removeInvoiceLine: writers,
+    resetBillingSettings: writers,
+    retryPayment: writersAndServices,
+    revokeApiKey: admins,
+    rotateApiKey: admins,
+    setAutoApplyCredit: writers,
+    updateCompanySettings: writers,
+    updateFeatureSettings: writers,
+    updateInvoiceSettings: writers,
+    updateNotificationSettings: writers,
+    updatePaymentSettings: writers,
+    updateTaxRate: writers,
+    updateTaxSettings: writers,
+    updateTenantProfile: writers,
+    upsertCustomer: writers,
+    verifyPaymentMethod: writers,
+    voidCreditNote: writers,
+    voidInvoice: writers,
+    writeOffInvoice: writers,
+  },
+  subscription: {
+    billingEvents: everyone,
+  },
+  http: {
+    'GET /receipts/:id.pdf': readers,
+    'GET /credit-notes/:id.pdf': readers,
+  },
+};
+
+/** Schema meta fields: answerable without a credential where introspection is enabled at all. */
+const metaFields = new Set(['__typename', '__schema', '__type']);
+
+export type AccessDecision = { readonly allowed: true } | { readonly allowed: false; readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN'; readonly message: string };
+
+const ALLOWED: AccessDecision = { allowed: true };
+
+/** Decides whether `principal` may run these root fields of one operation (all of them, or none runs). */
+export function authorizeOperation(principal: Principal | undefined, kind: OperationKind, fields: readonly string[]): AccessDecision {
+  const named = fields.filter((field) => !metaFields.has(field));
+  if (named.length === 0) return ALLOWED;
+  if (!principal) {
+    return { allowed: false, code: 'UNAUTHENTICATED', message: 'a valid API key is required: send "Authorization: Bearer <key>" (HTTP) or { authorization: "Bearer <key>" } in connection_init (WebSocket)' };
+  }
+  const table = operationRoles[kind];
+  for (const field of named) {
+    const allowed = Object.hasOwn(table, field) ? table[field] : undefined;
+    if (!allowed || !allowed.includes(principal.role)) {
+      return { allowed: false, code: 'FORBIDDEN', message: `the ${principal.role} role may not run ${field}` };
+    }
+  }
+  return ALLOWED;
+}
