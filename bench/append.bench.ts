@@ -3,7 +3,8 @@
  *
  * Contenders, each at 1 and at 8 concurrent writers, each operation appending ONE event to the writer's own streams:
  *   raw     single-row INSERT (autocommit) into a copy of event_store.events: the physical reference.
- *   ours    PostgresEventStore.appendToStream with an exact expected revision ('no_stream' for a new stream).
+ *   ours    PostgresEventStore.appendToStream with an exact expected revision ('no_stream' for a new stream), as a
+ *           request runs it: as the request role, under the row-level security forced on the event tables.
  *   emmett  @event-driven-io/emmett-postgresql appendToStream with an exact expected stream version.
  *
  * Multi-stream cases, at 1 and 8 writers, each operation appending ONE event to each of THREE existing streams of the
@@ -281,20 +282,25 @@ async function rawAppender(spec: CaseSpec): Promise<Appender> {
 
 async function oursAppender(spec: CaseSpec): Promise<Appender> {
   const { PostgresEventStore } = await import('../libs/event-store/src/index.js');
+  const { runForTenant } = await import('../libs/database/src/index.js');
   const store = new PostgresEventStore({ connectionString: spec.connectionString, poolSize: spec.writers });
+  // As a request appends: as the request role, under row-level security, with the tenant set on the connection.
+  const asTenant = <Result>(work: () => Promise<Result>) => runForTenant({ tenantId: TENANT }, work);
   return {
     async append(stream, revision, event) {
-      const result = await store.appendToStream(stream, [event], {
-        expectedRevision: revision === 0 ? 'no_stream' : BigInt(revision - 1),
-      });
+      const result = await asTenant(() =>
+        store.appendToStream(stream, [event], {
+          expectedRevision: revision === 0 ? 'no_stream' : BigInt(revision - 1),
+        }),
+      );
       if (result.nextExpectedRevision !== BigInt(revision)) {
         throw new Error(`ours: ${stream} expected next revision ${revision}, got ${result.nextExpectedRevision}`);
       }
     },
     async appendAtomically(appends) {
       // Like an allocation: every stream exists and is appended at the exact revision read.
-      const result = await store.appendToStreams(
-        appends.map(({ stream, revision, event }) => ({ streamId: stream, events: [event], expectedRevision: BigInt(revision - 1) })),
+      const result = await asTenant(() =>
+        store.appendToStreams(appends.map(({ stream, revision, event }) => ({ streamId: stream, events: [event], expectedRevision: BigInt(revision - 1) }))),
       );
       appends.forEach(({ stream, revision }, position) => {
         const next = result.results[position]?.nextExpectedRevision;
@@ -490,11 +496,17 @@ async function prepareContender(contender: Contender, connectionString: string):
     await withClient(connectionString, (client) => client.query(RAW_SCHEMA_SQL));
   } else if (contender === 'ours') {
     const { PostgresEventStore } = await import('../libs/event-store/src/index.js');
+    const { connectDatabase, installRowLevelSecurity, secureTenantTables } = await import('../libs/database/src/index.js');
     const store = new PostgresEventStore({ connectionString, poolSize: 1 });
+    const { db, close } = connectDatabase(connectionString, { poolSize: 1 });
     try {
       await store.migrate();
+      // Row-level security forced on the event tables, as in the service: appends are measured with it on.
+      await installRowLevelSecurity(db);
+      await secureTenantTables(db);
     } finally {
       await store.close();
+      await close();
     }
   } else {
     // Importing emmett changes pg's global type parsers in this (parent) process; it only runs admin queries here.
@@ -811,7 +823,9 @@ ${multiRatioLines}
   \`event_store.events\`, over a \`pg\` pool with one connection per writer: the physical ceiling of a durable
   one-event append on this machine. It checks nothing (no expected revision, no idempotency, no stream row, no NOTIFY).
 - **ours** is \`PostgresEventStore.appendToStream\` with the exact expected revision a command handler would pass
-  (\`no_stream\` for the first event of a stream); **emmett** is \`@event-driven-io/emmett-postgresql\`
+  (\`no_stream\` for the first event of a stream), run as a request runs it: inside a tenant scope, so on a connection
+  set to the request role \`ledger_tenant\` with the tenant, and with row-level security enabled and forced on
+  \`event_store.streams\` and \`event_store.events\` (the policies check every row written); **emmett** is \`@event-driven-io/emmett-postgresql\`
   \`appendToStream\` with the equivalent \`expectedStreamVersion\`. Each runs against its own fresh database.
 - ops/s is operations completed ÷ wall time of the measured phase with all writers running; median/p99 are per
   operation latencies (hrtime around the append call, client side, including the commit's WAL flush).
