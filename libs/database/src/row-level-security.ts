@@ -44,7 +44,8 @@ $roles$;
 
 create schema if not exists ledger_security;
 
-create or replace function ledger_security.secure_tenant_tables() returns integer
+drop function if exists ledger_security.secure_tenant_tables();
+create or replace function ledger_security.secure_tenant_tables(only_tables text[] default null) returns integer
 language plpgsql as $fn$
 declare
   target  record;
@@ -58,6 +59,7 @@ begin
       from pg_class c
       join pg_namespace n on n.oid = c.relnamespace
      where c.relkind in ('r', 'p')
+       and (only_tables is null or format('%I.%I', n.nspname, c.relname) = any (only_tables))
        and n.nspname not in ('pg_catalog', 'information_schema', 'ledger_security')
        and n.nspname not like 'pg\\_%'
   loop
@@ -116,11 +118,13 @@ export async function installRowLevelSecurity(db: Kysely<any>): Promise<void> {
 
 /**
  * Enables and forces row-level security, with its policies and grants, on every table that has a tenant_id and
- * lacks them. Called after migrations and whenever a projection creates or swaps in tables. Returns how many
- * tenant tables there are.
+ * lacks them: all tables of the database, or only `tables` (`schema.table`), as a projection does for its own right
+ * after creating them (touching only its own tables, it takes no lock another projection's writes are holding).
+ * Called after migrations and whenever a projection creates or swaps in tables. Returns how many tenant tables it saw.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function secureTenantTables(db: Kysely<any>): Promise<number> {
-  const { rows } = await sql<{ secured: number }>`select ledger_security.secure_tenant_tables() as secured`.execute(db);
+export async function secureTenantTables(db: Kysely<any>, tables?: readonly string[]): Promise<number> {
+  const only = tables === undefined ? null : [...tables];
+  const { rows } = await sql<{ secured: number }>`select ledger_security.secure_tenant_tables(${only}::text[]) as secured`.execute(db);
   return Number(rows[0]?.secured ?? 0);
 }

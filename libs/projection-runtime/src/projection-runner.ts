@@ -180,7 +180,7 @@ export class ProjectionRunner {
       if (!stored) await initialiseCheckpoint(db, projection.name, this.schema, projection.version);
     }
     // New tables get row-level security, its policies and the request role's grants before anyone reads them.
-    await secureTenantTables(db);
+    await secureTenantTables(db, projection.tables.map((table) => `${this.schema}.${table}`));
   }
 
   private delay(ms: number): { promise: Promise<'linger'>; cancel: () => void } {
