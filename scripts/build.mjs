@@ -4,6 +4,7 @@ import { readdir, mkdir, writeFile, readFile } from 'node:fs/promises';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import swc from '@swc/core';
+import { buildGraphiQL } from './build-graphiql.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDirectories = ['apps', 'libs', 'projections', 'bench', 'test/support'];
@@ -38,4 +39,6 @@ for (const directory of sourceDirectories) {
   }
 }
 await writeFile(join(root, 'dist', 'package.json'), '{ "type": "module" }\n');
-if (process.env.LEDGER_BUILD_VERBOSE) console.log(`built ${count} files into dist/`);
+// The GraphiQL page's browser bundle (esbuild; skipped when its inputs are unchanged).
+const graphiql = await buildGraphiQL();
+if (process.env.LEDGER_BUILD_VERBOSE) console.log(`built ${count} files into dist/${graphiql.built ? ', and the GraphiQL bundle' : ''}`);

@@ -1,67 +1,42 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
-import { sql } from 'kysely';
-import { measureProjectionLag, type Projection } from '../../../../libs/projection-runtime/src/index.js';
-import { allProjections } from '../../../../projections/index.js';
-import { processManagers } from '../process-managers.js';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
+import { notFound, OperationsEndpoints, type OperationsAnswer, type OperationsPath } from './operations-endpoints.js';
 
-
-const CHECK_TIMEOUT_MS = 2_000;
-
-function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)));
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Liveness, readiness (event store, database, projection lag) and Prometheus metrics. No auth, no tenant data. */
+/**
+ * Liveness, readiness and Prometheus metrics on the API port (see OperationsEndpoints). With LEDGER_OPERATIONS_PORT
+ * set, readiness and metrics are served on that port only and answer 404 here; liveness stays here for the
+ * container health check.
+ */
 @Controller()
 export class OperationsController {
-  /** Every follower of the log whose lag is reported: the read models and the process managers (the one list the runner runs). */
-  private readonly followers: readonly Pick<Projection, 'name' | 'eventTypes'>[];
+  private readonly endpoints: OperationsEndpoints;
 
   constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
-    this.followers = [...allProjections, ...processManagers(services)];
+    this.endpoints = new OperationsEndpoints(services);
   }
 
   @Get('health/live')
-  live() {
-    return { status: 'live' };
+  async live(@Req() request: Request, @Res() response: Response): Promise<void> {
+    send(response, await this.endpoints.answer('/health/live', request.headers.authorization));
   }
 
   @Get('health/ready')
-  async ready(@Res() response: Response) {
-    const check = async (what: string, work: () => Promise<unknown>) => {
-      try {
-        await withTimeout(work(), what);
-        return { status: 'up' as const };
-      } catch (error) {
-        return { status: 'down' as const, error: (error as Error).message.split('\n')[0] };
-      }
-    };
-    const [database, eventStore] = await Promise.all([
-      check('database', () => sql`select 1`.execute(this.services.db)),
-      check('event store', () => this.services.store.headPosition()),
-    ]);
-    let projections: unknown = [];
-    if (database.status === 'up' && eventStore.status === 'up') {
-      projections = await withTimeout(measureProjectionLag(this.services.store, this.services.db, this.followers), 'projection lag').catch((error: Error) => ({ error: error.message }));
-    }
-    const ready = database.status === 'up' && eventStore.status === 'up';
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unready', checks: { database, eventStore }, projections });
+  async ready(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.serve('/health/ready', request, response);
   }
 
   @Get('metrics')
-  async metrics(@Res() response: Response) {
-    const metrics = this.services.metrics;
-    try {
-      const lags = await withTimeout(measureProjectionLag(this.services.store, this.services.db, this.followers), 'projection lag');
-      for (const lag of lags) metrics.projectionLag.set({ projection: lag.projection }, lag.lagEvents);
-    } catch {
-      // The lag gauges keep their last value; /health/ready says what is down.
-    }
-    response.setHeader('content-type', metrics.registry.contentType);
-    response.send(await metrics.registry.metrics());
+  async metrics(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.serve('/metrics', request, response);
   }
+
+  private async serve(path: OperationsPath, request: Request, response: Response): Promise<void> {
+    if (this.services.config.operationsPort !== undefined) return send(response, notFound(path));
+    send(response, await this.endpoints.answer(path, request.headers.authorization));
+  }
+}
+
+function send(response: Response, answer: OperationsAnswer): void {
+  response.status(answer.status).set(answer.headers).send(answer.body);
 }
