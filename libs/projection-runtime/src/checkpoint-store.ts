@@ -16,6 +16,9 @@ export interface StoredCheckpoint {
   readonly position: Position;
 }
 
+/** Where every projection's checkpoint lives (no tenant data: readable by the request role, see row-level security). */
+export const CHECKPOINTS_TABLE = 'projection_runtime.checkpoints';
+
 export const checkpointSchemaSql = `
 create schema if not exists projection_runtime;
 create table if not exists projection_runtime.checkpoints (

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position, RecordedEvent, SubscriptionMessage } from '../../event-store/src/index.js';
 import { comparePositions, START_POSITION } from '../../event-store/src/index.js';
-import { advanceCheckpoint, checkpointSchemaSql, initialiseCheckpoint, loadCheckpoint } from './checkpoint-store.js';
+import { advanceCheckpoint, CHECKPOINTS_TABLE, checkpointSchemaSql, initialiseCheckpoint, loadCheckpoint } from './checkpoint-store.js';
 import { ProjectionLease } from './projection-lease.js';
 import { installRowLevelSecurity, secureTenantTables } from '../../database/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ProjectionContext, type ReadModelDatabase } from './projection.js';
@@ -37,13 +37,16 @@ export interface ProjectionRunnerOptions {
 }
 
 export async function ensureProjectionRuntimeSchema(db: Kysely<ReadModelDatabase>): Promise<void> {
-  await sql`select pg_advisory_lock(hashtext('projection_runtime.migrate'))`.execute(db);
-  try {
-    await sql.raw(checkpointSchemaSql).execute(db);
-    await sql.raw(`create schema if not exists ${LIVE_READ_MODEL_SCHEMA}`).execute(db);
-  } finally {
-    await sql`select pg_advisory_unlock(hashtext('projection_runtime.migrate'))`.execute(db);
-  }
+  // A transaction-scoped lock: a session lock taken through a pool may be released on another connection (a no-op)
+  // and stay held by an idle one.
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('projection_runtime.migrate'))`.execute(trx);
+    await sql.raw(checkpointSchemaSql).execute(trx);
+    await sql.raw(`create schema if not exists ${LIVE_READ_MODEL_SCHEMA}`).execute(trx);
+  });
+  // Requests read the checkpoints (read-your-writes waits): the request role may read them, not write them.
+  await installRowLevelSecurity(db);
+  await secureTenantTables(db, [CHECKPOINTS_TABLE]);
 }
 
 /**
@@ -64,7 +67,6 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     await ensureProjectionRuntimeSchema(this.options.db);
-    await installRowLevelSecurity(this.options.db);
     for (const projection of this.options.projections) this.loops.push(this.runForever(projection));
   }
 
