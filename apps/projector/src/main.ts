@@ -1,6 +1,6 @@
 import { connectDatabase } from '../../../libs/database/src/index.js';
 import { ProjectionRunner, type ProjectionProgress } from '../../../libs/projection-runtime/src/index.js';
-import { openDatabase, openEventStore, readLedgerConfig } from '../../../libs/runtime/src/index.js';
+import { createLedgerLogger, startupLedgerLogger, openDatabase, openEventStore, readLedgerConfig, type LedgerLog } from '../../../libs/runtime/src/index.js';
 import { encodePosition } from '../../../libs/event-store/src/index.js';
 import { allProjections } from '../../../projections/index.js';
 import { processManagers } from '../../api/src/process-managers.js';
@@ -10,10 +10,12 @@ import { processManagers } from '../../api/src/process-managers.js';
  * Several may run at once: each projection has one lease holder, and the others wait to take over.
  */
 const PROGRESS_INTERVAL_MS = 5_000;
-const log = (message: string) => console.log(`[projector] ${message}`);
+// Until the configuration is read, a bad value is reported with the log settings that are valid.
+let log: LedgerLog = startupLedgerLogger('ledger-projector');
 
 try {
   const config = readLedgerConfig();
+  log = createLedgerLogger({ name: 'ledger-projector', level: config.logLevel, format: config.logFormat });
   const database = await openDatabase(config, log);
   const { db, close } = connectDatabase(database.connectionString, { applicationName: 'ledger-projector' });
   const store = await openEventStore(config, database.connectionString);
@@ -52,6 +54,6 @@ try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 } catch (error) {
-  console.error(`[projector] could not start: ${(error as Error).message}`);
+  log.error(`could not start: ${(error as Error).message}`);
   process.exit(1);
 }
