@@ -102,6 +102,46 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return { connectionString, port, stop };
 }
 
+export interface AttachedPostgres {
+  readonly connectionString: (database?: string) => string;
+  readonly port: number;
+  /** The live process (e.g. `npm start`) that started the server and will stop it. */
+  readonly ownerPid: number;
+}
+
+/**
+ * The embedded server that a live ledger process runs on `dataDirectory`, read from the owner and password files
+ * that startEmbeddedPostgres writes; undefined when none runs (no owner file, or its owner or server is gone).
+ * A short command (the operator CLI) connects to it rather than being refused the directory.
+ */
+export async function findRunningEmbeddedPostgres(dataDirectory: string): Promise<AttachedPostgres | undefined> {
+  const directory = resolve(dataDirectory);
+  let owner: { ownerPid?: unknown; serverPid?: unknown; port?: unknown };
+  try {
+    owner = JSON.parse(await readFile(join(directory, SERVER_OWNER_FILE), 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EACCES') {
+      throw new DatabaseStartError(`${directory} is not readable by this OS user: run as the user that runs the ledger, or set DATABASE_URL.`);
+    }
+    return undefined; // missing, or half written by a server that is starting
+  }
+  const { ownerPid, serverPid, port } = owner;
+  if (!isPositiveInteger(ownerPid) || !isPositiveInteger(serverPid) || !isPositiveInteger(port) || port > 65_535) return undefined;
+  if (ownerPid === process.pid || !processAlive(ownerPid) || !processAlive(serverPid)) return undefined;
+  let password: string;
+  try {
+    password = (await readFile(join(directory, PASSWORD_FILE), 'utf8')).trim();
+  } catch (error) {
+    throw new DatabaseStartError(`a ledger process (pid ${ownerPid}) runs PostgreSQL on ${directory}, but its ${PASSWORD_FILE} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  const connectionString = (database = 'postgres') => `postgresql://${DATABASE_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  return { connectionString, port, ownerPid };
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
 /** Creates the database if it is missing; safe to call concurrently. */
 export async function ensureDatabase(adminConnectionString: string, name: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name ${JSON.stringify(name)}`);
