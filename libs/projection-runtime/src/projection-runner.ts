@@ -67,6 +67,19 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     await ensureProjectionRuntimeSchema(this.options.db);
+    // Every read model's tables exist, with row-level security and the request role's grants, before start returns:
+    // an API that starts serving at once must not meet a missing or not yet secured table. (Creating is idempotent;
+    // a rebuild for a new version still happens under the lease, in prepare.)
+    const tables: string[] = [];
+    for (const projection of this.options.projections) {
+      if (projection.sideEffects) continue;
+      // A new version is rebuilt into fresh tables under the lease; its tables may not fit the live ones yet.
+      const stored = await loadCheckpoint(this.options.db, projection.name, this.schema);
+      if (stored && stored.version !== projection.version) continue;
+      await projection.createTables(this.options.db, this.schema);
+      tables.push(...projection.tables.map((table) => `${this.schema}.${table}`));
+    }
+    await secureTenantTables(this.options.db, tables);
     for (const projection of this.options.projections) this.loops.push(this.runForever(projection));
   }
 
