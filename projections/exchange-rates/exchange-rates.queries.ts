@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { rateAsOf, type ExchangeRateQuote, type RecordedExchangeRate } from '../../libs/billing/src/index.js';
-import { parseDecimal } from '../../libs/money/src/index.js';
+import { parseComputedDecimal } from '../../libs/money/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { emptyUntilCreated } from '../billing-settings/read-model-absence.js';
 import { connectionOf, decodeCursor, encodeCursor, isLogPosition, isParsableTime } from '../shared/opaque-cursor.js';
@@ -74,7 +74,7 @@ function recordOf(row: ExchangeRateRow): ExchangeRateRecord {
     base: row.base,
     quote: row.quote,
     // NUMERIC(30, 12) reads back as "1.085000000000": one canonical form, without trailing zeros.
-    rate: parseDecimal(row.rate, 'rate').toFixed(),
+    rate: parseComputedDecimal(row.rate, 'rate').toFixed(),
     effectiveAt: row.effective_at.toISOString(),
     source: row.source,
     recordedAt: row.recorded_at.toISOString(),

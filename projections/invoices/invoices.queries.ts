@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { Money, parseDecimal } from '../../libs/money/src/index.js';
+import { Money, parseComputedDecimal } from '../../libs/money/src/index.js';
 import type { InvoiceCreditSource, InvoiceTaxBreakdownEntry, LineTax, LockedExchangeRate } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
@@ -12,13 +12,13 @@ export type EffectiveInvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid
  * `today` is the calendar date in the tenant's time zone.
  */
 export function effectiveInvoiceStatus(status: string, dueDate: string | null, balanceDue: string, today: string): EffectiveInvoiceStatus {
-  if ((status === 'open' || status === 'partially_paid') && dueDate !== null && dueDate < today && parseDecimal(balanceDue).gt(0)) return 'overdue';
+  if ((status === 'open' || status === 'partially_paid') && dueDate !== null && dueDate < today && parseComputedDecimal(balanceDue).gt(0)) return 'overdue';
   return status as EffectiveInvoiceStatus;
 }
 
 /** A decimal without trailing zeros and never in exponent form: "12.50" -> "12.5". */
 export function plainDecimal(value: string): string {
-  return parseDecimal(value, 'value', { maxScale: 40, maxIntegerDigits: 40 }).toFixed();
+  return parseComputedDecimal(value, 'value').toFixed();
 }
 
 export interface InvoiceRecord {

@@ -13,6 +13,11 @@ import { MoneyError, describeReceived, receivedForDetails } from './money.errors
 export const DECIMAL_TEXT_LENGTH_MAX = 40;
 export const DECIMAL_INTEGER_DIGITS_MAX_DEFAULT = 18;
 export const DECIMAL_SCALE_MAX_DEFAULT = 12;
+/**
+ * Longest decimal string read by `parseComputedDecimal`. A sum of amounts below 10^12 (see amount-bound.ts) passes
+ * 10^900 only after 10^888 terms, so this bounds the work without ever refusing a real sum.
+ */
+export const COMPUTED_DECIMAL_TEXT_LENGTH_MAX = 1_000;
 
 /** Optional minus, then "0" or digits without leading zeros, then optionally a point and at least one digit. */
 const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
@@ -54,17 +59,32 @@ export function parseDecimal(input: unknown, field = 'amount', options: ParseDec
 }
 
 /**
+ * Reads a decimal the ledger computed or stored itself (a sum from a read model, a balance, an amount to format for
+ * output): the same strict syntax as `parseDecimal`, but without its caps on integer digits and decimals, because
+ * a sum of any number of accepted amounts may be longer than any one of them. Input received from outside never
+ * comes through here: it goes through `parseDecimal` or `Money.parse`, which stay strict.
+ */
+export function parseComputedDecimal(input: unknown, field = 'value'): Big {
+  return readDecimal(input, field, Number.MAX_SAFE_INTEGER, COMPUTED_DECIMAL_TEXT_LENGTH_MAX).value;
+}
+
+/**
  * Checks the syntax and size of a decimal string and reads it, leaving the limit on decimals to the caller
  * (Money.parse checks it against the currency). Not part of the public API.
  */
-export function readDecimal(input: unknown, field: string, maxIntegerDigits = DECIMAL_INTEGER_DIGITS_MAX_DEFAULT): ReadDecimal {
+export function readDecimal(
+  input: unknown,
+  field: string,
+  maxIntegerDigits = DECIMAL_INTEGER_DIGITS_MAX_DEFAULT,
+  maxLength = DECIMAL_TEXT_LENGTH_MAX,
+): ReadDecimal {
   assert(isCount(maxIntegerDigits), `maxIntegerDigits must be a non-negative integer, got ${String(maxIntegerDigits)}`);
   if (typeof input !== 'string') throw notAStringError(input, field);
-  if (input.length > DECIMAL_TEXT_LENGTH_MAX) {
+  if (input.length > maxLength) {
     throw new MoneyError(
       'INVALID_DECIMAL',
-      `${field} ${describeReceived(input)} is too long: at most ${DECIMAL_TEXT_LENGTH_MAX} characters are accepted`,
-      { field, received: receivedForDetails(input), length: input.length, maxLength: DECIMAL_TEXT_LENGTH_MAX },
+      `${field} ${describeReceived(input)} is too long: at most ${maxLength} characters are accepted`,
+      { field, received: receivedForDetails(input), length: input.length, maxLength },
     );
   }
   if (!PLAIN_DECIMAL.test(input)) {

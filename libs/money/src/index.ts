@@ -1,3 +1,4 @@
+export { AMOUNT_INTEGER_DIGITS_MAX, isWithinAmountBound, largestWithinAmountBound } from './amount-bound.js';
 export { type Currency, type CurrencyCode, allCurrencies, currencyOf, isCurrencyCode } from './currencies.js';
 export {
   type ParseDecimalOptions,
@@ -5,7 +6,9 @@ export {
   DECIMAL_INTEGER_DIGITS_MAX_DEFAULT,
   DECIMAL_SCALE_MAX_DEFAULT,
   DECIMAL_TEXT_LENGTH_MAX,
+  COMPUTED_DECIMAL_TEXT_LENGTH_MAX,
   formatDecimal,
+  parseComputedDecimal,
   parseDecimal,
   roundTo,
 } from './decimal.js';

@@ -1,7 +1,8 @@
 import Big from 'big.js';
 import { assert } from './assertion.js';
 import { type Currency, type CurrencyCode, currencyOf } from './currencies.js';
-import { type RoundingMode, formatDecimal, parseDecimal, readDecimal, roundTo } from './decimal.js';
+import { COMPUTED_DECIMAL_TEXT_LENGTH_MAX, type RoundingMode, formatDecimal, parseComputedDecimal, parseDecimal, readDecimal, roundTo } from './decimal.js';
+import { largestWithinAmountBound } from './amount-bound.js';
 import { MoneyError, describeReceived, receivedForDetails } from './money.errors.js';
 import { ONE, ZERO } from './decimal-constants.js';
 
@@ -33,11 +34,13 @@ export class Money {
 
   /**
    * An amount rounded to the currency's minor unit with an explicit mode (default half-up), for computed values
-   * such as `unit price × quantity`. Input received from outside goes through `Money.parse`, which never rounds.
+   * such as `unit price × quantity` and for amounts the ledger stored itself (a balance, a read model's sum), which
+   * may have any number of integer digits. Input received from outside goes through `Money.parse`, which never
+   * rounds and keeps its digit cap.
    */
   static of(amount: string | Big, currencyCode: CurrencyCode, rounding: RoundingMode = 'half_up'): Money {
     const currency = currencyOf(currencyCode);
-    const value = amount instanceof Big ? amount : parseDecimal(amount, 'amount');
+    const value = amount instanceof Big ? amount : parseComputedDecimal(amount, 'amount');
     return new Money(roundTo(value, currency.minorUnit, rounding), currency);
   }
 
@@ -50,6 +53,24 @@ export class Money {
     const decimal = readDecimal(amount, field);
     if (decimal.scale > currency.minorUnit) throw tooManyDecimalsError(decimal.text, decimal.scale, currency, field);
     return new Money(decimal.value, currency);
+  }
+
+  /**
+   * Reads an amount the ledger computed or stored itself (a read model's sum, a balance, a document's figure) exactly
+   * like `parse` (never rounded, at most the currency's decimals) but without the cap on integer digits that input
+   * has: a sum of accepted amounts may be longer than any one of them.
+   */
+  static parseComputed(amount: unknown, currencyCode: CurrencyCode, field = 'amount'): Money {
+    const currency = currencyOf(currencyCode);
+    const decimal = readDecimal(amount, field, Number.MAX_SAFE_INTEGER, COMPUTED_DECIMAL_TEXT_LENGTH_MAX);
+    if (decimal.scale > currency.minorUnit) throw tooManyDecimalsError(decimal.text, decimal.scale, currency, field);
+    return new Money(decimal.value, currency);
+  }
+
+  /** The largest amount of the currency the ledger accepts (see amount-bound.ts): 999999999999.99 USD. */
+  static largest(currencyCode: CurrencyCode): Money {
+    const currency = currencyOf(currencyCode);
+    return new Money(new Big(largestWithinAmountBound(currency.minorUnit)), currency);
   }
 
   static zero(currencyCode: CurrencyCode): Money {

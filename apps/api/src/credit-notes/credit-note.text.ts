@@ -19,7 +19,7 @@ export interface CreditNoteTextContext {
  * context always give the same lines; absent parts are left out, never printed as "null".
  */
 export function creditNoteText(note: CreditNoteRecord, context: CreditNoteTextContext): string[] {
-  const money = (amount: string): string => `${Money.parse(amount, note.currency).toString()} ${note.currency}`;
+  const money = (amount: string): string => `${Money.parseComputed(amount, note.currency).toString()} ${note.currency}`;
   const invoiceName = (invoiceId: string): string => context.invoiceNumbers.get(invoiceId) ?? invoiceId;
   const words = (value: string): string => value.replaceAll('_', ' ');
   const lines = [note.status === 'draft' ? 'CREDIT NOTE (DRAFT)' : 'CREDIT NOTE'];

@@ -89,7 +89,7 @@ async function succeededPaymentOf(services: ReceiptIssuerServices, recorded: Rec
         method: data.method,
         reference: data.reference,
         succeededAt: data.recordedAt,
-        invoicesPaid: !Money.parse(data.appliedAmount, data.currency).isZero() ? [{ invoiceId: data.invoiceId, appliedAmount: data.appliedAmount }] : [],
+        invoicesPaid: !Money.parseComputed(data.appliedAmount, data.currency).isZero() ? [{ invoiceId: data.invoiceId, appliedAmount: data.appliedAmount }] : [],
         paymentMethodId: null,
         eventId: recorded.eventId,
         correlationId,

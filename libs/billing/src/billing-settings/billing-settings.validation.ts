@@ -2,6 +2,7 @@ import { isCurrencyCode } from '../../../money/src/index.js';
 import { paymentMethodTypes } from '../invoice/invoice.commands.js';
 import { formatDocumentNumber, parseDocumentNumberTemplate, requirePrefix } from '../number-sequence/document-number.format.js';
 import { isDomainError } from '../shared/domain-error.js';
+import { identifierProblem } from '../shared/validation.js';
 import { isCountryCode } from '../tax/country-codes.js';
 import { isJurisdiction, parsePercentage, taxRateLimits, taxRoundings, taxTypes } from '../tax/tax-rate.js';
 import { canonicalLocaleOf, describeShort, isLocale, isTimeZone } from '../tenant-calendar/intl-identifiers.js';
@@ -150,13 +151,12 @@ class Findings {
     return value;
   }
 
-  /** A caller-chosen id: non-empty, no surrounding whitespace, at most 128 characters (like `requireIdentifier`). */
+  /** A caller-chosen id (tax rate, webhook): the alphabet and length of every id (`identifierLimits`). */
   identifier(path: string, value: unknown): string | undefined {
     if (value === undefined) return this.error(path, 'required', 'is required');
-    if (typeof value !== 'string' || value.length === 0 || value.length > 128 || value.trim() !== value) {
-      return this.error(path, 'invalid_identifier', 'must be a non-empty id of at most 128 characters without surrounding whitespace');
-    }
-    return value;
+    const problem = identifierProblem(value);
+    if (problem !== null) return this.error(path, 'invalid_identifier', problem);
+    return value as string;
   }
 
   /** Reports each value already seen earlier in `values` (compared by `key`) as a duplicate. */

@@ -8,6 +8,7 @@ import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
 import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
 import {
   optionalIdentifier,
+  requireAmountWithinBound,
   requireCurrency,
   requireIdentifier,
   requireOneOf,
@@ -88,6 +89,8 @@ function createCreditNote({ data, metadata }: CreateCreditNote, state: CreditNot
   const reason = requireOneOf(data.reason, 'reason', creditReasons);
   const lines = priceLines(data.lines, currency);
   const totals = invoiceTotals(lines, currency);
+  // Like an invoice's, a note's total stays within the ledger's bound on figures (each line already does).
+  requireAmountWithinBound(Money.parseComputed(totals.total, currency), 'total', 'the credit note total');
   if (!Money.of(totals.total, currency).isPositive()) {
     throw validationFailed(`A credit note must credit something: its total is ${totals.total} ${currency}`, { field: 'lines', total: totals.total });
   }
@@ -134,6 +137,8 @@ function issueCreditNote({ data, metadata }: IssueCreditNote, state: CreditNoteS
     });
   }
   const number = requireText(data.number, 'number', creditNoteLimits.numberLengthMax);
+  // A draft made before the bound existed may hold more: it is refused here rather than issued.
+  requireAmountWithinBound(Money.parseComputed(note.total, note.currency), 'total', 'the credit note total');
   if (data.creditableOnSource !== undefined && data.creditableOnSource !== null) {
     if (note.sourceInvoiceId === null) {
       throw validationFailed('creditableOnSource is only meaningful for a credit note with a source invoice', { field: 'creditableOnSource' });
@@ -278,7 +283,8 @@ function requireExisting(state: CreditNoteState, creditNoteId: unknown): Existin
 
 /** The creditable amount, fixed to the minor unit; AMOUNT_EXCEEDS_CREDITABLE when the note's total is larger. */
 function requireWithinCreditable(total: string, creditableInput: unknown, currency: string, sourceInvoiceId: string): string {
-  const creditable = Money.parse(creditableInput, currency, 'creditableOnSource');
+  // Computed by the ledger from the source invoice, not typed by a caller: read without the input digit cap.
+  const creditable = Money.parseComputed(creditableInput, currency, 'creditableOnSource');
   if (creditable.isNegative()) {
     throw validationFailed(`creditableOnSource must not be negative (got ${creditable.toString()})`, { field: 'creditableOnSource' });
   }

@@ -43,7 +43,8 @@ export function autoApplyPlan(
     }
     const creditLeft = new Map<string, Money>();
     for (const [currency, balance] of Object.entries(balances)) {
-      const credit = Money.parse(balance, requireCurrency(currency, `balances.${currency}`), `balances.${currency}`);
+      // A balance is a sum of any number of credits: read without the input digit cap.
+      const credit = Money.parseComputed(balance, requireCurrency(currency, `balances.${currency}`), `balances.${currency}`);
       if (credit.isNegative()) throw validationFailed(`balances.${currency} must not be negative (got ${credit.toString()})`, { field: `balances.${currency}` });
       creditLeft.set(currency, credit);
     }
@@ -55,7 +56,7 @@ export function autoApplyPlan(
       if (seen.has(invoiceId)) throw validationFailed(`${field}.invoiceId ${invoiceId} is listed twice`, { field: `${field}.invoiceId` });
       seen.add(invoiceId);
       const currency = requireCurrency(invoice.currency, `${field}.currency`);
-      const balanceDue = Money.parse(invoice.balanceDue, currency, `${field}.balanceDue`);
+      const balanceDue = Money.parseComputed(invoice.balanceDue, currency, `${field}.balanceDue`);
       if (balanceDue.isNegative()) throw validationFailed(`${field}.balanceDue must not be negative (got ${balanceDue.toString()})`, { field: `${field}.balanceDue` });
       const credit = creditLeft.get(currency);
       if (credit === undefined || !credit.isPositive() || !balanceDue.isPositive()) return;

@@ -1,13 +1,14 @@
-import { parseDecimal } from '../../../money/src/index.js';
+import { AMOUNT_INTEGER_DIGITS_MAX, parseDecimal } from '../../../money/src/index.js';
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
 import type { Decider } from '../shared/decider.js';
 import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireCurrency, requireText, validationFailed } from '../shared/validation.js';
+import { requireBoundedDecimal, requireCurrency, requireText, validationFailed } from '../shared/validation.js';
 import type { ExchangeRateCommand, RecordExchangeRate } from './exchange-rate.commands.js';
 import type { ExchangeRateEvent, RecordedExchangeRate } from './exchange-rate.events.js';
 
-export const exchangeRateLimits = { rateScaleMax: 12, rateIntegerDigitsMax: 12, sourceLengthMax: 100 } as const;
+/** A rate has the ledger's bound on figures (12 digits before the point, libs/money amount-bound.ts) and 12 decimals. */
+export const exchangeRateLimits = { rateScaleMax: 12, rateIntegerDigitsMax: AMOUNT_INTEGER_DIGITS_MAX, sourceLengthMax: 100 } as const;
 
 /** One pair's stream: base and quote are null until the first rate pins them. Rates in recording order. */
 export interface ExchangeRateState {
@@ -30,8 +31,12 @@ export function decideExchangeRate(command: ExchangeRateCommand, state: Exchange
   });
 }
 
-/** A rate received from outside: strict decimal string, > 0, at most 12 decimals and 12 integer digits. */
+/**
+ * A rate received from outside: strict decimal string, > 0, at most 12 decimals, and at most 12 integer digits
+ * (AMOUNT_OUT_OF_RANGE above them, like every figure).
+ */
 export function requireExchangeRate(value: unknown, field = 'rate'): ReturnType<typeof parseDecimal> {
+  requireBoundedDecimal(value, field, exchangeRateLimits.rateScaleMax);
   const rate = parseDecimal(value, field, { maxScale: exchangeRateLimits.rateScaleMax, maxIntegerDigits: exchangeRateLimits.rateIntegerDigitsMax });
   if (!rate.gt(0)) throw validationFailed(`${field} must be greater than 0 (got ${JSON.stringify(value)})`, { field });
   return rate;

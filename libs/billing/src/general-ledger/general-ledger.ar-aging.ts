@@ -2,7 +2,7 @@ import { Money, isCurrencyCode } from '../../../money/src/index.js';
 import type { InvoiceState } from '../invoice/invoice.state.js';
 import { requireCalendarDate } from '../shared/calendar-date.js';
 import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, validationFailed } from '../shared/validation.js';
+import { requireRecordedIdentifier, validationFailed } from '../shared/validation.js';
 
 /**
  * Aging buckets by days past due, counted in calendar days from the due date to the report date:
@@ -107,14 +107,14 @@ export function arAging(openItems: readonly ArOpenItem[], asOf: string): ArAging
     const byCurrency = new Map<string, Map<ArAgingBucket, Money>>();
     openItems.forEach((item, index) => {
       const field = `openItems[${index}]`;
-      const invoiceId = requireIdentifier(item?.invoiceId, `${field}.invoiceId`);
-      const customerId = requireIdentifier(item.customerId, `${field}.customerId`);
+      const invoiceId = requireRecordedIdentifier(item?.invoiceId, `${field}.invoiceId`);
+      const customerId = requireRecordedIdentifier(item.customerId, `${field}.customerId`);
       const dueDate = requireCalendarDate(item.dueDate, `${field}.dueDate`);
       if (typeof item.currency !== 'string' || !isCurrencyCode(item.currency)) {
         throw validationFailed(`${field}.currency must be a supported ISO 4217 currency code (got ${JSON.stringify(item.currency)})`, { field: `${field}.currency` });
       }
       const currency = item.currency;
-      const balanceDue = Money.parse(item.balanceDue, currency, `${field}.balanceDue`);
+      const balanceDue = Money.parseComputed(item.balanceDue, currency, `${field}.balanceDue`);
       if (balanceDue.isNegative()) throw validationFailed(`${field}.balanceDue must not be negative (got ${balanceDue.toString()})`, { field: `${field}.balanceDue` });
       if (balanceDue.isZero()) return;
       const days = agingDaysPastDue(dueDate, reportDate);

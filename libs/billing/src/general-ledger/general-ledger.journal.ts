@@ -84,8 +84,8 @@ export function assertBalancedEntry(entry: JournalEntry): void {
   let debits = Money.zero(entry.currency);
   let credits = Money.zero(entry.currency);
   entry.lines.forEach((line, index) => {
-    const debit = Money.parse(line.debit, entry.currency, `lines[${index}].debit`);
-    const credit = Money.parse(line.credit, entry.currency, `lines[${index}].credit`);
+    const debit = Money.parseComputed(line.debit, entry.currency, `lines[${index}].debit`);
+    const credit = Money.parseComputed(line.credit, entry.currency, `lines[${index}].credit`);
     if (debit.isNegative() || credit.isNegative()) fail(`line ${index} (${line.account}) has a negative amount`);
     if (debit.isPositive() === credit.isPositive()) fail(`line ${index} (${line.account}) must have exactly one of debit and credit positive`);
     debits = debits.plus(debit);

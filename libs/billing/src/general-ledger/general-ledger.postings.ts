@@ -6,7 +6,7 @@ import type { PaymentEvent } from '../payment/payment.events.js';
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
 import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, validationFailed } from '../shared/validation.js';
+import { requireRecordedIdentifier, validationFailed } from '../shared/validation.js';
 import { journalEntryOf, type JournalEntry, type PostingDraft, type PostingLeg } from './general-ledger.journal.js';
 
 /**
@@ -73,7 +73,7 @@ export interface LedgerPostingContext {
 
 export function postingsFor(event: LedgerSourceEvent, context: LedgerPostingContext = {}): JournalEntry[] {
   return translatingMoneyErrors(() => {
-    const source = { eventId: requireIdentifier(event.eventId, 'eventId'), eventType: event.type, recordedAt: requireInstant(event.recordedAt, 'recordedAt') };
+    const source = { eventId: requireRecordedIdentifier(event.eventId, 'eventId'), eventType: event.type, recordedAt: requireInstant(event.recordedAt, 'recordedAt') };
     switch (event.type) {
       case 'InvoiceIssued':
         return entries(issuedInvoiceDraft(source, event.data, event.data.issuedAt, 'issue'));
@@ -322,8 +322,8 @@ export function paymentRefundPostings(input: PaymentRefundPostingInput): Journal
       occurredAt: requireInstant(input.refundedAt, 'refundedAt'),
       currency: input.currency,
       description: `Refund ${input.refundId} of payment ${input.paymentId} (${input.method})`,
-      sourceId: requireIdentifier(input.refundId, 'refundId'),
-      customerId: requireIdentifier(input.customerId, 'customerId'),
+      sourceId: requireRecordedIdentifier(input.refundId, 'refundId'),
+      customerId: requireRecordedIdentifier(input.customerId, 'customerId'),
       debits: [
         { account: 'accounts_receivable', amount: reopened },
         { account: 'customer_credit', amount: fromCredit },
@@ -356,8 +356,8 @@ export function invoiceWriteOffPostings(input: InvoiceWriteOffPostingInput): Jou
       occurredAt: requireInstant(input.writtenOffAt, 'writtenOffAt'),
       currency: input.currency,
       description: `Invoice ${input.invoiceId} written off (${input.writeOffId})`,
-      sourceId: requireIdentifier(input.invoiceId, 'invoiceId'),
-      customerId: requireIdentifier(input.customerId, 'customerId'),
+      sourceId: requireRecordedIdentifier(input.invoiceId, 'invoiceId'),
+      customerId: requireRecordedIdentifier(input.customerId, 'customerId'),
       debits: [{ account: 'bad_debt', amount }],
       credits: [{ account: 'accounts_receivable', amount }],
     });
@@ -372,15 +372,18 @@ function entries(...drafts: PostingDraft[]): JournalEntry[] {
 
 function envelopeOf(input: LedgerEventEnvelope, eventType: unknown): Source {
   return {
-    eventId: requireIdentifier(input.eventId, 'eventId'),
-    eventType: requireIdentifier(eventType, 'sourceEventType'),
+    eventId: requireRecordedIdentifier(input.eventId, 'eventId'),
+    eventType: requireRecordedIdentifier(eventType, 'sourceEventType'),
     recordedAt: requireInstant(input.recordedAt, 'recordedAt'),
   };
 }
 
-/** Reads amounts of one currency strictly: an event amount that does not fit the minor unit is refused, never rounded. */
+/**
+ * Reads amounts of one currency strictly: an event amount that does not fit the minor unit is refused, never
+ * rounded. Recorded amounts are read without the input digit cap, so that no recorded figure can stop the ledger.
+ */
 function moneyIn(currency: string): (amount: string) => Money {
-  return (amount) => Money.parse(amount, currency);
+  return (amount) => Money.parseComputed(amount, currency);
 }
 
 function positive(amount: Money, field: string): Money {

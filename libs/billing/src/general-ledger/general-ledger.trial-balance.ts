@@ -49,8 +49,8 @@ export function trialBalance(entries: readonly JournalEntry[], asOf: string, cur
       assertBalancedEntry(entry);
       entryCount += 1;
       for (const line of entry.lines) {
-        debits.set(line.account, (debits.get(line.account) ?? Money.zero(currency)).plus(Money.parse(line.debit, currency)));
-        credits.set(line.account, (credits.get(line.account) ?? Money.zero(currency)).plus(Money.parse(line.credit, currency)));
+        debits.set(line.account, (debits.get(line.account) ?? Money.zero(currency)).plus(Money.parseComputed(line.debit, currency)));
+        credits.set(line.account, (credits.get(line.account) ?? Money.zero(currency)).plus(Money.parseComputed(line.credit, currency)));
       }
     }
     const rows = ledgerAccounts.map((account): TrialBalanceRow => {
@@ -61,7 +61,7 @@ export function trialBalance(entries: readonly JournalEntry[], asOf: string, cur
     const totalDebit = Money.sum([...debits.values()], currency);
     const totalCredit = Money.sum([...credits.values()], currency);
     const total = Money.sum(
-      rows.map((row) => Money.parse(row.balance, currency)),
+      rows.map((row) => Money.parseComputed(row.balance, currency)),
       currency,
     );
     if (!total.isZero() || !totalDebit.equals(totalCredit)) {

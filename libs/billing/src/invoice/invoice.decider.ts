@@ -5,6 +5,7 @@ import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requi
 import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
 import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
 import {
+  requireAmountWithinBound,
   requireCurrency,
   requireIdentifier,
   requireIntegerInRange,
@@ -132,7 +133,7 @@ function createInvoice({ data, metadata }: CreateInvoice, state: InvoiceState): 
     type: 'InvoiceDrafted',
     data: { invoiceId, customerId, currency, lines, dueDate, paymentTermsDays, draftedAt: metadata.now },
   };
-  return withTaxCalculation([drafted], state, data, metadata.now);
+  return withTotalWithinBound(withTaxCalculation([drafted], state, data, metadata.now), state);
 }
 
 function addInvoiceLine({ data, metadata }: AddInvoiceLine, state: InvoiceState): InvoiceEvent[] {
@@ -146,7 +147,10 @@ function addInvoiceLine({ data, metadata }: AddInvoiceLine, state: InvoiceState)
   }
   const line = priceLine(data.line, 'line', draft.currency);
   requireNewLineId(line.lineId, draft.lines, 'line.lineId');
-  return withTaxCalculation([{ type: 'InvoiceLineAdded', data: { invoiceId: draft.invoiceId, line, addedAt: metadata.now } }], state, data, metadata.now);
+  return withTotalWithinBound(
+    withTaxCalculation([{ type: 'InvoiceLineAdded', data: { invoiceId: draft.invoiceId, line, addedAt: metadata.now } }], state, data, metadata.now),
+    state,
+  );
 }
 
 function removeInvoiceLine({ data, metadata }: RemoveInvoiceLine, state: InvoiceState): InvoiceEvent[] {
@@ -190,6 +194,7 @@ function issueInvoice({ data, metadata }: IssueInvoice, state: InvoiceState): In
   const taxEvents = withTaxCalculation([], draft, data, metadata.now);
   const priced = taxEvents.reduce(evolveInvoice, draft as InvoiceState);
   const totals = pricedInvoiceTotals(priced.lines, draft.currency);
+  requireTotalWithinBound(totals.total, draft.currency);
   const issued: InvoiceIssued = {
     type: 'InvoiceIssued',
     data: {
@@ -239,6 +244,8 @@ function reportingFigures(
     });
   }
   const converted = convert(Money.of(total, currency), exchangeRate, reportingCurrency, 'half_up');
+  // The converted total is a figure of the invoice like its total: within the same bound, or the issue is refused.
+  requireAmountWithinBound(converted, 'reportingTotal', `the reporting total (${total} ${currency} at the rate ${exchangeRate.rate})`);
   const { base, quote, rate, source, inverted } = exchangeRate;
   return { reportingCurrency, exchangeRate: { base, quote, rate, effectiveAt, source, inverted }, reportingTotal: converted.toString() };
 }
@@ -758,6 +765,21 @@ function requireDraft(state: InvoiceState, invoiceId: unknown, action: string): 
     );
   }
   return invoice;
+}
+
+/**
+ * `events`, unless the invoice's total after them leaves the ledger's bound on figures (AMOUNT_OUT_OF_RANGE): a line
+ * that would push the total over it is refused, so every total, and with it every balance of the invoice, fits.
+ * Subtotal and tax total are never above the total (no figure of an invoice is negative).
+ */
+function withTotalWithinBound(events: InvoiceEvent[], state: InvoiceState): InvoiceEvent[] {
+  const after = events.reduce(evolveInvoice, state);
+  if (after.currency !== null) requireTotalWithinBound(after.total, after.currency);
+  return events;
+}
+
+function requireTotalWithinBound(total: string, currency: string): void {
+  requireAmountWithinBound(Money.parseComputed(total, currency), 'total', 'the invoice total');
 }
 
 function requireNewLineId(lineId: string, lines: readonly InvoiceLine[], field: string): void {

@@ -1,5 +1,5 @@
-import { formatDecimal, parseDecimal } from '../../../money/src/index.js';
-import { requireIdentifier, requireText, validationFailed } from '../shared/validation.js';
+import { Money, formatDecimal, parseDecimal } from '../../../money/src/index.js';
+import { requireAmountWithinBound, requireBoundedDecimal, requireIdentifier, requireText, validationFailed } from '../shared/validation.js';
 import type { InvoiceLine } from './invoice.events.js';
 import { invoiceLimits } from './invoice.limits.js';
 import { lineAmounts } from './invoice.totals.js';
@@ -7,6 +7,8 @@ import { lineAmounts } from './invoice.totals.js';
 /**
  * Validates one invoice or credit note line as sent and computes its amounts. `field` names the line in messages
  * ("lines[2]"); `negativeUnitPriceWhy`, when given, is added to the message refusing a negative unit price.
+ * Quantity, unit price, the line amount (quantity x unit price) and its tax are each within the ledger's bound on
+ * figures (AMOUNT_OUT_OF_RANGE above it); the document's totals are checked by its decider.
  */
 export function priceLine(input: unknown, field: string, currency: string, negativeUnitPriceWhy?: string): InvoiceLine {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -15,6 +17,7 @@ export function priceLine(input: unknown, field: string, currency: string, negat
   const line = input as Record<string, unknown>;
   const lineId = requireIdentifier(line.lineId, `${field}.lineId`);
   const description = requireText(line.description, `${field}.description`, invoiceLimits.descriptionLengthMax);
+  requireBoundedDecimal(line.quantity, `${field}.quantity`, invoiceLimits.quantityScaleMax);
   const quantity = parseDecimal(line.quantity, `${field}.quantity`, {
     maxScale: invoiceLimits.quantityScaleMax,
     maxIntegerDigits: invoiceLimits.integerDigitsMax,
@@ -25,6 +28,7 @@ export function priceLine(input: unknown, field: string, currency: string, negat
       lineId,
     });
   }
+  requireBoundedDecimal(line.unitPrice, `${field}.unitPrice`, invoiceLimits.unitPriceScaleMax);
   const unitPrice = parseDecimal(line.unitPrice, `${field}.unitPrice`, {
     maxScale: invoiceLimits.unitPriceScaleMax,
     maxIntegerDigits: invoiceLimits.integerDigitsMax,
@@ -52,7 +56,10 @@ export function priceLine(input: unknown, field: string, currency: string, negat
     unitPrice: canonicalDecimal(unitPrice, line.unitPrice as string),
     taxRate,
   };
-  return { lineId, description, ...pricing, ...lineAmounts(pricing, currency) };
+  const amounts = lineAmounts(pricing, currency);
+  requireAmountWithinBound(Money.parseComputed(amounts.amount, currency), `${field}.amount`, `${field} amount (quantity x unit price)`);
+  requireAmountWithinBound(Money.parseComputed(amounts.taxAmount, currency), `${field}.taxAmount`, `${field} tax`);
+  return { lineId, description, ...pricing, ...amounts };
 }
 
 /** The value with the decimals the caller wrote ("1.50" stays "1.50"), minus any sign on a zero ("-0" -> "0"). */

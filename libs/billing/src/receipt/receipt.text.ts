@@ -35,7 +35,7 @@ export function receiptText(receipt: Receipt, options: ReceiptTextOptions = {}):
     lines.push('Invoices paid:');
     for (const invoice of receipt.invoicesPaid) lines.push(`  ${invoice.number}: ${money(invoice.amount)}`);
   }
-  if (!Money.parse(receipt.creditedAmount, receipt.currency).isZero()) lines.push(`Credited to account: ${money(receipt.creditedAmount)}`);
+  if (!Money.parseComputed(receipt.creditedAmount, receipt.currency).isZero()) lines.push(`Credited to account: ${money(receipt.creditedAmount)}`);
   lines.push(`Issued by: ${company.name}`);
   if (company.legalName !== null) lines.push(`Legal name: ${company.legalName}`);
   if (company.taxId !== null) lines.push(`Tax ID: ${company.taxId}`);
@@ -48,10 +48,10 @@ export function receiptText(receipt: Receipt, options: ReceiptTextOptions = {}):
 }
 
 /**
- * Nothing is rounded here: Money.parse refuses an amount with more decimals than the currency has, and only pads to
- * the minor unit ("5" -> "5.00" USD; "1.5" KWD -> "1.500").
+ * Nothing is rounded here: Money.parseComputed refuses an amount with more decimals than the currency has, and only
+ * pads to the minor unit ("5" -> "5.00" USD; "1.5" KWD -> "1.500").
  */
 function formatAmount(amount: string, currency: string, locale: string | undefined): string {
-  const exact = Money.parse(amount, currency).toString();
+  const exact = Money.parseComputed(amount, currency).toString();
   return locale === undefined ? `${exact} ${currency}` : formatMoney(exact, currency, locale);
 }

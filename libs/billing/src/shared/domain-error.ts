@@ -40,6 +40,7 @@ export const domainErrorCodes = [
   'PAYMENT_NOT_ALLOCATED',
   'AMOUNT_EXCEEDS_BALANCE',
   'INVOICE_NOT_WRITABLE_OFF',
+  'AMOUNT_OUT_OF_RANGE',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

@@ -4,3 +4,4 @@ export type { CommandMetadata, DomainCommand } from './command.js';
 export { fold, type Decider } from './decider.js';
 export { DomainError, domainErrorCodes, isDomainError, translatingMoneyErrors, type DomainErrorCode } from './domain-error.js';
 export { defineEventSchema, type DomainEvent, type EventSchema } from './event.js';
+export { identifierLimits, requireIdentifier } from './validation.js';

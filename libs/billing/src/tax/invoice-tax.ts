@@ -1,7 +1,7 @@
 import { Money, currencyOf, isCurrencyCode, parseDecimal } from '../../../money/src/index.js';
 import { invoiceLimits } from '../invoice/invoice.limits.js';
 import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, requireOneOf, validationFailed } from '../shared/validation.js';
+import { requireRecordedIdentifier, requireOneOf, validationFailed } from '../shared/validation.js';
 import { isCountryCode } from './country-codes.js';
 import { ExactFraction, allocateUnits, unitsToDecimalString } from './exact-fraction.js';
 import { isRegionCode, jurisdictionApplies, requireTaxRate, taxRoundings, type TaxRate, type TaxRounding } from './tax-rate.js';
@@ -425,7 +425,7 @@ function readLines(value: unknown): TaxRequest['lines'] {
     const field = `lines[${index}]`;
     if (typeof candidate !== 'object' || candidate === null) throw validationFailed(`${field} must be an object`, { field });
     const line = candidate as Record<string, unknown>;
-    const lineId = requireIdentifier(line.lineId, `${field}.lineId`);
+    const lineId = requireRecordedIdentifier(line.lineId, `${field}.lineId`);
     if (seen.has(lineId)) throw validationFailed(`${field}.lineId ${JSON.stringify(lineId)} is used by another line`, { field: `${field}.lineId` });
     seen.add(lineId);
     return {
@@ -443,7 +443,7 @@ function readTaxRateIds(value: unknown, field: string): string[] | null {
   if (!Array.isArray(value) || value.length > invoiceTaxLimits.taxRateIdsPerLineMax) {
     throw validationFailed(`${field} must be a list of at most ${invoiceTaxLimits.taxRateIdsPerLineMax} tax rate ids`, { field });
   }
-  const ids = value.map((id: unknown, index) => requireIdentifier(id, `${field}[${index}]`));
+  const ids = value.map((id: unknown, index) => requireRecordedIdentifier(id, `${field}[${index}]`));
   if (new Set(ids).size !== ids.length) throw validationFailed(`${field} names a tax rate twice`, { field });
   return ids;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoneyError, parseDecimal } from '../../../money/src/index.js';
-import { requireIdentifier, requireOneOf, requireText, validationFailed } from '../shared/validation.js';
+import { requireRecordedIdentifier, requireOneOf, requireText, validationFailed } from '../shared/validation.js';
 import { isCountryCode } from './country-codes.js';
 
 /** TaxType of DOMAIN.md, as the API exposes it. */
@@ -91,7 +91,7 @@ export function requireTaxRate(value: unknown, field: string): TaxRate {
     throw validationFailed(`${field} must be a tax rate object`, { field });
   }
   const rate = value as Record<string, unknown>;
-  const id = requireIdentifier(rate.id, `${field}.id`);
+  const id = requireRecordedIdentifier(rate.id, `${field}.id`);
   const name = requireText(rate.name, `${field}.name`, taxRateLimits.nameLengthMax);
   const type = requireOneOf(rate.type, `${field}.type`, taxTypes);
   if (parsePercentage(rate.rate) === null) {

@@ -1,4 +1,4 @@
-import { currencyOf, formatDecimal, parseDecimal } from '../../../money/src/index.js';
+import { currencyOf, formatDecimal, parseComputedDecimal } from '../../../money/src/index.js';
 import { requireCalendarDate } from '../shared/calendar-date.js';
 import { translatingMoneyErrors } from '../shared/domain-error.js';
 import { requireLocale } from './intl-identifiers.js';
@@ -26,7 +26,8 @@ export function formatMoney(amount: string, currency: string, locale: string): s
   return translatingMoneyErrors(() => {
     const { code, minorUnit } = currencyOf(currency);
     const validLocale = requireLocale(locale, 'locale');
-    const value = parseDecimal(amount, 'amount');
+    // Output of any size (a report's sum as much as one amount): strict syntax, no digit cap.
+    const value = parseComputedDecimal(amount, 'amount');
     const fractionDigits = fractionDigitsOf(amount, minorUnit);
     const negative = value.lt(0);
     const [integerText = '0', fractionText = ''] = formatDecimal(value.abs(), fractionDigits).split('.');
