@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { startLedgerApi, type RunningLedgerApi } from '../../apps/api/src/ledger-api.js';
 import type { LedgerServices } from '../../apps/api/src/ledger-services.js';
-import type { Role } from '../../apps/api/src/platform/principal.js';
+import type { Role } from '../../libs/access/src/principal.js';
 import type { CommandContext } from '../../libs/application/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { readLedgerConfig } from '../../libs/runtime/src/index.js';
@@ -94,7 +94,8 @@ const READ_PAGE = 1_000;
 const READ_PAGES_MAX = 100;
 const LOG_LINES_MAX = 1_000;
 
-export async function startTestLedger(options: { clock?: TestClock; echoLogs?: boolean } = {}): Promise<TestLedger> {
+/** `environment`: more configuration variables (e.g. LEDGER_MAX_QUERY_COST), read like the process's own. */
+export async function startTestLedger(options: { clock?: TestClock; echoLogs?: boolean; environment?: Record<string, string> } = {}): Promise<TestLedger> {
   const database: TestDatabase = await createTestDatabase('e2e');
   const adminKey = newApiKey();
   const clock = options.clock ?? new TestClock();
@@ -105,7 +106,7 @@ export async function startTestLedger(options: { clock?: TestClock; echoLogs?: b
   };
   let api: RunningLedgerApi;
   try {
-    const config = readLedgerConfig({ DATABASE_URL: database.connectionString, PORT: '0', HOST: '127.0.0.1', LEDGER_API_KEY: adminKey });
+    const config = readLedgerConfig({ ...options.environment, DATABASE_URL: database.connectionString, PORT: '0', HOST: '127.0.0.1', LEDGER_API_KEY: adminKey });
     api = await startLedgerApi({ config, clock: clock.now, log });
   } catch (error) {
     await database.drop();

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PassToGraphQLFilter } from './graphql/graphql-exception.filter.js';
-import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule, type GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import type { Request } from 'express';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { BillingEventsResolver } from './events/billing-events.resolver.js';
 import { formatLedgerError } from './graphql/error-mapping.js';
+import { guardedApolloDriver } from './graphql/limits/guarded-apollo.driver.js';
 import type { GraphQLRequestContext } from './graphql/request-context.js';
 import { InvoicesResolver } from './invoices/invoices.resolver.js';
 import { GeneralLedgerResolver } from './general-ledger/general-ledger.resolver.js';
@@ -18,6 +19,7 @@ import { MoneyFormatResolver } from './graphql/money-format.resolver.js';
 import { BillingSettingsResolver } from './settings/billing-settings.resolver.js';
 import { TaxRatesResolver } from './settings/tax-rates.resolver.js';
 import { OperationsController } from './operations/operations.controller.js';
+import { graphiqlModuleParts } from './graphiql/graphiql.module-parts.js';
 import { ReceiptsResolver } from './receipts/receipts.resolver.js';
 import { ReceiptsPdfController } from './receipts/receipts-pdf.controller.js';
 import { CreditNotesResolver } from './credit-notes/credit-notes.resolver.js';
@@ -25,26 +27,37 @@ import { CreditNotesPdfController } from './credit-notes/credit-notes-pdf.contro
 import { CustomerCreditResolver } from './customer-credit/customer-credit.resolver.js';
 import { PaymentsResolver } from './payments/payments.resolver.js';
 import { LEDGER_SERVICES, type LedgerServices } from './ledger-services.js';
-import { bearerToken } from './platform/api-keys.service.js';
-import type { Principal } from './platform/principal.js';
+import { bearerToken } from '../../../libs/access/src/api-keys.service.js';
+import { runAsSystem } from '../../../libs/database/src/index.js';
+import { ApiKeysResolver } from './api-keys/api-keys.resolver.js';
+import { operationAccessPlugin, scopedWebSocketExecution } from './platform/operation-access.js';
+import { requestIdentity, requestScopeMiddleware } from './platform/request-scope.middleware.js';
+import type { Principal } from '../../../libs/access/src/principal.js';
 
 interface WebSocketContext {
   connectionParams?: Record<string, unknown>;
-  extra: { principal?: Principal; socket: { close(code: number, reason: string): void } };
+  extra: { principal?: Principal; unregister?: () => void; socket: { close(code: number, reason: string): void } };
 }
 
-const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
+
+  /** Every tenant-facing route is authenticated once and runs in its tenant's scope (platform/request-scope.middleware.ts). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestScopeMiddleware(this.services)).forRoutes({ path: 'graphql', method: RequestMethod.ALL }, { path: 'receipts/*path', method: RequestMethod.ALL }, { path: 'credit-notes/*path', method: RequestMethod.ALL });
+  }
+
   static register(services: LedgerServices): DynamicModule {
+    // The key lookup is system work: it is what tells which tenant a connection belongs to.
     const authenticate = async (authorization: unknown): Promise<Principal | undefined> => {
       const key = bearerToken(authorization);
-      return key ? services.apiKeys.authenticate(key) : undefined;
+      return key ? runAsSystem('authentication', () => services.apiKeys.authenticate(key)) : undefined;
     };
     // Errors on a WebSocket never reach Apollo's formatError: graphql-ws formats them itself, so they are mapped
-    // through the same single place here. Nest passes every graphql-ws option through to useServer, though its
-    // config type names only some of them (not onError).
+    // through the same single place here. Every graphql-ws option is passed through to the server (see
+    // graphql/limits/graphql-ws.server.ts), though Nest's config type names only some of them (not onError).
     const webSocketErrorMapping: Pick<GraphQLWsSubscriptionsConfig, 'onNext'> & {
       onError: (context: unknown, id: string, payload: unknown, errors: readonly GraphQLError[]) => GraphQLFormattedError[];
     } = {
@@ -52,16 +65,22 @@ export class AppModule {
       onNext: (_context, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((error) => formatLedgerError(error.toJSON(), error, services.log)) } : undefined,
     };
+    // LEDGER_GRAPHIQL: the GraphiQL page for browsers on /graphql and /graphiql (see graphiql/), or nothing.
+    const graphiql = graphiqlModuleParts(services.config, services.log);
     return {
       module: AppModule,
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
-          driver: ApolloDriver,
+          // Apollo, with the request limits over HTTP and WebSocket (graphql/limits/, README "Limits").
+          driver: guardedApolloDriver({ limits: services.config.graphqlLimits, log: services.log }),
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
-          introspection: true,
+          // LEDGER_INTROSPECTION (off by default in production); "did you mean" suggestions follow it.
+          introspection: services.config.introspection,
           playground: false,
+          // The roles table (libs/access/src/operation-roles.ts) before anything executes; then GraphiQL's page.
+          plugins: [operationAccessPlugin(), ...graphiql.plugins],
           includeStacktraceInErrorResponses: false,
           csrfPrevention: true,
           subscriptions: {
@@ -69,6 +88,8 @@ export class AppModule {
               path: '/graphql',
               // WebSocket clients authenticate once, in connection_init: { authorization: "Bearer <key>" }.
               ...webSocketErrorMapping,
+              // The same roles table, and every operation in the connection's tenant scope (row-level security).
+              ...scopedWebSocketExecution,
               onConnect: async (connection) => {
                 const context = connection as unknown as WebSocketContext;
                 const params = context.connectionParams ?? {};
@@ -78,22 +99,25 @@ export class AppModule {
                   return false;
                 }
                 context.extra.principal = principal;
+                // A revoked or expired key's connection is closed within a second (platform/key-revocation.watcher.ts).
+                context.extra.unregister = services.keyRevocations.register(principal.keyId, context.extra.socket);
                 return true;
+              },
+              onClose: (connection: unknown) => {
+                (connection as WebSocketContext).extra.unregister?.();
               },
             },
           },
           context: async (argument: { req?: Request; extra?: WebSocketContext['extra'] }): Promise<GraphQLRequestContext> => {
             if (argument.extra && !argument.req) return { principal: argument.extra.principal, correlationId: randomUUID() };
-            const request = argument.req as Request;
-            const supplied = request.headers['x-correlation-id'];
-            const correlationId = typeof supplied === 'string' && CORRELATION_ID_PATTERN.test(supplied) ? supplied : randomUUID();
-            return { principal: await authenticate(request.headers.authorization), correlationId };
+            // HTTP: the request-scope middleware has authenticated the request already.
+            return requestIdentity(argument.req as Request);
           },
           formatError: (formatted, error) => formatLedgerError(formatted, error, services.log),
         }),
       ],
-      controllers: [OperationsController, ReceiptsPdfController, CreditNotesPdfController],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver],
+      controllers: [OperationsController, ReceiptsPdfController, CreditNotesPdfController, ...graphiql.controllers],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver],
     };
   }
 }

@@ -3,35 +3,45 @@ import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { connectDatabase, migrateToLatest } from '../../../libs/database/src/index.js';
+import { connectDatabase, installRowLevelSecurity, migrateToLatest, secureTenantTables } from '../../../libs/database/src/index.js';
 import { ProjectionRunner } from '../../../libs/projection-runtime/src/index.js';
-import { openDatabase, openEventStore, readLedgerConfig, type LedgerConfig } from '../../../libs/runtime/src/index.js';
+import { ledgerLogFrom, openDatabase, openEventStore, readLedgerConfig, type LedgerConfig, type LedgerLog } from '../../../libs/runtime/src/index.js';
 import { allProjections } from '../../../projections/index.js';
 import { InvoiceQueries } from '../../../projections/invoices/invoices.queries.js';
 import { AppModule } from './app.module.js';
 import type { LedgerServices } from './ledger-services.js';
-import { ApiKeysService, generateApiKey } from './platform/api-keys.service.js';
+import { ApiKeysService, generateApiKey } from '../../../libs/access/src/api-keys.service.js';
 import { IdempotencyService } from './platform/idempotency.service.js';
-import { platformMigrations } from './platform/platform.migrations.js';
+import { platformMigrations } from '../../../libs/access/src/platform.migrations.js';
 import { LedgerMetrics } from './operations/ledger-metrics.js';
+import { startOperationsServer } from './operations/operations-server.js';
 import { processManagers } from './process-managers.js';
+import { NestLogAdapter } from './platform/nest-log.adapter.js';
+import { KeyRevocationWatcher } from './platform/key-revocation.watcher.js';
+import { refuseOversizedBodies } from './graphql/limits/oversized-body.middleware.js';
 
 export interface RunningLedgerApi {
   readonly url: string;
+  /** The operations endpoints' own base URL when LEDGER_OPERATIONS_PORT is set. */
+  readonly operationsUrl: string | undefined;
   readonly services: LedgerServices;
   readonly stop: () => Promise<void>;
 }
 
 export interface StartOptions {
-  readonly log?: (message: string) => void;
+  /**
+   * Where the API logs: a LedgerLog (main.ts makes one from LEDGER_LOG_LEVEL and LEDGER_LOG_FORMAT), or a plain
+   * function that receives each line as JSON (tests capture logs so). Nothing is logged without it.
+   */
+  readonly log?: LedgerLog | ((line: string) => void);
   readonly config?: LedgerConfig;
   readonly clock?: () => Date;
 }
 
 /** Starts everything `npm start` runs; tests start the same thing in-process. */
 export async function startLedgerApi(options: StartOptions = {}): Promise<RunningLedgerApi> {
-  const log = options.log ?? (() => undefined);
   const config = options.config ?? readLedgerConfig();
+  const log = ledgerLogFrom(options.log, { name: 'ledger-api', level: config.logLevel });
   const database = await openDatabase(config, log);
   const cleanups: (() => Promise<void>)[] = [];
   if (database.embedded) cleanups.push(() => database.embedded!.stop());
@@ -43,17 +53,25 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
     const rawStore = await openEventStore(config, database.connectionString);
     cleanups.unshift(() => rawStore.close());
     const store = metrics.instrument(rawStore);
-    const apiKeys = new ApiKeysService(db);
+    // Row-level security on the platform and event-store tables now, on read models as the runner creates them.
+    await installRowLevelSecurity(db);
+    await secureTenantTables(db);
+    const clock = options.clock ?? (() => new Date());
+    const apiKeys = new ApiKeysService(db, clock);
     await bootstrapDevelopmentTenant(config, apiKeys, log);
+    const keyRevocations = new KeyRevocationWatcher(apiKeys, log);
+    keyRevocations.start();
+    cleanups.unshift(async () => keyRevocations.stop());
     const services: LedgerServices = {
       config,
       store,
       db,
       apiKeys,
+      keyRevocations,
       idempotency: new IdempotencyService(db),
       invoiceQueries: new InvoiceQueries(db),
       metrics,
-      clock: options.clock ?? (() => new Date()),
+      clock,
       log,
     };
     if (config.projections === 'on') {
@@ -66,14 +84,22 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
     } else {
       log('PROJECTIONS=off: read models are maintained by a separate projector process (npm run start:projector)');
     }
-    const app: INestApplication = await NestFactory.create(AppModule.register(services), { logger: ['error', 'warn'] });
+    const app: INestApplication = await NestFactory.create(AppModule.register(services), { logger: new NestLogAdapter(log) });
+    app.use(refuseOversizedBodies()); // before the body parser, which would read a huge body whole before refusing it
     app.enableShutdownHooks();
     await app.listen(config.port, config.host);
     cleanups.unshift(() => app.close());
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://localhost:${address.port}/graphql`;
     log(`GraphQL API ready at ${url} (subscriptions over graphql-ws on the same path)`);
-    return { url, services, stop: () => runAll(cleanups) };
+    let operationsUrl: string | undefined;
+    if (config.operationsPort !== undefined) {
+      const operations = await startOperationsServer(services, config.operationsPort, config.operationsHost);
+      cleanups.unshift(() => operations.close());
+      operationsUrl = operations.url;
+      log(`operations endpoints on their own port: ${operations.url}/health/ready, ${operations.url}/metrics`);
+    }
+    return { url, operationsUrl, services, stop: () => runAll(cleanups) };
   } catch (error) {
     await runAll(cleanups);
     throw error;

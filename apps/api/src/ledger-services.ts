@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { EventStore } from '../../../libs/event-store/src/index.js';
-import type { LedgerConfig } from '../../../libs/runtime/src/index.js';
+import type { LedgerConfig, LedgerLog } from '../../../libs/runtime/src/index.js';
 import type { InvoiceQueries } from '../../../projections/invoices/invoices.queries.js';
-import type { ApiKeysService } from './platform/api-keys.service.js';
+import type { ApiKeysService } from '../../../libs/access/src/api-keys.service.js';
 import type { IdempotencyService } from './platform/idempotency.service.js';
 import type { LedgerMetrics } from './operations/ledger-metrics.js';
+import type { KeyRevocationWatcher } from './platform/key-revocation.watcher.js';
 
 /** Everything a resolver or handler needs, built once at start (main.ts) and injected. */
 export interface LedgerServices {
@@ -13,12 +14,15 @@ export interface LedgerServices {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly db: Kysely<any>;
   readonly apiKeys: ApiKeysService;
+  /** Closes the WebSocket connections of revoked and expired keys. */
+  readonly keyRevocations: KeyRevocationWatcher;
   readonly idempotency: IdempotencyService;
   readonly invoiceQueries: InvoiceQueries;
   readonly metrics: LedgerMetrics;
   /** The only clock: handlers put its reading into commands, the domain never reads one. */
   readonly clock: () => Date;
-  readonly log: (message: string) => void;
+  /** `log(message)` is info; `log.warn`, `log.error` and `log.debug` log at their level, with fields. */
+  readonly log: LedgerLog;
 }
 
 export const LEDGER_SERVICES = Symbol('LEDGER_SERVICES');

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { logFormats, logLevels, type LogFormat, type LogLevel } from './ledger-logger.js';
 
 /** Everything the processes read from the environment, parsed and checked once at start. */
 export interface LedgerConfig {
@@ -13,6 +14,37 @@ export interface LedgerConfig {
   readonly apiKey: string | undefined;
   readonly devTenantId: string;
   readonly readYourWritesTimeoutMs: number;
+  /** LEDGER_LOG_LEVEL: the least severe level logged. */
+  readonly logLevel: LogLevel;
+  /** LEDGER_LOG_FORMAT: `json` lines, `pretty` lines, or `auto` (pretty when stdout is a terminal). */
+  readonly logFormat: LogFormat;
+  /** The GraphiQL page at /graphql (browsers) and /graphiql; off by default when NODE_ENV=production. */
+  readonly graphiql: 'on' | 'off';
+  /** When set, /metrics and /health/ready answer only `Authorization: Bearer <token>` (401 otherwise). */
+  readonly operationsToken: string | undefined;
+  /** When set, /metrics and /health/ready are served on this port (and host) only, the API port answers 404 for them; /health/live is on both. */
+  readonly operationsPort: number | undefined;
+  readonly operationsHost: string;
+  /** Introspection and "did you mean" suggestions in errors; off by default when NODE_ENV=production. */
+  readonly introspection: boolean;
+  readonly graphqlLimits: GraphQLLimits;
+}
+
+/** What one GraphQL request may ask for, over HTTP and WebSocket alike (README, "Limits"). */
+export interface GraphQLLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxTokens: number;
+  readonly maxCost: number;
+  /** Fields selected, fragments expanded. */
+  readonly maxFields: number;
+  readonly maxDocumentBytes: number;
+  /** ws `maxPayload`: any WebSocket message, connection_init included, before authentication. */
+  readonly webSocketMaxMessageBytes: number;
+  readonly maxSubscriptionsPerConnection: number;
+  /** Across the connections of one API key, on one API node. */
+  readonly maxSubscriptionsPerKey: number;
 }
 
 export class ConfigError extends Error {
@@ -31,9 +63,11 @@ export function readLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
   }
   const apiKey = environment.LEDGER_API_KEY || undefined;
   if (apiKey !== undefined && apiKey.length < 24) throw new ConfigError('LEDGER_API_KEY must be at least 24 characters');
+  const host = environment.HOST || '0.0.0.0';
+  const operations = readOperations(environment, port, host);
   return {
     port,
-    host: environment.HOST || '0.0.0.0',
+    host,
     databaseUrl: environment.DATABASE_URL || undefined,
     dataDirectory: resolve(environment.LEDGER_DATA_DIR || '.ledger/data'),
     eventStore,
@@ -42,7 +76,44 @@ export function readLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
     apiKey,
     devTenantId: environment.LEDGER_DEV_TENANT || 'dev',
     readYourWritesTimeoutMs: integer(environment, 'LEDGER_READ_YOUR_WRITES_TIMEOUT_MS', 5_000, 0, 60_000),
+    logLevel: oneOf(environment, 'LEDGER_LOG_LEVEL', logLevels, 'info'),
+    logFormat: oneOf(environment, 'LEDGER_LOG_FORMAT', logFormats, 'auto'),
+    graphiql: oneOf(environment, 'LEDGER_GRAPHIQL', ['on', 'off'] as const, environment.NODE_ENV === 'production' ? 'off' : 'on'),
+    ...operations,
+    introspection: oneOf(environment, 'LEDGER_INTROSPECTION', ['on', 'off'] as const, environment.NODE_ENV === 'production' ? 'off' : 'on') === 'on',
+    graphqlLimits: readGraphQLLimits(environment),
   };
+}
+
+function readGraphQLLimits(environment: NodeJS.ProcessEnv): GraphQLLimits {
+  return {
+    maxDepth: integer(environment, 'LEDGER_MAX_QUERY_DEPTH', 12, 1, 100),
+    maxAliases: integer(environment, 'LEDGER_MAX_QUERY_ALIASES', 30, 0, 1_000),
+    maxDirectives: integer(environment, 'LEDGER_MAX_QUERY_DIRECTIVES', 20, 0, 1_000),
+    maxTokens: integer(environment, 'LEDGER_MAX_QUERY_TOKENS', 1_000, 100, 100_000),
+    maxCost: integer(environment, 'LEDGER_MAX_QUERY_COST', 10_000, 1, 1_000_000_000),
+    maxFields: integer(environment, 'LEDGER_MAX_QUERY_FIELDS', 250, 1, 100_000),
+    maxDocumentBytes: integer(environment, 'LEDGER_MAX_DOCUMENT_BYTES', 32_768, 1_024, 1_048_576),
+    webSocketMaxMessageBytes: integer(environment, 'LEDGER_WS_MAX_MESSAGE_BYTES', 102_400, 1_024, 16_777_216),
+    maxSubscriptionsPerConnection: integer(environment, 'LEDGER_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 10, 1, 1_000),
+    maxSubscriptionsPerKey: integer(environment, 'LEDGER_WS_MAX_SUBSCRIPTIONS_PER_KEY', 50, 1, 100_000),
+  };
+}
+
+const OPERATIONS_TOKEN_PATTERN = /^[\x21-\x7e]{24,512}$/;
+
+function readOperations(environment: NodeJS.ProcessEnv, port: number, host: string): Pick<LedgerConfig, 'operationsToken' | 'operationsPort' | 'operationsHost'> {
+  const operationsToken = environment.LEDGER_OPERATIONS_TOKEN || undefined;
+  if (operationsToken !== undefined && !OPERATIONS_TOKEN_PATTERN.test(operationsToken)) {
+    throw new ConfigError('LEDGER_OPERATIONS_TOKEN must be 24 to 512 printable characters without spaces');
+  }
+  const rawPort = environment.LEDGER_OPERATIONS_PORT;
+  const operationsPort = rawPort === undefined || rawPort === '' ? undefined : integer(environment, 'LEDGER_OPERATIONS_PORT', 0, 0, 65_535);
+  if (operationsPort !== undefined && operationsPort !== 0 && operationsPort === port) {
+    throw new ConfigError(`LEDGER_OPERATIONS_PORT must differ from PORT (both are ${port})`);
+  }
+  if (environment.LEDGER_OPERATIONS_HOST && operationsPort === undefined) throw new ConfigError('LEDGER_OPERATIONS_HOST needs LEDGER_OPERATIONS_PORT');
+  return { operationsToken, operationsPort, operationsHost: environment.LEDGER_OPERATIONS_HOST || host };
 }
 
 function integer(environment: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

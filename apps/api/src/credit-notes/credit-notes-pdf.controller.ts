@@ -32,6 +32,7 @@ export class CreditNotesPdfController {
   async pdf(@Param('file') file: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     await serveTenantPdf(this.services, file, request, response, {
       kind: 'credit note',
+      route: 'credit-notes',
       find: (tenantId, creditNoteId) => this.notes.getCreditNote(tenantId, creditNoteId),
       render: async (tenantId, note) => renderCreditNotePdf(note, await this.textContext(tenantId, note)),
       fileName: (note) => note.number ?? `credit-note-${note.creditNoteId}`,

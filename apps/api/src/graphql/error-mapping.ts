@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { domainErrorCodes } from '../../../../libs/billing/src/index.js';
+import { isLedgerLog } from '../../../../libs/runtime/src/ledger-logger.js';
+import { persistedQueryCodes, requestLimitCodeOf, requestLimitCodes } from './limits/request-limit-errors.js';
 
 /** Every code a client may rely on. Anything else is an internal error and is reported without details. */
 const stableCodes = new Set<string>([
@@ -13,10 +15,13 @@ const stableCodes = new Set<string>([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'READ_MODEL_TIMEOUT',
+  'API_KEY_NOT_ACTIVE',
+  ...requestLimitCodes,
+  ...persistedQueryCodes,
 ]);
 
 /** GraphQL's own input errors (a bad variable, an unknown field, a literal of the wrong type). */
-const inputErrorCodes = new Set(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST']);
+const inputErrorCodes = new Set(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
 
 /**
  * The one place where errors become GraphQL errors (house rule 10). Domain and application errors keep their code
@@ -26,16 +31,24 @@ const inputErrorCodes = new Set(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 
 export function formatLedgerError(formatted: GraphQLFormattedError, error: unknown, log: (message: string) => void): GraphQLFormattedError {
   const original = unwrapResolverError(error) as { code?: unknown; message?: string; details?: Record<string, unknown>; extensions?: Record<string, unknown>; originalError?: unknown };
   const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
-  const ownCode = typeof original?.code === 'string' ? original.code : typeof original?.extensions?.code === 'string' ? (original.extensions.code as string) : undefined;
-  if (ownCode && stableCodes.has(ownCode)) {
+  const givenCode = typeof original?.code === 'string' ? original.code : typeof original?.extensions?.code === 'string' ? (original.extensions.code as string) : undefined;
+  // A request limit's code may sit under Apollo's GRAPHQL_VALIDATION_FAILED wrapper or in a token-limit syntax error.
+  const ownCode = givenCode && stableCodes.has(givenCode) ? givenCode : requestLimitCodeOf(error);
+  if (ownCode) {
     return { ...base, message: original.message ?? formatted.message, extensions: { code: ownCode, ...safeDetails(original.details) } };
   }
   const graphqlCode = formatted.extensions?.code;
-  if (typeof graphqlCode === 'string' && inputErrorCodes.has(graphqlCode)) {
-    return { ...base, message: withoutEchoedVariable(formatted.message, original), extensions: { code: 'VALIDATION_FAILED', graphqlCode } };
+  // Apollo marks some refusals of a request only with an HTTP 4xx (a persisted-query hash that does not match).
+  const httpStatus = (original?.extensions?.http as { status?: unknown } | undefined)?.status;
+  const refusedByApollo = givenCode === undefined && typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500;
+  if ((typeof graphqlCode === 'string' && inputErrorCodes.has(graphqlCode)) || refusedByApollo) {
+    return { ...base, message: withoutEchoedVariable(formatted.message, original), extensions: { code: 'VALIDATION_FAILED', ...(refusedByApollo ? {} : { graphqlCode }) } };
   }
   const reference = randomUUID();
-  log(`internal error ${reference}: ${(original as Error)?.stack ?? String(original)}`);
+  const stack = (original as Error)?.stack ?? String(original);
+  // At error level, with the reference and the stack as fields of the line (a plain function gets them as text).
+  if (isLedgerLog(log)) log.error(`internal error ${reference}`, { reference, stack });
+  else log(`internal error ${reference}: ${stack}`);
   return { ...base, message: `internal error (reference ${reference})`, extensions: { code: 'INTERNAL_SERVER_ERROR', reference } };
 }
 

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../ledger-services.js';
 import { ApplicationError } from './application-error.js';
-import { serviceCommandAllowList, type Principal } from '../platform/principal.js';
+import { requireInputIdentifiers } from './input-identifiers.js';
+import { authorizeOperation } from '../../../../libs/access/src/operation-roles.js';
+import type { Principal } from '../../../../libs/access/src/principal.js';
 
 /** What every resolver receives in its GraphQL context. */
 export interface GraphQLRequestContext {
@@ -21,12 +23,14 @@ export function requireReader(context: GraphQLRequestContext): Principal {
   return requirePrincipal(context);
 }
 
-/** Mutations: admin and finance; service keys only for allow-listed commands; auditors never. */
+/**
+ * Mutations, by the roles table (libs/access/src/operation-roles.ts). The API applies the table before any resolver
+ * runs; this is the same decision again where the command is built, so a resolver reached some other way is held to it.
+ */
 export function requireWriter(context: GraphQLRequestContext, operation: string): Principal {
-  const principal = requirePrincipal(context);
-  if (principal.role === 'admin' || principal.role === 'finance') return principal;
-  if (principal.role === 'service' && serviceCommandAllowList.has(operation)) return principal;
-  throw new ApplicationError('FORBIDDEN', `the ${principal.role} role may not run ${operation}`);
+  const decision = authorizeOperation(context.principal, 'mutation', [operation]);
+  if (!decision.allowed) throw new ApplicationError(decision.code, decision.message);
+  return requirePrincipal(context);
 }
 
 /**
@@ -41,11 +45,13 @@ export async function runMutation<Result>(
   handler: (context: CommandContext) => Promise<Result>,
 ): Promise<Result> {
   const principal = requireWriter(request, operation);
+  requireInputIdentifiers(input);
   const key = input.idempotencyKey ?? undefined;
   const commandId = key === undefined ? randomUUID() : uuidV5(`${principal.tenantId}:idempotency:${key}`);
   const context: CommandContext = {
     tenantId: principal.tenantId,
     actor: `api-key:${principal.keyId}`,
+    actorName: principal.keyName,
     commandId,
     correlationId: request.correlationId,
     causationId: commandId,

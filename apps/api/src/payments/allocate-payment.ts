@@ -32,6 +32,7 @@ export interface PaymentAllocationServices {
 /** Who asked for the allocation and why: recorded in the metadata of the events it appends. */
 export interface AllocationCause {
   readonly actor: string;
+  readonly actorName?: string;
   readonly correlationId: string;
   readonly causationId: string;
 }
@@ -129,7 +130,7 @@ export async function allocatePayment(
     }
     const now = services.clock().toISOString();
     const commandId = allocationCommandIdOf(tenantId, paymentId, payment.expectedRevision, invoices, splitOf(payment.state, invoices));
-    const context: CommandContext = { tenantId, actor: cause.actor, commandId, correlationId: cause.correlationId, causationId: cause.causationId, now };
+    const context: CommandContext = { tenantId, actor: cause.actor, ...(cause.actorName === undefined ? {} : { actorName: cause.actorName }), commandId, correlationId: cause.correlationId, causationId: cause.causationId, now };
     const plan = await planAllocation(services.store, context, payment.state, invoices);
     const paymentStream = streams.payment(tenantId, paymentId);
     return {

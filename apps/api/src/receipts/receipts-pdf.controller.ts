@@ -21,6 +21,7 @@ export class ReceiptsPdfController {
   async pdf(@Param('file') file: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     await serveTenantPdf(this.services, file, request, response, {
       kind: 'receipt',
+      route: 'receipts',
       find: (tenantId, receiptId) => this.queries.getReceipt(tenantId, receiptId),
       render: (_tenantId, receipt) => renderReceiptPdf(receipt),
       fileName: (receipt) => receipt.number,

@@ -51,7 +51,7 @@ export function executePaymentCommand(
 export async function allocatedOutcome(services: LedgerServices, context: CommandContext, outcome: PaymentOutcome): Promise<PaymentOutcome> {
   const { state } = outcome;
   if (state.status !== 'succeeded' || state.allocation !== null || state.paymentId === null) return outcome;
-  const cause = { actor: context.actor, correlationId: context.correlationId, causationId: context.commandId };
+  const cause = { actor: context.actor, ...(context.actorName === undefined ? {} : { actorName: context.actorName }), correlationId: context.correlationId, causationId: context.commandId };
   let position = outcome.position;
   try {
     const allocation = await allocatePayment(services, context.tenantId, state.paymentId, cause);
