@@ -82,6 +82,28 @@ with existing as (
 select transaction_id::text as commit, max(global_position)::text as prepare, max(revision)::text as revision
   from inserted group by transaction_id`;
 
+/**
+ * The same for the commonest append of all, ONE event ($3 event id, $4 type, $5 data, $6 metadata): no JSON array to
+ * unpack, no ordering, no grouping.
+ */
+const FAST_APPEND_ONE_SQL = `
+with existing as (
+  update event_store.streams set revision = revision + 1
+   where stream_id = $1 and revision = $2::bigint and $2::bigint >= 0
+  returning revision - 1 as base
+), created as (
+  insert into event_store.streams (stream_id, tenant_id, revision)
+  select $1, nullif(split_part($1, ':', 1), $1), 0 where $2::bigint = -1
+  on conflict (stream_id) do nothing
+  returning -1::bigint as base
+), base as (
+  select base from existing union all select base from created
+)
+insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata)
+select pg_current_xact_id(), nullif(split_part($1, ':', 1), $1), $1, base.base + 1, $3::uuid, $4, $5::jsonb, $6::jsonb
+  from base
+returning transaction_id::text as commit, global_position::text as prepare, revision::text as revision`;
+
 export class PostgresEventStore implements EventStore {
   /** Connections run as the current scope: a request's appends and reads are held to its tenant by row-level security. */
   private readonly pool: ScopedPool;
@@ -152,14 +174,27 @@ export class PostgresEventStore implements EventStore {
     if (requests.length !== 1 || !request || request.events.length === 0) return undefined;
     const expected = request.expectedRevision === 'no_stream' ? -1n : request.expectedRevision;
     if (typeof expected !== 'bigint') return undefined;
-    const events = request.events.map((event) => ({ eventId: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} }));
+    const only = request.events.length === 1 ? request.events[0] : undefined;
     let rows: { commit: string; prepare: string; revision: string }[];
     try {
-      ({ rows } = await this.pool.query<{ commit: string; prepare: string; revision: string }>({
-        name: 'event_store_append_fast',
-        text: FAST_APPEND_SQL,
-        values: [request.streamId, expected.toString(), request.events.length, JSON.stringify(events)],
-      }));
+      ({ rows } = await this.pool.query<{ commit: string; prepare: string; revision: string }>(
+        only
+          ? {
+              name: 'event_store_append_fast_one',
+              text: FAST_APPEND_ONE_SQL,
+              values: [request.streamId, expected.toString(), only.eventId, only.type, JSON.stringify(only.data), JSON.stringify(only.metadata ?? {})],
+            }
+          : {
+              name: 'event_store_append_fast',
+              text: FAST_APPEND_SQL,
+              values: [
+                request.streamId,
+                expected.toString(),
+                request.events.length,
+                JSON.stringify(request.events.map((event) => ({ eventId: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} }))),
+              ],
+            },
+      ));
     } catch (error) {
       throw translateAppendError(error, requests);
     }
