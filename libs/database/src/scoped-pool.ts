@@ -24,13 +24,14 @@ function keyOf(session: Session): string {
   return session.role === 'system' ? SYSTEM_SESSION : `tenant:${session.tenantId}`;
 }
 
-/**
- * Sets the connection's role and tenant for the current scope, in one round trip, and only when they differ from
- * what the connection was last set to (a pool serving one tenant pays nothing after warming up).
- */
+/** Whether the connection is already set for this session: a pool serving one tenant pays nothing after warming up. */
+function isPrepared(client: pg.PoolClient, session: Session): boolean {
+  return (sessions.get(client) ?? SYSTEM_SESSION) === keyOf(session);
+}
+
+/** Sets the connection's role and tenant for the current scope, in one round trip. */
 async function prepare(client: pg.PoolClient, session: Session): Promise<void> {
   const key = keyOf(session);
-  if ((sessions.get(client) ?? SYSTEM_SESSION) === key) return;
   sessions.delete(client);
   if (session.role === 'system') {
     await client.query(`select set_config('role', 'none', false), set_config('${TENANT_SETTING}', '', false)`);
@@ -50,8 +51,10 @@ export class ScopedPool {
 
   async connect(): Promise<pg.PoolClient> {
     const client = await this.pool.connect();
+    const session = sessionOf(currentDatabaseScope());
+    if (isPrepared(client, session)) return client;
     try {
-      await prepare(client, sessionOf(currentDatabaseScope()));
+      await prepare(client, session);
     } catch (error) {
       // A connection whose session could not be set is not given back to the pool: it might serve the next scope.
       client.release(error as Error);
