@@ -1,8 +1,12 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { MoneyType, PageInfoType } from '../graphql/common.types.js';
+import { MoneyType } from '../graphql/common.types.js';
+import { Connection } from '../graphql/connection.types.js';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars.js';
 
-/** GraphQL names are the upper-case DOMAIN.md values; the values inside the server are the domain's own. */
+/**
+ * GraphQL names are the upper-case domain values (docs/domain.md, "Credit notes and customer credit"); the server keeps
+ * the domain's own.
+ */
 export enum CreditNoteStatus {
   DRAFT = 'draft',
   ISSUED = 'issued',
@@ -105,17 +109,7 @@ export class CreditNotePayloadType {
   @Field(() => String, { description: 'The event-log position of this change: pass it as minPosition to read your write' }) position!: string;
 }
 
-@ObjectType('CreditNoteEdge')
-export class CreditNoteEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => CreditNoteType) node!: CreditNoteType;
-}
-
-@ObjectType('CreditNoteConnection')
-export class CreditNoteConnectionType {
-  @Field(() => [CreditNoteEdgeType]) edges!: CreditNoteEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-}
+export const CreditNoteConnectionType = Connection(CreditNoteType, 'CreditNote');
 
 @InputType('CreditNoteLineInput')
 export class CreditNoteLineInput {

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
-import { PageInfoType } from '../graphql/common.types.js';
+import { Connection } from '../graphql/connection.types.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 
 @ObjectType('BillingAddress')
@@ -29,17 +29,7 @@ export class CustomerPayloadType {
   @Field(() => String, { description: 'The event-log position of this change: pass it as minPosition to read your write' }) position!: string;
 }
 
-@ObjectType('CustomerEdge')
-export class CustomerEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => CustomerType) node!: CustomerType;
-}
-
-@ObjectType('CustomerConnection')
-export class CustomerConnectionType {
-  @Field(() => [CustomerEdgeType]) edges!: CustomerEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-}
+export const CustomerConnectionType = Connection(CustomerType, 'Customer');
 
 @InputType('BillingAddressInput')
 export class BillingAddressInput {

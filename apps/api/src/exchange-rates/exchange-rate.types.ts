@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { MoneyType, PageInfoType } from '../graphql/common.types.js';
+import { MoneyType } from '../graphql/common.types.js';
+import { Connection } from '../graphql/connection.types.js';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars.js';
 
 @ObjectType('ExchangeRate', { description: 'A recorded rate: 1 base = rate quote, from effectiveAt on' })
@@ -28,17 +29,7 @@ export class ExchangeRatePayloadType {
   @Field(() => String, { description: 'The event-log position of this change: pass it as minPosition to read your write' }) position!: string;
 }
 
-@ObjectType('ExchangeRateEdge')
-export class ExchangeRateEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => ExchangeRateType) node!: ExchangeRateType;
-}
-
-@ObjectType('ExchangeRateConnection')
-export class ExchangeRateConnectionType {
-  @Field(() => [ExchangeRateEdgeType]) edges!: ExchangeRateEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-}
+export const ExchangeRateConnectionType = Connection(ExchangeRateType, 'ExchangeRate');
 
 @ObjectType('CurrencyConversion')
 export class CurrencyConversionType {

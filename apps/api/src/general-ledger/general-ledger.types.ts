@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { arAgingBuckets, ledgerAccounts, type ArAgingBucket, type LedgerAccount } from '../../../../libs/billing/src/index.js';
-import { MoneyType, PageInfoType } from '../graphql/common.types.js';
+import { MoneyType } from '../graphql/common.types.js';
+import { Connection } from '../graphql/connection.types.js';
 import { DateScalar, DateTimeScalar } from '../graphql/scalars.js';
 
 /** GraphQL enums made from the domain's value lists: names in upper case (accounts_receivable -> ACCOUNTS_RECEIVABLE). */
@@ -40,17 +41,7 @@ export class JournalEntryType {
   @Field(() => [JournalLineType]) lines!: JournalLineType[];
 }
 
-@ObjectType('JournalEntryEdge')
-export class JournalEntryEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => JournalEntryType) node!: JournalEntryType;
-}
-
-@ObjectType('JournalEntryConnection')
-export class JournalEntryConnectionType {
-  @Field(() => [JournalEntryEdgeType]) edges!: JournalEntryEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-}
+export const JournalEntryConnectionType = Connection(JournalEntryType, 'JournalEntry');
 
 @InputType('JournalEntryFilter')
 export class JournalEntryFilterInput {

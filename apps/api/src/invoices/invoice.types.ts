@@ -1,8 +1,12 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { MoneyType, PageInfoType } from '../graphql/common.types.js';
+import { MoneyType } from '../graphql/common.types.js';
+import { Connection } from '../graphql/connection.types.js';
 import { DateScalar, DateTimeScalar, DecimalScalar } from '../graphql/scalars.js';
 
-/** GraphQL names are the upper-case DOMAIN.md values; the values inside the server are the domain's own. */
+/**
+ * GraphQL names are the upper-case domain values (docs/domain.md, "Invoices"); the values inside the server are the
+ * domain's own.
+ */
 export enum InvoiceStatus {
   DRAFT = 'draft',
   OPEN = 'open',
@@ -151,17 +155,7 @@ export class InvoicePayloadType {
   @Field(() => String, { description: 'The event-log position of this change: pass it as minPosition to read your write' }) position!: string;
 }
 
-@ObjectType('InvoiceEdge')
-export class InvoiceEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => InvoiceType) node!: InvoiceType;
-}
-
-@ObjectType('InvoiceConnection')
-export class InvoiceConnectionType {
-  @Field(() => [InvoiceEdgeType]) edges!: InvoiceEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-}
+export const InvoiceConnectionType = Connection(InvoiceType, 'Invoice');
 
 @InputType('InvoiceLineInput')
 export class InvoiceLineInput {

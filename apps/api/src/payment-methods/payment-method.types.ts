@@ -1,9 +1,9 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { PageInfoType } from '../graphql/common.types.js';
+import { Connection } from '../graphql/connection.types.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { PaymentMethodType } from '../invoices/invoice.types.js';
 
-/** PaymentMethodStatus of DOMAIN.md; GraphQL names are upper case, values the domain's. */
+/** PaymentMethodStatus (docs/domain.md, "Payments"); GraphQL names are upper case, values the domain's. */
 export enum PaymentMethodStatus {
   ACTIVE = 'active',
   INACTIVE = 'inactive',
@@ -13,7 +13,7 @@ export enum PaymentMethodStatus {
 }
 registerEnumType(PaymentMethodStatus, { name: 'PaymentMethodStatus' });
 
-/** VerificationStatus of DOMAIN.md. */
+/** VerificationStatus (docs/domain.md, "Payments"). */
 export enum VerificationStatus {
   PENDING = 'pending',
   VERIFIED = 'verified',
@@ -51,17 +51,7 @@ export class PaymentMethodPayloadType {
   @Field(() => String, { description: 'The event-log position of this change: pass it as minPosition to read your write' }) position!: string;
 }
 
-@ObjectType('PaymentMethodEdge')
-export class PaymentMethodEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => PaymentMethodObjectType) node!: PaymentMethodObjectType;
-}
-
-@ObjectType('PaymentMethodConnection')
-export class PaymentMethodConnectionType {
-  @Field(() => [PaymentMethodEdgeType]) edges!: PaymentMethodEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-}
+export const PaymentMethodConnectionType = Connection(PaymentMethodObjectType, 'PaymentMethod');
 
 @InputType('AddPaymentMethodInput', { description: 'Never a full card number or a security code: the gateway token, brand, last 4 digits and expiry only' })
 export class AddPaymentMethodInput {

@@ -1,9 +1,10 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { MoneyType, PageInfoType } from '../graphql/common.types.js';
+import { MoneyType } from '../graphql/common.types.js';
+import { Connection } from '../graphql/connection.types.js';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars.js';
 import { PaymentMethodType } from '../invoices/invoice.types.js';
 
-/** PaymentStatus of DOMAIN.md; GraphQL names are upper case, values the domain's. */
+/** PaymentStatus (docs/domain.md, "Payments"); GraphQL names are upper case, values the domain's. */
 export enum PaymentStatus {
   PENDING = 'pending',
   PROCESSING = 'processing',
@@ -15,7 +16,9 @@ export enum PaymentStatus {
 }
 registerEnumType(PaymentStatus, { name: 'PaymentStatus' });
 
-/** RefundMethodType of DOMAIN.md: STORE_CREDIT credits the customer's account instead of returning money. */
+/**
+ * RefundMethodType (docs/domain.md, "Refunds"): STORE_CREDIT credits the customer's account instead of returning money.
+ */
 export enum RefundMethodType {
   ORIGINAL_PAYMENT = 'original_payment',
   BANK_ACCOUNT = 'bank_account',
@@ -81,17 +84,7 @@ export class PaymentPayloadType {
   @Field(() => Boolean, { description: 'The same payment (reference and amount) was already recorded: this is it, and nothing was appended' }) duplicate!: boolean;
 }
 
-@ObjectType('PaymentEdge')
-export class PaymentEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => PaymentObjectType) node!: PaymentObjectType;
-}
-
-@ObjectType('PaymentConnection')
-export class PaymentConnectionType {
-  @Field(() => [PaymentEdgeType]) edges!: PaymentEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-}
+export const PaymentConnectionType = Connection(PaymentObjectType, 'Payment');
 
 @InputType('PaymentAllocationInput')
 export class PaymentAllocationInput {

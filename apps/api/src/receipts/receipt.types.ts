@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import type { Receipt } from '../../../../libs/billing/src/index.js';
-import { money, MoneyType, PageInfoType } from '../graphql/common.types.js';
+import { money, MoneyType } from '../graphql/common.types.js';
+import { Connection } from '../graphql/connection.types.js';
 import { DateScalar, DateTimeScalar } from '../graphql/scalars.js';
 
 @ObjectType('ReceiptPayer')
@@ -45,17 +46,7 @@ export class ReceiptType {
   @Field(() => String, { description: 'Where the PDF is served (same API key): GET /receipts/<id>.pdf' }) pdfPath!: string;
 }
 
-@ObjectType('ReceiptEdge')
-export class ReceiptEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => ReceiptType) node!: ReceiptType;
-}
-
-@ObjectType('ReceiptConnection')
-export class ReceiptConnectionType {
-  @Field(() => [ReceiptEdgeType]) edges!: ReceiptEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-}
+export const ReceiptConnectionType = Connection(ReceiptType, 'Receipt');
 
 @InputType('ReceiptFilterInput')
 export class ReceiptFilterInput {

@@ -1,13 +1,13 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { BillingSettingsSection, InvoiceColorScheme, PaymentMethodType, TaxRounding, TaxType, WebhookAuthType, WebhookEvent } from '../../../../libs/billing/src/index.js';
 import { GraphQLJSONObject } from '../events/json.scalar.js';
-import { PageInfoType } from '../graphql/common.types.js';
+import { Connection } from '../graphql/connection.types.js';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars.js';
 import { PaymentMethodType as PaymentMethodTypeEnum } from '../invoices/invoice.types.js';
 import { BillingSettingsSectionEnum, InvoiceColorSchemeEnum, TaxRoundingEnum, TaxTypeEnum, WebhookAuthTypeEnum, WebhookEventEnum } from './settings.enums.js';
 
 /**
- * The billing settings as the API shows them (DOMAIN.md "Settings"). Optional text is null when unset. A webhook
+ * The billing settings as the API shows them (docs/domain.md, "Settings"). Optional text is null when unset. A webhook
  * secret is never shown: only whether one is set and, for a secret long enough, its last four characters.
  */
 
@@ -201,17 +201,7 @@ export class BillingSettingsChangeType {
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'The values before the change, webhook secrets masked' }) previous!: Record<string, unknown> | null;
 }
 
-@ObjectType('BillingSettingsChangeEdge')
-export class BillingSettingsChangeEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => BillingSettingsChangeType) node!: BillingSettingsChangeType;
-}
-
-@ObjectType('BillingSettingsChangeConnection')
-export class BillingSettingsChangeConnectionType {
-  @Field(() => [BillingSettingsChangeEdgeType]) edges!: BillingSettingsChangeEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-}
+export const BillingSettingsChangeConnectionType = Connection(BillingSettingsChangeType, 'BillingSettingsChange');
 
 /*
  * Inputs. A section update changes the fields it names: a field left out keeps its value, null clears an optional
