@@ -1,5 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import type { GraphQLSchema } from 'graphql';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -25,6 +27,8 @@ export interface RunningLedgerApi {
   /** The operations endpoints' own base URL when LEDGER_OPERATIONS_PORT is set. */
   readonly operationsUrl: string | undefined;
   readonly services: LedgerServices;
+  /** The GraphQL schema being served, as built by Nest (what `npm run schema:write` prints to schema.graphql). */
+  readonly schema: GraphQLSchema;
   readonly stop: () => Promise<void>;
 }
 
@@ -99,7 +103,7 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
       operationsUrl = operations.url;
       log(`operations endpoints on their own port: ${operations.url}/health/ready, ${operations.url}/metrics`);
     }
-    return { url, operationsUrl, services, stop: () => runAll(cleanups) };
+    return { url, operationsUrl, services, schema: app.get(GraphQLSchemaHost).schema, stop: () => runAll(cleanups) };
   } catch (error) {
     await runAll(cleanups);
     throw error;

@@ -16,7 +16,7 @@ function enumOf<const Value extends string>(values: readonly Value[], name: stri
 
 export const BillingSettingsSectionEnum = enumOf(billingSettingsSections, 'BillingSettingsSection', 'A section of the billing settings (TENANT is the tenant profile)');
 export const InvoiceColorSchemeEnum = enumOf(invoiceColorSchemes, 'InvoiceColorScheme', 'How invoice documents are coloured');
-export const TaxTypeEnum = enumOf(taxTypes, 'TaxType', 'TaxType of DOMAIN.md');
+export const TaxTypeEnum = enumOf(taxTypes, 'TaxType', 'The kind of tax a rate is (sales tax, VAT, GST, HST, PST, use tax or custom)');
 export const TaxRoundingEnum = enumOf(taxRoundings, 'TaxRounding', 'Tax rounded per line, or per rate once per invoice');
-export const WebhookEventEnum = enumOf(webhookEvents, 'WebhookEvent', 'WebhookEvent of DOMAIN.md: INVOICE_PAID is invoice.paid');
-export const WebhookAuthTypeEnum = enumOf(webhookAuthTypes, 'WebhookAuthType', 'WebhookAuthType of DOMAIN.md');
+export const WebhookEventEnum = enumOf(webhookEvents, 'WebhookEvent', 'An event a webhook endpoint subscribes to: INVOICE_PAID is invoice.paid');
+export const WebhookAuthTypeEnum = enumOf(webhookAuthTypes, 'WebhookAuthType', 'How a webhook endpoint authenticates the deliveries it receives');
