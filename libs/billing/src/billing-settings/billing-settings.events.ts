@@ -7,9 +7,9 @@ import { eventFields } from '../shared/event-fields.js';
 const { instant } = eventFields;
 
 /**
- * Settings events are the audit trail (DOMAIN.md: every change an auditable event): each carries the new values
- * and the previous ones, so "who changed what from what to what" reads off one event. Who: the application puts
- * the acting user in the stored event's metadata.
+ * Settings events are the audit trail (docs/domain.md, "Settings": every change an event with its actor): each carries
+ * the new values and the previous ones, so "who changed what from what to what" reads off one event. Who: the
+ * application puts the acting user in the stored event's metadata.
  */
 
 

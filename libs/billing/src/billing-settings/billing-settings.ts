@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { paymentMethodTypes } from '../invoice/invoice.commands.js';
+import { paymentMethodTypes } from '../payment/payment.method-types.js';
 import { taxRateSchema, taxRoundings } from '../tax/tax-rate.js';
 
 /**
- * A tenant's billing settings (DOMAIN.md "Settings"): six sections plus the tenant profile, one event-sourced
+ * A tenant's billing settings (docs/domain.md, "Settings"): six sections plus the tenant profile, one event-sourced
  * stream per tenant. The zod schemas below describe the SHAPE stored in events (types, required keys); the business
  * rules live in billing-settings.validation.ts, so that an event written under older, looser rules stays readable.
  *
@@ -14,7 +14,7 @@ import { taxRateSchema, taxRoundings } from '../tax/tax-rate.js';
 export const billingSettingsSections = ['company', 'invoice', 'payment', 'tax', 'notifications', 'features', 'tenant'] as const;
 export type BillingSettingsSection = (typeof billingSettingsSections)[number];
 
-/** WebhookEvent of DOMAIN.md (subscription.* joins when subscriptions exist). */
+/** WebhookEvent (docs/domain.md, "Settings"; subscription.* joins when subscriptions exist). */
 export const webhookEvents = [
   'invoice.created',
   'invoice.sent',
@@ -32,7 +32,7 @@ export const webhookEvents = [
 ] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];
 
-/** WebhookAuthType of DOMAIN.md. */
+/** WebhookAuthType (docs/domain.md, "Settings"). */
 export const webhookAuthTypes = ['none', 'signature', 'bearer_token', 'basic_auth', 'api_key'] as const;
 export type WebhookAuthType = (typeof webhookAuthTypes)[number];
 

@@ -1,5 +1,5 @@
 import { isCurrencyCode } from '../../../money/src/index.js';
-import { paymentMethodTypes } from '../invoice/invoice.commands.js';
+import { paymentMethodTypes } from '../payment/payment.method-types.js';
 import { formatDocumentNumber, parseDocumentNumberTemplate, requirePrefix } from '../number-sequence/document-number.format.js';
 import { isDomainError } from '../shared/domain-error.js';
 import { identifierProblem } from '../shared/validation.js';
@@ -17,7 +17,7 @@ import {
 } from './billing-settings.js';
 
 /**
- * The rules of the billing settings (DOMAIN.md "Settings"), as a pure function over a whole settings value:
+ * The rules of the billing settings (docs/domain.md, "Settings"), as a pure function over a whole settings value:
  * `errors` block a change (each names its path, a stable code and a message), `warnings` only advise. Each rule
  * reports one error per offending value; a value of the wrong type gets only its type error. Messages never
  * repeat a webhook secret or URL (a URL may carry a token), and quote other values only when short.

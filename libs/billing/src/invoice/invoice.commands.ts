@@ -1,11 +1,8 @@
 import type { ExchangeRateQuote } from '../exchange-rate/exchange-rate.lookup.js';
+import type { PaymentMethodType } from '../payment/payment.method-types.js';
 import type { DomainCommand } from '../shared/command.js';
 import type { TaxBillingAddress } from '../tax/invoice-tax.js';
 import type { TaxRate, TaxRounding } from '../tax/tax-rate.js';
-
-/** PaymentMethodType of DOMAIN.md, as the API exposes it. */
-export const paymentMethodTypes = ['card', 'bank_account', 'digital_wallet', 'crypto', 'check', 'wire_transfer', 'cash'] as const;
-export type PaymentMethodType = (typeof paymentMethodTypes)[number];
 
 /**
  * A line as the caller sends it. Amounts are decimal strings (never numbers); `taxRate` is a percentage such as

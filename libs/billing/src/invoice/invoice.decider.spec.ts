@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { DeciderSpecification } from '../../../testing/src/decider-spec.js';
 import { fold } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
+import { paymentMethodTypes } from '../payment/payment.method-types.js';
 import {
-  paymentMethodTypes,
   type AddInvoiceLine,
   type CreateInvoice,
   type InvoiceCommand,

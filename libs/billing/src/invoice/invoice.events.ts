@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { taxRoundings } from '../tax/tax-rate.js';
-import { paymentMethodTypes } from './invoice.commands.js';
+import { paymentMethodTypes } from '../payment/payment.method-types.js';
 import { eventFields } from '../shared/event-fields.js';
 
 const { decimal, calendarDate, instant, currencyCode, identifier } = eventFields;
 
 /**
- * Invoice events are contracts (house rule 4): the type names are stored forever, amounts are decimal strings
- * fixed to the currency's minor unit, dates 'YYYY-MM-DD', instants ISO-8601. The currency is checked for shape
- * only, so an event stays readable even if a currency is later withdrawn from the table.
+ * Invoice events are contracts (docs/architecture.md, Conventions 4): the type names are stored forever, amounts are
+ * decimal strings fixed to the currency's minor unit, dates 'YYYY-MM-DD', instants ISO-8601. The currency is checked
+ * for shape only, so an event stays readable even if a currency is later withdrawn from the table.
  *
  * Versions (the schema version travels in each stored event's metadata; every later field is optional, so events
  * of every version parse with these schemas and no upcaster is needed):
@@ -246,8 +246,8 @@ export const invoiceCreditAppliedSchema = defineEventSchema(
 );
 
 /**
- * A refund of a payment that had been applied to this invoice reopens its balance (DOMAIN.md), in the same append as
- * the payment's PaymentRefunded (which posts the ledger entry; this event posts nothing).
+ * A refund of a payment that had been applied to this invoice reopens its balance (docs/domain.md, "Refunds"), in the
+ * same append as the payment's PaymentRefunded (which posts the ledger entry; this event posts nothing).
  */
 export const invoicePaymentRefundedSchema = defineEventSchema(
   'InvoicePaymentRefunded',

@@ -3,7 +3,7 @@ import type { NumberSequenceState } from '../number-sequence/number-sequence.dec
 import { DomainError } from '../shared/domain-error.js';
 
 /**
- * Invoice numbers are never given twice (DOMAIN.md "Numbering"). The sequence a number comes from is named by the
+ * Invoice numbers are never given twice (docs/domain.md, "Numbering"). The sequence a number comes from is named by the
  * template's PERIOD KIND and the period ('all', 'YYYY' or 'YYYY-MM', see sequencePeriodKey), not by the template's
  * text, so:
  * - a change of prefix or of the template's look that keeps its period kind continues the same count

@@ -7,7 +7,6 @@ import type {
   ApplyPaymentToInvoice,
   InvoiceCommand,
   InvoiceSettingsContext,
-  PaymentMethodType,
   RecordInvoicePayment,
   RefundInvoicePayment,
   RegisterCreditNote,
@@ -16,6 +15,7 @@ import type {
   WriteOffInvoice,
 } from './invoice.commands.js';
 import { invoiceDecider } from './invoice.decider.js';
+import type { PaymentMethodType } from '../payment/payment.method-types.js';
 import {
   invoiceEventSchemas,
   type InvoiceCreditApplied,
@@ -34,7 +34,7 @@ import type { InvoiceState } from './invoice.state.js';
 /**
  * How money settles an issued invoice: payments applied by the payment allocator, credit applied from credit notes or
  * the customer's balance, refunds that reopen the balance, write-offs, and the credit notes that take from what is
- * creditable. Every spec of a state also checks the balance invariant of DOMAIN.md:
+ * creditable. Every spec of a state also checks the balance invariant (docs/domain.md, "Invoices"):
  * balanceDue = total - paid - credited + refunded - written off, never negative.
  */
 const spec = DeciderSpecification.for(invoiceDecider);
@@ -185,7 +185,7 @@ function paymentRecorded(data: Partial<InvoicePaymentRecorded['data']> = {}): In
   };
 }
 
-/** DOMAIN.md: balance due = total - paid - credited + refunded - written off, and never negative. */
+/** docs/domain.md, "Invoices": balance due = total - paid - credited + refunded - written off, and never negative. */
 function expectBalanceInvariant(state: InvoiceState): void {
   const expected = new Big(state.total).minus(state.amountPaid).minus(state.amountCredited).plus(state.amountRefunded).minus(state.amountWrittenOff);
   expect(state.balanceDue).toBe(expected.toFixed(2));

@@ -1,6 +1,6 @@
 import { Money } from '../../../money/src/index.js';
 import { assertNever } from '../shared/assert-never.js';
-import type { PaymentMethodType } from './invoice.commands.js';
+import type { PaymentMethodType } from '../payment/payment.method-types.js';
 import type { TaxRounding } from '../tax/tax-rate.js';
 import type { InvoiceCreditSource, InvoiceEvent, LockedExchangeRate, InvoiceTaxBreakdownEntry } from './invoice.events.js';
 import { explicitlyPricedLine, pricedInvoiceTotals, taxBreakdownOf, type PricedInvoiceLine } from './invoice.tax.js';
@@ -334,7 +334,7 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
       };
     }
     case 'InvoiceVoided':
-      // The number stays: numbering is gapless and a voided invoice keeps its number (DOMAIN.md "Numbering").
+      // The number stays: numbering is gapless and a voided invoice keeps its number (docs/domain.md, "Numbering").
       return {
         ...state,
         status: 'void',
@@ -348,8 +348,8 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
 }
 
 /**
- * The balance of an issued invoice from its figures (DOMAIN.md): total - paid - credited + refunded - written off.
- * Used for both the state and the decider, so the invariant holds by construction.
+ * The balance of an issued invoice from its figures (docs/domain.md, "Invoices"): total - paid - credited + refunded -
+ * written off. Used for both the state and the decider, so the invariant holds by construction.
  */
 export function invoiceBalanceOf(
   state: Pick<InvoiceState, 'currency' | 'total' | 'amountPaid' | 'amountCredited' | 'amountRefunded' | 'amountWrittenOff'>,

@@ -5,7 +5,7 @@ import type { InvoiceLine, LineTax, LineTaxFigures, InvoiceTaxBreakdownEntry } f
 import type { InvoiceTotals } from './invoice.totals.js';
 
 /**
- * The tax of an invoice's lines (DOMAIN.md "Invoices": tax per line, exclusive or inclusive pricing, compound
+ * The tax of an invoice's lines (docs/domain.md, "Tax": tax per line, exclusive or inclusive pricing, compound
  * rates). Two kinds of line:
  * - a line with an explicit `taxRate` keeps the behaviour it always had: exclusive, rounded half-up per line
  *   (invoice.totals.ts), whatever the settings say; its tax shows as a rate without id named "20%";

@@ -2,7 +2,7 @@ import { Money, parseDecimal } from '../../../money/src/index.js';
 import type { InvoiceLine } from './invoice.events.js';
 
 /**
- * Invoice arithmetic (DOMAIN.md "Totals"). Every rounding is half-up to the currency's minor unit and happens per
+ * Invoice arithmetic (docs/domain.md, "Totals"). Every rounding is half-up to the currency's minor unit and happens per
  * line, so the totals are plain sums of the stored line amounts, and anyone re-adding the lines gets the same
  * figures:
  *   line net   = round(quantity x unit price)

@@ -1,11 +1,11 @@
-import type { PaymentMethodType } from '../invoice/invoice.commands.js';
+import type { PaymentMethodType } from '../payment/payment.method-types.js';
 import type { DomainCommand } from '../shared/command.js';
 
-/** PaymentMethodStatus of DOMAIN.md. */
+/** PaymentMethodStatus (docs/domain.md, "Payments"). */
 export const paymentMethodStatuses = ['active', 'inactive', 'expired', 'requires_verification', 'verification_failed'] as const;
 export type PaymentMethodStatus = (typeof paymentMethodStatuses)[number];
 
-/** VerificationStatus of DOMAIN.md. */
+/** VerificationStatus (docs/domain.md, "Payments"). */
 export const verificationStatuses = ['pending', 'verified', 'failed', 'expired'] as const;
 export type VerificationStatus = (typeof verificationStatuses)[number];
 

@@ -1,4 +1,4 @@
-import { paymentMethodTypes, type PaymentMethodType } from '../invoice/invoice.commands.js';
+import { paymentMethodTypes, type PaymentMethodType } from '../payment/payment.method-types.js';
 import { assertNever } from '../shared/assert-never.js';
 import { requireInstant } from '../shared/calendar-date.js';
 import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { paymentMethodTypes } from '../invoice/invoice.commands.js';
+import { paymentMethodTypes } from '../payment/payment.method-types.js';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
 import { eventFields } from '../shared/event-fields.js';
 
 const { instant, identifier } = eventFields;
 
 /**
- * Payment-method events are contracts (house rule 4). They never hold card data beyond what may be kept: brand,
- * last four digits, expiry and the gateway's token. Optional values are null when unset. All at schema version 1.
+ * Payment-method events are contracts (docs/architecture.md, Conventions 4). They never hold card data beyond what may
+ * be kept: brand, last four digits, expiry and the gateway's token. Optional values are null when unset. All at schema
+ * version 1.
  */
 
 

@@ -1,15 +1,12 @@
 export * from './payment.commands.js';
 export * from './payment.events.js';
+export * from './payment.method-types.js';
 export {
-  decidePayment,
   evolvePayment,
   initialPaymentState,
-  paymentDecider,
-  paymentLimits,
-  refundableOf,
-  refundSplitOf,
   type PaymentAllocationRecord,
   type PaymentLifecycleStatus,
   type PaymentRefundRecord,
   type PaymentState,
-} from './payment.decider.js';
+} from './payment.state.js';
+export { decidePayment, paymentDecider, paymentLimits, refundableOf, refundSplitOf } from './payment.decider.js';

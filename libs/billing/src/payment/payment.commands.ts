@@ -1,18 +1,21 @@
 import type { PaymentSettings } from '../billing-settings/billing-settings.js';
-import type { PaymentMethodType } from '../invoice/invoice.commands.js';
+import type { PaymentMethodType } from './payment.method-types.js';
 import type { DomainCommand } from '../shared/command.js';
 
-/** PaymentStatus of DOMAIN.md, as the API exposes it. */
+/** PaymentStatus (docs/domain.md, "Payments"), as the API exposes it. */
 export const paymentStatuses = ['pending', 'processing', 'succeeded', 'failed', 'refunded', 'partially_refunded', 'cancelled'] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
-/** RefundMethodType of DOMAIN.md. `store_credit` credits the customer's account instead of returning money. */
+/**
+ * RefundMethodType (docs/domain.md, "Refunds"). `store_credit` credits the customer's account instead of returning
+ * money.
+ */
 export const refundMethodTypes = ['original_payment', 'bank_account', 'card', 'store_credit', 'check'] as const;
 export type RefundMethodType = (typeof refundMethodTypes)[number];
 
 /**
- * Methods whose money has already arrived when the payment is recorded (DOMAIN.md: "Offline methods (cash, check,
- * wire) are recorded as succeeded"): there is no gateway to wait for.
+ * Methods whose money has already arrived when the payment is recorded (docs/domain.md, "Payments": offline methods,
+ * cash, check and wire transfer, are recorded as succeeded): there is no gateway to wait for.
  */
 export const offlinePaymentMethods = ['cash', 'check', 'wire_transfer'] as const satisfies readonly PaymentMethodType[];
 

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { defineEventSchema, type DomainEvent } from '../shared/event.js';
-import { paymentMethodTypes } from '../invoice/invoice.commands.js';
+import { paymentMethodTypes } from './payment.method-types.js';
 import { refundMethodTypes } from './payment.commands.js';
 import { eventFields } from '../shared/event-fields.js';
 
 const { decimal, instant, currencyCode, identifier } = eventFields;
 
 /**
- * Payment events are contracts (house rule 4): the type names are stored forever, amounts are decimal strings fixed
- * to the currency's minor unit, instants ISO-8601. All are at schema version 1.
+ * Payment events are contracts (docs/architecture.md, Conventions 4): the type names are stored forever, amounts are
+ * decimal strings fixed to the currency's minor unit, instants ISO-8601. All are at schema version 1.
  */
 
 
@@ -102,7 +102,9 @@ export const paymentAllocatedSchema = defineEventSchema(
     customerId: identifier,
     currency: currencyCode,
     allocations: z.array(invoiceAllocationSchema),
-    /** Goes to the customer's credit balance (DOMAIN.md: money beyond the balance never disappears). */
+    /**
+     * Goes to the customer's credit balance (docs/domain.md, "Allocation": money beyond the balance never disappears).
+     */
     creditAmount: decimal,
     allocatedAt: instant,
   }),
