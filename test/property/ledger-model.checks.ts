@@ -126,7 +126,7 @@ export function checkStatesAgainstModel(ledger: LedgerFolds, model: LedgerModel)
     expectEqualAmount(state.total, expected.total, `${what} total`);
     expectEqualAmount(state.balanceDue, balance, `${what} balance due`);
     expectTrue(new Big(state.balanceDue).gte(0), `${what}: balance due is negative (${state.balanceDue})`);
-    // The identity of DOMAIN.md, on the state's own figures (a void invoice owes nothing).
+    // The balance identity (docs/domain.md, "Invoices"), on the state's own figures (a void invoice owes nothing).
     const byFormula = expected.voided ? new Big(0) : new Big(state.total).minus(state.amountPaid).minus(state.amountCredited).plus(state.amountRefunded).minus(state.amountWrittenOff);
     expectEqualAmount(state.balanceDue, byFormula, `${what} balance due vs total - paid - credited + refunded - written off`);
     expectEqualAmount(state.amountPaid, expected.paid, `${what} paid`);

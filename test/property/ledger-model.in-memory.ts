@@ -1,13 +1,21 @@
-import { creditableOnInvoice } from '../../apps/api/src/credit-notes/commands/creditable-on-invoice.js';
-import { decideCustomerCreditApplication } from '../../apps/api/src/customer-credit/customer-credit-application.js';
 import {
-  DomainError,
+  creditableOnInvoice,
+  creditNoteApplicationReadsOf,
   creditNoteDecider,
   customerAccountDecider,
+  decideCreditNoteApplication,
+  decideCreditNoteDraft,
+  decideCustomerCreditApplication,
+  decideRefund,
+  defaultBillingSettings,
   invoiceDecider,
   isDomainError,
   paymentDecider,
+  planAllocation,
   postingsFor,
+  refundReadsOf,
+  requireAcceptablePayment,
+  type BillingSettings,
   type CreditNoteCommand,
   type CreditNoteEvent,
   type CreditNoteState,
@@ -23,24 +31,21 @@ import {
   type PaymentEvent,
   type PaymentState,
 } from '../../libs/billing/src/index.js';
-import { Money } from '../../libs/money/src/index.js';
-import type { Action } from './ledger-model.reference.js';
+import { modelCurrencies, type Action } from './ledger-model.reference.js';
 
 /**
  * The ledger's domain run in memory, the way the application runs it: every action is load (the states held here),
- * decide with the same deciders, then ONE atomic multi-stream append (nothing is kept unless every decision
- * succeeded), exactly the splits /tmp/contracts.md describes:
- * - payment: RecordPayment, then AllocatePayment + ApplyPaymentToInvoice per invoice + CreditCustomerAccount(overpayment)
- * - refund: RefundPayment + RefundInvoicePayment per invoice part + DebitCustomerAccount (fromCredit)
- *   + CreditCustomerAccount(store_credit_refund) for a store-credit refund
- * - credit note: CreateCreditNote + IssueCreditNote + RegisterCreditNote on the source invoice
- * - credit note application: ApplyCreditNote + ApplyCreditToInvoice or CreditCustomerAccount(credit_note)
- * - customer credit: ApplyCustomerCredit + ApplyCreditToInvoice
+ * decide, then ONE atomic multi-stream append (nothing is kept unless every decision succeeded). Where a command
+ * spans aggregates, the action calls the same libs/billing function as the command handler, so this run checks the
+ * code that runs:
+ * - payment: RecordPayment, requireAcceptablePayment (as createPayment), then planAllocation (as allocatePayment)
+ * - refund: refundReadsOf and decideRefund (as refundPayment)
+ * - credit note: decideCreditNoteDraft (as createCreditNote), then IssueCreditNote with creditableOnInvoice and
+ *   RegisterCreditNote on the source invoice (as issueCreditNote)
+ * - credit note application: creditNoteApplicationReadsOf and decideCreditNoteApplication (as applyCreditNote)
+ * - customer credit: decideCustomerCreditApplication (as applyCredit)
  * - write-off: WriteOffInvoice; void of a note: VoidCreditNote + ReleaseCreditNote on the source invoice
  * Every event gets an id and an instant like the store gives, and is posted to the general ledger with postingsFor.
- * Where the application has a pure helper for a step (what is creditable on an invoice, the two sides of a customer
- * credit application) it is used; the allocation split is the application's private function, so it is restated
- * here (harnessAllocationPlanner) and checked against the real one by the database run.
  */
 
 export type LedgerDomainEvent = InvoiceEvent | PaymentEvent | CreditNoteEvent | CustomerAccountEvent;
@@ -54,11 +59,8 @@ export interface LoggedEvent {
 
 export type ActionResult = { outcome: 'ok' } | { outcome: 'refused'; code: string; message: string };
 
-/** The allocation split the application makes of a new payment: from the balances now, explicit or oldest due first. */
-export type AllocationPlanner = (
-  request: Extract<Action, { kind: 'recordPayment' }>,
-  invoices: readonly InvoiceState[],
-) => { allocations: { invoiceId: string; amount: string }[]; creditAmount: string };
+/** The tenant's settings in memory: the defaults, with every currency the model uses supported (as the database run sets them). */
+const settings: BillingSettings = { ...defaultBillingSettings, payment: { ...defaultBillingSettings.payment, supportedCurrencies: [...modelCurrencies] } };
 
 const ISSUE_DATE = '2026-03-02';
 
@@ -138,10 +140,6 @@ export class InMemoryLedger extends LoggedEventFolds {
   private invoiceNumber = 0;
   private noteNumber = 0;
 
-  constructor(private readonly planAllocation: AllocationPlanner) {
-    super();
-  }
-
   private now(): string {
     this.tick += 1;
     return new Date(Date.parse('2026-03-02T09:00:00.000Z') + this.tick * 1000).toISOString();
@@ -177,7 +175,8 @@ export class InMemoryLedger extends LoggedEventFolds {
           metadata,
         });
         this.invoiceNumber += 1;
-        stream.decide({ type: 'IssueInvoice', data: { invoiceId: action.invoiceId, number: `INV-${this.invoiceNumber}`, issueDate: ISSUE_DATE }, metadata });
+        // Zero-padded like the tenant's template: oldest due first orders equal due dates by number, in issue order.
+        stream.decide({ type: 'IssueInvoice', data: { invoiceId: action.invoiceId, number: `INV-${String(this.invoiceNumber).padStart(6, '0')}`, issueDate: ISSUE_DATE }, metadata });
         return [{ streamId: `invoice-${action.invoiceId}`, events: stream.events }];
       }
       case 'recordPayment': {
@@ -195,148 +194,100 @@ export class InMemoryLedger extends LoggedEventFolds {
           },
           metadata,
         });
-        // As the application does (createPayment): every invoice an explicit allocation names must be able to take money now.
-        if (action.allocation.kind === 'explicit') {
-          for (const asked of action.allocation.invoices) {
-            const invoice = this.invoiceState(asked.invoiceId);
-            if (invoice.status !== 'open' && invoice.status !== 'partially_paid') {
-              throw new DomainError('INVOICE_NOT_OPEN', `Invoice ${asked.invoiceId} is ${invoice.status}: nothing can be paid on it`, { invoiceId: asked.invoiceId });
-            }
-          }
-        }
-        const plan = this.planAllocation(action, [...this.invoices.values()]);
-        payment.decide({ type: 'AllocatePayment', data: { paymentId: action.paymentId, allocations: plan.allocations, creditAmount: plan.creditAmount }, metadata });
-        const appends: PendingAppend[] = [{ streamId: `payment-${action.paymentId}`, events: payment.events }];
-        for (const part of plan.allocations) {
-          const invoice = new Staged(this.invoiceState(part.invoiceId), invoiceDecider);
-          invoice.decide({
-            type: 'ApplyPaymentToInvoice',
-            data: { invoiceId: part.invoiceId, paymentId: action.paymentId, amount: part.amount, currency: action.currency, method: 'cash', reference: action.reference, paymentAmount: action.amount },
-            metadata,
-          });
-          appends.push({ streamId: `invoice-${part.invoiceId}`, events: invoice.events });
-        }
-        if (Money.of(plan.creditAmount, action.currency).isPositive()) {
-          const account = new Staged(this.accountState(action.customerId), customerAccountDecider);
-          account.decide({
-            type: 'CreditCustomerAccount',
-            data: { customerId: action.customerId, entryId: `${action.paymentId}:overpayment`, amount: plan.creditAmount, currency: action.currency, source: 'overpayment', sourceId: action.paymentId },
-            metadata,
-          });
-          appends.push({ streamId: `account-${action.customerId}`, events: account.events });
-        }
-        return appends;
+        const named = action.allocation.kind === 'explicit' ? action.allocation.invoices.map(({ invoiceId }) => ({ invoiceId, state: this.invoiceState(invoiceId) })) : [];
+        requireAcceptablePayment({ payment: payment.state, paymentMethod: null, invoices: named });
+        // Explicit: over the invoices named; oldest due first: over every invoice (the split keeps the payer's open ones).
+        const candidates = action.allocation.kind === 'explicit' ? named : [...this.invoices].map(([invoiceId, state]) => ({ invoiceId, state }));
+        const plan = planAllocation({ payment: payment.state, invoices: candidates, account: this.accountState(action.customerId), ids: { overpaymentEntryId: `${action.paymentId}:overpayment` }, now });
+        return [
+          { streamId: `payment-${action.paymentId}`, events: [...payment.events, ...plan.payment] },
+          ...[...plan.invoices].map(([invoiceId, events]) => ({ streamId: `invoice-${invoiceId}`, events })),
+          { streamId: `account-${action.customerId}`, events: plan.account },
+        ];
       }
       case 'refundPayment': {
-        const paymentState = this.paymentState(action.paymentId);
-        const payment = new Staged(paymentState, paymentDecider);
-        payment.decide({
-          type: 'RefundPayment',
-          data: { paymentId: action.paymentId, refundId: action.refundId, amount: action.amount, method: action.method, reason: 'Customer asked for a refund' },
-          metadata,
+        const payment = this.paymentState(action.paymentId);
+        const { invoiceIds, customerId } = refundReadsOf(payment);
+        const decided = decideRefund({
+          settings,
+          payment,
+          invoices: new Map(invoiceIds.map((invoiceId) => [invoiceId, this.invoiceState(invoiceId)])),
+          account: customerId === null ? null : this.accountState(customerId),
+          command: { paymentId: action.paymentId, amount: action.amount, method: action.method, reason: 'Customer asked for a refund' },
+          ids: { refundId: action.refundId, creditTakenBackEntryId: `${action.refundId}:from-credit`, storeCreditEntryId: `${action.refundId}:store-credit` },
+          now,
         });
-        const refunded = payment.events.find((event) => event.type === 'PaymentRefunded');
-        if (refunded?.type !== 'PaymentRefunded') throw new Error('harness: RefundPayment decided no PaymentRefunded');
-        const { customerId, currency, invoices, fromCredit } = refunded.data;
-        const appends: PendingAppend[] = [{ streamId: `payment-${action.paymentId}`, events: payment.events }];
-        for (const part of invoices) {
-          const invoice = new Staged(this.invoiceState(part.invoiceId), invoiceDecider);
-          invoice.decide({
-            type: 'RefundInvoicePayment',
-            data: { invoiceId: part.invoiceId, paymentId: action.paymentId, refundId: action.refundId, amount: part.amount, currency },
-            metadata,
-          });
-          appends.push({ streamId: `invoice-${part.invoiceId}`, events: invoice.events });
-        }
-        const account = new Staged(this.accountState(customerId), customerAccountDecider);
-        if (Money.of(fromCredit, currency).isPositive()) {
-          account.decide({
-            type: 'DebitCustomerAccount',
-            data: { customerId, entryId: `${action.refundId}:from-credit`, amount: fromCredit, currency, reason: 'refund', sourceId: action.refundId },
-            metadata,
-          });
-        }
-        if (action.method === 'store_credit') {
-          account.decide({
-            type: 'CreditCustomerAccount',
-            data: { customerId, entryId: `${action.refundId}:store-credit`, amount: action.amount, currency, source: 'store_credit_refund', sourceId: action.refundId },
-            metadata,
-          });
-        }
-        appends.push({ streamId: `account-${customerId}`, events: account.events });
-        return appends;
+        return [
+          { streamId: `payment-${action.paymentId}`, events: decided.payment },
+          ...[...decided.invoices].map(([invoiceId, events]) => ({ streamId: `invoice-${invoiceId}`, events })),
+          ...(customerId === null ? [] : [{ streamId: `account-${customerId}`, events: decided.account }]),
+        ];
       }
       case 'issueCreditNote': {
+        const sourceInvoiceId = action.sourceInvoiceId;
+        const source = sourceInvoiceId === null ? null : new Staged(this.invoiceState(sourceInvoiceId), invoiceDecider);
         const note = new Staged(this.noteState(action.creditNoteId), creditNoteDecider);
-        const source = action.sourceInvoiceId === null ? null : new Staged(this.invoiceState(action.sourceInvoiceId), invoiceDecider);
-        // The application's own reading of what is creditable (it refuses a void or draft source first).
-        const creditableOnSource = source === null || action.sourceInvoiceId === null ? null : creditableOnInvoice(source.state, action.sourceInvoiceId);
-        note.decide({
-          type: 'CreateCreditNote',
-          data: {
-            creditNoteId: action.creditNoteId,
-            customerId: action.customerId,
-            currency: action.currency,
-            type: 'adjustment',
-            reason: 'billing_error',
-            lines: action.lines.map((line, index) => ({ lineId: `line-${index + 1}`, ...line })),
-            sourceInvoiceId: action.sourceInvoiceId,
-            creditableOnSource,
-          },
-          metadata,
-        });
+        note.record(
+          decideCreditNoteDraft({
+            settings,
+            note: note.state,
+            sourceInvoice: source?.state ?? null,
+            command: {
+              creditNoteId: action.creditNoteId,
+              customerId: action.customerId,
+              currency: action.currency,
+              type: 'adjustment',
+              reason: 'billing_error',
+              lines: action.lines.map((line, index) => ({ lineId: `line-${index + 1}`, ...line })),
+              sourceInvoiceId,
+            },
+            now,
+          }),
+        );
+        // As issueCreditNote: what is creditable on the source is read again at issue, and the note registered there.
+        const creditableOnSource = source === null || sourceInvoiceId === null ? null : creditableOnInvoice(source.state, sourceInvoiceId);
         this.noteNumber += 1;
         note.decide({ type: 'IssueCreditNote', data: { creditNoteId: action.creditNoteId, number: `CN-${this.noteNumber}`, creditableOnSource }, metadata });
         const appends: PendingAppend[] = [{ streamId: `credit_note-${action.creditNoteId}`, events: note.events }];
-        if (source !== null && action.sourceInvoiceId !== null) {
+        if (source !== null && sourceInvoiceId !== null) {
           source.decide({
             type: 'RegisterCreditNote',
-            data: { invoiceId: action.sourceInvoiceId, creditNoteId: action.creditNoteId, amount: note.state.total, currency: action.currency },
+            data: { invoiceId: sourceInvoiceId, creditNoteId: action.creditNoteId, amount: note.state.total, currency: action.currency },
             metadata,
           });
-          appends.push({ streamId: `invoice-${action.sourceInvoiceId}`, events: source.events });
+          appends.push({ streamId: `invoice-${sourceInvoiceId}`, events: source.events });
         }
         return appends;
       }
       case 'applyCreditNote': {
-        const note = new Staged(this.noteState(action.creditNoteId), creditNoteDecider);
-        note.decide({
-          type: 'ApplyCreditNote',
-          data: { creditNoteId: action.creditNoteId, applicationId: action.applicationId, applicationType: action.applicationType, invoiceId: action.invoiceId, amount: action.amount },
-          metadata,
+        const note = this.noteState(action.creditNoteId);
+        const command = { creditNoteId: action.creditNoteId, applicationType: action.applicationType, invoiceId: action.invoiceId, amount: action.amount };
+        const { invoiceId, customerId } = creditNoteApplicationReadsOf(note, command);
+        const decided = decideCreditNoteApplication({
+          note,
+          invoice: invoiceId === null ? null : this.invoiceState(invoiceId),
+          account: customerId === null ? null : this.accountState(customerId),
+          command,
+          ids: { applicationId: action.applicationId },
+          now,
         });
-        const { customerId, currency } = note.state as { customerId: string; currency: string };
-        const appends: PendingAppend[] = [{ streamId: `credit_note-${action.creditNoteId}`, events: note.events }];
-        if (action.applicationType === 'invoice' && action.invoiceId !== null) {
-          const invoice = new Staged(this.invoiceState(action.invoiceId), invoiceDecider);
-          invoice.decide({
-            type: 'ApplyCreditToInvoice',
-            data: { invoiceId: action.invoiceId, applicationId: action.applicationId, source: 'credit_note', sourceId: action.creditNoteId, amount: action.amount, currency },
-            metadata,
-          });
-          appends.push({ streamId: `invoice-${action.invoiceId}`, events: invoice.events });
-        } else if (action.applicationType === 'customer_account') {
-          const account = new Staged(this.accountState(customerId), customerAccountDecider);
-          account.decide({
-            type: 'CreditCustomerAccount',
-            data: { customerId, entryId: action.applicationId, amount: action.amount, currency, source: 'credit_note', sourceId: action.creditNoteId },
-            metadata,
-          });
-          appends.push({ streamId: `account-${customerId}`, events: account.events });
-        }
-        return appends;
+        return [
+          { streamId: `credit_note-${action.creditNoteId}`, events: decided.note },
+          ...(invoiceId === null ? [] : [{ streamId: `invoice-${invoiceId}`, events: decided.invoice }]),
+          ...(customerId === null ? [] : [{ streamId: `account-${customerId}`, events: decided.account }]),
+        ];
       }
       case 'applyCustomerCredit': {
-        // The application's own pure plan of the two sides (apps/api/src/customer-credit/customer-credit-application.ts).
-        const { invoiceEvents, accountEvents } = decideCustomerCreditApplication(
-          { customerId: action.customerId, invoiceId: action.invoiceId, applicationId: action.applicationId, amount: action.amount, currency: action.currency },
-          this.invoiceState(action.invoiceId),
-          this.accountState(action.customerId),
+        const decided = decideCustomerCreditApplication({
+          invoice: this.invoiceState(action.invoiceId),
+          account: this.accountState(action.customerId),
+          command: { customerId: action.customerId, invoiceId: action.invoiceId, amount: action.amount, currency: action.currency },
+          ids: { applicationId: action.applicationId },
           now,
-        );
+        });
         return [
-          { streamId: `account-${action.customerId}`, events: accountEvents },
-          { streamId: `invoice-${action.invoiceId}`, events: invoiceEvents },
+          { streamId: `account-${action.customerId}`, events: decided.account },
+          { streamId: `invoice-${action.invoiceId}`, events: decided.invoice },
         ];
       }
       case 'writeOffInvoice': {
@@ -407,37 +358,14 @@ class Staged<Command extends AnyCommand, Event, State> {
   ) {}
 
   decide(command: Command): void {
-    const events = this.decider.decide(command, this.state);
+    this.record(this.decider.decide(command, this.state));
+  }
+
+  /** Events decided elsewhere (a libs/billing function over several streams) on this stream's current state. */
+  record(events: readonly Event[]): void {
     for (const event of events) {
       this.events.push(event);
       this.state = this.decider.evolve(this.state, event);
     }
   }
 }
-
-/**
- * The allocation split, written the way the application is described to make it (contracts: explicitly, or oldest
- * due first; excess to the customer's credit). Only used when the application exposes no pure planner of its own.
- */
-export const harnessAllocationPlanner: AllocationPlanner = (request, invoices) => {
-  const { currency } = request;
-  const amount = Money.of(request.amount, currency);
-  let left = amount;
-  const owing = (state: InvoiceState) => state.status === 'open' || state.status === 'partially_paid';
-  const candidates: { invoice: InvoiceState; cap: Money }[] =
-    request.allocation.kind === 'explicit'
-      ? request.allocation.invoices.map((asked) => ({ invoice: invoices.find((state) => state.invoiceId === asked.invoiceId) as InvoiceState, cap: Money.of(asked.amount, currency) }))
-      : invoices
-          .filter((state) => state.customerId === request.customerId && state.currency === currency && owing(state))
-          .sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? '') || (a.issuedAt ?? '').localeCompare(b.issuedAt ?? ''))
-          .map((invoice) => ({ invoice, cap: amount }));
-  const allocations: { invoiceId: string; amount: string }[] = [];
-  for (const { invoice, cap } of candidates) {
-    if (!owing(invoice) || invoice.invoiceId === null) continue;
-    const part = Money.min(Money.min(cap, Money.of(invoice.balanceDue, currency)), left);
-    if (!part.isPositive()) continue;
-    allocations.push({ invoiceId: invoice.invoiceId, amount: part.toString() });
-    left = left.minus(part);
-  }
-  return { allocations, creditAmount: left.toString() };
-};

@@ -9,16 +9,16 @@ import { startTestLedger, type TestLedger } from '../support/ledger-test-app.js'
 import { updateSettings } from '../support/settings-effect.support.js';
 import { ApplicationLedger, StoredFolds, checkReadModels, waitForReadModels } from './ledger-model.application.js';
 import { checkConservation, checkGeneralLedger, checkInvoiceStreams, checkStatesAgainstModel, stepsArbitrary } from './ledger-model.checks.js';
-import { InMemoryLedger, harnessAllocationPlanner, type ActionResult } from './ledger-model.in-memory.js';
+import { InMemoryLedger, type ActionResult } from './ledger-model.in-memory.js';
 import { LedgerModel, modelCurrencies, type Action, type Prediction, type Step } from './ledger-model.reference.js';
 
 /**
- * Model-based property test of the money paths (DOMAIN.md "Invoices", "Payments and refunds", "Credit notes and
- * customer credit", "General ledger"): random sequences of invoices, payments (explicit or oldest due first, often
- * beyond the balance), refunds (partial, full, store credit, beyond what is refundable), credit notes (with and
- * without a source invoice, beyond what is creditable), their applications (to invoices, accounts, as refunds,
- * beyond the remaining credit or the balance), customer credit applications, write-offs and voids are run through the real
- * deciders, folds and posting rules, and compared after every step with a small reference model
+ * Model-based property test of the money paths (docs/domain.md, "Invoices", "Payments", "Allocation", "Refunds",
+ * "Credit notes and customer credit", "General ledger"): random sequences of invoices, payments (explicit or oldest due
+ * first, often beyond the balance), refunds (partial, full, store credit, beyond what is refundable), credit notes
+ * (with and without a source invoice, beyond what is creditable), their applications (to invoices, accounts, as
+ * refunds, beyond the remaining credit or the balance), customer credit applications, write-offs and voids are run
+ * through the real deciders, folds and posting rules, and compared after every step with a small reference model
  * (ledger-model.reference.ts) that predicts every balance, credit, refundable amount and every refusal.
  *
  * A failure prints fast-check's seed, path and counterexample. Add them to `regressions` below (with what it found)
@@ -148,7 +148,7 @@ function withStep<Result>(stepIndex: number, action: Action, work: () => Result)
 
 function runInMemory(steps: readonly Step[]): void {
   const model = new LedgerModel('');
-  const ledger = new InMemoryLedger(harnessAllocationPlanner);
+  const ledger = new InMemoryLedger();
   steps.forEach((step, stepIndex) => {
     const action = model.resolve(step);
     if (action === null) return;

@@ -2,11 +2,11 @@ import Big from 'big.js';
 
 /**
  * The reference model of the ledger property test: a deliberately small re-statement of the money rules of
- * DOMAIN.md and /tmp/contracts.md in plain big.js, sharing NO code with libs/billing or apps/. It resolves the
- * generated steps (indexes, amount specifications) into concrete actions, predicts for each whether it must succeed
- * or be refused (and with which codes), and keeps the figures every check compares against: each invoice's balance
- * and creditable amount, each payment's refundable amount and where its money went, each credit note's remaining
- * credit, each customer's credit per currency.
+ * docs/domain.md and docs/architecture.md ("Money movements") in plain big.js, sharing NO code with libs/billing or
+ * apps/. It resolves the generated steps (indexes, amount specifications) into concrete actions, predicts for each
+ * whether it must succeed or be refused (and with which codes), and keeps the figures every check compares against:
+ * each invoice's balance and creditable amount, each payment's refundable amount and where its money went, each credit
+ * note's remaining credit, each customer's credit per currency.
  */
 
 export const modelCurrencies = ['USD', 'JPY'] as const;
@@ -499,7 +499,8 @@ export class LedgerModel {
         return ok;
       }
       case 'voidInvoice': {
-        // DOMAIN.md: void only while nothing has been paid or credited (else credit it); refunds do not undo that.
+        // docs/domain.md, "Invoices": void only while nothing has been paid or credited (else credit it); refunds do
+        // not undo that.
         const invoice = this.invoice(action.invoiceId);
         if (invoice.voided || invoice.writtenOffStatus) return refused('INVOICE_NOT_OPEN');
         if (invoice.paid.gt(0) || invoice.credited.gt(0) || invoice.notesRegistered > 0) return refused('INVOICE_HAS_PAYMENTS');
@@ -754,7 +755,7 @@ function actionLineOf(line: LineSpec, currency: ModelCurrency, index: number): A
   return { description: `Service ${index + 1}`, quantity: line.quantity, unitPrice: unitPrice.toFixed(minorUnits[currency] + 1), taxRate: line.taxRate };
 }
 
-/** DOMAIN.md totals, per line: net = round(quantity x unit price), tax = round(net x rate / 100), half-up. */
+/** docs/domain.md, "Totals", per line: net = round(quantity x unit price), tax = round(net x rate / 100), half-up. */
 export function totalsOf(lines: readonly ActionLine[], currency: ModelCurrency): { subtotal: Big; tax: Big; total: Big } {
   let subtotal = zero;
   let tax = zero;

@@ -13,3 +13,8 @@ export * from './receipt/index.js';
 export * from './credit-note/index.js';
 export * from './customer-account/index.js';
 export * from './general-ledger/index.js';
+export * from './settings-requirements/index.js';
+export * from './payability/index.js';
+export * from './allocation/index.js';
+export * from './refund/index.js';
+export * from './credit-application/index.js';

@@ -22,7 +22,7 @@ import { creditNoteViewFromRecord } from './credit-note.view.js';
 
 const READ_MODELS = ['credit_notes'] as const;
 
-/** Resolvers only turn input into a command or a query (house rule 5). */
+/** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
 @Resolver(() => CreditNoteType)
 export class CreditNotesResolver {
   private readonly queries: CreditNoteQueries;

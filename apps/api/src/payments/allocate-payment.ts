@@ -1,24 +1,23 @@
 import type { Kysely } from 'kysely';
 import {
-  decideCustomerAccount,
-  decideInvoice,
-  decidePayment,
   DomainError,
-  evolveInvoice,
   paymentLimits,
+  planAllocation as decideAllocation,
+  splitOf as splitOfPayment,
+  type AllocationPlan as DecidedAllocation,
+  type AllocationSplit,
   type InvoiceAllocation,
   type InvoiceState,
   type PaymentEvent,
   type PaymentState,
 } from '../../../../libs/billing/src/index.js';
-import { Money } from '../../../../libs/money/src/index.js';
 import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
 import type { AppendRequest, EventStore, ExpectedRevision, Position } from '../../../../libs/event-store/src/index.js';
 import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
 import { openInvoiceIdsOf } from '../../../../projections/invoices/open-invoices.queries.js';
 import { loadCustomerAccount } from '../customer-credit/customer-account-stream.js';
 import { loadInvoiceStream } from '../invoices/invoice-stream.js';
-import { loadPayment, storedEvents } from './payment-streams.js';
+import { loadPayment, storedAppend } from './payment-streams.js';
 
 /** What allocating needs: the event store, the one clock and, for oldest-due-first, the invoices read model. */
 export interface PaymentAllocationServices {
@@ -57,16 +56,14 @@ export interface LoadedInvoice {
   readonly expectedRevision: ExpectedRevision;
 }
 
-/** The commands an allocation decides, with the streams they append to. */
-export interface AllocationPlan {
+/** An allocation decided and turned into appends (planAllocation below), for a caller that appends the payment itself. */
+export interface AllocationAppends {
   /** PaymentAllocated, for the payment stream (whose revision the caller knows). */
   readonly paymentEvents: PaymentEvent[];
   /** Each invoice's InvoicePaymentApplied and the customer account's CustomerAccountCredited (overpayment). */
   readonly appends: AppendRequest[];
   readonly allocations: InvoiceAllocation[];
   readonly creditAmount: string;
-  /** The invoices as they are once the plan is appended. */
-  readonly invoicesAfter: ReadonlyMap<string, InvoiceState>;
 }
 
 /**
@@ -83,10 +80,7 @@ export function allocationCommandIdOf(tenantId: string, paymentId: string, payme
   return uuidV5(`${tenantId}:${paymentId}@${String(paymentRevision)}:AllocatePayment:${read}:${parts};credit=${split.creditAmount.toString()}`);
 }
 
-export interface Split {
-  readonly allocations: InvoiceAllocation[];
-  readonly creditAmount: Money;
-}
+export type Split = AllocationSplit;
 
 /** The customer-account entry of a payment's excess: one per payment, so a redelivery never credits twice. */
 export function overpaymentEntryIdOf(tenantId: string, paymentId: string): string {
@@ -121,7 +115,8 @@ export async function allocatePayment(
       if (candidates === 'behind') return nothing({ outcome: 'read_model_behind' });
       candidateIds = candidates;
     }
-    const invoices = await loadInvoices(services.store, tenantId, candidateIds);
+    const customerId = payment.state.customerId as string;
+    const [invoices, account] = await Promise.all([loadInvoices(services.store, tenantId, candidateIds), loadCustomerAccount(services.store, tenantId, customerId)]);
     // An invoice that already holds this payment was read after another allocator's append, the payment before it:
     // read again (the payment is then allocated) rather than decide on a mix of before and after.
     if (invoices.some((invoice) => invoice.state.paymentIds.includes(paymentId))) {
@@ -129,12 +124,11 @@ export async function allocatePayment(
       if (again.state.allocation !== null) return nothing({ outcome: 'already_allocated' });
     }
     const now = services.clock().toISOString();
-    const commandId = allocationCommandIdOf(tenantId, paymentId, payment.expectedRevision, invoices, splitOf(payment.state, invoices));
+    const plan = decideAllocation({ payment: payment.state, invoices, account: account.state, ids: { overpaymentEntryId: overpaymentEntryIdOf(tenantId, paymentId) }, now });
+    const commandId = allocationCommandIdOf(tenantId, paymentId, payment.expectedRevision, invoices, plan.split);
     const context: CommandContext = { tenantId, actor: cause.actor, ...(cause.actorName === undefined ? {} : { actorName: cause.actorName }), commandId, correlationId: cause.correlationId, causationId: cause.causationId, now };
-    const plan = await planAllocation(services.store, context, payment.state, invoices);
-    const paymentStream = streams.payment(tenantId, paymentId);
     return {
-      appends: [{ streamId: paymentStream, expectedRevision: payment.expectedRevision, events: storedEvents(plan.paymentEvents, context, paymentStream) }, ...plan.appends],
+      appends: [storedAppend(context, streams.payment(tenantId, paymentId), payment.expectedRevision, plan.payment), ...allocationAppends(context, plan, invoices, { customerId, expectedRevision: account.expectedRevision })],
       result: (position) => (position === undefined ? { outcome: 'already_allocated' } : { outcome: 'allocated', position }),
     };
   });
@@ -150,96 +144,46 @@ export function loadInvoices(store: EventStore, tenantId: string, invoiceIds: re
 }
 
 /**
- * Decides an allocation of `payment` (succeeded, not yet allocated) over `candidates`: the payment's PaymentAllocated
- * and the appends of the invoices and the customer account. Pure but for reading the customer's account stream.
- * The caller appends `paymentEvents` to the payment stream in the same append as `appends`.
+ * The invoices and the customer account of an allocation decided by libs/billing's planAllocation, as appends, each
+ * stream at the revision it was read (the account only when the excess credits it).
  */
-export async function planAllocation(store: EventStore, context: CommandContext, payment: PaymentState, candidates: readonly LoadedInvoice[]): Promise<AllocationPlan> {
-  const { paymentId, customerId, currency, method, reference } = payment;
-  if (paymentId === null || customerId === null || currency === null || method === null || reference === null) {
-    throw new Error('planAllocation: the payment has not been recorded');
-  }
-  const metadata = { now: context.now };
-  const { allocations, creditAmount } = splitOf(payment, candidates);
-  const paymentEvents = decidePayment({ type: 'AllocatePayment', data: { paymentId, allocations, creditAmount: creditAmount.toString() }, metadata }, payment);
-  const appends: AppendRequest[] = [];
-  const invoicesAfter = new Map<string, InvoiceState>();
-  for (const allocation of allocations) {
-    const invoice = candidates.find((candidate) => candidate.invoiceId === allocation.invoiceId) as LoadedInvoice;
-    const events = decideInvoice(
-      {
-        type: 'ApplyPaymentToInvoice',
-        data: { invoiceId: allocation.invoiceId, paymentId, amount: allocation.amount, currency, method, reference, paymentAmount: payment.amount },
-        metadata,
-      },
-      invoice.state,
-    );
-    const streamId = streams.invoice(context.tenantId, allocation.invoiceId);
-    appends.push({ streamId, expectedRevision: invoice.expectedRevision, events: storedEvents(events, context, streamId) });
-    invoicesAfter.set(allocation.invoiceId, events.reduce(evolveInvoice, invoice.state));
-  }
-  if (creditAmount.isPositive()) {
-    const account = await loadCustomerAccount(store, context.tenantId, customerId);
-    const events = decideCustomerAccount(
-      {
-        type: 'CreditCustomerAccount',
-        data: { customerId, entryId: overpaymentEntryIdOf(context.tenantId, paymentId), amount: creditAmount.toString(), currency, source: 'overpayment', sourceId: paymentId },
-        metadata,
-      },
-      account.state,
-    );
-    const streamId = streams.customerAccount(context.tenantId, customerId);
-    appends.push({ streamId, expectedRevision: account.expectedRevision, events: storedEvents(events, context, streamId) });
-  }
-  return { paymentEvents, appends, allocations, creditAmount: creditAmount.toString(), invoicesAfter };
-}
-
-/** An invoice a payment of this customer and currency may pay now: issued, not void or written off, something due. */
-export function isPayableBy(invoice: InvoiceState, payment: Pick<PaymentState, 'customerId' | 'currency'>): boolean {
-  return (
-    (invoice.status === 'open' || invoice.status === 'partially_paid') &&
-    invoice.customerId === payment.customerId &&
-    invoice.currency === payment.currency &&
-    Money.of(invoice.balanceDue, invoice.currency as string).isPositive()
-  );
+export function allocationAppends(
+  context: CommandContext,
+  plan: DecidedAllocation,
+  invoices: readonly LoadedInvoice[],
+  account: { readonly customerId: string; readonly expectedRevision: ExpectedRevision },
+): AppendRequest[] {
+  const appends = [...plan.invoices].map(([invoiceId, events]) => {
+    const invoice = invoices.find((candidate) => candidate.invoiceId === invoiceId) as LoadedInvoice;
+    return storedAppend(context, streams.invoice(context.tenantId, invoiceId), invoice.expectedRevision, events);
+  });
+  if (plan.account.length > 0) appends.push(storedAppend(context, streams.customerAccount(context.tenantId, account.customerId), account.expectedRevision, plan.account));
+  return appends;
 }
 
 /**
- * The split: explicit requests in the payer's order, at most min(asked, balance) each; oldest due first over the
- * candidates by due date, then number, then id. Invoices that cannot take money now (paid meanwhile, void, another
- * customer's or currency) get nothing. What is left is the customer's credit, so the parts add up exactly.
+ * Decides an allocation of `payment` (succeeded, not yet allocated) over `candidates` read by the caller, reading the
+ * customer's account, with the caller's context: the payment's PaymentAllocated and the appends of the invoices and
+ * the customer account. The caller appends `paymentEvents` to the payment stream in the same append as `appends`
+ * (the payments e2e suite does, to replay an allocation decided on a stale read; allocatePayment derives its command
+ * id from the split first, so it calls libs/billing's planAllocation itself).
  */
-export function splitOf(payment: PaymentState, candidates: readonly LoadedInvoice[]): Split {
-  const currency = payment.currency as string;
-  const request = payment.allocationRequest;
-  const asked = new Map<string, Money>(request?.kind === 'explicit' ? request.invoices.map((invoice) => [invoice.invoiceId, Money.of(invoice.amount, currency)]) : []);
-  const ordered =
-    request?.kind === 'explicit'
-      ? request.invoices.map((invoice) => candidates.find((candidate) => candidate.invoiceId === invoice.invoiceId)).filter((found): found is LoadedInvoice => found !== undefined)
-      : [...candidates].sort(byDueDateThenNumber);
-  let remaining = Money.of(payment.amount, currency);
-  const allocations: InvoiceAllocation[] = [];
-  for (const invoice of ordered) {
-    if (!remaining.isPositive()) break;
-    if (!isPayableBy(invoice.state, payment)) continue;
-    const limit = asked.get(invoice.invoiceId);
-    let amount = Money.min(Money.of(invoice.state.balanceDue, currency), remaining);
-    if (limit !== undefined) amount = Money.min(amount, limit);
-    if (!amount.isPositive()) continue;
-    allocations.push({ invoiceId: invoice.invoiceId, amount: amount.toString() });
-    remaining = remaining.minus(amount);
-  }
-  return { allocations, creditAmount: remaining };
+export async function planAllocation(store: EventStore, context: CommandContext, payment: PaymentState, candidates: readonly LoadedInvoice[]): Promise<AllocationAppends> {
+  const { paymentId, customerId } = payment;
+  if (paymentId === null || customerId === null) throw new Error('planAllocation: the payment has not been recorded');
+  const account = await loadCustomerAccount(store, context.tenantId, customerId);
+  const plan = decideAllocation({ payment, invoices: candidates, account: account.state, ids: { overpaymentEntryId: overpaymentEntryIdOf(context.tenantId, paymentId) }, now: context.now });
+  return {
+    paymentEvents: plan.payment,
+    appends: allocationAppends(context, plan, candidates, { customerId, expectedRevision: account.expectedRevision }),
+    allocations: plan.split.allocations,
+    creditAmount: plan.split.creditAmount.toString(),
+  };
 }
 
-function byDueDateThenNumber(left: LoadedInvoice, right: LoadedInvoice): number {
-  const key = (invoice: LoadedInvoice) => [invoice.state.dueDate ?? '9999-12-31', invoice.state.number ?? '', invoice.invoiceId] as const;
-  const [a, b] = [key(left), key(right)];
-  for (let index = 0; index < a.length; index += 1) {
-    // Code-unit order, the same in every locale (due dates are ISO dates, numbers share one template).
-    if (a[index] !== b[index]) return (a[index] as string) < (b[index] as string) ? -1 : 1;
-  }
-  return 0;
+/** The split of a payment over the invoices read (libs/billing's splitOf). */
+export function splitOf(payment: PaymentState, candidates: readonly LoadedInvoice[]): Split {
+  return splitOfPayment(payment, candidates);
 }
 
 /**

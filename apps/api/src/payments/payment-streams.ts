@@ -11,7 +11,7 @@ import {
   type PaymentReferenceEvent,
 } from '../../../../libs/billing/src/index.js';
 import { loadStream, recordedEventParser, streams, toEventData, type CommandContext } from '../../../../libs/application/src/index.js';
-import type { EventData, EventStore } from '../../../../libs/event-store/src/index.js';
+import type { AppendRequest, EventData, EventStore, ExpectedRevision } from '../../../../libs/event-store/src/index.js';
 
 /**
  * The streams a payment command reads and writes: the payment, its reference, the invoices it pays and the
@@ -36,6 +36,16 @@ export function storedEvents(
   streamId: string,
 ): EventData[] {
   return events.map((event, index) => toEventData(event, context, streamId, index, schemaVersionOf(event.type)));
+}
+
+/** One stream's part of a command's append: its events as stored, at the revision the command read it. */
+export function storedAppend(
+  context: CommandContext,
+  streamId: string,
+  expectedRevision: ExpectedRevision,
+  events: readonly (PaymentEvent | PaymentReferenceEvent | InvoiceEvent | CustomerAccountEvent)[],
+): AppendRequest {
+  return { streamId, expectedRevision, events: storedEvents(events, context, streamId) };
 }
 
 const schemaMaps: readonly Readonly<Record<string, { readonly schemaVersion: number }>>[] = [

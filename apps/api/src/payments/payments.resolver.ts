@@ -24,7 +24,7 @@ import { paymentView } from './payment.view.js';
 
 const READ_MODELS = ['payments'] as const;
 
-/** Resolvers only turn input into a command or a query (house rule 5). */
+/** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
 @Resolver(() => PaymentObjectType)
 export class PaymentsResolver {
   private readonly queries: PaymentQueries;

@@ -1,10 +1,10 @@
 import type { DomainCommand } from '../shared/command.js';
 
-/** CreditType of DOMAIN.md: why the credit exists, as the API exposes it. */
+/** CreditType (docs/domain.md, "Credit notes and customer credit"): why the credit exists, as the API exposes it. */
 export const creditTypes = ['refund', 'adjustment', 'write_off', 'discount', 'error_correction', 'overpayment', 'goodwill'] as const;
 export type CreditType = (typeof creditTypes)[number];
 
-/** CreditReason of DOMAIN.md: what the customer or the finance team gave as the reason. */
+/** CreditReason (docs/domain.md, "Credit notes and customer credit"): the reason the customer or finance gave. */
 export const creditReasons = [
   'customer_request',
   'billing_error',
@@ -22,8 +22,9 @@ export const creditReasons = [
 export type CreditReason = (typeof creditReasons)[number];
 
 /**
- * CreditApplicationType of DOMAIN.md: where credit goes. `invoice` reduces that invoice's balance, `customer_account`
- * becomes store credit on the customer's account, `refund` is money paid back to the customer.
+ * CreditApplicationType (docs/domain.md, "Credit notes and customer credit"): where credit goes. `invoice` reduces that
+ * invoice's balance, `customer_account` becomes store credit on the customer's account, `refund` is money paid back to
+ * the customer.
  */
 export const creditApplicationTypes = ['invoice', 'customer_account', 'refund'] as const;
 export type CreditApplicationType = (typeof creditApplicationTypes)[number];

@@ -43,7 +43,7 @@ export const creditNoteLimits = {
 } as const;
 
 /**
- * Lifecycle (DOMAIN.md "Credit notes and customer credit"): draft -> issued -> partially_applied -> applied, and
+ * Lifecycle (docs/domain.md, "Credit notes and customer credit"): draft -> issued -> partially_applied -> applied, and
  * draft | issued -> voided. Once any credit has been applied the note can no longer be voided
  * (CREDIT_NOTE_HAS_APPLICATIONS): an applied part is never silently undone.
  *

@@ -6,9 +6,10 @@ import { eventFields } from '../shared/event-fields.js';
 const { decimal, instant, currencyCode, identifier } = eventFields;
 
 /**
- * Credit note events are contracts (house rule 4): stored names never change, amounts are decimal strings fixed to
- * the currency's minor unit, instants ISO-8601. Every event is at schema version 1. Each event carries the figures a
- * reader needs (the general ledger posts from them alone), so no reader has to replay the stream to post one event.
+ * Credit note events are contracts (docs/architecture.md, Conventions 4): stored names never change, amounts are
+ * decimal strings fixed to the currency's minor unit, instants ISO-8601. Every event is at schema version 1. Each event
+ * carries the figures a reader needs (the general ledger posts from them alone), so no reader has to replay the stream
+ * to post one event.
  */
 
 

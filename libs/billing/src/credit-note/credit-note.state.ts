@@ -3,7 +3,7 @@ import { assertNever } from '../shared/assert-never.js';
 import type { CreditApplicationType, CreditReason, CreditType } from './credit-note.commands.js';
 import type { CreditNoteEvent, CreditNoteLine, CreditNoteTaxBreakdownEntry } from './credit-note.events.js';
 
-/** CreditNoteStatus of DOMAIN.md, as the API exposes it. */
+/** CreditNoteStatus (docs/domain.md, "Credit notes and customer credit"), as the API exposes it. */
 export const creditNoteStatuses = ['draft', 'issued', 'applied', 'voided', 'partially_applied'] as const;
 export type CreditNoteStatus = (typeof creditNoteStatuses)[number];
 

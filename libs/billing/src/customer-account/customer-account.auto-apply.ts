@@ -21,9 +21,9 @@ export interface PlannedCreditApplication {
 export const autoApplyInvoicesMax = 10_000;
 
 /**
- * Which invoices the customer's credit pays, when credit is auto-applied (DOMAIN.md "optionally auto-applied to new
- * invoices"). Credit in a currency only pays invoices in that currency; within a currency the invoices are paid in
- * the order given, which the caller makes oldest due date first, each as far as the credit left allows. No
+ * Which invoices the customer's credit pays, when credit is auto-applied (docs/domain.md, "Credit notes and
+ * customer credit"). Credit in a currency only pays invoices in that currency; within a currency the invoices are paid
+ * in the order given, which the caller makes oldest due date first, each as far as the credit left allows. No
  * application exceeds either the credit left or the invoice's balance due, so the sum per currency never exceeds the
  * balance. Invoices with nothing due and currencies without credit get no application. Pure: the plan is only a
  * proposal, and each application is still checked by the customer account (INSUFFICIENT_CREDIT) when it is made.

@@ -6,10 +6,10 @@ import { eventFields } from '../shared/event-fields.js';
 const { decimal, instant, currencyCode, identifier } = eventFields;
 
 /**
- * Customer account events are contracts (house rule 4), all at schema version 1. The stream is one per customer and
- * holds the customer's credit balance per currency, a liability of the business: credit the customer may spend on
- * invoices. Amounts are decimal strings fixed to the currency's minor unit; `balanceAfter` is the balance in that
- * currency once the event is applied, so a reader never has to add up the stream.
+ * Customer account events are contracts (docs/architecture.md, Conventions 4), all at schema version 1. The stream is
+ * one per customer and holds the customer's credit balance per currency, a liability of the business: credit the
+ * customer may spend on invoices. Amounts are decimal strings fixed to the currency's minor unit; `balanceAfter` is the
+ * balance in that currency once the event is applied, so a reader never has to add up the stream.
  */
 
 

@@ -5,9 +5,10 @@ import { eventFields } from '../shared/event-fields.js';
 const { instant } = eventFields;
 
 /**
- * Customer events are contracts (house rule 4). Each carries the whole customer as it now is, so one event tells a
- * reader everything; CustomerUpdated also carries the values it replaced (the audit trail of "who changed what from
- * what": the acting user is in the stored event's metadata). Optional text is null when unset, never "".
+ * Customer events are contracts (docs/architecture.md, Conventions 4). Each carries the whole customer as it now is, so
+ * one event tells a reader everything; CustomerUpdated also carries the values it replaced (the audit trail of "who
+ * changed what from what": the acting user is in the stored event's metadata). Optional text is null when unset, never
+ * "".
  */
 
 

@@ -1,10 +1,10 @@
 import type { DomainCommand } from '../shared/command.js';
 
 /**
- * Exchange rates are recorded facts (DOMAIN.md "Multi-currency"). One stream per tenant and ordered currency pair
- * (e.g. exchange-rates-{tenantId}-EUR-USD): rates of different pairs never contend for one stream's revision, and
- * a pair's stream stays small enough to load whole. A lookup that may use the inverse pair loads both streams
- * (EUR-USD and USD-EUR) and passes their rates to `rateAsOf`.
+ * Exchange rates are recorded facts (docs/domain.md, "Multi-currency and locale"). One stream per tenant and ordered
+ * currency pair (e.g. exchange-rates-{tenantId}-EUR-USD): rates of different pairs never contend for one stream's
+ * revision, and a pair's stream stays small enough to load whole. A lookup that may use the inverse pair loads both
+ * streams (EUR-USD and USD-EUR) and passes their rates to `rateAsOf`.
  *
  * `rate` is the price of one unit of `base` in `quote`: base EUR, quote USD, rate "1.085" means 1 EUR = 1.085 USD.
  */

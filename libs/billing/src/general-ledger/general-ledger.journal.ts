@@ -1,7 +1,7 @@
 import { Money } from '../../../money/src/index.js';
 
 /**
- * The chart of accounts of the general ledger (DOMAIN.md "General ledger (double entry)"). Normal balances:
+ * The chart of accounts of the general ledger (docs/domain.md, "General ledger"). Normal balances:
  * - accounts_receivable: asset (debit): what customers owe on issued invoices.
  * - cash_clearing: asset (debit): money received from (or paid back to) customers, before bank reconciliation.
  * - revenue: income (credit): invoiced net amounts; credit notes and voids debit it back.
@@ -74,7 +74,8 @@ export interface JournalEntry {
 
 /**
  * Crashes when an entry does not balance or has a malformed line: a posting rule produced it, so it is a bug in
- * the rules (or an event whose figures contradict each other), never something a caller can correct (house rule 10).
+ * the rules (or an event whose figures contradict each other), never something a caller can correct
+ * (docs/architecture.md, Conventions 10).
  */
 export function assertBalancedEntry(entry: JournalEntry): void {
   const fail = (problem: string): never => {

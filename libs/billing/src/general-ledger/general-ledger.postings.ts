@@ -10,8 +10,8 @@ import { requireRecordedIdentifier, validationFailed } from '../shared/validatio
 import { journalEntryOf, type JournalEntry, type PostingDraft, type PostingLeg } from './general-ledger.journal.js';
 
 /**
- * Posting rules: which balanced journal entries each financial event posts (DOMAIN.md "General ledger"). Pure: the
- * same event (and context) always gives the same entries, with ids derived from the event id, so a projection that
+ * Posting rules: which balanced journal entries each financial event posts (docs/domain.md, "General ledger"). Pure:
+ * the same event (and context) always gives the same entries, with ids derived from the event id, so a projection that
  * re-posts a redelivered event overwrites rather than doubles. Every entry is in the event's single currency and is
  * asserted balanced before it is returned.
  *
@@ -268,14 +268,15 @@ export function postingsFor(event: LedgerSourceEvent, context: LedgerPostingCont
   });
 }
 
-/** RefundMethodType of DOMAIN.md, as the refund rule reads it. */
+/** RefundMethodType (docs/domain.md, "Refunds"), as the refund rule reads it. */
 export type LedgerRefundMethod = 'original_payment' | 'bank_account' | 'card' | 'store_credit' | 'check';
 
 /**
  * A refund of a payment (PaymentRefunded maps onto this). The refund's amount is split by where the
  * money had gone:
- * - `reopenedInvoiceAmount`: the part of the refunded payment that had been applied to invoices. DOMAIN.md: a refund
- *   of a payment applied to an invoice reopens that invoice's balance, so this part is debited back to receivables.
+ * - `reopenedInvoiceAmount`: the part of the refunded payment that had been applied to invoices (docs/domain.md,
+ *   "Refunds": a refund of a payment applied to an invoice reopens that invoice's balance), so this part is debited
+ *   back to receivables.
  *   (A refund made through a credit note is posted by the note's CreditNoteApplied of type refund instead: do not
  *   post it here as well.)
  * - `customerCreditAmount`: the part that had become customer credit (the payment's excess) and is now paid back:

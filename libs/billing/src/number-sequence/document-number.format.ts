@@ -2,7 +2,7 @@ import { assertNever } from '../shared/assert-never.js';
 import { requireIntegerInRange, validationFailed } from '../shared/validation.js';
 
 /**
- * Document number templates (DOMAIN.md "Numbering"), e.g. `{prefix}-{year}-{sequence:06d}` -> INV-2024-000001.
+ * Document number templates (docs/domain.md, "Numbering"), e.g. `{prefix}-{year}-{sequence:06d}` -> INV-2024-000001.
  * Placeholders: {prefix}, {year}, {month} (1..12), {month:02d} (01..12), {sequence}, {sequence:0Nd} (zero-padded
  * to N digits, N from 1 to 12). Everything else is copied as written.
  *

@@ -4,7 +4,10 @@ import { eventFields } from '../shared/event-fields.js';
 
 const { decimal, instant } = eventFields;
 
-/** Payment-reference events are contracts (house rule 4): stored names never change; amounts are decimal strings. */
+/**
+ * Payment-reference events are contracts (docs/architecture.md, Conventions 4): stored names never change; amounts are
+ * decimal strings.
+ */
 
 
 export const paymentReferenceReservedSchema = defineEventSchema(

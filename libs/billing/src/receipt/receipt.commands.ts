@@ -14,7 +14,7 @@ export interface ReceiptInvoicePaidInput {
   amount: string;
 }
 
-/** The issuing company as the settings describe it (DOMAIN.md "Settings": company). */
+/** The issuing company as the settings describe it (docs/domain.md, "Settings": company). */
 export interface ReceiptCompanyInput {
   name: string;
   legalName?: string | null;
@@ -28,8 +28,8 @@ export interface ReceiptCompanyInput {
 }
 
 /**
- * Issues the receipt of a payment (DOMAIN.md "Receipts"). Everything the receipt shows is in the command, so it can
- * never change: the process manager derives `receiptId` from the payment id and takes `issuedAt` from the payment's
+ * Issues the receipt of a payment (docs/domain.md, "Receipts"). Everything the receipt shows is in the command, so it
+ * can never change: the process manager derives `receiptId` from the payment id and takes `issuedAt` from the payment's
  * success, so a redelivered PaymentSucceeded sends the very same command, which is acknowledged without an event.
  * The number comes from the receipt number sequence, assigned in the same append.
  */

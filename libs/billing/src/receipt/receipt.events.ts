@@ -6,8 +6,9 @@ import { eventFields } from '../shared/event-fields.js';
 const { decimal, identifier } = eventFields;
 
 /**
- * Receipt events are contracts (house rule 4). A receipt is immutable, so its one event holds everything it shows;
- * optional text is null when unset. Amounts are decimal strings fixed to the currency's minor unit.
+ * Receipt events are contracts (docs/architecture.md, Conventions 4). A receipt is immutable, so its one event holds
+ * everything it shows; optional text is null when unset. Amounts are decimal strings fixed to the currency's minor
+ * unit.
  */
 
 const text = z.string().min(1);
@@ -40,7 +41,10 @@ export const receiptIssuedSchema = defineEventSchema(
     methodDescription: text,
     paymentReference: text.nullable(),
     invoicesPaid: z.array(z.object({ invoiceId: identifier, number: text, amount: decimal })),
-    /** amount - the invoices paid: what went to the customer's credit balance (DOMAIN.md: excess is credited). */
+    /**
+     * amount - the invoices paid: what went to the customer's credit balance (docs/domain.md, "Allocation": the excess
+     * is credited).
+     */
     creditedAmount: decimal,
     company: receiptCompanySchema,
   }),

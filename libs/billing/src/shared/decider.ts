@@ -1,7 +1,8 @@
 /**
- * A decider is the whole behaviour of one aggregate as three pure parts (house rule 1): `decide` turns a command
- * and the current state into new events (or throws a DomainError), `evolve` applies one event to a state, and
- * `initialState` is the state of a stream that has no events yet. Time, ids and settings arrive in the command.
+ * A decider is the whole behaviour of one aggregate as three pure parts (docs/architecture.md, Conventions 1): `decide`
+ * turns a command and the current state into new events (or throws a DomainError), `evolve` applies one event to a
+ * state, and `initialState` is the state of a stream that has no events yet. Time, ids and settings arrive in the
+ * command.
  */
 export interface Decider<Command, Event, State> {
   decide(command: Command, state: State): Event[];

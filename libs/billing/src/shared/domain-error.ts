@@ -46,8 +46,8 @@ export const domainErrorCodes = [
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 
 /**
- * A handled error (house rule 10): the command broke a business rule or carried bad input. Broken invariants are
- * not DomainErrors: they are assertions that crash.
+ * A handled error (docs/architecture.md, Conventions 10): the command broke a business rule or carried bad input.
+ * Broken invariants are not DomainErrors: they are assertions that crash.
  */
 export class DomainError extends Error {
   override readonly name = 'DomainError';

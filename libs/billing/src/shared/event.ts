@@ -7,8 +7,9 @@ import type { z } from 'zod';
 export type DomainEvent<Type extends string, Data> = { type: Type; data: Data };
 
 /**
- * The contract of one event type (house rule 4): its stored name, the version of its data shape, and the zod
- * schema of its data. A changed shape gets a new version and an upcaster; a changed meaning gets a new type.
+ * The contract of one event type (docs/architecture.md, Conventions 4): its stored name, the version of its data shape,
+ * and the zod schema of its data. A changed shape gets a new version and an upcaster; a changed meaning gets a new
+ * type.
  */
 export interface EventSchema<Type extends string, Data extends z.ZodType> {
   readonly type: Type;

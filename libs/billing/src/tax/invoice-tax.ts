@@ -7,7 +7,7 @@ import { ExactFraction, allocateUnits, unitsToDecimalString } from './exact-frac
 import { isRegionCode, jurisdictionApplies, requireTaxRate, taxRoundings, type TaxRate, type TaxRounding } from './tax-rate.js';
 
 /**
- * The tax engine (DOMAIN.md "Invoices": tax per line on the discounted amount; exclusive or inclusive pricing;
+ * The tax engine (docs/domain.md, "Tax": tax per line on the discounted amount; exclusive or inclusive pricing;
  * compound rates apply on net + earlier taxes). Pure: rates, customer and options arrive as data.
  *
  * Which rates apply to a line: the active rates (or, when the line names `taxRateIds`, exactly those, which must

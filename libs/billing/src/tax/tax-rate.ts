@@ -3,11 +3,11 @@ import { MoneyError, parseDecimal } from '../../../money/src/index.js';
 import { requireRecordedIdentifier, requireOneOf, requireText, validationFailed } from '../shared/validation.js';
 import { isCountryCode } from './country-codes.js';
 
-/** TaxType of DOMAIN.md, as the API exposes it. */
+/** TaxType (docs/domain.md, "Tax"), as the API exposes it. */
 export const taxTypes = ['sales_tax', 'vat', 'gst', 'hst', 'pst', 'use_tax', 'custom'] as const;
 export type TaxType = (typeof taxTypes)[number];
 
-/** Tax rounding (DOMAIN.md "Settings" 4): each line's tax rounded, or each rate's total rounded once. */
+/** Tax rounding (docs/domain.md, "Tax"): each line's tax rounded, or each rate's total rounded once. */
 export const taxRoundings = ['per_line', 'per_invoice'] as const;
 export type TaxRounding = (typeof taxRoundings)[number];
 
@@ -64,7 +64,7 @@ export function parsePercentage(value: unknown): ReturnType<typeof parseDecimal>
 const identifier = z.string().min(1).max(128);
 
 /**
- * A tax rate of the tenant (DOMAIN.md "Settings" 4). `rate` is a percentage string. `inclusive` marks a rate
+ * A tax rate of the tenant (docs/domain.md, "Tax"). `rate` is a percentage string. `inclusive` marks a rate
  * whose tax is already inside the prices it applies to (whatever the tenant-wide tax-inclusive setting says);
  * `compound` applies the rate to the net amount plus the taxes computed before it. A rate is never deleted, only
  * deactivated, so documents that used it can still name it.

@@ -4,7 +4,7 @@ import { translatingMoneyErrors } from '../shared/domain-error.js';
 import { requireLocale } from './intl-identifiers.js';
 
 /**
- * Formatting for people (DOMAIN.md "Multi-currency and locale": 1,000.00 vs 1.000,00; MM/DD vs DD/MM).
+ * Formatting for people (docs/domain.md, "Multi-currency and locale": 1,000.00 vs 1.000,00; MM/DD vs DD/MM).
  *
  * Amounts never become floats: Intl.NumberFormat formats the integer part as a BigInt (exact at any size), and the
  * fraction digits are spliced in from the decimal string. The currency symbol, its position, the minus sign, the

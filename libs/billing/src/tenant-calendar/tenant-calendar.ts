@@ -3,7 +3,7 @@ import { requireTimeZone } from './intl-identifiers.js';
 
 /**
  * The tenant's calendar: which day and month an instant falls on in the tenant's time zone. Numbering periods
- * (DOMAIN.md "Numbering": a sequence resets when the year or month changes) and overdue checks use the tenant's
+ * (docs/domain.md, "Numbering": a sequence resets when the year or month changes) and overdue checks use the tenant's
  * calendar, not UTC: an invoice issued at 2024-12-31T11:00:00Z by a tenant in Pacific/Kiritimati (UTC+14) is
  * issued on 2025-01-01 and belongs to the 2025 sequence.
  *

@@ -1,11 +1,10 @@
-import { decideCreditNote, decideInvoice, evolveCreditNote, type InvoiceEvent, type IssueCreditNote } from '../../../../../libs/billing/src/index.js';
+import { creditableOnInvoice, decideCreditNote, decideInvoice, evolveCreditNote, type InvoiceEvent, type IssueCreditNote } from '../../../../../libs/billing/src/index.js';
 import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { takeDocumentNumber } from '../../numbering/take-document-number.js';
 import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import type { CreditNotePayloadType, IssueCreditNoteInput } from '../credit-note.types.js';
-import { creditableOnInvoice } from './creditable-on-invoice.js';
 import { creditNoteEventData, creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
 
 /**

@@ -1,21 +1,20 @@
-import { evolveCustomerAccount, evolveInvoice } from '../../../../../libs/billing/src/index.js';
+import { decideCustomerCreditApplication, evolveCustomerAccount, evolveInvoice } from '../../../../../libs/billing/src/index.js';
 import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings, tenantTodayIn } from '../../settings/billing-settings.loader.js';
 import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import { invoiceViewFromState } from '../../invoices/invoice.view.js';
-import { requireInvoiceOfCustomer } from '../../credit-notes/commands/credit-note-command.support.js';
 import { loadCustomerAccount } from '../customer-account-stream.js';
 import { customerAccountView } from '../customer-account.view.js';
-import { customerAccountEventData, decideCustomerCreditApplication } from '../customer-credit-application.js';
+import { customerAccountEventData } from '../customer-credit-application.js';
 import type { ApplyCreditInput, ApplyCreditPayloadType } from '../customer-credit.types.js';
 
 /**
- * Spends customer credit on one of the customer's invoices: ONE atomic append of CustomerCreditApplied on the account
- * and InvoiceCreditApplied on the invoice, each at the revision read. A race with another application (credit note or
- * customer credit) on the same invoice or account re-reads and re-decides, so neither the balance due nor the credit
- * can go below zero.
+ * Spends customer credit on one of the customer's invoices: ONE atomic append of what decideCustomerCreditApplication
+ * decides, CustomerCreditApplied on the account and InvoiceCreditApplied on the invoice, each at the revision read. A
+ * race with another application (credit note or customer credit) on the same invoice or account re-reads and
+ * re-decides, so neither the balance due nor the credit can go below zero.
  */
 export function applyCredit(services: LedgerServices, context: CommandContext, input: ApplyCreditInput): Promise<ApplyCreditPayloadType> {
   const { tenantId } = context;
@@ -33,19 +32,19 @@ export function applyCredit(services: LedgerServices, context: CommandContext, i
       position: encodePosition(position ?? START_POSITION),
     });
     if (account.alreadyAppliedAt) return { appends: [], result: () => payload(account.state, invoice.state, account.alreadyAppliedAt) };
-    requireInvoiceOfCustomer(invoice.state, input.invoiceId, input.customerId, 'invoiceId');
-    const { invoiceEvents, accountEvents } = decideCustomerCreditApplication(
-      { customerId: input.customerId, invoiceId: input.invoiceId, applicationId, amount: input.amount, currency: input.currency },
-      invoice.state,
-      account.state,
-      context.now,
-    );
+    const decided = decideCustomerCreditApplication({
+      invoice: invoice.state,
+      account: account.state,
+      command: { customerId: input.customerId, invoiceId: input.invoiceId, amount: input.amount, currency: input.currency },
+      ids: { applicationId },
+      now: context.now,
+    });
     return {
       appends: [
-        { streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(accountEvents, context, accountStream) },
-        invoiceAppend(context, input.invoiceId, invoice.expectedRevision, invoiceEvents),
+        { streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(decided.account, context, accountStream) },
+        invoiceAppend(context, input.invoiceId, invoice.expectedRevision, decided.invoice),
       ],
-      result: (position) => payload(accountEvents.reduce(evolveCustomerAccount, account.state), invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? account.lastPosition),
+      result: (position) => payload(decided.account.reduce(evolveCustomerAccount, account.state), decided.invoice.reduce(evolveInvoice, invoice.state), position ?? account.lastPosition),
     };
   });
 }

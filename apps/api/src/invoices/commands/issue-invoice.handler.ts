@@ -1,8 +1,17 @@
-import { autoApplyPlan, calendarDateInZone, decideInvoice, evolveInvoice, invoiceSettingsContextOf, type InvoiceState, type IssueInvoice } from '../../../../../libs/billing/src/index.js';
+import {
+  autoApplyPlan,
+  calendarDateInZone,
+  decideCustomerCreditApplication,
+  decideInvoice,
+  evolveInvoice,
+  invoiceSettingsContextOf,
+  type InvoiceState,
+  type IssueInvoice,
+} from '../../../../../libs/billing/src/index.js';
 import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import { loadCustomerAccount } from '../../customer-credit/customer-account-stream.js';
-import { customerAccountEventData, decideCustomerCreditApplication } from '../../customer-credit/customer-credit-application.js';
+import { customerAccountEventData } from '../../customer-credit/customer-credit-application.js';
 
 import { loadInvoiceCustomerContext } from '../../customers/customer-stream.js';
 import type { LedgerServices } from '../../ledger-services.js';
@@ -61,7 +70,7 @@ export function issueInvoice(services: LedgerServices, context: CommandContext, 
 }
 
 /**
- * Auto-apply (DOMAIN.md "optionally auto-applied to new invoices"): when the customer's account has auto-apply on and
+ * Auto-apply (docs/domain.md, "Credit notes and customer credit"): when the customer's account has auto-apply on and
  * credit in the invoice's currency, the issue's own append also spends min(credit, balance due) on it
  * (InvoiceCreditApplied after InvoiceIssued, and CustomerCreditApplied on the account at the revision read). An account
  * with auto-apply off, or without credit in that currency, is not touched.
@@ -74,15 +83,16 @@ async function autoAppliedCredit(services: LedgerServices, context: CommandConte
   if (!account.state.autoApplyCredit) return none;
   const [planned] = autoApplyPlan(account.state.balances, [{ invoiceId, balanceDue: issued.balanceDue, currency }]);
   if (planned === undefined) return none;
-  const { invoiceEvents, accountEvents } = decideCustomerCreditApplication(
-    { customerId, invoiceId, applicationId: uuidV5(`${context.commandId}:auto-applied-credit`), amount: planned.amount, currency },
-    issued,
-    account.state,
-    context.now,
-  );
+  const decided = decideCustomerCreditApplication({
+    invoice: issued,
+    account: account.state,
+    command: { customerId, invoiceId, amount: planned.amount, currency },
+    ids: { applicationId: uuidV5(`${context.commandId}:auto-applied-credit`) },
+    now: context.now,
+  });
   const accountStream = streams.customerAccount(context.tenantId, customerId);
   return {
-    invoiceEvents,
-    accountAppends: [{ streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(accountEvents, context, accountStream) }],
+    invoiceEvents: decided.invoice,
+    accountAppends: [{ streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(decided.account, context, accountStream) }],
   };
 }

@@ -1,0 +1,8 @@
+export {
+  requireCreditNoteCurrencySupported,
+  requireCreditNotesFeature,
+  requireCurrencySupported,
+  requireMethodEnabled,
+  requirePaymentAllowed,
+  requirePaymentsFeature,
+} from './settings-requirements.js';
