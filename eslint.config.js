@@ -16,7 +16,8 @@ export default tseslint.config(
     },
   },
   {
-    // The domain is pure: no clock, no randomness (house rule 1). Time and ids arrive in commands.
+    // The domain is pure: no clock, no randomness (docs/architecture.md, Conventions 1). Time and ids arrive in
+    // commands.
     files: ['libs/billing/**/*.ts', 'libs/money/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {

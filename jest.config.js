@@ -1,4 +1,4 @@
-/** Jest runs in ESM mode because NestJS 12 ships ES modules only (see ../shared/STACK.md). */
+/** Jest runs in ESM mode because NestJS 12 ships ES modules only (see docs/architecture.md, "Other decisions"). */
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },

@@ -16,9 +16,9 @@ import { createBillingSettingsHistoryTables } from './billing-settings.tables.js
 import { redactSecrets } from './secret-redaction.js';
 
 /**
- * `billing_settings_history`: one row per settings event, the audit trail of DOMAIN.md ("every change an auditable
- * event"): which sections, who (the actor of the event metadata), when (the instant in the event), and the new and
- * previous values, redacted.
+ * `billing_settings_history`: one row per settings event, the audit trail (docs/domain.md, "Settings": every change an
+ * event with its actor): which sections, who (the actor of the event metadata), when (the instant in the event), and
+ * the new and previous values, redacted.
  */
 export const billingSettingsHistoryProjection: Projection = {
   name: 'billing_settings_history',

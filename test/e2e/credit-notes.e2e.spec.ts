@@ -11,11 +11,11 @@ import { DEV_TENANT_ID, issuedInvoice, startTestLedger, TestClock, type TestLedg
 import { newTenant, UPDATE_COMPANY_SETTINGS, UPDATE_PAYMENT_SETTINGS, UPSERT_CUSTOMER } from '../support/settings-effect.support.js';
 
 /**
- * Credit notes (DOMAIN.md "Credit notes and customer credit"): draft -> issued -> partially_applied -> applied, and
- * draft | issued -> voided; a note never credits more than is still creditable on its source invoice (checked again,
- * atomically, when it is issued); applications go to an invoice, the customer account or a refund, and never take an
- * invoice below zero even when they race; numbers are gapless (CN-{year}-{sequence:06d}); the PDF is served with the
- * receipt's authentication and tenant scope.
+ * Credit notes (docs/domain.md, "Credit notes and customer credit"): draft -> issued -> partially_applied -> applied,
+ * and draft | issued -> voided; a note never credits more than is still creditable on its source invoice (checked
+ * again, atomically, when it is issued); applications go to an invoice, the customer account or a refund, and never
+ * take an invoice below zero even when they race; numbers are gapless (CN-{year}-{sequence:06d}); the PDF is served
+ * with the receipt's authentication and tenant scope.
  */
 
 interface MoneyView {

@@ -10,10 +10,10 @@ import { DEV_TENANT_ID, draftInput, issuedInvoice, startTestLedger, TestClock, t
 import { UPDATE_PAYMENT_SETTINGS } from '../support/settings-effect.support.js';
 
 /**
- * Customer credit (DOMAIN.md "Credit notes and customer credit"): a balance per currency, spent on the customer's own
- * invoices with applyCredit (ONE append of CustomerCreditApplied + InvoiceCreditApplied), optionally auto-applied when
- * an invoice is issued (in the issue's own append). Never more than the credit, never more than the balance due, even
- * when applications race.
+ * Customer credit (docs/domain.md, "Credit notes and customer credit"): a balance per currency, spent on the customer's
+ * own invoices with applyCredit (ONE append of CustomerCreditApplied + InvoiceCreditApplied), optionally auto-applied
+ * when an invoice is issued (in the issue's own append). Never more than the credit, never more than the balance due,
+ * even when applications race.
  */
 
 interface MoneyView {

@@ -6,8 +6,9 @@ import { startTestLedger, type TestLedger } from '../support/ledger-test-app.js'
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
 
 /**
- * Exchange rates as recorded events (DOMAIN.md "Multi-currency"): a document converts at the rate in effect at its
- * date, never at a rate that took effect later, even one recorded earlier. Each describe has a tenant of its own.
+ * Exchange rates as recorded events (docs/domain.md, "Multi-currency and locale"): a document converts at the rate in
+ * effect at its date, never at a rate that took effect later, even one recorded earlier. Each describe has a tenant of
+ * its own.
  */
 
 const RECORD = `mutation ($input: RecordExchangeRateInput!) { recordExchangeRate(input: $input) { position exchangeRate { base quote rate effectiveAt source recordedAt } } }`;

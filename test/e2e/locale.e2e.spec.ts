@@ -3,7 +3,7 @@ import { firstErrorCode, requireData } from '../support/graphql-http.client.js';
 import { startTestLedger, type TestLedger } from '../support/ledger-test-app.js';
 
 /**
- * Amounts and dates formatted for a locale (DOMAIN.md "Multi-currency and locale": 1,000.00 vs 1.000,00; MM/DD vs
+ * Amounts and dates formatted for a locale (docs/domain.md, "Multi-currency and locale": 1,000.00 vs 1.000,00; MM/DD vs
  * DD/MM). `formatted(locale)` is a field of every Money in the schema; here it is read on a currency conversion.
  */
 

@@ -4,7 +4,7 @@ import { draftInput, startTestLedger, TestClock, type TestLedger } from '../supp
 import { eventCount, newTenant, updateSettings } from '../support/settings-effect.support.js';
 
 /**
- * Invoice numbers through issueInvoice, with the numbering settings of each tenant (DOMAIN.md "Numbering"): the
+ * Invoice numbers through issueInvoice, with the numbering settings of each tenant (docs/domain.md, "Numbering"): the
  * template and prefix from the settings, periods on the tenant's calendar, gapless under concurrency, kept by voided
  * invoices, and never given twice when the template changes.
  */
@@ -26,7 +26,7 @@ async function issueOne(key: string, overrides: Record<string, unknown> = {}): P
   return { id: issued.invoice.id, number: issued.invoice.number, issueDate: issued.invoice.issueDate };
 }
 
-describe('each template of DOMAIN.md prints exactly its example (2024-01-15, a fresh tenant each)', () => {
+describe('each template of docs/domain.md ("Numbering") prints exactly its example (2024-01-15, a fresh tenant each)', () => {
   it.each([
     ['{prefix}-{year}-{sequence:06d}', 'INV', 'INV-2024-000001'],
     ['{prefix}/{year}/{sequence:04d}', 'INV', 'INV/2024/0001'],

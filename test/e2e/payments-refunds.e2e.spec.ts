@@ -5,7 +5,7 @@ import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../suppor
 import { issuedInvoice, startTestLedger, type TestLedger } from '../support/ledger-test-app.js';
 
 /**
- * Refunds (DOMAIN.md "Payments and refunds"): partial and full, never more than refundable, the refund method
+ * Refunds (docs/domain.md, "Refunds"): partial and full, never more than refundable, the refund method
  * recorded, `store_credit` growing the customer's credit instead of returning money, the invoices the payment paid
  * reopening; each refund ONE atomic append of the payment, the invoices and the customer account. Two refunds racing
  * on one payment never refund more than was paid.

@@ -13,7 +13,7 @@ import { commandContext, draftInput, issuedInvoice, startTestLedger, TestClock, 
 import { newTenant, updateSettings } from '../support/settings-effect.support.js';
 
 /**
- * Payments as their own aggregate (DOMAIN.md "Payments and refunds", "Receipts"): offline payments allocated
+ * Payments as their own aggregate (docs/domain.md, "Payments", "Allocation", "Receipts"): offline payments allocated
  * explicitly or oldest due first with the excess to the customer's credit; the gateway flow (pending -> processing
  * -> succeeded -> allocated -> one receipt); failures retried per the settings; duplicate notifications; redelivery.
  * Everything over GraphQL against the real API, event store and projections.

@@ -8,7 +8,7 @@ import { DEV_TENANT_ID, draftInput, startTestLedger, TestClock, type TestLedger 
 import { newTenant, UPDATE_COMPANY_SETTINGS, UPSERT_CUSTOMER } from '../support/settings-effect.support.js';
 
 /**
- * Receipts (DOMAIN.md "Receipts"): the receipt process manager issues one for every succeeded payment once it is
+ * Receipts (docs/domain.md, "Receipts"): the receipt process manager issues one for every succeeded payment once it is
  * allocated (PaymentAllocated: the receipt lists the invoices paid), numbered gaplessly from the tenant's receipt template, exactly once even when the events
  * are delivered again; read through GraphQL and as a PDF with the same authentication and tenant scope.
  */

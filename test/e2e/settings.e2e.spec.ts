@@ -6,7 +6,7 @@ import { startTestLedger, type TestLedger } from '../support/ledger-test-app.js'
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
 
 /**
- * The billing settings API end to end (DOMAIN.md "Settings"): read, update per section, validate, reset, history
+ * The billing settings API end to end (docs/domain.md, "Settings"): read, update per section, validate, reset, history
  * with its actor, tax rates, and who may do what. Every describe works in a tenant of its own, so no test depends
  * on what another one changed. Every rejected request is checked to append nothing.
  */

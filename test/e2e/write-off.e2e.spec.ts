@@ -4,9 +4,9 @@ import { expectRejectedWithoutEvents } from '../support/expect-rejected.js';
 import { draftInput, issuedInvoice, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
 
 /**
- * writeOffInvoice (DOMAIN.md "Invoices"): the remaining balance of an issued invoice is written off as uncollectable
- * (InvoiceWrittenOff, amount = the balance due); the invoice then owes nothing and reads WRITTEN_OFF. Anything else
- * is refused with its own code and appends nothing.
+ * writeOffInvoice (docs/domain.md, "Invoices"): the remaining balance of an issued invoice is written off as
+ * uncollectable (InvoiceWrittenOff, amount = the balance due); the invoice then owes nothing and reads WRITTEN_OFF.
+ * Anything else is refused with its own code and appends nothing.
  */
 
 interface MoneyView {

@@ -24,7 +24,10 @@ export interface FoldingDecider<Event, State> {
 
 const READ_PAGE = 1_000;
 
-/** Reads a whole stream and folds it. Streams are short by design (ARCHITECTURE.md), so no snapshots are needed. */
+/**
+ * Reads a whole stream and folds it. Streams are short by design, so no snapshots are needed (docs/architecture.md,
+ * "Commands: load, decide, append").
+ */
 export async function loadStream<Event extends DomainEventLike, State>(
   store: EventStore,
   streamId: string,

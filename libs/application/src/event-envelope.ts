@@ -1,7 +1,10 @@
 import type { EventData, JsonObject, RecordedEvent } from '../../event-store/src/index.js';
 import { uuidV5 } from './deterministic-id.js';
 
-/** Who did what, recorded on every event (ARCHITECTURE.md: tenant, actor, command id, correlation and causation). */
+/**
+ * Who did what, recorded on every event (docs/architecture.md, "Commands: load, decide, append": tenant, actor, command
+ * id, correlation and causation).
+ */
 export interface CommandContext {
   readonly tenantId: string;
   readonly actor: string;

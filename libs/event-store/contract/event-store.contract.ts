@@ -6,8 +6,8 @@ import { comparePositions, decodePosition, encodePosition } from '../src/positio
 import { SubscriptionReader, waitUntilReadableOnAll } from './subscription-reader.js';
 
 /**
- * The event store contract: one suite that every adapter runs (house rule 8), so that the PostgreSQL adapter and the
- * KurrentDB adapter cannot drift apart. It uses nothing but the port.
+ * The event store contract: one suite that every adapter runs (docs/architecture.md, Conventions 8), so that the
+ * PostgreSQL adapter and the KurrentDB adapter cannot drift apart. It uses nothing but the port.
  *
  * The store may be shared with other suites and other runs (a KurrentDB server is), so every test writes to streams
  * under its own random prefix and reads the global log through a filter on that prefix, never assuming it is empty.

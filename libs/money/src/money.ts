@@ -8,7 +8,8 @@ import { ONE, ZERO } from './decimal-constants.js';
 
 /**
  * Most parts one allocation may produce. Invoices split over a handful of lines or instalments; the bound keeps a
- * bad request from asking for millions of parts (house rule: a limit on every loop).
+ * bad request from asking for millions of parts (docs/architecture.md, Conventions 12: a limit on everything that
+ * grows).
  */
 export const ALLOCATION_PARTS_MAX = 10_000;
 

@@ -1,7 +1,8 @@
 import { expect } from '@jest/globals';
 
 /**
- * Given / When / Then for deciders (house rule 7), in the style of Emmett's DeciderSpecification:
+ * Given / When / Then for deciders (docs/architecture.md, Conventions 7), in the style of Emmett's
+ * DeciderSpecification:
  *
  *   const spec = DeciderSpecification.for(invoiceDecider);
  *   spec.given([invoiceDrafted]).when(issueInvoice).then([invoiceIssued]);

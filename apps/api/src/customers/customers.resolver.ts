@@ -7,7 +7,7 @@ import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.j
 import { upsertCustomer } from './commands/upsert-customer.handler.js';
 import { CustomerConnectionType, CustomerPayloadType, CustomerType, UpsertCustomerInput } from './customer.types.js';
 
-/** Resolvers only turn input into a command or a query (house rule 5). */
+/** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
 @Resolver(() => CustomerType)
 export class CustomersResolver {
   private readonly queries: CustomerQueries;

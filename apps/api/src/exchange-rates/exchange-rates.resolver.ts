@@ -14,7 +14,10 @@ import { CurrencyConversionType, ExchangeRateConnectionType, ExchangeRatePayload
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
 const AS_OF = { type: () => DateTimeScalar, nullable: true, description: 'The instant (e.g. the document date); default now' } as const;
 
-/** Exchange rates as recorded events (DOMAIN.md "Multi-currency"); lookups never use a rate effective after asOf. */
+/**
+ * Exchange rates as recorded events (docs/domain.md, "Multi-currency and locale"); lookups never use a rate effective
+ * after asOf.
+ */
 @Resolver(() => ExchangeRateType)
 export class ExchangeRatesResolver {
   private readonly queries: ExchangeRateQueries;

@@ -24,9 +24,9 @@ const stableCodes = new Set<string>([
 const inputErrorCodes = new Set(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
 
 /**
- * The one place where errors become GraphQL errors (house rule 10). Domain and application errors keep their code
- * and message; GraphQL input errors become VALIDATION_FAILED; anything else is logged with a reference and
- * returned as INTERNAL_SERVER_ERROR without a stack trace or internal message.
+ * The one place where errors become GraphQL errors (docs/architecture.md, Conventions 10). Domain and application
+ * errors keep their code and message; GraphQL input errors become VALIDATION_FAILED; anything else is logged with a
+ * reference and returned as INTERNAL_SERVER_ERROR without a stack trace or internal message.
  */
 export function formatLedgerError(formatted: GraphQLFormattedError, error: unknown, log: (message: string) => void): GraphQLFormattedError {
   const original = unwrapResolverError(error) as { code?: unknown; message?: string; details?: Record<string, unknown>; extensions?: Record<string, unknown>; originalError?: unknown };

@@ -5,7 +5,7 @@ import { requireReader, type GraphQLRequestContext } from './request-context.js'
 import { DateScalar } from './scalars.js';
 
 /**
- * Amounts and dates for people (DOMAIN.md "Multi-currency and locale"): every Money anywhere in the schema gets
+ * Amounts and dates for people (docs/domain.md, "Multi-currency and locale"): every Money anywhere in the schema gets
  * `formatted(locale)`, done by the domain without floats. A locale that is not canonical BCP-47 is VALIDATION_FAILED.
  */
 @Resolver(() => MoneyType)

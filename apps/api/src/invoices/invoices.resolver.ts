@@ -40,7 +40,7 @@ function requireReportingCurrency(value: string | null): string | null {
   return value;
 }
 
-/** Resolvers only turn input into a command or a query (house rule 5). */
+/** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
 @Resolver(() => InvoiceType)
 export class InvoicesResolver {
   constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}

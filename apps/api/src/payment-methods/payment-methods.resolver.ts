@@ -24,7 +24,7 @@ import { paymentMethodViewFromRecord } from './payment-method.view.js';
 
 const READ_MODELS = ['payment_methods'] as const;
 
-/** Resolvers only turn input into a command or a query (house rule 5). */
+/** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
 @Resolver(() => PaymentMethodObjectType)
 export class PaymentMethodsResolver {
   private readonly queries: PaymentMethodQueries;

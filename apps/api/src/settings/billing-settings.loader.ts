@@ -26,8 +26,8 @@ export function tenantTodayIn(services: LedgerServices, settings: BillingSetting
 
 /**
  * Today's calendar date for a tenant, in its time zone: what "overdue" is judged on. Queries read it from the
- * billing_settings read model (house rule: queries read read models only); commands use tenantTodayIn with the
- * settings they loaded from the stream.
+ * billing_settings read model (queries read read models only: docs/architecture.md, Conventions 5); commands use
+ * tenantTodayIn with the settings they loaded from the stream.
  */
 export async function tenantToday(services: LedgerServices, tenantId: string): Promise<string> {
   const { settings } = await new BillingSettingsQueries(services.db).current(tenantId);

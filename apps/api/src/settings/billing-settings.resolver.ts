@@ -36,7 +36,7 @@ import { BillingSettingsSectionEnum } from './settings.enums.js';
 
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
 
-/** Resolvers only turn input into a command or a query (house rule 5). */
+/** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
 @Resolver(() => BillingSettingsType)
 export class BillingSettingsResolver {
   private readonly queries: BillingSettingsQueries;
