@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { setFlagsFromString } from 'node:v8';
@@ -64,13 +65,33 @@ async function sendHttp(item: HttpCase): Promise<Result> {
   let codes: string[];
   try {
     const body = item.body === undefined ? undefined : typeof item.body === 'string' ? Buffer.from(item.body) : item.body;
-    const response = await fetch(`${root}${item.path}`, { method: item.method, headers, body, signal: AbortSignal.timeout(10_000) });
+    const response = await requestOnFreshConnection(`${root}${item.path}`, item.method, headers, body);
     status = response.status;
-    codes = codesOfBody(status, await response.text());
+    codes = codesOfBody(status, response.text);
   } catch (error) {
     codes = [`NETWORK:${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name}`];
   }
   return { transport: 'http', category: item.category, name: item.name, codes, status, ms: performance.now() - started, expect: item.expect };
+}
+
+/**
+ * One request on a connection of its own (as an attacker's would be). A pooled keep-alive socket can be closed by the
+ * server's idle timeout just as the client reuses it, which reads as ECONNRESET without the server having refused
+ * anything; a fresh connection per request leaves only the server's own answers and resets to count.
+ */
+function requestOnFreshConnection(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const sized = body === undefined ? headers : { ...headers, 'content-length': String(body.length) };
+    const outgoing = httpRequest(url, { method, headers: sized, agent: false, timeout: 10_000 }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      incoming.on('error', reject);
+    });
+    outgoing.on('timeout', () => outgoing.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
+    outgoing.on('error', (error: Error & { code?: string }) => reject(Object.assign(new Error(error.message), { cause: { code: error.code ?? error.name } })));
+    outgoing.end(body);
+  });
 }
 
 function codesOfBody(status: number, text: string): string[] {
