@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { allocatePayment, allocationCommandIdOf, loadInvoices, planAllocation, splitOf } from '../../apps/api/src/payments/allocate-payment.js';
-import { parsePaymentEvent, storedEvents } from '../../apps/api/src/payments/payment-streams.js';
+import { parsePaymentEvent } from '../support/stream-loaders.js';
+import { storedEvents } from '../../libs/application/src/index.js';
 import { evolvePayment, initialPaymentState } from '../../libs/billing/src/index.js';
 import { executePaymentCommand } from '../../apps/api/src/payments/commands/payment-command.support.js';
 import { PAYMENT_ALLOCATOR_NAME, paymentAllocator } from '../../apps/api/src/payments/payment-allocator.process-manager.js';

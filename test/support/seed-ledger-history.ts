@@ -47,7 +47,7 @@ import {
 import { Money } from '../../libs/money/src/index.js';
 import { receiptIdOf } from '../../apps/api/src/receipts/issue-receipt.handler.js';
 import { overpaymentEntryIdOf, splitOf } from '../../apps/api/src/payments/allocate-payment.js';
-import { loadCustomerAccount } from '../../apps/api/src/customer-credit/customer-account-stream.js';
+import { loadCustomerAccount } from './stream-loaders.js';
 import { streams, toEventData, uuidV5, type CommandContext } from '../../libs/application/src/index.js';
 import { comparePositions, type AppendRequest, type EventStore, type Position } from '../../libs/event-store/src/index.js';
 

@@ -4,20 +4,15 @@ import {
   documentNumberingOf,
   documentNumberingPeriodOf,
   evolveNumberSequence,
-  initialNumberSequenceState,
-  numberSequenceEventSchemas,
   requireUnusedDocumentNumber,
   sequencePeriodKey,
   sequencePeriodKeysOf,
   type BillingSettings,
   type DocumentKind,
-  type NumberSequenceEvent,
 } from '../../../../libs/billing/src/index.js';
-import { loadStream, recordedEventParser, streams, toEventData, type CommandContext } from '../../../../libs/application/src/index.js';
+import { load, aggregates, storedEvents, streams, type CommandContext } from '../../../../libs/application/src/index.js';
 import type { AppendRequest, EventStore } from '../../../../libs/event-store/src/index.js';
 
-const sequenceFolder = { evolve: evolveNumberSequence, initialState: initialNumberSequenceState };
-const parseSequenceEvent = recordedEventParser<NumberSequenceEvent>(numberSequenceEventSchemas, 'number sequence');
 
 export interface TakenDocumentNumber {
   readonly number: string;
@@ -43,7 +38,7 @@ export async function takeDocumentNumber(
   const period = documentNumberingPeriodOf(settings, at);
   const periodKey = sequencePeriodKey(template, period);
   const periodKeys = sequencePeriodKeysOf(period);
-  const sequences = await Promise.all(periodKeys.map((key) => loadStream(store, streams.numberSequence(tenantId, documentKind, key), sequenceFolder, parseSequenceEvent)));
+  const sequences = await Promise.all(periodKeys.map((key) => load(store, aggregates.numberSequence, tenantId, `${documentKind}-${key}`)));
   const sequence = sequences[periodKeys.indexOf(periodKey)];
   if (sequence === undefined) throw new Error(`period key ${periodKey} is not among the keys of its period (${periodKeys.join(', ')})`);
   const sequenceEvents = decideNumberSequence(
@@ -53,5 +48,5 @@ export async function takeDocumentNumber(
   const number = assignedNumber(sequenceEvents.reduce(evolveNumberSequence, sequence.state), documentId) as string;
   requireUnusedDocumentNumber(number, documentId, sequences.map((loaded) => loaded.state));
   const streamId = streams.numberSequence(tenantId, documentKind, periodKey);
-  return { number, append: { streamId, expectedRevision: sequence.expectedRevision, events: sequenceEvents.map((event, index) => toEventData(event, context, streamId, index)) } };
+  return { number, append: { streamId, expectedRevision: sequence.expectedRevision, events: storedEvents(sequenceEvents, context, streamId) } };
 }

@@ -11,13 +11,10 @@ import {
   type PaymentEvent,
   type PaymentState,
 } from '../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
+import { load, aggregates, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
 import type { AppendRequest, EventStore, ExpectedRevision, Position } from '../../../../libs/event-store/src/index.js';
 import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
 import { openInvoiceIdsOf } from '../../../../projections/invoices/open-invoices.queries.js';
-import { loadCustomerAccount } from '../customer-credit/customer-account-stream.js';
-import { loadInvoiceStream } from '../invoices/invoice-stream.js';
-import { loadPayment, storedAppend } from './payment-streams.js';
 
 /** What allocating needs: the event store, the one clock and, for oldest-due-first, the invoices read model. */
 export interface PaymentAllocationServices {
@@ -103,7 +100,7 @@ export async function allocatePayment(
 ): Promise<AllocationOutcome> {
   let candidateIds: string[] | undefined;
   return executeWithRetry<AllocationOutcome>(services.store, async () => {
-    const payment = await loadPayment(services.store, tenantId, paymentId);
+    const payment = await load(services.store, aggregates.payment, tenantId, paymentId);
     const nothing = (outcome: AllocationOutcome) => ({ appends: [], result: () => outcome });
     if (payment.state.status === 'none') throw new DomainError('NOT_FOUND', `Payment ${paymentId} does not exist`, { paymentId });
     if (payment.state.allocation !== null) return nothing({ outcome: 'already_allocated' });
@@ -116,11 +113,11 @@ export async function allocatePayment(
       candidateIds = candidates;
     }
     const customerId = payment.state.customerId as string;
-    const [invoices, account] = await Promise.all([loadInvoices(services.store, tenantId, candidateIds), loadCustomerAccount(services.store, tenantId, customerId)]);
+    const [invoices, account] = await Promise.all([loadInvoices(services.store, tenantId, candidateIds), load(services.store, aggregates.customerAccount, tenantId, customerId)]);
     // An invoice that already holds this payment was read after another allocator's append, the payment before it:
     // read again (the payment is then allocated) rather than decide on a mix of before and after.
     if (invoices.some((invoice) => invoice.state.paymentIds.includes(paymentId))) {
-      const again = await loadPayment(services.store, tenantId, paymentId);
+      const again = await load(services.store, aggregates.payment, tenantId, paymentId);
       if (again.state.allocation !== null) return nothing({ outcome: 'already_allocated' });
     }
     const now = services.clock().toISOString();
@@ -137,7 +134,7 @@ export async function allocatePayment(
 export function loadInvoices(store: EventStore, tenantId: string, invoiceIds: readonly string[]): Promise<LoadedInvoice[]> {
   return Promise.all(
     invoiceIds.map(async (invoiceId) => {
-      const loaded = await loadInvoiceStream(store, tenantId, invoiceId);
+      const loaded = await load(store, aggregates.invoice, tenantId, invoiceId);
       return { invoiceId, state: loaded.state, expectedRevision: loaded.expectedRevision };
     }),
   );
@@ -171,7 +168,7 @@ export function allocationAppends(
 export async function planAllocation(store: EventStore, context: CommandContext, payment: PaymentState, candidates: readonly LoadedInvoice[]): Promise<AllocationAppends> {
   const { paymentId, customerId } = payment;
   if (paymentId === null || customerId === null) throw new Error('planAllocation: the payment has not been recorded');
-  const account = await loadCustomerAccount(store, context.tenantId, customerId);
+  const account = await load(store, aggregates.customerAccount, context.tenantId, customerId);
   const plan = decideAllocation({ payment, invoices: candidates, account: account.state, ids: { overpaymentEntryId: overpaymentEntryIdOf(context.tenantId, paymentId) }, now: context.now });
   return {
     paymentEvents: plan.payment,

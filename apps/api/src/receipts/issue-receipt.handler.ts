@@ -1,11 +1,7 @@
-import { calendarDateInZone, decideReceipt, describePaymentMethod, describePaymentMethodType, DomainError, receiptDecider, receiptEventSchemas, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput, type ReceiptEvent } from '../../../../libs/billing/src/index.js';
-import { executeWithRetry, loadStream, streams, toEventData, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
-import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/index.js';
-import { loadBillingSettingsStream } from '../settings/billing-settings.loader.js';
-import { loadCustomer } from '../customers/customer-stream.js';
+import { calendarDateInZone, decideReceipt, describePaymentMethod, describePaymentMethodType, DomainError, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput } from '../../../../libs/billing/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
+import type { EventStore } from '../../../../libs/event-store/src/index.js';
 import { takeDocumentNumber } from '../numbering/take-document-number.js';
-import { loadInvoiceStream } from '../invoices/invoice-stream.js';
-import { loadPaymentMethod } from '../payment-methods/payment-method-stream.js';
 
 /** What issuing a receipt needs: the event store and the one clock. The projector process has no LedgerServices. */
 export interface ReceiptIssuerServices {
@@ -39,7 +35,6 @@ export function receiptIdOf(tenantId: string, paymentId: string): string {
   return uuidV5(`${tenantId}:${paymentId}:receipt`);
 }
 
-const parseReceiptEvent = (recorded: RecordedEvent) => ({ type: recorded.type, data: receiptEventSchemas.ReceiptIssued.data.parse(recorded.data) }) as ReceiptEvent;
 
 export type IssueReceiptOutcome = { readonly receiptId: string; readonly outcome: 'issued' | 'already_issued' };
 
@@ -54,7 +49,7 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
   const receiptId = receiptIdOf(tenantId, payment.paymentId);
   const receiptStream = streams.receipt(tenantId, receiptId);
   return executeWithRetry<IssueReceiptOutcome>(services.store, async () => {
-    const receipt = await loadStream(services.store, receiptStream, receiptDecider, parseReceiptEvent);
+    const receipt = await load(services.store, aggregates.receipt, tenantId, receiptId);
     if (receipt.state.status === 'issued') return { appends: [], result: () => ({ receiptId, outcome: 'already_issued' as const }) };
     const clockNow = services.clock().toISOString();
     const context: CommandContext = {
@@ -66,7 +61,7 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
       // The receipt is dated by the payment; a clock behind the payment's instant must not make it "future".
       now: Date.parse(clockNow) < Date.parse(payment.succeededAt) ? payment.succeededAt : clockNow,
     };
-    const settings = (await loadBillingSettingsStream(services, tenantId)).state.settings;
+    const settings = (await load(services.store, aggregates.billingSettings, tenantId, tenantId)).state.settings;
     const data: Omit<IssueReceipt['data'], 'number'> = {
       receiptId,
       paymentId: payment.paymentId,
@@ -88,7 +83,7 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
     return {
       appends: [
         numberAppend,
-        { streamId: receiptStream, expectedRevision: receipt.expectedRevision, events: receiptEvents.map((event, index) => toEventData(event, context, receiptStream, index)) },
+        { streamId: receiptStream, expectedRevision: receipt.expectedRevision, events: storedEvents(receiptEvents, context, receiptStream) },
       ],
       result: () => ({ receiptId, outcome: 'issued' as const }),
     };
@@ -98,18 +93,18 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
 /** How the payment reads on the receipt: the method on file ("visa ****4242") when one was charged, else its type. */
 async function methodDescriptionOf(services: ReceiptIssuerServices, tenantId: string, payment: SucceededPayment): Promise<string> {
   if (payment.paymentMethodId === null) return describePaymentMethodType(payment.method);
-  const method = await loadPaymentMethod(services, tenantId, payment.paymentMethodId);
+  const method = await load(services.store, aggregates.paymentMethod, tenantId, payment.paymentMethodId);
   return method.state.type === null ? describePaymentMethodType(payment.method) : describePaymentMethod(method.state);
 }
 
 /** The payer's name as registered (from the customer's stream, so it cannot lag behind the payment); null if never registered. */
 async function customerNameOf(services: ReceiptIssuerServices, tenantId: string, customerId: string): Promise<string | null> {
-  const customer = await loadCustomer(services, tenantId, customerId);
+  const customer = await load(services.store, aggregates.customer, tenantId, customerId);
   return customer.state.details?.name ?? null;
 }
 
 async function invoicePaidOf(services: ReceiptIssuerServices, tenantId: string, paid: { invoiceId: string; appliedAmount: string }) {
-  const invoice = await loadInvoiceStream(services.store, tenantId, paid.invoiceId);
+  const invoice = await load(services.store, aggregates.invoice, tenantId, paid.invoiceId);
   // A payment is only recorded against an issued invoice, and an issued invoice always has its number.
   if (invoice.state.number === null) throw new Error(`invoice ${paid.invoiceId} was paid but has no number`);
   return { invoiceId: paid.invoiceId, number: invoice.state.number, amount: paid.appliedAmount };

@@ -1,9 +1,8 @@
-import { tenantOfStream } from '../../../../libs/application/src/index.js';
+import { load, aggregates, tenantOfStream } from '../../../../libs/application/src/index.js';
 import { invoiceEventSchemas, paymentEventSchemas } from '../../../../libs/billing/src/index.js';
 import { Money } from '../../../../libs/money/src/index.js';
 import type { RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import type { Projection } from '../../../../libs/projection-runtime/src/index.js';
-import { loadPayment } from '../payments/payment-streams.js';
 import { isDomainRefusal, issueReceiptForPayment, type ReceiptIssuerServices, type SucceededPayment } from './issue-receipt.handler.js';
 
 export const RECEIPT_ISSUER_NAME = 'receipt_issuer';
@@ -60,7 +59,7 @@ async function succeededPaymentOf(services: ReceiptIssuerServices, recorded: Rec
     case 'PaymentAllocated': {
       const data = paymentEventSchemas.PaymentAllocated.data.parse(recorded.data);
       const tenantId = tenantOfStream(recorded.streamId);
-      const payment = (await loadPayment(services.store, tenantId, data.paymentId)).state;
+      const payment = (await load(services.store, aggregates.payment, tenantId, data.paymentId)).state;
       // Allocated means succeeded: the allocation is appended only to a succeeded payment's stream.
       if (payment.method === null || payment.succeededAt === null) throw new Error(`payment ${data.paymentId} was allocated but never succeeded`);
       return {

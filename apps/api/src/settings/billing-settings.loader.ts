@@ -1,22 +1,14 @@
-import { billingSettingsDecider, calendarDateInZone, type BillingSettings } from '../../../../libs/billing/src/index.js';
+import { calendarDateInZone, type BillingSettings } from '../../../../libs/billing/src/index.js';
 import { BillingSettingsQueries } from '../../../../projections/billing-settings/billing-settings.queries.js';
-import { parseBillingSettingsEvent } from '../../../../projections/billing-settings/billing-settings.events.js';
-import { loadStream, streams } from '../../../../libs/application/src/index.js';
+import { load, aggregates } from '../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../ledger-services.js';
-
-export { parseBillingSettingsEvent };
-
-/** The tenant's settings folded from its stream: commands decide on the settings as they are now, secrets included. */
-export function loadBillingSettingsStream(services: Pick<LedgerServices, 'store'>, tenantId: string, commandId?: string) {
-  return loadStream(services.store, streams.billingSettings(tenantId), billingSettingsDecider, parseBillingSettingsEvent, commandId);
-}
 
 /**
  * A tenant's current billing settings, folded from its settings stream (the event store, not a read model, so a
  * command always decides on the settings as they are now). An empty stream gives `defaultBillingSettings`.
  */
 export async function loadBillingSettings(services: LedgerServices, tenantId: string): Promise<BillingSettings> {
-  return (await loadBillingSettingsStream(services, tenantId)).state.settings;
+  return (await load(services.store, aggregates.billingSettings, tenantId, tenantId)).state.settings;
 }
 
 /** Today's calendar date in the tenant's time zone (settings.tenant.timeZone), by the services' clock. */

@@ -1,12 +1,9 @@
 import { creditNoteApplicationReadsOf, decideCreditNoteApplication, evolveCreditNote } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
-import { loadCustomerAccount } from '../../customer-credit/customer-account-stream.js';
-import { customerAccountEventData } from '../../customer-credit/customer-credit-application.js';
 import type { ApplyCreditNoteInput, CreditNotePayloadType } from '../credit-note.types.js';
-import { creditNoteEventData, creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
 
 /**
  * Applies part or all of an issued note's remaining credit, in ONE atomic append of what decideCreditNoteApplication
@@ -25,15 +22,15 @@ export function applyCreditNote(services: LedgerServices, context: CommandContex
     if (replay) return replay;
     const { invoiceId, customerId } = creditNoteApplicationReadsOf(note.state, command);
     const [invoice, account] = await Promise.all([
-      invoiceId === null ? null : loadInvoice(services, context, invoiceId),
-      customerId === null ? null : loadCustomerAccount(services.store, tenantId, customerId),
+      invoiceId === null ? null : load(services.store, aggregates.invoice, context.tenantId, invoiceId, context.commandId),
+      customerId === null ? null : load(services.store, aggregates.customerAccount, tenantId, customerId),
     ]);
     const decided = decideCreditNoteApplication({ note: note.state, invoice: invoice?.state ?? null, account: account?.state ?? null, command, ids: { applicationId }, now: context.now });
-    const appends: AppendRequest[] = [{ streamId: noteStream, expectedRevision: note.expectedRevision, events: creditNoteEventData(decided.note, context, noteStream) }];
-    if (invoiceId !== null && invoice !== null && decided.invoice.length > 0) appends.push(invoiceAppend(context, invoiceId, invoice.expectedRevision, decided.invoice));
+    const appends: AppendRequest[] = [{ streamId: noteStream, expectedRevision: note.expectedRevision, events: storedEvents(decided.note, context, noteStream) }];
+    if (invoiceId !== null && invoice !== null && decided.invoice.length > 0) appends.push(storedAppend(context, streams.invoice(context.tenantId, invoiceId), invoice.expectedRevision, decided.invoice));
     if (customerId !== null && account !== null && decided.account.length > 0) {
       const accountStream = streams.customerAccount(tenantId, customerId);
-      appends.push({ streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(decided.account, context, accountStream) });
+      appends.push({ streamId: accountStream, expectedRevision: account.expectedRevision, events: storedEvents(decided.account, context, accountStream) });
     }
     return { appends, result: (position) => creditNotePayload(decided.note.reduce(evolveCreditNote, note.state), position ?? note.lastPosition) };
   });

@@ -1,9 +1,8 @@
 import { decideCreditNoteDraft, evolveCreditNote } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import type { CreateCreditNoteInput, CreditNotePayloadType } from '../credit-note.types.js';
-import { creditNoteEventData, creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
 
 /**
  * A draft credit note. Ids derive from the command id, so a retried request names the same note and lines. With a
@@ -33,10 +32,10 @@ export function createCreditNote(services: LedgerServices, context: CommandConte
       })),
       sourceInvoiceId,
     };
-    const sourceInvoice = sourceInvoiceId === null ? null : (await loadInvoice(services, context, sourceInvoiceId)).state;
+    const sourceInvoice = sourceInvoiceId === null ? null : (await load(services.store, aggregates.invoice, context.tenantId, sourceInvoiceId, context.commandId)).state;
     const events = decideCreditNoteDraft({ settings, note: note.state, sourceInvoice, command, now: context.now });
     return {
-      appends: [{ streamId, expectedRevision: note.expectedRevision, events: creditNoteEventData(events, context, streamId) }],
+      appends: [{ streamId, expectedRevision: note.expectedRevision, events: storedEvents(events, context, streamId) }],
       result: (position) => creditNotePayload(events.reduce(evolveCreditNote, note.state), position),
     };
   });

@@ -1,9 +1,8 @@
-import { creditNoteEventSchemas, requireCreditNotesFeature, type BillingSettings, type CreditNoteEvent, type CreditNoteState } from '../../../../../libs/billing/src/index.js';
-import { toEventData, type Attempt, type CommandContext, type LoadedStream } from '../../../../../libs/application/src/index.js';
-import { encodePosition, START_POSITION, type EventData, type Position } from '../../../../../libs/event-store/src/index.js';
+import { requireCreditNotesFeature, type BillingSettings, type CreditNoteState } from '../../../../../libs/billing/src/index.js';
+import { load, aggregates, type Attempt, type CommandContext, type LoadedStream } from '../../../../../libs/application/src/index.js';
+import { encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { loadCreditNote } from '../credit-note-stream.js';
 import { creditNoteViewFromState } from '../credit-note.view.js';
 import type { CreditNotePayloadType } from '../credit-note.types.js';
 
@@ -17,16 +16,13 @@ export async function loadCreditNoteCommand(
   context: CommandContext,
   creditNoteId: string,
 ): Promise<{ note: LoadedStream<CreditNoteState>; settings: BillingSettings; replay: Attempt<CreditNotePayloadType> | undefined }> {
-  const [note, settings] = await Promise.all([loadCreditNote(services.store, context.tenantId, creditNoteId, context.commandId), loadBillingSettings(services, context.tenantId)]);
+  const [note, settings] = await Promise.all([load(services.store, aggregates.creditNote, context.tenantId, creditNoteId, context.commandId), loadBillingSettings(services, context.tenantId)]);
   const { alreadyAppliedAt } = note;
   if (alreadyAppliedAt) return { note, settings, replay: { appends: [], result: () => creditNotePayload(note.state, alreadyAppliedAt) } };
   requireCreditNotesFeature(settings);
   return { note, settings, replay: undefined };
 }
 
-export function creditNoteEventData(events: readonly CreditNoteEvent[], context: CommandContext, streamId: string): EventData[] {
-  return events.map((event, index) => toEventData(event, context, streamId, index, creditNoteEventSchemas[event.type].schemaVersion));
-}
 
 export function creditNotePayload(state: CreditNoteState, position: Position | undefined): CreditNotePayloadType {
   return { creditNote: creditNoteViewFromState(state), position: encodePosition(position ?? START_POSITION) };

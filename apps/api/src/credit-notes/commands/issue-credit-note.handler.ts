@@ -1,11 +1,10 @@
 import { creditableOnInvoice, decideCreditNote, decideInvoice, evolveCreditNote, type InvoiceEvent, type IssueCreditNote } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { takeDocumentNumber } from '../../numbering/take-document-number.js';
-import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import type { CreditNotePayloadType, IssueCreditNoteInput } from '../credit-note.types.js';
-import { creditNoteEventData, creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
 
 /**
  * Issuing takes the next gapless credit-note number (template invoice.creditNoteNumberFormat, default
@@ -31,19 +30,19 @@ export function issueCreditNote(services: LedgerServices, context: CommandContex
     let creditableOnSource: string | null = null;
     const invoiceAppends: AppendRequest[] = [];
     if (sourceInvoiceId !== null) {
-      const invoice = await loadInvoice(services, context, sourceInvoiceId);
+      const invoice = await load(services.store, aggregates.invoice, context.tenantId, sourceInvoiceId, context.commandId);
       creditableOnSource = creditableOnInvoice(invoice.state, sourceInvoiceId);
       decideCreditNote(issue('provisional', creditableOnSource), note.state);
       const invoiceEvents: InvoiceEvent[] = decideInvoice(
         { type: 'RegisterCreditNote', data: { invoiceId: sourceInvoiceId, creditNoteId: input.creditNoteId, amount: note.state.total, currency: note.state.currency as string }, metadata: { now: context.now } },
         invoice.state,
       );
-      invoiceAppends.push(invoiceAppend(context, sourceInvoiceId, invoice.expectedRevision, invoiceEvents));
+      invoiceAppends.push(storedAppend(context, streams.invoice(context.tenantId, sourceInvoiceId), invoice.expectedRevision, invoiceEvents));
     }
     const { number, append: numberAppend } = await takeDocumentNumber(services.store, context, settings, 'credit_note', input.creditNoteId, context.now);
     const noteEvents = decideCreditNote(issue(number, creditableOnSource), note.state);
     return {
-      appends: [numberAppend, { streamId: noteStream, expectedRevision: note.expectedRevision, events: creditNoteEventData(noteEvents, context, noteStream) }, ...invoiceAppends],
+      appends: [numberAppend, { streamId: noteStream, expectedRevision: note.expectedRevision, events: storedEvents(noteEvents, context, noteStream) }, ...invoiceAppends],
       result: (position) => creditNotePayload(noteEvents.reduce(evolveCreditNote, note.state), position ?? note.lastPosition),
     };
   });

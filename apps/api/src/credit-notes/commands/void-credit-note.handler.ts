@@ -1,10 +1,9 @@
 import { decideCreditNote, decideInvoice, evolveCreditNote, type CreditNoteVoided } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import type { CreditNotePayloadType, VoidCreditNoteInput } from '../credit-note.types.js';
-import { creditNoteEventData, creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
 
 /**
  * Voids a draft or an issued note (one with credit applied is refused, CREDIT_NOTE_HAS_APPLICATIONS: an applied part
@@ -22,16 +21,16 @@ export function voidCreditNote(services: LedgerServices, context: CommandContext
     const invoiceAppends: AppendRequest[] = [];
     const sourceInvoiceId = note.state.sourceInvoiceId;
     if (voided !== undefined && voided.data.statusBefore === 'issued' && sourceInvoiceId !== null) {
-      const invoice = await loadInvoice(services, context, sourceInvoiceId);
+      const invoice = await load(services.store, aggregates.invoice, context.tenantId, sourceInvoiceId, context.commandId);
       // What the note took and never applied becomes creditable again (its whole total: a note with applications cannot be voided).
       const invoiceEvents = decideInvoice(
         { type: 'ReleaseCreditNote', data: { invoiceId: sourceInvoiceId, creditNoteId: input.creditNoteId, amount: note.state.remaining, currency: voided.data.currency }, metadata: { now: context.now } },
         invoice.state,
       );
-      invoiceAppends.push(invoiceAppend(context, sourceInvoiceId, invoice.expectedRevision, invoiceEvents));
+      invoiceAppends.push(storedAppend(context, streams.invoice(context.tenantId, sourceInvoiceId), invoice.expectedRevision, invoiceEvents));
     }
     return {
-      appends: [{ streamId: noteStream, expectedRevision: note.expectedRevision, events: creditNoteEventData(noteEvents, context, noteStream) }, ...invoiceAppends],
+      appends: [{ streamId: noteStream, expectedRevision: note.expectedRevision, events: storedEvents(noteEvents, context, noteStream) }, ...invoiceAppends],
       result: (position) => creditNotePayload(noteEvents.reduce(evolveCreditNote, note.state), position ?? note.lastPosition),
     };
   });

@@ -1,13 +1,10 @@
 import { decideCustomerCreditApplication, evolveCustomerAccount, evolveInvoice } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings, tenantTodayIn } from '../../settings/billing-settings.loader.js';
-import { invoiceAppend, loadInvoice } from '../../invoices/commands/invoice-command.support.js';
 import { invoiceViewFromState } from '../../invoices/invoice.view.js';
-import { loadCustomerAccount } from '../customer-account-stream.js';
 import { customerAccountView } from '../customer-account.view.js';
-import { customerAccountEventData } from '../customer-credit-application.js';
 import type { ApplyCreditInput, ApplyCreditPayloadType } from '../customer-credit.types.js';
 
 /**
@@ -22,8 +19,8 @@ export function applyCredit(services: LedgerServices, context: CommandContext, i
   const accountStream = streams.customerAccount(tenantId, input.customerId);
   return executeWithRetry(services.store, async () => {
     const [account, invoice, settings] = await Promise.all([
-      loadCustomerAccount(services.store, tenantId, input.customerId, context.commandId),
-      loadInvoice(services, context, input.invoiceId),
+      load(services.store, aggregates.customerAccount, tenantId, input.customerId, context.commandId),
+      load(services.store, aggregates.invoice, context.tenantId, input.invoiceId, context.commandId),
       loadBillingSettings(services, tenantId),
     ]);
     const payload = (accountState: typeof account.state, invoiceState: typeof invoice.state, position: Position | undefined): ApplyCreditPayloadType => ({
@@ -41,8 +38,8 @@ export function applyCredit(services: LedgerServices, context: CommandContext, i
     });
     return {
       appends: [
-        { streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(decided.account, context, accountStream) },
-        invoiceAppend(context, input.invoiceId, invoice.expectedRevision, decided.invoice),
+        { streamId: accountStream, expectedRevision: account.expectedRevision, events: storedEvents(decided.account, context, accountStream) },
+        storedAppend(context, streams.invoice(context.tenantId, input.invoiceId), invoice.expectedRevision, decided.invoice),
       ],
       result: (position) => payload(decided.account.reduce(evolveCustomerAccount, account.state), decided.invoice.reduce(evolveInvoice, invoice.state), position ?? account.lastPosition),
     };

@@ -1,8 +1,7 @@
-import { customerEventSchemas, decideCustomer, evolveCustomer } from '../../../../../libs/billing/src/index.js';
-import { executeStreamCommand, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { decideCustomer, evolveCustomer } from '../../../../../libs/billing/src/index.js';
+import { load, aggregates, executeStreamCommand, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadCustomer } from '../customer-stream.js';
 import { customerViewFromState } from '../customer.view.js';
 import type { CustomerPayloadType, UpsertCustomerInput } from '../customer.types.js';
 
@@ -11,10 +10,9 @@ export function upsertCustomer(services: LedgerServices, context: CommandContext
   const { idempotencyKey: _key, ...data } = input;
   return executeStreamCommand(services.store, context, {
     streamId: streams.customer(context.tenantId, input.customerId),
-    load: () => loadCustomer(services, context.tenantId, input.customerId, context.commandId),
+    load: () => load(services.store, aggregates.customer, context.tenantId, input.customerId, context.commandId),
     decide: (state) => decideCustomer({ type: 'UpsertCustomer', data, metadata: { now: context.now } }, state),
     evolve: evolveCustomer,
-    schemaVersionOf: (event) => customerEventSchemas[event.type].schemaVersion,
     result: (state, position) => ({ customer: customerViewFromState(state), position: encodePosition(position ?? START_POSITION) }),
   });
 }

@@ -1,8 +1,7 @@
-import { decideExchangeRate, evolveExchangeRate, exchangeRateDecider, initialExchangeRateState, type RecordExchangeRate } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, loadStream, streams, toEventData, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { decideExchangeRate, evolveExchangeRate, initialExchangeRateState, type RecordExchangeRate } from '../../../../../libs/billing/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION } from '../../../../../libs/event-store/src/index.js';
 import { parseDecimal } from '../../../../../libs/money/src/index.js';
-import { parseExchangeRateEvent } from '../../../../../projections/exchange-rates/exchange-rates.projection.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import type { ExchangeRatePayloadType, RecordExchangeRateInput } from '../exchange-rate.types.js';
 
@@ -20,7 +19,7 @@ export function recordExchangeRate(services: LedgerServices, context: CommandCon
   decideExchangeRate(command, initialExchangeRateState);
   const streamId = streams.exchangeRate(context.tenantId, input.base, input.quote);
   return executeWithRetry(services.store, async () => {
-    const loaded = await loadStream(services.store, streamId, exchangeRateDecider, parseExchangeRateEvent, context.commandId);
+    const loaded = await load(services.store, aggregates.exchangeRate, context.tenantId, `${input.base}-${input.quote}`, context.commandId);
     const events = loaded.alreadyAppliedAt ? [] : decideExchangeRate(command, loaded.state);
     const rates = events.reduce(evolveExchangeRate, loaded.state).rates;
     // The rate this command stands for: the one it appended, or the latest recorded for its instant.
@@ -28,7 +27,7 @@ export function recordExchangeRate(services: LedgerServices, context: CommandCon
     const recorded = [...rates].reverse().find((rate) => Date.parse(rate.effectiveAt) === effectiveTime);
     if (recorded === undefined) throw new Error(`exchange rate ${input.base}/${input.quote} at ${input.effectiveAt} is missing after its command`);
     return {
-      appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: events.map((event, index) => toEventData(event, context, streamId, index)) }],
+      appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: storedEvents(events, context, streamId) }],
       // One canonical form of the rate in every response ("1.0850" -> "1.085"), as the read model gives it.
       result: (position) => ({ exchangeRate: { ...recorded, rate: parseDecimal(recorded.rate, 'rate').toFixed() }, position: encodePosition(position ?? loaded.alreadyAppliedAt ?? loaded.lastPosition ?? START_POSITION) }),
     };

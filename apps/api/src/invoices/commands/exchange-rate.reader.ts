@@ -1,15 +1,13 @@
 import {
-  exchangeRateDecider,
   isDomainError,
   rateAsOf,
   type ExchangeRateQuote,
 } from '../../../../../libs/billing/src/index.js';
-import { loadStream, streams } from '../../../../../libs/application/src/index.js';
-import { parseExchangeRateEvent } from '../../../../../projections/exchange-rates/exchange-rates.projection.js';
+import { load, aggregates } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 
 async function recordedRates(services: LedgerServices, tenantId: string, base: string, quote: string) {
-  return (await loadStream(services.store, streams.exchangeRate(tenantId, base, quote), exchangeRateDecider, parseExchangeRateEvent)).state.rates;
+  return (await load(services.store, aggregates.exchangeRate, tenantId, `${base}-${quote}`)).state.rates;
 }
 
 /**

@@ -8,10 +8,8 @@ import {
   type InvoiceState,
   type IssueInvoice,
 } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
-import { loadCustomerAccount } from '../../customer-credit/customer-account-stream.js';
-import { customerAccountEventData } from '../../customer-credit/customer-credit-application.js';
 
 import { loadInvoiceCustomerContext } from '../../customers/customer-stream.js';
 import type { LedgerServices } from '../../ledger-services.js';
@@ -19,7 +17,7 @@ import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
 import { takeDocumentNumber } from '../../numbering/take-document-number.js';
 import type { InvoicePayloadType, IssueInvoiceInput } from '../invoice.types.js';
 import { exchangeRateAt } from './exchange-rate.reader.js';
-import { invoiceAppend, invoicePayload, loadInvoice } from './invoice-command.support.js';
+import { invoicePayload } from './invoice-command.support.js';
 
 /**
  * Issuing takes the next gapless number and freezes the invoice in ONE atomic two-stream append (sequence stream +
@@ -41,7 +39,7 @@ import { invoiceAppend, invoicePayload, loadInvoice } from './invoice-command.su
 export function issueInvoice(services: LedgerServices, context: CommandContext, input: IssueInvoiceInput): Promise<InvoicePayloadType> {
   const { tenantId } = context;
   return executeWithRetry(services.store, async () => {
-    const [invoice, settings] = await Promise.all([loadInvoice(services, context, input.invoiceId), loadBillingSettings(services, tenantId)]);
+    const [invoice, settings] = await Promise.all([load(services.store, aggregates.invoice, context.tenantId, input.invoiceId, context.commandId), loadBillingSettings(services, tenantId)]);
     if (invoice.alreadyAppliedAt) return { appends: [], result: () => invoicePayload(services, settings, invoice.state, invoice.alreadyAppliedAt) };
     const { customerId, currency } = invoice.state;
     const data: Omit<IssueInvoice['data'], 'number'> = {
@@ -61,7 +59,7 @@ export function issueInvoice(services: LedgerServices, context: CommandContext, 
     return {
       appends: [
         numberAppend,
-        invoiceAppend(context, input.invoiceId, invoice.expectedRevision, invoiceEvents),
+        storedAppend(context, streams.invoice(context.tenantId, input.invoiceId), invoice.expectedRevision, invoiceEvents),
         ...credit.accountAppends,
       ],
       result: (position) => invoicePayload(services, settings, invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition),
@@ -79,7 +77,7 @@ async function autoAppliedCredit(services: LedgerServices, context: CommandConte
   const none = { invoiceEvents: [], accountAppends: [] as AppendRequest[] };
   const { customerId, currency, invoiceId } = issued;
   if (customerId === null || currency === null || invoiceId === null) return none;
-  const account = await loadCustomerAccount(services.store, context.tenantId, customerId);
+  const account = await load(services.store, aggregates.customerAccount, context.tenantId, customerId);
   if (!account.state.autoApplyCredit) return none;
   const [planned] = autoApplyPlan(account.state.balances, [{ invoiceId, balanceDue: issued.balanceDue, currency }]);
   if (planned === undefined) return none;
@@ -93,6 +91,6 @@ async function autoAppliedCredit(services: LedgerServices, context: CommandConte
   const accountStream = streams.customerAccount(context.tenantId, customerId);
   return {
     invoiceEvents: decided.invoice,
-    accountAppends: [{ streamId: accountStream, expectedRevision: account.expectedRevision, events: customerAccountEventData(decided.account, context, accountStream) }],
+    accountAppends: [{ streamId: accountStream, expectedRevision: account.expectedRevision, events: storedEvents(decided.account, context, accountStream) }],
   };
 }

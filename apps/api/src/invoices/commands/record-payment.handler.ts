@@ -1,12 +1,10 @@
 import { evolvePayment, planAllocation, requirePaymentOnInvoice, type BillingSettings } from '../../../../../libs/billing/src/index.js';
-import { uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { loadCustomerAccount } from '../../customer-credit/customer-account-stream.js';
 import { allocationAppends, loadInvoices, overpaymentEntryIdOf, type LoadedInvoice } from '../../payments/allocate-payment.js';
 import { recordNewPayment } from '../../payments/commands/record-new-payment.js';
 import { allocatedOutcome } from '../../payments/commands/payment-command.support.js';
-import { loadInvoiceStream } from '../invoice-stream.js';
 import type { InvoicePayloadType, RecordPaymentInput } from '../invoice.types.js';
 import { invoicePayload } from './invoice-command.support.js';
 
@@ -46,7 +44,7 @@ export async function recordPayment(services: LedgerServices, context: CommandCo
     complete: async (step) => {
       const loaded = invoice as LoadedInvoice;
       const customerId = step.payment.customerId as string;
-      const account = await loadCustomerAccount(services.store, tenantId, customerId);
+      const account = await load(services.store, aggregates.customerAccount, tenantId, customerId);
       // Money already received: a method that would wait for a gateway is marked succeeded in the same append.
       const plan = planAllocation({ payment: step.payment, invoices: [loaded], account: account.state, ids: { overpaymentEntryId: overpaymentEntryIdOf(tenantId, paymentId) }, now: context.now, received: true });
       return {
@@ -58,6 +56,6 @@ export async function recordPayment(services: LedgerServices, context: CommandCo
   });
   // A retried request, or a duplicate notification, may find a payment not yet allocated (a crash in between).
   const allocated = await allocatedOutcome(services, context, outcome);
-  const [settings, current] = await Promise.all([settingsRead ?? loadBillingSettings(services, tenantId), loadInvoiceStream(services.store, tenantId, input.invoiceId)]);
+  const [settings, current] = await Promise.all([settingsRead ?? loadBillingSettings(services, tenantId), load(services.store, aggregates.invoice, tenantId, input.invoiceId)]);
   return invoicePayload(services, settings, current.state, allocated.position ?? current.lastPosition);
 }

@@ -1,8 +1,7 @@
-import { decidePaymentMethod, evolvePaymentMethod, paymentMethodEventSchemas, type PaymentMethodCommand } from '../../../../../libs/billing/src/index.js';
-import { executeStreamCommand, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { decidePaymentMethod, evolvePaymentMethod, type PaymentMethodCommand } from '../../../../../libs/billing/src/index.js';
+import { load, aggregates, executeStreamCommand, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadPaymentMethod } from '../payment-method-stream.js';
 import type { PaymentMethodPayloadType } from '../payment-method.types.js';
 import { paymentMethodViewFromState } from '../payment-method.view.js';
 
@@ -18,10 +17,9 @@ export function executePaymentMethodCommand(
 ): Promise<PaymentMethodPayloadType> {
   return executeStreamCommand(services.store, context, {
     streamId: streams.paymentMethod(context.tenantId, paymentMethodId),
-    load: () => loadPaymentMethod(services, context.tenantId, paymentMethodId, context.commandId),
+    load: () => load(services.store, aggregates.paymentMethod, context.tenantId, paymentMethodId, context.commandId),
     decide: (state) => decidePaymentMethod({ ...command, metadata: { now: context.now } } as PaymentMethodCommand, state),
     evolve: evolvePaymentMethod,
-    schemaVersionOf: (event) => paymentMethodEventSchemas[event.type].schemaVersion,
     result: (state, position) => ({ paymentMethod: paymentMethodViewFromState(state), position: encodePosition(position ?? START_POSITION) }),
   });
 }

@@ -1,7 +1,6 @@
 import { requireAcceptablePayment, requirePaymentAllowed, type RecordPayment } from '../../../../../libs/billing/src/index.js';
-import { uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadPaymentMethod } from '../../payment-methods/payment-method-stream.js';
 import { loadInvoices } from '../allocate-payment.js';
 import type { CreatePaymentInput, PaymentPayloadType } from '../payment.types.js';
 import { allocatedOutcome, paymentPayload } from './payment-command.support.js';
@@ -38,7 +37,7 @@ export async function createPayment(services: LedgerServices, context: CommandCo
     complete: async (step) => {
       const { paymentMethodId, allocationRequest } = step.payment;
       const [paymentMethod, invoices] = await Promise.all([
-        paymentMethodId === null ? null : loadPaymentMethod(services, context.tenantId, paymentMethodId).then((method) => method.state),
+        paymentMethodId === null ? null : load(services.store, aggregates.paymentMethod, context.tenantId, paymentMethodId).then((method) => method.state),
         loadInvoices(services.store, context.tenantId, allocationRequest?.kind === 'explicit' ? allocationRequest.invoices.map((invoice) => invoice.invoiceId) : []),
       ]);
       requireAcceptablePayment({ payment: step.payment, paymentMethod, invoices });

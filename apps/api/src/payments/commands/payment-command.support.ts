@@ -1,10 +1,9 @@
 import { decidePayment, DomainError, evolvePayment, type BillingSettings, type PaymentCommand, type PaymentState } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { comparePositions, encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
 import { allocatePayment } from '../allocate-payment.js';
-import { loadPayment, storedEvents } from '../payment-streams.js';
 import type { PaymentPayloadType } from '../payment.types.js';
 import { paymentRecordFromState, paymentView } from '../payment.view.js';
 
@@ -31,7 +30,7 @@ export function executePaymentCommand(
 ): Promise<PaymentOutcome> {
   const streamId = streams.payment(context.tenantId, paymentId);
   return executeWithRetry<PaymentOutcome>(services.store, async () => {
-    const [loaded, settings] = await Promise.all([loadPayment(services.store, context.tenantId, paymentId, context.commandId), loadBillingSettings(services, context.tenantId)]);
+    const [loaded, settings] = await Promise.all([load(services.store, aggregates.payment, context.tenantId, paymentId, context.commandId), loadBillingSettings(services, context.tenantId)]);
     if (loaded.alreadyAppliedAt) return { appends: [], result: () => ({ state: loaded.state, position: loaded.alreadyAppliedAt, duplicate: false }) };
     const events = decidePayment({ ...command(loaded.state, settings), metadata: { now: context.now } } as PaymentCommand, loaded.state);
     const next = events.reduce(evolvePayment, loaded.state);
@@ -66,7 +65,7 @@ export async function allocatedOutcome(services: LedgerServices, context: Comman
     services.log(`payment ${state.paymentId} of tenant ${context.tenantId} not allocated inline: ${error.code}: ${error.message}`);
     return outcome;
   }
-  const reloaded = await loadPayment(services.store, context.tenantId, state.paymentId);
+  const reloaded = await load(services.store, aggregates.payment, context.tenantId, state.paymentId);
   return { state: reloaded.state, position: laterOf(position, reloaded.lastPosition), duplicate: outcome.duplicate };
 }
 

@@ -9,11 +9,10 @@ import {
   type PaymentState,
   type RecordPayment,
 } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { loadPayment, loadPaymentReference, storedEvents } from '../payment-streams.js';
 import type { PaymentOutcome } from './payment-command.support.js';
 
 /** A payment as decided so far within one attempt, and what else the same append writes. */
@@ -43,7 +42,7 @@ export function recordNewPayment(services: LedgerServices, context: CommandConte
   const metadata = { now: context.now };
   const paymentStream = streams.payment(context.tenantId, paymentId);
   return executeWithRetry<PaymentOutcome>(services.store, async () => {
-    const [settings, loaded] = await Promise.all([loadBillingSettings(services, context.tenantId), loadPayment(services.store, context.tenantId, paymentId, context.commandId)]);
+    const [settings, loaded] = await Promise.all([loadBillingSettings(services, context.tenantId), load(services.store, aggregates.payment, context.tenantId, paymentId, context.commandId)]);
     // A retried command (same idempotency key) finds the payment it recorded.
     if (loaded.state.status !== 'none') return { appends: [], result: () => ({ state: loaded.state, position: loaded.alreadyAppliedAt ?? loaded.lastPosition, duplicate: false }) };
     const record = await hooks.before(settings);
@@ -51,14 +50,14 @@ export function recordNewPayment(services: LedgerServices, context: CommandConte
     const paymentEvents = decidePayment({ ...record, metadata }, loaded.state);
     const { reference, amount, currency } = record.data;
     const normalised = normalisePaymentReference(reference);
-    const claimed = await loadPaymentReference(services.store, context.tenantId, normalised);
+    const claimed = await load(services.store, aggregates.paymentReference, context.tenantId, normalised);
     let referenceEvents;
     try {
       referenceEvents = decidePaymentReference({ type: 'ReservePaymentReference', data: { reference, paymentId, amount, currency }, metadata }, claimed.state);
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'DUPLICATE_PAYMENT')) throw error;
       const existingPaymentId = String(error.details.existingPaymentId);
-      const existing = await loadPayment(services.store, context.tenantId, existingPaymentId);
+      const existing = await load(services.store, aggregates.payment, context.tenantId, existingPaymentId);
       if (existing.state.status === 'none') throw new Error(`reference ${normalised} names payment ${existingPaymentId}, which has no events`, { cause: error });
       return { appends: [], result: () => ({ state: existing.state, position: existing.lastPosition, duplicate: true }) };
     }

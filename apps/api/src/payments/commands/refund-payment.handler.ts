@@ -1,10 +1,6 @@
 import { decideRefund, evolvePayment, refundReadsOf, type CustomerAccountState, type InvoiceState, type PaymentState } from '../../../../../libs/billing/src/index.js';
-import { executeWithRetry, streams, uuidV5, type CommandContext, type LoadedStream, type StreamReads } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext, type LoadedStream, type StreamReads } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettingsStream } from '../../settings/billing-settings.loader.js';
-import { loadCustomerAccount } from '../../customer-credit/customer-account-stream.js';
-import { loadInvoiceStream } from '../../invoices/invoice-stream.js';
-import { loadPayment, storedAppend } from '../payment-streams.js';
 import type { PaymentPayloadType, RefundPaymentInput } from '../payment.types.js';
 import { allocatedOutcome, paymentPayload, type PaymentOutcome } from './payment-command.support.js';
 
@@ -25,12 +21,12 @@ export async function refundPayment(services: LedgerServices, context: CommandCo
   const ids = { refundId, creditTakenBackEntryId: uuidV5(`${tenantId}:${refundId}:debit`), storeCreditEntryId: uuidV5(`${tenantId}:${refundId}:store-credit`) };
   const paymentStream = streams.payment(tenantId, input.paymentId);
   // A refund needs the split: a succeeded payment whose allocation has not run yet is allocated first.
-  const before = await loadPayment(services.store, tenantId, input.paymentId);
+  const before = await load(services.store, aggregates.payment, tenantId, input.paymentId);
   if (before.state.status === 'succeeded' && before.state.allocation === null) await allocatedOutcome(services, context, { state: before.state, position: before.lastPosition, duplicate: false });
   const outcome = await executeWithRetry<PaymentOutcome>(services.store, async (_attempt, reads) => {
     const [loaded, settings] = await Promise.all([
-      loadPayment(services.store, tenantId, input.paymentId, context.commandId).then((payment) => reads.track(paymentStream, payment)),
-      loadBillingSettingsStream(services, tenantId).then((stream) => reads.track(streams.billingSettings(tenantId), stream)),
+      load(services.store, aggregates.payment, tenantId, input.paymentId, context.commandId).then((payment) => reads.track(paymentStream, payment)),
+      load(services.store, aggregates.billingSettings, tenantId, tenantId).then((stream) => reads.track(streams.billingSettings(tenantId), stream)),
     ]);
     if (loaded.alreadyAppliedAt) return { appends: [], result: () => ({ state: loaded.state, position: loaded.alreadyAppliedAt, duplicate: false }) };
     const { invoices, account } = await loadRefundStreams(services, tenantId, loaded.state, reads);
@@ -64,10 +60,10 @@ interface RefundStreams {
 async function loadRefundStreams(services: LedgerServices, tenantId: string, payment: PaymentState, reads: StreamReads): Promise<RefundStreams> {
   const { invoiceIds, customerId } = refundReadsOf(payment);
   const [invoices, account] = await Promise.all([
-    Promise.all(invoiceIds.map(async (invoiceId) => [invoiceId, reads.track(streams.invoice(tenantId, invoiceId), await loadInvoiceStream(services.store, tenantId, invoiceId))] as const)),
+    Promise.all(invoiceIds.map(async (invoiceId) => [invoiceId, reads.track(streams.invoice(tenantId, invoiceId), await load(services.store, aggregates.invoice, tenantId, invoiceId))] as const)),
     customerId === null
       ? undefined
-      : loadCustomerAccount(services.store, tenantId, customerId).then((stream) => ({ ...reads.track(streams.customerAccount(tenantId, customerId), stream), customerId })),
+      : load(services.store, aggregates.customerAccount, tenantId, customerId).then((stream) => ({ ...reads.track(streams.customerAccount(tenantId, customerId), stream), customerId })),
   ]);
   return { invoices: new Map(invoices), account };
 }

@@ -4,10 +4,9 @@ import {
   type BillingSettingsCommand,
   type BillingSettingsState,
 } from '../../../../../libs/billing/src/index.js';
-import { executeStreamCommand, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
+import { load, aggregates, executeStreamCommand, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettingsStream } from '../billing-settings.loader.js';
 
 /**
  * Load the settings, build the command from them (a section update merges its input into the current section),
@@ -22,7 +21,7 @@ export function executeBillingSettingsCommand<Result>(
 ): Promise<Result> {
   return executeStreamCommand(services.store, context, {
     streamId: streams.billingSettings(context.tenantId),
-    load: () => loadBillingSettingsStream(services, context.tenantId, context.commandId),
+    load: () => load(services.store, aggregates.billingSettings, context.tenantId, context.tenantId, context.commandId),
     decide: (state) => decideBillingSettings(commandFor(state), state),
     evolve: evolveBillingSettings,
     result,
