@@ -7,7 +7,7 @@ import { ApplicationError } from '../graphql/application-error.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { isCurrencyCode } from '../../../../libs/money/src/index.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
-import { tenantToday } from '../settings/billing-settings.loader.js';
+import { tenantToday } from '../../../../libs/ledger-application/src/shared/billing-settings.js';
 import { addInvoiceLine } from './commands/add-invoice-line.handler.js';
 import { createInvoice } from './commands/create-invoice.handler.js';
 import { issueInvoice } from './commands/issue-invoice.handler.js';

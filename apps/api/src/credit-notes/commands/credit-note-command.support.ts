@@ -2,7 +2,7 @@ import { requireCreditNotesFeature, type BillingSettings, type CreditNoteState }
 import { load, aggregates, type Attempt, type CommandContext, type LoadedStream } from '../../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
+import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
 import { creditNoteViewFromState } from '../credit-note.view.js';
 import type { CreditNotePayloadType } from '../credit-note.types.js';
 

@@ -2,7 +2,7 @@ import { creditableOnInvoice, decideCreditNote, decideInvoice, evolveCreditNote,
 import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { takeDocumentNumber } from '../../numbering/take-document-number.js';
+import { takeDocumentNumber } from '../../../../../libs/ledger-application/src/shared/numbering.js';
 import type { CreditNotePayloadType, IssueCreditNoteInput } from '../credit-note.types.js';
 import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
 

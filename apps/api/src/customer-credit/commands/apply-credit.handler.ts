@@ -2,7 +2,7 @@ import { decideCustomerCreditApplication, evolveCustomerAccount, evolveInvoice }
 import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings, tenantTodayIn } from '../../settings/billing-settings.loader.js';
+import { loadBillingSettings, tenantTodayIn } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
 import { invoiceViewFromState } from '../../invoices/invoice.view.js';
 import { customerAccountView } from '../customer-account.view.js';
 import type { ApplyCreditInput, ApplyCreditPayloadType } from '../customer-credit.types.js';

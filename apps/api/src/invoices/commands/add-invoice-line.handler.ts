@@ -1,6 +1,6 @@
 import { invoiceSettingsContextOf } from '../../../../../libs/billing/src/index.js';
 import { uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import { loadInvoiceCustomerContext } from '../../customers/customer-stream.js';
+import { loadInvoiceCustomerContext } from '../../../../../libs/ledger-application/src/shared/customer-context.js';
 import type { LedgerServices } from '../../ledger-services.js';
 import type { AddInvoiceLineInput, InvoicePayloadType } from '../invoice.types.js';
 import { executeInvoiceCommand } from './invoice-command.support.js';

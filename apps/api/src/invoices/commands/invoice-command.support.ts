@@ -8,7 +8,7 @@ import {
 import { load, aggregates, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings, tenantTodayIn } from '../../settings/billing-settings.loader.js';
+import { loadBillingSettings, tenantTodayIn } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
 import { invoiceViewFromState } from '../invoice.view.js';
 import type { InvoicePayloadType } from '../invoice.types.js';
 

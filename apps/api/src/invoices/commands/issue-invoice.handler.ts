@@ -11,12 +11,12 @@ import {
 import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 
-import { loadInvoiceCustomerContext } from '../../customers/customer-stream.js';
+import { loadInvoiceCustomerContext } from '../../../../../libs/ledger-application/src/shared/customer-context.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { takeDocumentNumber } from '../../numbering/take-document-number.js';
+import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
+import { takeDocumentNumber } from '../../../../../libs/ledger-application/src/shared/numbering.js';
 import type { InvoicePayloadType, IssueInvoiceInput } from '../invoice.types.js';
-import { exchangeRateAt } from './exchange-rate.reader.js';
+import { exchangeRateAt } from '../../../../../libs/ledger-application/src/shared/exchange-rates.js';
 import { invoicePayload } from './invoice-command.support.js';
 
 /**

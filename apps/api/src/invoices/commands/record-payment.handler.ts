@@ -1,8 +1,8 @@
 import { evolvePayment, planAllocation, requirePaymentOnInvoice, type BillingSettings } from '../../../../../libs/billing/src/index.js';
 import { load, aggregates, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { allocationAppends, loadInvoices, overpaymentEntryIdOf, type LoadedInvoice } from '../../payments/allocate-payment.js';
+import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
+import { allocationAppends, loadInvoices, overpaymentEntryIdOf, type LoadedInvoice } from '../../../../../libs/ledger-application/src/payments/allocate-payment.js';
 import { recordNewPayment } from '../../payments/commands/record-new-payment.js';
 import { allocatedOutcome } from '../../payments/commands/payment-command.support.js';
 import type { InvoicePayloadType, RecordPaymentInput } from '../invoice.types.js';

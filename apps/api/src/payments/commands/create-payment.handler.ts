@@ -1,7 +1,7 @@
 import { requireAcceptablePayment, requirePaymentAllowed, type RecordPayment } from '../../../../../libs/billing/src/index.js';
 import { load, aggregates, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadInvoices } from '../allocate-payment.js';
+import { loadInvoices } from '../../../../../libs/ledger-application/src/payments/allocate-payment.js';
 import type { CreatePaymentInput, PaymentPayloadType } from '../payment.types.js';
 import { allocatedOutcome, paymentPayload } from './payment-command.support.js';
 import { recordNewPayment } from './record-new-payment.js';

@@ -2,8 +2,8 @@ import { decidePayment, DomainError, evolvePayment, type BillingSettings, type P
 import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import { comparePositions, encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
-import { allocatePayment } from '../allocate-payment.js';
+import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
+import { allocatePayment } from '../../../../../libs/ledger-application/src/payments/allocate-payment.js';
 import type { PaymentPayloadType } from '../payment.types.js';
 import { paymentRecordFromState, paymentView } from '../payment.view.js';
 

@@ -12,7 +12,7 @@ import {
 import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
 import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
 import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../settings/billing-settings.loader.js';
+import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
 import type { PaymentOutcome } from './payment-command.support.js';
 
 /** A payment as decided so far within one attempt, and what else the same append writes. */

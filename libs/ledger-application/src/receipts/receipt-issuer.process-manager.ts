@@ -1,9 +1,9 @@
-import { load, aggregates, tenantOfStream } from '../../../../libs/application/src/index.js';
-import { invoiceEventSchemas, paymentEventSchemas } from '../../../../libs/billing/src/index.js';
-import { Money } from '../../../../libs/money/src/index.js';
-import type { RecordedEvent } from '../../../../libs/event-store/src/index.js';
-import type { Projection } from '../../../../libs/projection-runtime/src/index.js';
-import { isDomainRefusal, issueReceiptForPayment, type ReceiptIssuerServices, type SucceededPayment } from './issue-receipt.handler.js';
+import { load, aggregates, tenantOfStream } from '../../../application/src/index.js';
+import { invoiceEventSchemas, paymentEventSchemas } from '../../../billing/src/index.js';
+import { Money } from '../../../money/src/index.js';
+import type { RecordedEvent } from '../../../event-store/src/index.js';
+import type { Projection } from '../../../projection-runtime/src/index.js';
+import { isDomainRefusal, issueReceiptForPayment, type ReceiptIssuerServices, type SucceededPayment } from './issue-receipt.js';
 
 export const RECEIPT_ISSUER_NAME = 'receipt_issuer';
 

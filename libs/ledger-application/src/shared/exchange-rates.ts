@@ -2,11 +2,11 @@ import {
   isDomainError,
   rateAsOf,
   type ExchangeRateQuote,
-} from '../../../../../libs/billing/src/index.js';
-import { load, aggregates } from '../../../../../libs/application/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
+} from '../../../billing/src/index.js';
+import { load, aggregates } from '../../../application/src/index.js';
+import type { ApplicationServices } from './application-services.js';
 
-async function recordedRates(services: LedgerServices, tenantId: string, base: string, quote: string) {
+async function recordedRates(services: Pick<ApplicationServices, 'store'>, tenantId: string, base: string, quote: string) {
   return (await load(services.store, aggregates.exchangeRate, tenantId, `${base}-${quote}`)).state.rates;
 }
 
@@ -15,7 +15,7 @@ async function recordedRates(services: LedgerServices, tenantId: string, base: s
  * opposite pair (rateAsOf); null when the currencies are the same or no rate was in effect, in which case an invoice
  * is issued without a locked rate rather than refused (reports count it as unconverted).
  */
-export async function exchangeRateAt(services: LedgerServices, tenantId: string, base: string, quote: string, asOf: string): Promise<ExchangeRateQuote | null> {
+export async function exchangeRateAt(services: Pick<ApplicationServices, 'store'>, tenantId: string, base: string, quote: string, asOf: string): Promise<ExchangeRateQuote | null> {
   if (base === quote) return null;
   const [direct, inverse] = await Promise.all([recordedRates(services, tenantId, base, quote), recordedRates(services, tenantId, quote, base)]);
   try {

@@ -10,10 +10,10 @@ import {
   type InvoiceState,
   type PaymentEvent,
   type PaymentState,
-} from '../../../../libs/billing/src/index.js';
-import { load, aggregates, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../libs/application/src/index.js';
-import type { AppendRequest, EventStore, ExpectedRevision, Position } from '../../../../libs/event-store/src/index.js';
-import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
+} from '../../../billing/src/index.js';
+import { load, aggregates, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
+import type { AppendRequest, EventStore, ExpectedRevision, Position } from '../../../event-store/src/index.js';
+import { waitForProjections } from '../../../projection-runtime/src/index.js';
 import { openInvoiceIdsOf } from '../../../../projections/invoices/open-invoices.queries.js';
 
 /** What allocating needs: the event store, the one clock and, for oldest-due-first, the invoices read model. */

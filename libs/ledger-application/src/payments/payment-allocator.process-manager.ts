@@ -1,6 +1,6 @@
-import { tenantOfStream } from '../../../../libs/application/src/index.js';
-import { DomainError, paymentEventSchemas } from '../../../../libs/billing/src/index.js';
-import type { Projection } from '../../../../libs/projection-runtime/src/index.js';
+import { tenantOfStream } from '../../../application/src/index.js';
+import { DomainError, paymentEventSchemas } from '../../../billing/src/index.js';
+import type { Projection } from '../../../projection-runtime/src/index.js';
 import { allocatePayment, type PaymentAllocationServices } from './allocate-payment.js';
 
 export const PAYMENT_ALLOCATOR_NAME = 'payment_allocator';

@@ -9,9 +9,9 @@ import {
   sequencePeriodKeysOf,
   type BillingSettings,
   type DocumentKind,
-} from '../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, streams, type CommandContext } from '../../../../libs/application/src/index.js';
-import type { AppendRequest, EventStore } from '../../../../libs/event-store/src/index.js';
+} from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, streams, type CommandContext } from '../../../application/src/index.js';
+import type { AppendRequest, EventStore } from '../../../event-store/src/index.js';
 
 
 export interface TakenDocumentNumber {

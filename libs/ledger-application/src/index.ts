@@ -1,0 +1,16 @@
+/**
+ * The application layer: command handlers, process managers, stream loading through the registry, settings,
+ * numbering and the read-your-writes wait. It imports no framework and nothing from apps/; apps/api and
+ * apps/projector both import it (docs/architecture.md, "Layers").
+ */
+export * from './shared/application-services.js';
+export * from './shared/billing-settings.js';
+export * from './shared/customer-context.js';
+export * from './shared/exchange-rates.js';
+export * from './shared/numbering.js';
+export * from './shared/read-your-writes.js';
+export * from './payments/allocate-payment.js';
+export * from './payments/payment-allocator.process-manager.js';
+export * from './receipts/issue-receipt.js';
+export * from './receipts/receipt-issuer.process-manager.js';
+export * from './process-managers.js';
