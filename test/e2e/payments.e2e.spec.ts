@@ -3,7 +3,7 @@ import { allocatePayment, allocationCommandIdOf, loadInvoices, planAllocation, s
 import { parsePaymentEvent } from '../support/stream-loaders.js';
 import { storedEvents } from '../../libs/application/src/index.js';
 import { evolvePayment, initialPaymentState } from '../../libs/billing/src/index.js';
-import { executePaymentCommand } from '../../apps/api/src/payments/commands/payment-command.support.js';
+import { executePaymentCommand } from '../../libs/ledger-application/src/payments/payment-command.support.js';
 import { PAYMENT_ALLOCATOR_NAME, paymentAllocator } from '../../libs/ledger-application/src/payments/payment-allocator.process-manager.js';
 import { RECEIPT_ISSUER_NAME, receiptIssuer } from '../../libs/ledger-application/src/receipts/receipt-issuer.process-manager.js';
 import type { CommandContext } from '../../libs/application/src/index.js';

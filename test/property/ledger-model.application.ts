@@ -10,8 +10,7 @@ import { createInvoice } from '../../apps/api/src/invoices/commands/create-invoi
 import { issueInvoice } from '../../apps/api/src/invoices/commands/issue-invoice.handler.js';
 import { voidInvoice } from '../../apps/api/src/invoices/commands/void-invoice.handler.js';
 import { writeOffInvoice } from '../../apps/api/src/invoices/commands/write-off-invoice.handler.js';
-import { createPayment } from '../../apps/api/src/payments/commands/create-payment.handler.js';
-import { refundPayment } from '../../apps/api/src/payments/commands/refund-payment.handler.js';
+import { createPayment, refundPayment } from '../support/payment-mutations.js';
 import type { CreatePaymentInput, RefundPaymentInput } from '../../apps/api/src/payments/payment.types.js';
 import type { CommandContext } from '../../libs/application/src/index.js';
 import { isDomainError } from '../../libs/billing/src/index.js';

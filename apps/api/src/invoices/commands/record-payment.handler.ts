@@ -3,8 +3,8 @@ import { load, aggregates, uuidV5, type CommandContext } from '../../../../../li
 import type { LedgerServices } from '../../ledger-services.js';
 import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
 import { allocationAppends, loadInvoices, overpaymentEntryIdOf, type LoadedInvoice } from '../../../../../libs/ledger-application/src/payments/allocate-payment.js';
-import { recordNewPayment } from '../../payments/commands/record-new-payment.js';
-import { allocatedOutcome } from '../../payments/commands/payment-command.support.js';
+import { recordNewPayment } from '../../../../../libs/ledger-application/src/payments/record-new-payment.js';
+import { allocatedOutcome } from '../../../../../libs/ledger-application/src/payments/payment-command.support.js';
 import type { InvoicePayloadType, RecordPaymentInput } from '../invoice.types.js';
 import { invoicePayload } from './invoice-command.support.js';
 

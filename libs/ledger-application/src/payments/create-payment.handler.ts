@@ -1,9 +1,9 @@
-import { requireAcceptablePayment, requirePaymentAllowed, type RecordPayment } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import { loadInvoices } from '../../../../../libs/ledger-application/src/payments/allocate-payment.js';
-import type { CreatePaymentInput, PaymentPayloadType } from '../payment.types.js';
-import { allocatedOutcome, paymentPayload } from './payment-command.support.js';
+import { requireAcceptablePayment, requirePaymentAllowed, type RecordPayment } from '../../../billing/src/index.js';
+import { load, aggregates, uuidV5, type CommandContext } from '../../../application/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import { loadInvoices } from './allocate-payment.js';
+import type { CreatePaymentCommandInput } from './payment.inputs.js';
+import { allocatedOutcome, type PaymentOutcome } from './payment-command.support.js';
 import { recordNewPayment } from './record-new-payment.js';
 
 /**
@@ -14,7 +14,7 @@ import { recordNewPayment } from './record-new-payment.js';
  * (requirePaymentAllowed), and the method on file and the invoices it names must be able to take it
  * (requireAcceptablePayment). An offline payment succeeds at once and is allocated right after.
  */
-export async function createPayment(services: LedgerServices, context: CommandContext, input: CreatePaymentInput): Promise<PaymentPayloadType> {
+export async function createPayment(services: ApplicationServices, context: CommandContext, input: CreatePaymentCommandInput): Promise<PaymentOutcome> {
   const paymentId = uuidV5(`${context.commandId}:payment`);
   const record: Omit<RecordPayment, 'metadata'> = {
     type: 'RecordPayment',
@@ -44,5 +44,5 @@ export async function createPayment(services: LedgerServices, context: CommandCo
       return step;
     },
   });
-  return paymentPayload(recorded.duplicate ? recorded : await allocatedOutcome(services, context, recorded));
+  return recorded.duplicate ? recorded : allocatedOutcome(services, context, recorded);
 }

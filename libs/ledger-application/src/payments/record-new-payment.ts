@@ -8,11 +8,11 @@ import {
   type PaymentEvent,
   type PaymentState,
   type RecordPayment,
-} from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
+} from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
+import type { AppendRequest } from '../../../event-store/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import { loadBillingSettings } from '../shared/billing-settings.js';
 import type { PaymentOutcome } from './payment-command.support.js';
 
 /** A payment as decided so far within one attempt, and what else the same append writes. */
@@ -38,7 +38,7 @@ export interface RecordingHooks {
  * `complete`, then ONE append of the reference's stream, the payment's stream and whatever `complete` added, each
  * at the revision read. A conflict re-reads and re-decides everything.
  */
-export function recordNewPayment(services: LedgerServices, context: CommandContext, paymentId: string, hooks: RecordingHooks): Promise<PaymentOutcome> {
+export function recordNewPayment(services: ApplicationServices, context: CommandContext, paymentId: string, hooks: RecordingHooks): Promise<PaymentOutcome> {
   const metadata = { now: context.now };
   const paymentStream = streams.payment(context.tenantId, paymentId);
   return executeWithRetry<PaymentOutcome>(services.store, async () => {

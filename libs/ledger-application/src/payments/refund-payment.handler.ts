@@ -1,8 +1,8 @@
-import { decideRefund, evolvePayment, refundReadsOf, type CustomerAccountState, type InvoiceState, type PaymentState } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext, type LoadedStream, type StreamReads } from '../../../../../libs/application/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import type { PaymentPayloadType, RefundPaymentInput } from '../payment.types.js';
-import { allocatedOutcome, paymentPayload, type PaymentOutcome } from './payment-command.support.js';
+import { decideRefund, evolvePayment, refundReadsOf, type CustomerAccountState, type InvoiceState, type PaymentState } from '../../../billing/src/index.js';
+import { load, aggregates, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext, type LoadedStream, type StreamReads } from '../../../application/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { RefundPaymentCommandInput } from './payment.inputs.js';
+import { allocatedOutcome, type PaymentOutcome } from './payment-command.support.js';
 
 /**
  * Refunds part or all of a payment in ONE atomic append of what decideRefund decides: the payment's PaymentRefunded,
@@ -15,7 +15,7 @@ import { allocatedOutcome, paymentPayload, type PaymentOutcome } from './payment
  * decided on has moved since it was read (StreamReads): a loser that read the payment before the winner's commit and
  * the customer account after it must not be told the customer spent the credit the winner took back.
  */
-export async function refundPayment(services: LedgerServices, context: CommandContext, input: RefundPaymentInput): Promise<PaymentPayloadType> {
+export async function refundPayment(services: ApplicationServices, context: CommandContext, input: RefundPaymentCommandInput): Promise<PaymentOutcome> {
   const { tenantId } = context;
   const refundId = uuidV5(`${context.commandId}:refund`);
   const ids = { refundId, creditTakenBackEntryId: uuidV5(`${tenantId}:${refundId}:debit`), storeCreditEntryId: uuidV5(`${tenantId}:${refundId}:store-credit`) };
@@ -47,7 +47,7 @@ export async function refundPayment(services: LedgerServices, context: CommandCo
     const next = decided.payment.reduce(evolvePayment, loaded.state);
     return { appends, result: (position) => ({ state: next, position: position ?? loaded.lastPosition, duplicate: false }) };
   });
-  return paymentPayload(outcome);
+  return outcome;
 }
 
 /** The other streams a refund of this payment is decided on (refundReadsOf), read before anything is decided. */
@@ -57,7 +57,7 @@ interface RefundStreams {
 }
 
 /** Every invoice the payment was allocated to and the customer's account, each tracked in `reads` at the revision read. */
-async function loadRefundStreams(services: LedgerServices, tenantId: string, payment: PaymentState, reads: StreamReads): Promise<RefundStreams> {
+async function loadRefundStreams(services: ApplicationServices, tenantId: string, payment: PaymentState, reads: StreamReads): Promise<RefundStreams> {
   const { invoiceIds, customerId } = refundReadsOf(payment);
   const [invoices, account] = await Promise.all([
     Promise.all(invoiceIds.map(async (invoiceId) => [invoiceId, reads.track(streams.invoice(tenantId, invoiceId), await load(services.store, aggregates.invoice, tenantId, invoiceId))] as const)),

@@ -1,11 +1,9 @@
-import { decidePayment, DomainError, evolvePayment, type BillingSettings, type PaymentCommand, type PaymentState } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
-import { comparePositions, encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
-import { allocatePayment } from '../../../../../libs/ledger-application/src/payments/allocate-payment.js';
-import type { PaymentPayloadType } from '../payment.types.js';
-import { paymentRecordFromState, paymentView } from '../payment.view.js';
+import { decidePayment, DomainError, evolvePayment, type BillingSettings, type PaymentCommand, type PaymentState } from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
+import { comparePositions, type Position } from '../../../event-store/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import { loadBillingSettings } from '../shared/billing-settings.js';
+import { allocatePayment } from './allocate-payment.js';
 
 /** A payment as a command left it, and the position of the last event the command wrote (or found). */
 export interface PaymentOutcome {
@@ -14,16 +12,12 @@ export interface PaymentOutcome {
   readonly duplicate: boolean;
 }
 
-export function paymentPayload({ state, position, duplicate }: PaymentOutcome): PaymentPayloadType {
-  return { payment: paymentView(paymentRecordFromState(state)), position: encodePosition(position ?? START_POSITION), duplicate };
-}
-
 /**
  * Load the payment and the settings, build the command, decide, append at the revision read; a conflict re-reads
  * and re-decides (bounded). A retry of a command whose events are on the stream (same command id) decides nothing.
  */
 export function executePaymentCommand(
-  services: LedgerServices,
+  services: ApplicationServices,
   context: CommandContext,
   paymentId: string,
   command: (state: PaymentState, settings: BillingSettings) => Omit<PaymentCommand, 'metadata'>,
@@ -47,7 +41,7 @@ export function executePaymentCommand(
  * stays unallocated, and the process manager logs it) rather than failing a command whose events are stored.
  * Returns the payment as it now is.
  */
-export async function allocatedOutcome(services: LedgerServices, context: CommandContext, outcome: PaymentOutcome): Promise<PaymentOutcome> {
+export async function allocatedOutcome(services: ApplicationServices, context: CommandContext, outcome: PaymentOutcome): Promise<PaymentOutcome> {
   const { state } = outcome;
   if (state.status !== 'succeeded' || state.allocation !== null || state.paymentId === null) return outcome;
   const cause = { actor: context.actor, ...(context.actorName === undefined ? {} : { actorName: context.actorName }), correlationId: context.correlationId, causationId: context.commandId };
