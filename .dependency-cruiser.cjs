@@ -67,6 +67,14 @@ module.exports = {
       to: { path: '^libs/ledger-application/src/([^/]+)/', pathNot: '^libs/ledger-application/src/(shared|$1)/' },
     },
     {
+      name: 'no-folder-cycles-in-api',
+      comment: 'No dependency cycle between folders of apps/api (its feature folders import each other one way only).',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^apps/api/' },
+      to: { circular: true },
+    },
+    {
       name: 'no-folder-cycles-in-application-layer',
       comment: 'No dependency cycle between folders of libs/ledger-application.',
       severity: 'error',
