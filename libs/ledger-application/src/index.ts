@@ -20,3 +20,5 @@ export * from './payments/payment-allocator.process-manager.js';
 export * from './receipts/issue-receipt.js';
 export * from './receipts/receipt-issuer.process-manager.js';
 export * from './process-managers.js';
+export * from './customers/upsert-customer.handler.js';
+export * from './exchange-rates/record-exchange-rate.handler.js';

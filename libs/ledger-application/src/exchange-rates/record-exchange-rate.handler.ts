@@ -1,16 +1,30 @@
-import { decideExchangeRate, evolveExchangeRate, initialExchangeRateState, type RecordExchangeRate } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
-import { encodePosition, START_POSITION } from '../../../../../libs/event-store/src/index.js';
-import { parseDecimal } from '../../../../../libs/money/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import type { ExchangeRatePayloadType, RecordExchangeRateInput } from '../exchange-rate.types.js';
+import { decideExchangeRate, evolveExchangeRate, initialExchangeRateState, type ExchangeRateState, type RecordExchangeRate } from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
+import type { Position } from '../../../event-store/src/index.js';
+import { parseDecimal } from '../../../money/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+
+/** What recordExchangeRate takes (structurally the GraphQL input). */
+export interface RecordExchangeRateCommandInput {
+  readonly base: string;
+  readonly quote: string;
+  readonly rate: string;
+  readonly effectiveAt: string;
+  readonly source: string;
+}
+
+/** The rate the command stands for, in its canonical form, and the position of its event (or of the one found). */
+export interface ExchangeRateOutcome {
+  readonly rate: ExchangeRateState['rates'][number];
+  readonly position: Position | undefined;
+}
 
 /**
  * Records a rate on its pair's stream. The input is checked first, on an empty pair, so that only valid currency
  * codes ever name a stream. Recording the same rate for the same instant again appends nothing; another rate for
  * that instant is a correction, recorded after it.
  */
-export function recordExchangeRate(services: LedgerServices, context: CommandContext, input: RecordExchangeRateInput): Promise<ExchangeRatePayloadType> {
+export function recordExchangeRate(services: ApplicationServices, context: CommandContext, input: RecordExchangeRateCommandInput): Promise<ExchangeRateOutcome> {
   const command: RecordExchangeRate = {
     type: 'RecordExchangeRate',
     data: { base: input.base, quote: input.quote, rate: input.rate, effectiveAt: input.effectiveAt, source: input.source },
@@ -29,7 +43,7 @@ export function recordExchangeRate(services: LedgerServices, context: CommandCon
     return {
       appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: storedEvents(events, context, streamId) }],
       // One canonical form of the rate in every response ("1.0850" -> "1.085"), as the read model gives it.
-      result: (position) => ({ exchangeRate: { ...recorded, rate: parseDecimal(recorded.rate, 'rate').toFixed() }, position: encodePosition(position ?? loaded.alreadyAppliedAt ?? loaded.lastPosition ?? START_POSITION) }),
+      result: (position) => ({ rate: { ...recorded, rate: parseDecimal(recorded.rate, 'rate').toFixed() }, position: position ?? loaded.alreadyAppliedAt ?? loaded.lastPosition }),
     };
   });
 }
