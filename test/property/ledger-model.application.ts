@@ -1,9 +1,9 @@
 import Big from 'big.js';
 import { sql } from 'kysely';
-import { createCreditNote } from '../../apps/api/src/credit-notes/commands/create-credit-note.handler.js';
-import { applyCreditNote } from '../../apps/api/src/credit-notes/commands/apply-credit-note.handler.js';
-import { issueCreditNote } from '../../apps/api/src/credit-notes/commands/issue-credit-note.handler.js';
-import { voidCreditNote } from '../../apps/api/src/credit-notes/commands/void-credit-note.handler.js';
+import { createCreditNote } from '../support/credit-note-mutations.js';
+import { applyCreditNote } from '../../libs/ledger-application/src/credit-notes/apply-credit-note.handler.js';
+import { issueCreditNote } from '../support/credit-note-mutations.js';
+import { voidCreditNote } from '../../libs/ledger-application/src/credit-notes/void-credit-note.handler.js';
 import type { ApplyCreditNoteInput, CreateCreditNoteInput } from '../../apps/api/src/credit-notes/credit-note.types.js';
 import { applyCredit } from '../../apps/api/src/customer-credit/commands/apply-credit.handler.js';
 import { createInvoice } from '../../apps/api/src/invoices/commands/create-invoice.handler.js';

@@ -1,8 +1,8 @@
-import { decideCreditNoteDraft, evolveCreditNote } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import type { CreateCreditNoteInput, CreditNotePayloadType } from '../credit-note.types.js';
-import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { decideCreditNoteDraft, evolveCreditNote } from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { CreateCreditNoteCommandInput } from './credit-note.inputs.js';
+import { creditNoteOutcome, loadCreditNoteCommand, type CreditNoteOutcome } from './credit-note-command.support.js';
 
 /**
  * A draft credit note. Ids derive from the command id, so a retried request names the same note and lines. With a
@@ -10,7 +10,7 @@ import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.
  * on it now (decideCreditNoteDraft); the check that counts is made again, atomically, when the note is issued
  * (issueCreditNote).
  */
-export function createCreditNote(services: LedgerServices, context: CommandContext, input: CreateCreditNoteInput): Promise<CreditNotePayloadType> {
+export function createCreditNote(services: ApplicationServices, context: CommandContext, input: CreateCreditNoteCommandInput): Promise<CreditNoteOutcome> {
   const creditNoteId = uuidV5(`${context.commandId}:credit-note`);
   const streamId = streams.creditNote(context.tenantId, creditNoteId);
   const sourceInvoiceId = input.sourceInvoiceId ?? null;
@@ -36,7 +36,7 @@ export function createCreditNote(services: LedgerServices, context: CommandConte
     const events = decideCreditNoteDraft({ settings, note: note.state, sourceInvoice, command, now: context.now });
     return {
       appends: [{ streamId, expectedRevision: note.expectedRevision, events: storedEvents(events, context, streamId) }],
-      result: (position) => creditNotePayload(events.reduce(evolveCreditNote, note.state), position),
+      result: (position) => creditNoteOutcome(events.reduce(evolveCreditNote, note.state), position),
     };
   });
 }

@@ -1,9 +1,9 @@
-import { creditNoteApplicationReadsOf, decideCreditNoteApplication, evolveCreditNote } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import type { ApplyCreditNoteInput, CreditNotePayloadType } from '../credit-note.types.js';
-import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { creditNoteApplicationReadsOf, decideCreditNoteApplication, evolveCreditNote } from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
+import type { AppendRequest } from '../../../event-store/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplyCreditNoteCommandInput } from './credit-note.inputs.js';
+import { creditNoteOutcome, loadCreditNoteCommand, type CreditNoteOutcome } from './credit-note-command.support.js';
 
 /**
  * Applies part or all of an issued note's remaining credit, in ONE atomic append of what decideCreditNoteApplication
@@ -12,7 +12,7 @@ import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.
  * stream is appended at the revision read, so two applications racing on one note or one invoice re-read and
  * re-decide: neither the note's remaining credit nor an invoice's balance can be over-applied.
  */
-export function applyCreditNote(services: LedgerServices, context: CommandContext, input: ApplyCreditNoteInput): Promise<CreditNotePayloadType> {
+export function applyCreditNote(services: ApplicationServices, context: CommandContext, input: ApplyCreditNoteCommandInput): Promise<CreditNoteOutcome> {
   const { tenantId } = context;
   const noteStream = streams.creditNote(tenantId, input.creditNoteId);
   const applicationId = uuidV5(`${context.commandId}:credit-note-application`);
@@ -32,6 +32,6 @@ export function applyCreditNote(services: LedgerServices, context: CommandContex
       const accountStream = streams.customerAccount(tenantId, customerId);
       appends.push({ streamId: accountStream, expectedRevision: account.expectedRevision, events: storedEvents(decided.account, context, accountStream) });
     }
-    return { appends, result: (position) => creditNotePayload(decided.note.reduce(evolveCreditNote, note.state), position ?? note.lastPosition) };
+    return { appends, result: (position) => creditNoteOutcome(decided.note.reduce(evolveCreditNote, note.state), position ?? note.lastPosition) };
   });
 }

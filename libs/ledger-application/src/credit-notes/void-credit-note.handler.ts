@@ -1,16 +1,16 @@
-import { decideCreditNote, decideInvoice, evolveCreditNote, type CreditNoteVoided } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import type { CreditNotePayloadType, VoidCreditNoteInput } from '../credit-note.types.js';
-import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { decideCreditNote, decideInvoice, evolveCreditNote, type CreditNoteVoided } from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
+import type { AppendRequest } from '../../../event-store/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { VoidCreditNoteCommandInput } from './credit-note.inputs.js';
+import { creditNoteOutcome, loadCreditNoteCommand, type CreditNoteOutcome } from './credit-note-command.support.js';
 
 /**
  * Voids a draft or an issued note (one with credit applied is refused, CREDIT_NOTE_HAS_APPLICATIONS: an applied part
  * is never undone). An issued note on a source invoice gives its total back to what is creditable there
  * (InvoiceCreditNoteReleased) in the same atomic append. The number stays taken: numbering is gapless.
  */
-export function voidCreditNote(services: LedgerServices, context: CommandContext, input: VoidCreditNoteInput): Promise<CreditNotePayloadType> {
+export function voidCreditNote(services: ApplicationServices, context: CommandContext, input: VoidCreditNoteCommandInput): Promise<CreditNoteOutcome> {
   const { tenantId } = context;
   const noteStream = streams.creditNote(tenantId, input.creditNoteId);
   return executeWithRetry(services.store, async () => {
@@ -31,7 +31,7 @@ export function voidCreditNote(services: LedgerServices, context: CommandContext
     }
     return {
       appends: [{ streamId: noteStream, expectedRevision: note.expectedRevision, events: storedEvents(noteEvents, context, noteStream) }, ...invoiceAppends],
-      result: (position) => creditNotePayload(noteEvents.reduce(evolveCreditNote, note.state), position ?? note.lastPosition),
+      result: (position) => creditNoteOutcome(noteEvents.reduce(evolveCreditNote, note.state), position ?? note.lastPosition),
     };
   });
 }

@@ -1,10 +1,10 @@
-import { creditableOnInvoice, decideCreditNote, decideInvoice, evolveCreditNote, type InvoiceEvent, type IssueCreditNote } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import { takeDocumentNumber } from '../../../../../libs/ledger-application/src/shared/numbering.js';
-import type { CreditNotePayloadType, IssueCreditNoteInput } from '../credit-note.types.js';
-import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.support.js';
+import { creditableOnInvoice, decideCreditNote, decideInvoice, evolveCreditNote, type InvoiceEvent, type IssueCreditNote } from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
+import type { AppendRequest } from '../../../event-store/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import { takeDocumentNumber } from '../shared/numbering.js';
+import type { CreditNoteIdInput } from './credit-note.inputs.js';
+import { creditNoteOutcome, loadCreditNoteCommand, type CreditNoteOutcome } from './credit-note-command.support.js';
 
 /**
  * Issuing takes the next gapless credit-note number (template invoice.creditNoteNumberFormat, default
@@ -13,7 +13,7 @@ import { creditNotePayload, loadCreditNoteCommand } from './credit-note-command.
  * the revision read. Two notes on one invoice therefore can never together credit more than it: the second append
  * conflicts, re-reads the invoice's creditable amount and is refused (AMOUNT_EXCEEDS_CREDITABLE) if it no longer fits.
  */
-export function issueCreditNote(services: LedgerServices, context: CommandContext, input: IssueCreditNoteInput): Promise<CreditNotePayloadType> {
+export function issueCreditNote(services: ApplicationServices, context: CommandContext, input: CreditNoteIdInput): Promise<CreditNoteOutcome> {
   const { tenantId } = context;
   const noteStream = streams.creditNote(tenantId, input.creditNoteId);
   return executeWithRetry(services.store, async () => {
@@ -43,7 +43,7 @@ export function issueCreditNote(services: LedgerServices, context: CommandContex
     const noteEvents = decideCreditNote(issue(number, creditableOnSource), note.state);
     return {
       appends: [numberAppend, { streamId: noteStream, expectedRevision: note.expectedRevision, events: storedEvents(noteEvents, context, noteStream) }, ...invoiceAppends],
-      result: (position) => creditNotePayload(noteEvents.reduce(evolveCreditNote, note.state), position ?? note.lastPosition),
+      result: (position) => creditNoteOutcome(noteEvents.reduce(evolveCreditNote, note.state), position ?? note.lastPosition),
     };
   });
 }
