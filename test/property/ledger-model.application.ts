@@ -5,7 +5,7 @@ import { applyCreditNote } from '../../libs/ledger-application/src/credit-notes/
 import { issueCreditNote } from '../support/credit-note-mutations.js';
 import { voidCreditNote } from '../../libs/ledger-application/src/credit-notes/void-credit-note.handler.js';
 import type { ApplyCreditNoteInput, CreateCreditNoteInput } from '../../apps/api/src/credit-notes/credit-note.types.js';
-import { applyCredit } from '../../apps/api/src/customer-credit/commands/apply-credit.handler.js';
+import { applyCredit } from '../../libs/ledger-application/src/customer-credit/apply-credit.handler.js';
 import { createInvoice } from '../../apps/api/src/invoices/commands/create-invoice.handler.js';
 import { issueInvoice } from '../../apps/api/src/invoices/commands/issue-invoice.handler.js';
 import { voidInvoice } from '../../apps/api/src/invoices/commands/void-invoice.handler.js';

@@ -28,3 +28,5 @@ export * from './credit-notes/create-credit-note.handler.js';
 export * from './credit-notes/issue-credit-note.handler.js';
 export * from './credit-notes/apply-credit-note.handler.js';
 export * from './credit-notes/void-credit-note.handler.js';
+export * from './customer-credit/apply-credit.handler.js';
+export * from './customer-credit/set-auto-apply-credit.handler.js';

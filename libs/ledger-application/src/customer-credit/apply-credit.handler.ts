@@ -1,11 +1,25 @@
-import { decideCustomerCreditApplication, evolveCustomerAccount, evolveInvoice } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import { encodePosition, START_POSITION, type Position } from '../../../../../libs/event-store/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings, tenantTodayIn } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
-import { invoiceViewFromState } from '../../invoices/invoice.view.js';
-import { customerAccountView } from '../customer-account.view.js';
-import type { ApplyCreditInput, ApplyCreditPayloadType } from '../customer-credit.types.js';
+import { decideCustomerCreditApplication, evolveCustomerAccount, evolveInvoice, type BillingSettings, type CustomerAccountState, type InvoiceState } from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
+import type { Position } from '../../../event-store/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import { loadBillingSettings } from '../shared/billing-settings.js';
+
+/** What applyCredit takes (structurally the GraphQL input). */
+export interface ApplyCreditCommandInput {
+  readonly customerId: string;
+  readonly invoiceId: string;
+  readonly amount: string;
+  readonly currency: string;
+}
+
+/** The account and the invoice as the application left them, the settings it read ("today"), and the position. */
+export interface CreditApplicationOutcome {
+  readonly customerId: string;
+  readonly account: CustomerAccountState;
+  readonly invoice: InvoiceState;
+  readonly settings: BillingSettings;
+  readonly position: Position | undefined;
+}
 
 /**
  * Spends customer credit on one of the customer's invoices: ONE atomic append of what decideCustomerCreditApplication
@@ -13,7 +27,7 @@ import type { ApplyCreditInput, ApplyCreditPayloadType } from '../customer-credi
  * race with another application (credit note or customer credit) on the same invoice or account re-reads and
  * re-decides, so neither the balance due nor the credit can go below zero.
  */
-export function applyCredit(services: LedgerServices, context: CommandContext, input: ApplyCreditInput): Promise<ApplyCreditPayloadType> {
+export function applyCredit(services: ApplicationServices, context: CommandContext, input: ApplyCreditCommandInput): Promise<CreditApplicationOutcome> {
   const { tenantId } = context;
   const applicationId = uuidV5(`${context.commandId}:customer-credit-application`);
   const accountStream = streams.customerAccount(tenantId, input.customerId);
@@ -23,10 +37,12 @@ export function applyCredit(services: LedgerServices, context: CommandContext, i
       load(services.store, aggregates.invoice, context.tenantId, input.invoiceId, context.commandId),
       loadBillingSettings(services, tenantId),
     ]);
-    const payload = (accountState: typeof account.state, invoiceState: typeof invoice.state, position: Position | undefined): ApplyCreditPayloadType => ({
-      account: customerAccountView(input.customerId, accountState),
-      invoice: invoiceViewFromState(invoiceState, tenantTodayIn(services, settings)),
-      position: encodePosition(position ?? START_POSITION),
+    const payload = (accountState: CustomerAccountState, invoiceState: InvoiceState, position: Position | undefined): CreditApplicationOutcome => ({
+      customerId: input.customerId,
+      account: accountState,
+      invoice: invoiceState,
+      settings,
+      position,
     });
     if (account.alreadyAppliedAt) return { appends: [], result: () => payload(account.state, invoice.state, account.alreadyAppliedAt) };
     const decided = decideCustomerCreditApplication({
