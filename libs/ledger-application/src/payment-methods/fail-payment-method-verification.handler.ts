@@ -1,14 +1,15 @@
-import type { CommandContext } from '../../../../../libs/application/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import type { FailPaymentMethodVerificationInput, PaymentMethodPayloadType } from '../payment-method.types.js';
+import type { CommandContext } from '../../../application/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { FailPaymentMethodVerificationCommandInput } from './payment-method.inputs.js';
+import type { PaymentMethodOutcome } from './payment-method-command.support.js';
 import { executePaymentMethodCommand } from './payment-method-command.support.js';
 
 /** The verification failed (wrong micro-deposit amounts, a refused mandate): the method cannot be charged. */
 export function failPaymentMethodVerification(
-  services: LedgerServices,
+  services: ApplicationServices,
   context: CommandContext,
-  input: FailPaymentMethodVerificationInput,
-): Promise<PaymentMethodPayloadType> {
+  input: FailPaymentMethodVerificationCommandInput,
+): Promise<PaymentMethodOutcome> {
   return executePaymentMethodCommand(services, context, input.paymentMethodId, {
     type: 'FailPaymentMethodVerification',
     data: { paymentMethodId: input.paymentMethodId, reason: input.reason },
