@@ -1,11 +1,10 @@
-import { uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import type { CreateTaxRateInput, TaxRatePayloadType } from '../billing-settings.types.js';
-import { executeBillingSettingsCommand } from './settings-command.support.js';
-import { taxRatePayload } from './tax-rate-payload.js';
+import { uuidV5, type CommandContext } from '../../../application/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { CreateTaxRateCommandInput } from './settings.inputs.js';
+import { executeBillingSettingsCommand, type TaxRateOutcome } from './settings-command.support.js';
 
 /** A new, active tax rate. Without an id from the caller, the id derives from the command id (retries name the same rate). */
-export function createTaxRate(services: LedgerServices, context: CommandContext, input: CreateTaxRateInput): Promise<TaxRatePayloadType> {
+export function createTaxRate(services: ApplicationServices, context: CommandContext, input: CreateTaxRateCommandInput): Promise<TaxRateOutcome> {
   const taxRateId = input.id ?? uuidV5(`${context.commandId}:tax-rate`);
   return executeBillingSettingsCommand(
     services,
@@ -23,6 +22,5 @@ export function createTaxRate(services: LedgerServices, context: CommandContext,
       },
       metadata: { now: context.now },
     }),
-    (state, position) => taxRatePayload(taxRateId, state, position),
-  );
+  ).then(({ state, position }) => ({ taxRateId: taxRateId, state, position }));
 }
