@@ -32,3 +32,12 @@ export interface RefundPaymentCommandInput extends PaymentIdInput {
   readonly method: RefundMethodType;
   readonly reason: string;
 }
+
+/** recordPayment: money received against one invoice. */
+export interface RecordPaymentCommandInput {
+  readonly invoiceId: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly method: PaymentMethodType;
+  readonly reference: string;
+}

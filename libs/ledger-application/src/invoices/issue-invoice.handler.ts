@@ -7,17 +7,18 @@ import {
   invoiceSettingsContextOf,
   type InvoiceState,
   type IssueInvoice,
-} from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { AppendRequest } from '../../../../../libs/event-store/src/index.js';
+} from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
+import type { AppendRequest } from '../../../event-store/src/index.js';
 
-import { loadInvoiceCustomerContext } from '../../../../../libs/ledger-application/src/shared/customer-context.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
-import { takeDocumentNumber } from '../../../../../libs/ledger-application/src/shared/numbering.js';
-import type { InvoicePayloadType, IssueInvoiceInput } from '../invoice.types.js';
-import { exchangeRateAt } from '../../../../../libs/ledger-application/src/shared/exchange-rates.js';
-import { invoicePayload } from './invoice-command.support.js';
+import { loadInvoiceCustomerContext } from '../shared/customer-context.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import { loadBillingSettings } from '../shared/billing-settings.js';
+import { takeDocumentNumber } from '../shared/numbering.js';
+import type { InvoiceIdInput } from './invoice.inputs.js';
+import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
+import { exchangeRateAt } from '../shared/exchange-rates.js';
+import { invoiceOutcome } from './invoice-command.support.js';
 
 /**
  * Issuing takes the next gapless number and freezes the invoice in ONE atomic two-stream append (sequence stream +
@@ -36,11 +37,11 @@ import { invoicePayload } from './invoice-command.support.js';
  * appended to, at the revision appended at, and its siblings of the other period kinds): a number already given is
  * refused with DOCUMENT_NUMBER_TAKEN and nothing is appended (see libs/billing/src/invoice/invoice.number.ts).
  */
-export function issueInvoice(services: LedgerServices, context: CommandContext, input: IssueInvoiceInput): Promise<InvoicePayloadType> {
+export function issueInvoice(services: ApplicationServices, context: CommandContext, input: InvoiceIdInput): Promise<InvoiceOutcome> {
   const { tenantId } = context;
   return executeWithRetry(services.store, async () => {
     const [invoice, settings] = await Promise.all([load(services.store, aggregates.invoice, context.tenantId, input.invoiceId, context.commandId), loadBillingSettings(services, tenantId)]);
-    if (invoice.alreadyAppliedAt) return { appends: [], result: () => invoicePayload(services, settings, invoice.state, invoice.alreadyAppliedAt) };
+    if (invoice.alreadyAppliedAt) return { appends: [], result: () => invoiceOutcome(settings, invoice.state, invoice.alreadyAppliedAt) };
     const { customerId, currency } = invoice.state;
     const data: Omit<IssueInvoice['data'], 'number'> = {
       invoiceId: input.invoiceId,
@@ -62,7 +63,7 @@ export function issueInvoice(services: LedgerServices, context: CommandContext, 
         storedAppend(context, streams.invoice(context.tenantId, input.invoiceId), invoice.expectedRevision, invoiceEvents),
         ...credit.accountAppends,
       ],
-      result: (position) => invoicePayload(services, settings, invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition),
+      result: (position) => invoiceOutcome(settings, invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition),
     };
   });
 }
@@ -73,7 +74,7 @@ export function issueInvoice(services: LedgerServices, context: CommandContext, 
  * (InvoiceCreditApplied after InvoiceIssued, and CustomerCreditApplied on the account at the revision read). An account
  * with auto-apply off, or without credit in that currency, is not touched.
  */
-async function autoAppliedCredit(services: LedgerServices, context: CommandContext, issued: InvoiceState) {
+async function autoAppliedCredit(services: ApplicationServices, context: CommandContext, issued: InvoiceState) {
   const none = { invoiceEvents: [], accountAppends: [] as AppendRequest[] };
   const { customerId, currency, invoiceId } = issued;
   if (customerId === null || currency === null || invoiceId === null) return none;

@@ -1,12 +1,13 @@
-import { invoiceSettingsContextOf } from '../../../../../libs/billing/src/index.js';
-import { uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import { loadInvoiceCustomerContext } from '../../../../../libs/ledger-application/src/shared/customer-context.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import type { AddInvoiceLineInput, InvoicePayloadType } from '../invoice.types.js';
+import { invoiceSettingsContextOf } from '../../../billing/src/index.js';
+import { uuidV5, type CommandContext } from '../../../application/src/index.js';
+import { loadInvoiceCustomerContext } from '../shared/customer-context.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { AddInvoiceLineCommandInput } from './invoice.inputs.js';
+import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
 import { executeInvoiceCommand } from './invoice-command.support.js';
 
 /** Adds a line to a draft; the draft's taxes are re-calculated with the current settings and customer. */
-export function addInvoiceLine(services: LedgerServices, context: CommandContext, input: AddInvoiceLineInput): Promise<InvoicePayloadType> {
+export function addInvoiceLine(services: ApplicationServices, context: CommandContext, input: AddInvoiceLineCommandInput): Promise<InvoiceOutcome> {
   const { line } = input;
   return executeInvoiceCommand(services, context, input.invoiceId, async (state, settings) => ({
     type: 'AddInvoiceLine',

@@ -1,8 +1,9 @@
-import { invoiceSettingsContextOf } from '../../../../../libs/billing/src/index.js';
-import { uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import { loadInvoiceCustomerContext } from '../../../../../libs/ledger-application/src/shared/customer-context.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import type { CreateInvoiceInput, InvoicePayloadType } from '../invoice.types.js';
+import { invoiceSettingsContextOf } from '../../../billing/src/index.js';
+import { uuidV5, type CommandContext } from '../../../application/src/index.js';
+import { loadInvoiceCustomerContext } from '../shared/customer-context.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { CreateInvoiceCommandInput } from './invoice.inputs.js';
+import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
 import { executeInvoiceCommand } from './invoice-command.support.js';
 
 /**
@@ -10,7 +11,7 @@ import { executeInvoiceCommand } from './invoice-command.support.js';
  * The settings decide whether invoicing is on, which currencies are allowed, the default terms and automatic tax;
  * the customer's exemption and billing address decide which tax rates apply.
  */
-export function createInvoice(services: LedgerServices, context: CommandContext, input: CreateInvoiceInput): Promise<InvoicePayloadType> {
+export function createInvoice(services: ApplicationServices, context: CommandContext, input: CreateInvoiceCommandInput): Promise<InvoiceOutcome> {
   const invoiceId = uuidV5(`${context.commandId}:invoice`);
   return executeInvoiceCommand(services, context, invoiceId, async (_state, settings) => ({
     type: 'CreateInvoice',

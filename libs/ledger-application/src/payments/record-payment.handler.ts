@@ -1,12 +1,12 @@
-import { evolvePayment, planAllocation, requirePaymentOnInvoice, type BillingSettings } from '../../../../../libs/billing/src/index.js';
-import { load, aggregates, uuidV5, type CommandContext } from '../../../../../libs/application/src/index.js';
-import type { LedgerServices } from '../../ledger-services.js';
-import { loadBillingSettings } from '../../../../../libs/ledger-application/src/shared/billing-settings.js';
-import { allocationAppends, loadInvoices, overpaymentEntryIdOf, type LoadedInvoice } from '../../../../../libs/ledger-application/src/payments/allocate-payment.js';
-import { recordNewPayment } from '../../../../../libs/ledger-application/src/payments/record-new-payment.js';
-import { allocatedOutcome } from '../../../../../libs/ledger-application/src/payments/payment-command.support.js';
-import type { InvoicePayloadType, RecordPaymentInput } from '../invoice.types.js';
-import { invoicePayload } from './invoice-command.support.js';
+import { evolvePayment, planAllocation, requirePaymentOnInvoice, type BillingSettings } from '../../../billing/src/index.js';
+import { load, aggregates, uuidV5, type CommandContext } from '../../../application/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import { loadBillingSettings } from '../shared/billing-settings.js';
+import { allocationAppends, loadInvoices, overpaymentEntryIdOf, type LoadedInvoice } from './allocate-payment.js';
+import { recordNewPayment } from './record-new-payment.js';
+import { allocatedOutcome } from './payment-command.support.js';
+import type { RecordPaymentCommandInput } from './payment.inputs.js';
+import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
 
 /**
  * Records money received against one invoice (the recordPayment mutation), through the Payment aggregate: the reference is
@@ -16,7 +16,7 @@ import { invoicePayload } from './invoice-command.support.js';
  * invoice's revision: the loser re-reads it, so the balance never goes below zero, and a payment arriving once the
  * invoice is paid is refused (INVOICE_NOT_OPEN) as before. The answer is the invoice after the allocation.
  */
-export async function recordPayment(services: LedgerServices, context: CommandContext, input: RecordPaymentInput): Promise<InvoicePayloadType> {
+export async function recordPayment(services: ApplicationServices, context: CommandContext, input: RecordPaymentCommandInput): Promise<InvoiceOutcome> {
   const { tenantId } = context;
   const paymentId = uuidV5(`${context.commandId}:payment`);
   let invoice: LoadedInvoice | undefined;
@@ -57,5 +57,5 @@ export async function recordPayment(services: LedgerServices, context: CommandCo
   // A retried request, or a duplicate notification, may find a payment not yet allocated (a crash in between).
   const allocated = await allocatedOutcome(services, context, outcome);
   const [settings, current] = await Promise.all([settingsRead ?? loadBillingSettings(services, tenantId), load(services.store, aggregates.invoice, tenantId, input.invoiceId)]);
-  return invoicePayload(services, settings, current.state, allocated.position ?? current.lastPosition);
+  return { state: current.state, settings, position: allocated.position ?? current.lastPosition };
 }
