@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pdfText } from '../support/pdf-text.js';
-import { loadCustomerAccount } from '../../apps/api/src/customer-credit/customer-account-stream.js';
-import { loadInvoiceStream } from '../../apps/api/src/invoices/invoice-stream.js';
+import { loadCustomerAccount } from '../support/stream-loaders.js';
+import { loadInvoiceStream } from '../support/stream-loaders.js';
 import type { InvoiceState } from '../../libs/billing/src/index.js';
 import { encodePosition } from '../../libs/event-store/src/index.js';
 import { Money } from '../../libs/money/src/index.js';

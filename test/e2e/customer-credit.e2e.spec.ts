@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { loadCustomerAccount } from '../../apps/api/src/customer-credit/customer-account-stream.js';
-import { loadInvoiceStream } from '../../apps/api/src/invoices/invoice-stream.js';
+import { loadCustomerAccount } from '../support/stream-loaders.js';
+import { loadInvoiceStream } from '../support/stream-loaders.js';
 import { streams } from '../../libs/application/src/index.js';
 import type { InvoiceState } from '../../libs/billing/src/index.js';
 import { Money } from '../../libs/money/src/index.js';

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { allocatePayment, allocationCommandIdOf, loadInvoices, planAllocation, splitOf } from '../../apps/api/src/payments/allocate-payment.js';
-import { parsePaymentEvent, storedEvents } from '../../apps/api/src/payments/payment-streams.js';
+import { allocatePayment, allocationCommandIdOf, loadInvoices, planAllocation, splitOf } from '../../libs/ledger-application/src/payments/allocate-payment.js';
+import { parsePaymentEvent } from '../support/stream-loaders.js';
+import { storedEvents } from '../../libs/application/src/index.js';
 import { evolvePayment, initialPaymentState } from '../../libs/billing/src/index.js';
-import { executePaymentCommand } from '../../apps/api/src/payments/commands/payment-command.support.js';
-import { PAYMENT_ALLOCATOR_NAME, paymentAllocator } from '../../apps/api/src/payments/payment-allocator.process-manager.js';
-import { RECEIPT_ISSUER_NAME, receiptIssuer } from '../../apps/api/src/receipts/receipt-issuer.process-manager.js';
+import { executePaymentCommand } from '../../libs/ledger-application/src/payments/payment-command.support.js';
+import { PAYMENT_ALLOCATOR_NAME, paymentAllocator } from '../../libs/ledger-application/src/payments/payment-allocator.process-manager.js';
+import { RECEIPT_ISSUER_NAME, receiptIssuer } from '../../libs/ledger-application/src/receipts/receipt-issuer.process-manager.js';
 import type { CommandContext } from '../../libs/application/src/index.js';
 import { encodePosition, WrongExpectedVersionError, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import { ProjectionRunner, waitForProjections } from '../../libs/projection-runtime/src/index.js';

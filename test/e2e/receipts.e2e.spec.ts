@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pdfText } from '../support/pdf-text.js';
-import { receiptIssuer, RECEIPT_ISSUER_NAME } from '../../apps/api/src/receipts/receipt-issuer.process-manager.js';
+import { receiptIssuer, RECEIPT_ISSUER_NAME } from '../../libs/ledger-application/src/receipts/receipt-issuer.process-manager.js';
 import { ProjectionRunner, waitForProjections } from '../../libs/projection-runtime/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { requireData } from '../support/graphql-http.client.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
-import { allocatePayment } from '../../apps/api/src/payments/allocate-payment.js';
+import { allocatePayment } from '../../libs/ledger-application/src/payments/allocate-payment.js';
 import { streams } from '../../libs/application/src/index.js';
 import { isDomainError } from '../../libs/billing/src/index.js';
 import { WrongExpectedVersionError, type EventStore } from '../../libs/event-store/src/index.js';

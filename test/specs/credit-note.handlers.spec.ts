@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { applyCreditNote } from '../../apps/api/src/credit-notes/commands/apply-credit-note.handler.js';
-import { createCreditNote } from '../../apps/api/src/credit-notes/commands/create-credit-note.handler.js';
-import { issueCreditNote } from '../../apps/api/src/credit-notes/commands/issue-credit-note.handler.js';
-import { voidCreditNote } from '../../apps/api/src/credit-notes/commands/void-credit-note.handler.js';
+import { applyCreditNote } from '../../libs/ledger-application/src/credit-notes/apply-credit-note.handler.js';
+import { createCreditNote } from '../../libs/ledger-application/src/credit-notes/create-credit-note.handler.js';
+import { issueCreditNote } from '../../libs/ledger-application/src/credit-notes/issue-credit-note.handler.js';
+import { voidCreditNote } from '../../libs/ledger-application/src/credit-notes/void-credit-note.handler.js';
 import { streams, uuidV5 } from '../../libs/application/src/index.js';
 import {
   CUSTOMER_ID,

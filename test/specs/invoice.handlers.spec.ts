@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { addInvoiceLine } from '../../apps/api/src/invoices/commands/add-invoice-line.handler.js';
-import { createInvoice } from '../../apps/api/src/invoices/commands/create-invoice.handler.js';
-import { issueInvoice } from '../../apps/api/src/invoices/commands/issue-invoice.handler.js';
-import { voidInvoice } from '../../apps/api/src/invoices/commands/void-invoice.handler.js';
-import { writeOffInvoice } from '../../apps/api/src/invoices/commands/write-off-invoice.handler.js';
+import { addInvoiceLine } from '../../libs/ledger-application/src/invoices/add-invoice-line.handler.js';
+import { createInvoice } from '../../libs/ledger-application/src/invoices/create-invoice.handler.js';
+import { issueInvoice } from '../../libs/ledger-application/src/invoices/issue-invoice.handler.js';
+import { voidInvoice } from '../../libs/ledger-application/src/invoices/void-invoice.handler.js';
+import { writeOffInvoice } from '../../libs/ledger-application/src/invoices/write-off-invoice.handler.js';
 import { streams, uuidV5 } from '../../libs/application/src/index.js';
 import {
   CUSTOMER_ID,

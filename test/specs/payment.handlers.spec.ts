@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { recordPayment } from '../../apps/api/src/invoices/commands/record-payment.handler.js';
-import { createPayment } from '../../apps/api/src/payments/commands/create-payment.handler.js';
-import { refundPayment } from '../../apps/api/src/payments/commands/refund-payment.handler.js';
+import { recordPayment } from '../../libs/ledger-application/src/payments/record-payment.handler.js';
+import { createPayment } from '../../libs/ledger-application/src/payments/create-payment.handler.js';
+import { refundPayment } from '../../libs/ledger-application/src/payments/refund-payment.handler.js';
 import { streams, uuidV5 } from '../../libs/application/src/index.js';
 import {
   CUSTOMER_ID,

@@ -8,8 +8,8 @@ import type { CommandContext } from '../../libs/application/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { readLedgerConfig } from '../../libs/runtime/src/index.js';
 import { waitForProjections } from '../../libs/projection-runtime/src/index.js';
-import { RECEIPT_ISSUER_NAME } from '../../apps/api/src/receipts/receipt-issuer.process-manager.js';
-import { PAYMENT_ALLOCATOR_NAME } from '../../apps/api/src/payments/payment-allocator.process-manager.js';
+import { RECEIPT_ISSUER_NAME } from '../../libs/ledger-application/src/receipts/receipt-issuer.process-manager.js';
+import { PAYMENT_ALLOCATOR_NAME } from '../../libs/ledger-application/src/payments/payment-allocator.process-manager.js';
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { postGraphQL, requireData, type GraphQLHttpResponse } from './graphql-http.client.js';
 import {

@@ -45,9 +45,9 @@ import {
   type RefundMethodType,
 } from '../../libs/billing/src/index.js';
 import { Money } from '../../libs/money/src/index.js';
-import { receiptIdOf } from '../../apps/api/src/receipts/issue-receipt.handler.js';
-import { overpaymentEntryIdOf, splitOf } from '../../apps/api/src/payments/allocate-payment.js';
-import { loadCustomerAccount } from '../../apps/api/src/customer-credit/customer-account-stream.js';
+import { receiptIdOf } from '../../libs/ledger-application/src/receipts/issue-receipt.js';
+import { overpaymentEntryIdOf, splitOf } from '../../libs/ledger-application/src/payments/allocate-payment.js';
+import { loadCustomerAccount } from './stream-loaders.js';
 import { streams, toEventData, uuidV5, type CommandContext } from '../../libs/application/src/index.js';
 import { comparePositions, type AppendRequest, type EventStore, type Position } from '../../libs/event-store/src/index.js';
 

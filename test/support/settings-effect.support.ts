@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { loadBillingSettings, parseBillingSettingsEvent } from '../../apps/api/src/settings/billing-settings.loader.js';
+import { loadBillingSettings } from '../../libs/ledger-application/src/shared/billing-settings.js';
+import { parseBillingSettingsEvent } from '../../projections/billing-settings/billing-settings.events.js';
 import {
   billingSettingsDecider,
   billingSettingsEventSchemas,

@@ -17,7 +17,7 @@ import { IdempotencyService } from './platform/idempotency.service.js';
 import { platformMigrations } from '../../../libs/access/src/platform.migrations.js';
 import { LedgerMetrics } from './operations/ledger-metrics.js';
 import { startOperationsServer } from './operations/operations-server.js';
-import { processManagers } from './process-managers.js';
+import { processManagers } from '../../../libs/ledger-application/src/process-managers.js';
 import { NestLogAdapter } from './platform/nest-log.adapter.js';
 import { KeyRevocationWatcher } from './platform/key-revocation.watcher.js';
 import { refuseOversizedBodies } from './graphql/limits/oversized-body.middleware.js';

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ApplicationServices } from '../../../libs/ledger-application/src/index.js';
 import type { EventStore } from '../../../libs/event-store/src/index.js';
 import type { LedgerConfig, LedgerLog } from '../../../libs/runtime/src/index.js';
 import type { InvoiceQueries } from '../../../projections/invoices/invoices.queries.js';
@@ -7,8 +8,8 @@ import type { IdempotencyService } from './platform/idempotency.service.js';
 import type { LedgerMetrics } from './operations/ledger-metrics.js';
 import type { KeyRevocationWatcher } from './platform/key-revocation.watcher.js';
 
-/** Everything a resolver or handler needs, built once at start (main.ts) and injected. */
-export interface LedgerServices {
+/** Everything a resolver or handler needs, built once at start (main.ts) and injected: the application's services and the API's own. */
+export interface LedgerServices extends ApplicationServices {
   readonly config: LedgerConfig;
   readonly store: EventStore;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,7 +3,7 @@ import { ProjectionRunner, type ProjectionProgress } from '../../../libs/project
 import { createLedgerLogger, startupLedgerLogger, openDatabase, openEventStore, readLedgerConfig, type LedgerLog } from '../../../libs/runtime/src/index.js';
 import { encodePosition } from '../../../libs/event-store/src/index.js';
 import { allProjections } from '../../../projections/index.js';
-import { processManagers } from '../../api/src/process-managers.js';
+import { processManagers } from '../../../libs/ledger-application/src/process-managers.js';
 
 /**
  * `npm run start:projector`: maintains every read model in a process of its own (run the api with PROJECTIONS=off).

@@ -1,55 +1,11 @@
-import type { AppendRequest, EventStore, ExpectedRevision, Position, RecordedEvent } from '../../event-store/src/index.js';
+import type { AppendRequest, EventStore, ExpectedRevision, Position } from '../../event-store/src/index.js';
 import { WrongExpectedVersionError } from '../../event-store/src/index.js';
-import { toEventData, type CommandContext, type DomainEventLike } from './event-envelope.js';
+import { storedEvents } from './aggregates.js';
+import type { CommandContext, DomainEventLike } from './event-envelope.js';
+import type { LoadedStream } from './stream-loader.js';
 
 /** A conflict is retried this many times (re-reading and re-deciding each time) before it reaches the caller. */
 export const CONFLICT_RETRIES_MAX = 25;
-
-export interface LoadedStream<State> {
-  readonly state: State;
-  readonly expectedRevision: ExpectedRevision;
-  /** The position of the stream's last event, if it has any. */
-  readonly lastPosition: Position | undefined;
-  /**
-   * When the stream already holds events of this command id (a retry after the first run's response was lost),
-   * the position of the last of them: the caller returns the current state instead of deciding again.
-   */
-  readonly alreadyAppliedAt: Position | undefined;
-}
-
-export interface FoldingDecider<Event, State> {
-  evolve(state: State, event: Event): State;
-  readonly initialState: State;
-}
-
-const READ_PAGE = 1_000;
-
-/**
- * Reads a whole stream and folds it. Streams are short by design, so no snapshots are needed (docs/architecture.md,
- * "Commands: load, decide, append").
- */
-export async function loadStream<Event extends DomainEventLike, State>(
-  store: EventStore,
-  streamId: string,
-  decider: FoldingDecider<Event, State>,
-  parse: (recorded: RecordedEvent) => Event,
-  commandId?: string,
-): Promise<LoadedStream<State>> {
-  let state = decider.initialState;
-  let last: RecordedEvent | undefined;
-  let alreadyAppliedAt: Position | undefined;
-  for (let from = 0n; ; ) {
-    const page = await store.readStream(streamId, { fromRevision: from, maxCount: READ_PAGE });
-    for (const recorded of page) {
-      state = decider.evolve(state, parse(recorded));
-      last = recorded;
-      if (commandId !== undefined && recorded.metadata.commandId === commandId) alreadyAppliedAt = recorded.position;
-    }
-    if (page.length < READ_PAGE || !last) break;
-    from = last.revision + 1n;
-  }
-  return { state, expectedRevision: last ? last.revision : 'no_stream', lastPosition: last?.position, alreadyAppliedAt };
-}
 
 export interface Attempt<Result> {
   /** The streams to append, each with the revision it was read at. Empty means nothing to write. */
@@ -132,8 +88,6 @@ export interface StreamCommand<Event extends DomainEventLike, State, Result> {
   load(): Promise<LoadedStream<State>>;
   decide(state: State): readonly Event[];
   evolve(state: State, event: Event): State;
-  /** The schema version recorded in each event's metadata; 1 when absent. */
-  schemaVersionOf?(event: Event): number;
   /**
    * The outcome from the state after the command and the position of its events: the stream's last event when it
    * appended nothing, or where a retried command was first applied.
@@ -154,7 +108,7 @@ export function executeStreamCommand<Event extends DomainEventLike, State, Resul
     const events = command.decide(loaded.state);
     const next = events.reduce((state, event) => command.evolve(state, event), loaded.state);
     return {
-      appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: events.map((event, index) => toEventData(event, context, streamId, index, command.schemaVersionOf?.(event))) }],
+      appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: storedEvents(events, context, streamId) }],
       result: (position) => command.result(next, position ?? loaded.lastPosition),
     };
   });

@@ -19,8 +19,12 @@ export function tenantOfStream(streamId: string): string {
 export const streams = {
   invoice: (tenantId: string, invoiceId: string) => streamName(tenantId, 'invoice', invoiceId),
   numberSequence: (tenantId: string, documentKind: string, periodKey: string) => streamName(tenantId, 'number_sequence', `${documentKind}-${periodKey}`),
+  /** A sequence by its id, `<documentKind>-<periodKey>`. */
+  numberSequenceById: (tenantId: string, sequenceId: string) => streamName(tenantId, 'number_sequence', sequenceId),
   billingSettings: (tenantId: string) => streamName(tenantId, 'billing_settings', tenantId),
   exchangeRate: (tenantId: string, base: string, quote: string) => streamName(tenantId, 'exchange_rate', `${base}-${quote}`),
+  /** A rate by its id, `<base>-<quote>`. */
+  exchangeRateById: (tenantId: string, pairId: string) => streamName(tenantId, 'exchange_rate', pairId),
   customer: (tenantId: string, customerId: string) => streamName(tenantId, 'customer', customerId),
   receipt: (tenantId: string, receiptId: string) => streamName(tenantId, 'receipt', receiptId),
   paymentMethod: (tenantId: string, paymentMethodId: string) => streamName(tenantId, 'payment_method', paymentMethodId),

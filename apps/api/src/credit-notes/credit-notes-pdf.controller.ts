@@ -6,8 +6,8 @@ import { CreditNoteQueries, type CreditNoteRecord } from '../../../../projection
 import { CustomerQueries } from '../../../../projections/customers/customers.queries.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { serveTenantPdf } from '../pdf/serve-tenant-pdf.js';
-import { receiptCompanyOf } from '../receipts/issue-receipt.handler.js';
-import { tenantToday } from '../settings/billing-settings.loader.js';
+import { receiptCompanyOf } from '../../../../libs/ledger-application/src/receipts/issue-receipt.js';
+import { tenantToday } from '../../../../libs/ledger-application/src/shared/billing-settings.js';
 import { renderCreditNotePdf } from './credit-note.pdf.js';
 import type { CreditNoteTextContext } from './credit-note.text.js';
 

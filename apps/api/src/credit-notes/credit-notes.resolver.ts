@@ -1,13 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CREDIT_NOTE_PAGE_SIZE_MAX, CreditNoteQueries } from '../../../../projections/credit-notes/credit-notes.queries.js';
+import { applyCreditNote, createCreditNote, issueCreditNote, voidCreditNote } from '../../../../libs/ledger-application/src/index.js';
+import { creditNotePayload } from './credit-note.payload.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
-import { applyCreditNote } from './commands/apply-credit-note.handler.js';
-import { createCreditNote } from './commands/create-credit-note.handler.js';
-import { issueCreditNote } from './commands/issue-credit-note.handler.js';
-import { voidCreditNote } from './commands/void-credit-note.handler.js';
 import {
   ApplyCreditNoteInput,
   CreateCreditNoteInput,
@@ -33,22 +31,22 @@ export class CreditNotesResolver {
 
   @Mutation(() => CreditNotePayloadType, { description: 'Creates a draft credit note, optionally on a source invoice (no more than is still creditable on it)' })
   createCreditNote(@Args('input', { type: () => CreateCreditNoteInput }) input: CreateCreditNoteInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'createCreditNote', input, (context) => createCreditNote(this.services, context, input));
+    return runMutation(this.services, request, 'createCreditNote', input, (context) => createCreditNote(this.services, context, input).then(creditNotePayload));
   }
 
   @Mutation(() => CreditNotePayloadType, { description: 'Issues a draft: the next gapless CN number; registers the note on its source invoice in the same append' })
   issueCreditNote(@Args('input', { type: () => IssueCreditNoteInput }) input: IssueCreditNoteInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'issueCreditNote', input, (context) => issueCreditNote(this.services, context, input));
+    return runMutation(this.services, request, 'issueCreditNote', input, (context) => issueCreditNote(this.services, context, input).then(creditNotePayload));
   }
 
   @Mutation(() => CreditNotePayloadType, { description: 'Applies credit of an issued note to an invoice, to the customer account, or as a refund' })
   applyCreditNote(@Args('input', { type: () => ApplyCreditNoteInput }) input: ApplyCreditNoteInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'applyCreditNote', input, (context) => applyCreditNote(this.services, context, input));
+    return runMutation(this.services, request, 'applyCreditNote', input, (context) => applyCreditNote(this.services, context, input).then(creditNotePayload));
   }
 
   @Mutation(() => CreditNotePayloadType, { description: 'Voids a draft or an issued note without applications; an issued note keeps its number' })
   voidCreditNote(@Args('input', { type: () => VoidCreditNoteInput }) input: VoidCreditNoteInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'voidCreditNote', input, (context) => voidCreditNote(this.services, context, input));
+    return runMutation(this.services, request, 'voidCreditNote', input, (context) => voidCreditNote(this.services, context, input).then(creditNotePayload));
   }
 
   @Query(() => CreditNoteType, { nullable: true })

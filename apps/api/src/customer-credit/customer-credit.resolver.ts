@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
-import { applyCredit } from './commands/apply-credit.handler.js';
-import { setAutoApplyCredit } from './commands/set-auto-apply-credit.handler.js';
+import { applyCredit, setAutoApplyCredit } from '../../../../libs/ledger-application/src/index.js';
+import { applyCreditPayload, customerAccountPayload } from './customer-credit.payload.js';
 import { ApplyCreditInput, ApplyCreditPayloadType, CustomerAccountPayloadType, SetAutoApplyCreditInput } from './customer-credit.types.js';
 
 /**
@@ -16,11 +16,11 @@ export class CustomerCreditResolver {
 
   @Mutation(() => ApplyCreditPayloadType, { description: "Spends the customer's credit on one of its open invoices in the same currency" })
   applyCredit(@Args('input', { type: () => ApplyCreditInput }) input: ApplyCreditInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'applyCredit', input, (context) => applyCredit(this.services, context, input));
+    return runMutation(this.services, request, 'applyCredit', input, (context) => applyCredit(this.services, context, input).then((outcome) => applyCreditPayload(this.services, outcome)));
   }
 
   @Mutation(() => CustomerAccountPayloadType, { description: "Whether the customer's credit pays new invoices automatically when they are issued" })
   setAutoApplyCredit(@Args('input', { type: () => SetAutoApplyCreditInput }) input: SetAutoApplyCreditInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'setAutoApplyCredit', input, (context) => setAutoApplyCredit(this.services, context, input));
+    return runMutation(this.services, request, 'setAutoApplyCredit', input, (context) => setAutoApplyCredit(this.services, context, input).then(customerAccountPayload));
   }
 }

@@ -4,7 +4,9 @@ import { CUSTOMER_PAGE_SIZE_MAX, CustomerQueries } from '../../../../projections
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
-import { upsertCustomer } from './commands/upsert-customer.handler.js';
+import { upsertCustomer } from '../../../../libs/ledger-application/src/index.js';
+import { encodePosition, START_POSITION } from '../../../../libs/event-store/src/index.js';
+import { customerViewFromState } from './customer.view.js';
 import { CustomerConnectionType, CustomerPayloadType, CustomerType, UpsertCustomerInput } from './customer.types.js';
 
 /** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
@@ -18,7 +20,9 @@ export class CustomersResolver {
 
   @Mutation(() => CustomerPayloadType, { description: 'Registers a customer, or replaces the details of one already registered' })
   upsertCustomer(@Args('input', { type: () => UpsertCustomerInput }) input: UpsertCustomerInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'upsertCustomer', input, (context) => upsertCustomer(this.services, context, input));
+    return runMutation(this.services, request, 'upsertCustomer', input, (context) =>
+      upsertCustomer(this.services, context, input).then(({ state, position }): CustomerPayloadType => ({ customer: customerViewFromState(state), position: encodePosition(position ?? START_POSITION) })),
+    );
   }
 
   @Query(() => CustomerType, { nullable: true })

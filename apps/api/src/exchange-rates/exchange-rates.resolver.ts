@@ -8,7 +8,8 @@ import { requireReader, runMutation, type GraphQLRequestContext } from '../graph
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
-import { recordExchangeRate } from './commands/record-exchange-rate.handler.js';
+import { recordExchangeRate } from '../../../../libs/ledger-application/src/index.js';
+import { encodePosition, START_POSITION } from '../../../../libs/event-store/src/index.js';
 import { CurrencyConversionType, ExchangeRateConnectionType, ExchangeRatePayloadType, ExchangeRateQuoteType, ExchangeRateType, RecordExchangeRateInput } from './exchange-rate.types.js';
 
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
@@ -28,7 +29,9 @@ export class ExchangeRatesResolver {
 
   @Mutation(() => ExchangeRatePayloadType, { description: 'Records a rate; the same rate for the same instant again changes nothing' })
   recordExchangeRate(@Args('input', { type: () => RecordExchangeRateInput }) input: RecordExchangeRateInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'recordExchangeRate', input, (context) => recordExchangeRate(this.services, context, input));
+    return runMutation(this.services, request, 'recordExchangeRate', input, (context) =>
+      recordExchangeRate(this.services, context, input).then(({ rate, position }): ExchangeRatePayloadType => ({ exchangeRate: rate, position: encodePosition(position ?? START_POSITION) })),
+    );
   }
 
   @Query(() => ExchangeRateQuoteType, { description: 'The rate in effect at asOf (the pair, or 1 / its inverse); EXCHANGE_RATE_NOT_FOUND when none is' })

@@ -4,17 +4,12 @@ import { decodePosition } from '../../../../libs/event-store/src/index.js';
 import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
 import { INVOICE_PAGE_SIZE_MAX } from '../../../../projections/invoices/invoices.queries.js';
 import { ApplicationError } from '../graphql/application-error.js';
+import { addInvoiceLine, createInvoice, issueInvoice, recordPayment, removeInvoiceLine, voidInvoice, writeOffInvoice } from '../../../../libs/ledger-application/src/index.js';
+import { invoicePayload } from './invoice.payload.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { isCurrencyCode } from '../../../../libs/money/src/index.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
-import { tenantToday } from '../settings/billing-settings.loader.js';
-import { addInvoiceLine } from './commands/add-invoice-line.handler.js';
-import { createInvoice } from './commands/create-invoice.handler.js';
-import { issueInvoice } from './commands/issue-invoice.handler.js';
-import { recordPayment } from './commands/record-payment.handler.js';
-import { removeInvoiceLine } from './commands/remove-invoice-line.handler.js';
-import { voidInvoice } from './commands/void-invoice.handler.js';
-import { writeOffInvoice } from './commands/write-off-invoice.handler.js';
+import { tenantToday } from '../../../../libs/ledger-application/src/shared/billing-settings.js';
 import {
   AddInvoiceLineInput,
   CreateInvoiceInput,
@@ -47,37 +42,37 @@ export class InvoicesResolver {
 
   @Mutation(() => InvoicePayloadType, { description: 'Creates a draft invoice' })
   createInvoice(@Args('input', { type: () => CreateInvoiceInput }) input: CreateInvoiceInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'createInvoice', input, (context) => createInvoice(this.services, context, input));
+    return runMutation(this.services, request, 'createInvoice', input, (context) => createInvoice(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Adds a line to a draft invoice' })
   addInvoiceLine(@Args('input', { type: () => AddInvoiceLineInput }) input: AddInvoiceLineInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'addInvoiceLine', input, (context) => addInvoiceLine(this.services, context, input));
+    return runMutation(this.services, request, 'addInvoiceLine', input, (context) => addInvoiceLine(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Removes a line from a draft invoice' })
   removeInvoiceLine(@Args('input', { type: () => RemoveInvoiceLineInput }) input: RemoveInvoiceLineInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'removeInvoiceLine', input, (context) => removeInvoiceLine(this.services, context, input));
+    return runMutation(this.services, request, 'removeInvoiceLine', input, (context) => removeInvoiceLine(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Issues a draft: assigns the next gapless number, freezes totals, sets the due date' })
   issueInvoice(@Args('input', { type: () => IssueInvoiceInput }) input: IssueInvoiceInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'issueInvoice', input, (context) => issueInvoice(this.services, context, input));
+    return runMutation(this.services, request, 'issueInvoice', input, (context) => issueInvoice(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Records a payment against an open invoice; any excess becomes customer credit' })
   recordPayment(@Args('input', { type: () => RecordPaymentInput }) input: RecordPaymentInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'recordPayment', input, (context) => recordPayment(this.services, context, input));
+    return runMutation(this.services, request, 'recordPayment', input, (context) => recordPayment(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Voids an invoice that has no payments; an issued invoice keeps its number' })
   voidInvoice(@Args('input', { type: () => VoidInvoiceInput }) input: VoidInvoiceInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'voidInvoice', input, (context) => voidInvoice(this.services, context, input));
+    return runMutation(this.services, request, 'voidInvoice', input, (context) => voidInvoice(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Writes the remaining balance of an issued invoice off as uncollectable: balance 0, status WRITTEN_OFF' })
   writeOffInvoice(@Args('input', { type: () => WriteOffInvoiceInput }) input: WriteOffInvoiceInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'writeOffInvoice', input, (context) => writeOffInvoice(this.services, context, input));
+    return runMutation(this.services, request, 'writeOffInvoice', input, (context) => writeOffInvoice(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
   }
 
   @Query(() => InvoiceType, { nullable: true })

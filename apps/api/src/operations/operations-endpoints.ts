@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { measureProjectionLag, type Projection } from '../../../../libs/projection-runtime/src/index.js';
 import { allProjections } from '../../../../projections/index.js';
-import { processManagers } from '../process-managers.js';
+import { processManagers } from '../../../../libs/ledger-application/src/process-managers.js';
 import type { LedgerServices } from '../ledger-services.js';
 import { bearerToken } from '../../../../libs/access/src/api-keys.service.js';
 

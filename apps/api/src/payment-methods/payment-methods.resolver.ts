@@ -1,14 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { PAYMENT_METHOD_PAGE_SIZE_MAX, PaymentMethodQueries } from '../../../../projections/payment-methods/payment-methods.queries.js';
+import { addPaymentMethod, deactivatePaymentMethod, expirePaymentMethod, failPaymentMethodVerification, verifyPaymentMethod } from '../../../../libs/ledger-application/src/index.js';
+import { paymentMethodPayload } from './payment-method.payload.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
-import { addPaymentMethod } from './commands/add-payment-method.handler.js';
-import { deactivatePaymentMethod } from './commands/deactivate-payment-method.handler.js';
-import { expirePaymentMethod } from './commands/expire-payment-method.handler.js';
-import { failPaymentMethodVerification } from './commands/fail-payment-method-verification.handler.js';
-import { verifyPaymentMethod } from './commands/verify-payment-method.handler.js';
 import {
   AddPaymentMethodInput,
   DeactivatePaymentMethodInput,
@@ -35,12 +32,12 @@ export class PaymentMethodsResolver {
 
   @Mutation(() => PaymentMethodPayloadType, { description: 'Puts a payment method on file: a gateway token, brand, last 4 digits and expiry; never a full card number' })
   addPaymentMethod(@Args('input', { type: () => AddPaymentMethodInput }) input: AddPaymentMethodInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'addPaymentMethod', input, (context) => addPaymentMethod(this.services, context, input));
+    return runMutation(this.services, request, 'addPaymentMethod', input, (context) => addPaymentMethod(this.services, context, input).then(paymentMethodPayload));
   }
 
   @Mutation(() => PaymentMethodPayloadType, { description: 'The verification succeeded: the method becomes active' })
   verifyPaymentMethod(@Args('input', { type: () => VerifyPaymentMethodInput }) input: VerifyPaymentMethodInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'verifyPaymentMethod', input, (context) => verifyPaymentMethod(this.services, context, input));
+    return runMutation(this.services, request, 'verifyPaymentMethod', input, (context) => verifyPaymentMethod(this.services, context, input).then(paymentMethodPayload));
   }
 
   @Mutation(() => PaymentMethodPayloadType, { description: 'The verification failed: the method cannot be charged' })
@@ -48,17 +45,17 @@ export class PaymentMethodsResolver {
     @Args('input', { type: () => FailPaymentMethodVerificationInput }) input: FailPaymentMethodVerificationInput,
     @Context() request: GraphQLRequestContext,
   ) {
-    return runMutation(this.services, request, 'failPaymentMethodVerification', input, (context) => failPaymentMethodVerification(this.services, context, input));
+    return runMutation(this.services, request, 'failPaymentMethodVerification', input, (context) => failPaymentMethodVerification(this.services, context, input).then(paymentMethodPayload));
   }
 
   @Mutation(() => PaymentMethodPayloadType, { description: 'Marks a method expired once its expiry month has passed' })
   expirePaymentMethod(@Args('input', { type: () => ExpirePaymentMethodInput }) input: ExpirePaymentMethodInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'expirePaymentMethod', input, (context) => expirePaymentMethod(this.services, context, input));
+    return runMutation(this.services, request, 'expirePaymentMethod', input, (context) => expirePaymentMethod(this.services, context, input).then(paymentMethodPayload));
   }
 
   @Mutation(() => PaymentMethodPayloadType, { description: 'Takes a method out of use for good' })
   deactivatePaymentMethod(@Args('input', { type: () => DeactivatePaymentMethodInput }) input: DeactivatePaymentMethodInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'deactivatePaymentMethod', input, (context) => deactivatePaymentMethod(this.services, context, input));
+    return runMutation(this.services, request, 'deactivatePaymentMethod', input, (context) => deactivatePaymentMethod(this.services, context, input).then(paymentMethodPayload));
   }
 
   @Query(() => PaymentMethodObjectType, { nullable: true })

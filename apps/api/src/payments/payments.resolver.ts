@@ -4,9 +4,8 @@ import { PAYMENT_PAGE_SIZE_MAX, PaymentQueries } from '../../../../projections/p
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
-import { createPayment } from './commands/create-payment.handler.js';
-import { cancelPayment, markPaymentFailed, markPaymentProcessing, markPaymentSucceeded, retryPayment } from './commands/payment-gateway.handlers.js';
-import { refundPayment } from './commands/refund-payment.handler.js';
+import { cancelPayment, createPayment, markPaymentFailed, markPaymentProcessing, markPaymentSucceeded, refundPayment, retryPayment } from '../../../../libs/ledger-application/src/index.js';
+import { paymentPayload } from './payment.payload.js';
 import {
   CancelPaymentInput,
   CreatePaymentInput,
@@ -24,7 +23,10 @@ import { paymentView } from './payment.view.js';
 
 const READ_MODELS = ['payments'] as const;
 
-/** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
+/**
+ * Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5): a mutation passes its
+ * input to its handler in libs/ledger-application/src/payments/ and turns the outcome into its payload.
+ */
 @Resolver(() => PaymentObjectType)
 export class PaymentsResolver {
   private readonly queries: PaymentQueries;
@@ -37,37 +39,37 @@ export class PaymentsResolver {
     description: 'Records a payment (offline methods succeed at once and are allocated); the same reference and amount again answers the payment already recorded',
   })
   createPayment(@Args('input', { type: () => CreatePaymentInput }) input: CreatePaymentInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'createPayment', input, (context) => createPayment(this.services, context, input));
+    return runMutation(this.services, request, 'createPayment', input, (context) => createPayment(this.services, context, input).then(paymentPayload));
   }
 
   @Mutation(() => PaymentPayloadType, { description: 'The gateway took the payment: pending -> processing' })
   markPaymentProcessing(@Args('input', { type: () => MarkPaymentProcessingInput }) input: MarkPaymentProcessingInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'markPaymentProcessing', input, (context) => markPaymentProcessing(this.services, context, input));
+    return runMutation(this.services, request, 'markPaymentProcessing', input, (context) => markPaymentProcessing(this.services, context, input).then(paymentPayload));
   }
 
   @Mutation(() => PaymentPayloadType, { description: 'The gateway confirmed the payment: succeeded, then allocated' })
   markPaymentSucceeded(@Args('input', { type: () => MarkPaymentSucceededInput }) input: MarkPaymentSucceededInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'markPaymentSucceeded', input, (context) => markPaymentSucceeded(this.services, context, input));
+    return runMutation(this.services, request, 'markPaymentSucceeded', input, (context) => markPaymentSucceeded(this.services, context, input).then(paymentPayload));
   }
 
   @Mutation(() => PaymentPayloadType, { description: 'The attempt failed; a retry is scheduled per the payment settings while any is left' })
   markPaymentFailed(@Args('input', { type: () => MarkPaymentFailedInput }) input: MarkPaymentFailedInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'markPaymentFailed', input, (context) => markPaymentFailed(this.services, context, input));
+    return runMutation(this.services, request, 'markPaymentFailed', input, (context) => markPaymentFailed(this.services, context, input).then(paymentPayload));
   }
 
   @Mutation(() => PaymentPayloadType, { description: 'Starts the next attempt of a failed payment once it is due' })
   retryPayment(@Args('input', { type: () => RetryPaymentInput }) input: RetryPaymentInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'retryPayment', input, (context) => retryPayment(this.services, context, input));
+    return runMutation(this.services, request, 'retryPayment', input, (context) => retryPayment(this.services, context, input).then(paymentPayload));
   }
 
   @Mutation(() => PaymentPayloadType, { description: 'Abandons a payment that has not succeeded' })
   cancelPayment(@Args('input', { type: () => CancelPaymentInput }) input: CancelPaymentInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'cancelPayment', input, (context) => cancelPayment(this.services, context, input));
+    return runMutation(this.services, request, 'cancelPayment', input, (context) => cancelPayment(this.services, context, input).then(paymentPayload));
   }
 
   @Mutation(() => PaymentPayloadType, { description: "Refunds part or all of a payment; the invoices it paid reopen; STORE_CREDIT credits the customer's balance" })
   refundPayment(@Args('input', { type: () => RefundPaymentInput }) input: RefundPaymentInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'refundPayment', input, (context) => refundPayment(this.services, context, input));
+    return runMutation(this.services, request, 'refundPayment', input, (context) => refundPayment(this.services, context, input).then(paymentPayload));
   }
 
   @Query(() => PaymentObjectType, { nullable: true })

@@ -3,10 +3,10 @@ import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { BillingSettingsSection } from '../../../../libs/billing/src/index.js';
 import { BILLING_SETTINGS_HISTORY_PAGE_SIZE_MAX, BillingSettingsQueries } from '../../../../projections/billing-settings/billing-settings.queries.js';
 import { ApplicationError } from '../graphql/application-error.js';
+import { resetBillingSettings, updateBillingSettingsSection } from '../../../../libs/ledger-application/src/index.js';
+import { sectionValuesFromInput } from './billing-settings.input-merge.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
-import { resetBillingSettings } from './commands/reset-billing-settings.handler.js';
-import { updateBillingSettingsSection } from './commands/update-billing-settings-section.handler.js';
 import { validateBillingSettingsChange } from './queries/validate-billing-settings.query.js';
 import { awaitReadModels, requirePageSize } from './read-your-writes.js';
 import {
@@ -31,7 +31,7 @@ import {
   UpdateTenantProfileInput,
   type BillingSettingsSectionInputs,
 } from './billing-settings.types.js';
-import { billingSettingsChangeView, billingSettingsView } from './billing-settings.view.js';
+import { billingSettingsChangeView, billingSettingsPayload, billingSettingsView } from './billing-settings.view.js';
 import { BillingSettingsSectionEnum } from './settings.enums.js';
 
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
@@ -93,41 +93,55 @@ export class BillingSettingsResolver {
 
   @Mutation(() => BillingSettingsPayloadType, { description: 'Changes the company fields given' })
   updateCompanySettings(@Args('input', { type: () => UpdateCompanySettingsInput }) input: UpdateCompanySettingsInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'updateCompanySettings', input, (context) => updateBillingSettingsSection(this.services, context, 'company', input));
+    return runMutation(this.services, request, 'updateCompanySettings', input, (context) =>
+      updateBillingSettingsSection(this.services, context, 'company', (current) => sectionValuesFromInput(current, 'company', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
   }
 
   @Mutation(() => BillingSettingsPayloadType, { description: 'Changes the invoice fields given' })
   updateInvoiceSettings(@Args('input', { type: () => UpdateInvoiceSettingsInput }) input: UpdateInvoiceSettingsInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'updateInvoiceSettings', input, (context) => updateBillingSettingsSection(this.services, context, 'invoice', input));
+    return runMutation(this.services, request, 'updateInvoiceSettings', input, (context) =>
+      updateBillingSettingsSection(this.services, context, 'invoice', (current) => sectionValuesFromInput(current, 'invoice', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
   }
 
   @Mutation(() => BillingSettingsPayloadType, { description: 'Changes the payment fields given' })
   updatePaymentSettings(@Args('input', { type: () => UpdatePaymentSettingsInput }) input: UpdatePaymentSettingsInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'updatePaymentSettings', input, (context) => updateBillingSettingsSection(this.services, context, 'payment', input));
+    return runMutation(this.services, request, 'updatePaymentSettings', input, (context) =>
+      updateBillingSettingsSection(this.services, context, 'payment', (current) => sectionValuesFromInput(current, 'payment', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
   }
 
   @Mutation(() => BillingSettingsPayloadType, { description: 'Changes the tax options given; rates change through createTaxRate, updateTaxRate, deactivateTaxRate' })
   updateTaxSettings(@Args('input', { type: () => UpdateTaxSettingsInput }) input: UpdateTaxSettingsInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'updateTaxSettings', input, (context) => updateBillingSettingsSection(this.services, context, 'tax', input));
+    return runMutation(this.services, request, 'updateTaxSettings', input, (context) =>
+      updateBillingSettingsSection(this.services, context, 'tax', (current) => sectionValuesFromInput(current, 'tax', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
   }
 
   @Mutation(() => BillingSettingsPayloadType, { description: 'Changes the notification fields given; webhooks, when given, is the complete list' })
   updateNotificationSettings(@Args('input', { type: () => UpdateNotificationSettingsInput }) input: UpdateNotificationSettingsInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'updateNotificationSettings', input, (context) => updateBillingSettingsSection(this.services, context, 'notifications', input));
+    return runMutation(this.services, request, 'updateNotificationSettings', input, (context) =>
+      updateBillingSettingsSection(this.services, context, 'notifications', (current) => sectionValuesFromInput(current, 'notifications', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
   }
 
   @Mutation(() => BillingSettingsPayloadType, { description: 'Turns the features given on or off' })
   updateFeatureSettings(@Args('input', { type: () => UpdateFeatureSettingsInput }) input: UpdateFeatureSettingsInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'updateFeatureSettings', input, (context) => updateBillingSettingsSection(this.services, context, 'features', input));
+    return runMutation(this.services, request, 'updateFeatureSettings', input, (context) =>
+      updateBillingSettingsSection(this.services, context, 'features', (current) => sectionValuesFromInput(current, 'features', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
   }
 
   @Mutation(() => BillingSettingsPayloadType, { description: 'Changes the tenant profile fields given (name, time zone, country, locale)' })
   updateTenantProfile(@Args('input', { type: () => UpdateTenantProfileInput }) input: UpdateTenantProfileInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'updateTenantProfile', input, (context) => updateBillingSettingsSection(this.services, context, 'tenant', input));
+    return runMutation(this.services, request, 'updateTenantProfile', input, (context) =>
+      updateBillingSettingsSection(this.services, context, 'tenant', (current) => sectionValuesFromInput(current, 'tenant', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
   }
 
   @Mutation(() => BillingSettingsPayloadType, { description: 'Puts one section, or every section when none is named, back to the defaults; tax rates are kept' })
   resetBillingSettings(@Args('input', { type: () => ResetBillingSettingsInput }) input: ResetBillingSettingsInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'resetBillingSettings', input, (context) => resetBillingSettings(this.services, context, input));
+    return runMutation(this.services, request, 'resetBillingSettings', input, (context) => resetBillingSettings(this.services, context, input).then(({ state, position }) => billingSettingsPayload(state, position)));
   }
 }

@@ -1,5 +1,4 @@
-import { decodePosition } from '../../../../libs/event-store/src/index.js';
-import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
+import { waitForReadModels } from '../../../../libs/ledger-application/src/index.js';
 import { ApplicationError } from '../graphql/application-error.js';
 import type { LedgerServices } from '../ledger-services.js';
 
@@ -8,10 +7,8 @@ import type { LedgerServices } from '../ledger-services.js';
  * reached it, and fail with READ_MODEL_TIMEOUT rather than answer from older data.
  */
 export async function awaitReadModels(services: LedgerServices, minPosition: string | null | undefined, projections: readonly string[]): Promise<void> {
-  if (!minPosition) return;
-  const position = decodePosition(minPosition);
   const timeoutMs = services.config.readYourWritesTimeoutMs;
-  if (!(await waitForProjections(services.db, projections, position, timeoutMs))) {
+  if (!(await waitForReadModels(services, minPosition, projections))) {
     throw new ApplicationError('READ_MODEL_TIMEOUT', `the read models did not reach position ${minPosition} within ${timeoutMs} ms; retry, or check that projections are running`);
   }
 }

@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { BillingSettingsQueries } from '../../../../projections/billing-settings/billing-settings.queries.js';
+import { createTaxRate, deactivateTaxRate, updateTaxRate } from '../../../../libs/ledger-application/src/index.js';
+import { taxRatePayload } from './tax-rate.payload.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
-import { createTaxRate } from './commands/create-tax-rate.handler.js';
-import { deactivateTaxRate } from './commands/deactivate-tax-rate.handler.js';
-import { updateTaxRate } from './commands/update-tax-rate.handler.js';
 import { awaitReadModels } from './read-your-writes.js';
 import { CreateTaxRateInput, DeactivateTaxRateInput, TaxRatePayloadType, TaxRateType, UpdateTaxRateInput } from './billing-settings.types.js';
 import { taxRateView } from './billing-settings.view.js';
@@ -32,16 +31,16 @@ export class TaxRatesResolver {
 
   @Mutation(() => TaxRatePayloadType, { description: 'A new, active tax rate' })
   createTaxRate(@Args('input', { type: () => CreateTaxRateInput }) input: CreateTaxRateInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'createTaxRate', input, (context) => createTaxRate(this.services, context, input));
+    return runMutation(this.services, request, 'createTaxRate', input, (context) => createTaxRate(this.services, context, input).then(taxRatePayload));
   }
 
   @Mutation(() => TaxRatePayloadType, { description: 'Changes the given fields of an active tax rate' })
   updateTaxRate(@Args('input', { type: () => UpdateTaxRateInput }) input: UpdateTaxRateInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'updateTaxRate', input, (context) => updateTaxRate(this.services, context, input));
+    return runMutation(this.services, request, 'updateTaxRate', input, (context) => updateTaxRate(this.services, context, input).then(taxRatePayload));
   }
 
   @Mutation(() => TaxRatePayloadType, { description: 'Retires a tax rate: kept for the documents that used it, applied to nothing new' })
   deactivateTaxRate(@Args('input', { type: () => DeactivateTaxRateInput }) input: DeactivateTaxRateInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'deactivateTaxRate', input, (context) => deactivateTaxRate(this.services, context, input));
+    return runMutation(this.services, request, 'deactivateTaxRate', input, (context) => deactivateTaxRate(this.services, context, input).then(taxRatePayload));
   }
 }

@@ -1,0 +1,19 @@
+import { encodePosition, START_POSITION } from '../../../../libs/event-store/src/index.js';
+import { tenantTodayIn, type CreditApplicationOutcome, type CustomerAccountOutcome } from '../../../../libs/ledger-application/src/index.js';
+import type { LedgerServices } from '../ledger-services.js';
+import { invoiceViewFromState } from '../invoices/invoice.view.js';
+import { customerAccountView } from './customer-account.view.js';
+import type { ApplyCreditPayloadType, CustomerAccountPayloadType } from './customer-credit.types.js';
+
+/** applyCredit's answer: the account and the invoice, "overdue" judged on today in the tenant's time zone. */
+export function applyCreditPayload(services: LedgerServices, { customerId, account, invoice, settings, position }: CreditApplicationOutcome): ApplyCreditPayloadType {
+  return {
+    account: customerAccountView(customerId, account),
+    invoice: invoiceViewFromState(invoice, tenantTodayIn(services, settings)),
+    position: encodePosition(position ?? START_POSITION),
+  };
+}
+
+export function customerAccountPayload({ customerId, account, position }: CustomerAccountOutcome): CustomerAccountPayloadType {
+  return { account: customerAccountView(customerId, account), position: encodePosition(position ?? START_POSITION) };
+}

@@ -1,0 +1,30 @@
+import { invoiceSettingsContextOf } from '../../../billing/src/index.js';
+import { uuidV5, type CommandContext } from '../../../application/src/index.js';
+import { loadInvoiceCustomerContext } from '../shared/customer-context.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { CreateInvoiceCommandInput } from './invoice.inputs.js';
+import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
+import { executeInvoiceCommand } from './invoice-command.support.js';
+
+/**
+ * Ids derive from the command id, so a retried request (same idempotency key) names the same invoice and lines.
+ * The settings decide whether invoicing is on, which currencies are allowed, the default terms and automatic tax;
+ * the customer's exemption and billing address decide which tax rates apply.
+ */
+export function createInvoice(services: ApplicationServices, context: CommandContext, input: CreateInvoiceCommandInput): Promise<InvoiceOutcome> {
+  const invoiceId = uuidV5(`${context.commandId}:invoice`);
+  return executeInvoiceCommand(services, context, invoiceId, async (_state, settings) => ({
+    type: 'CreateInvoice',
+    data: {
+      invoiceId,
+      customerId: input.customerId,
+      currency: input.currency,
+      lines: input.lines.map((line, index) => ({ lineId: uuidV5(`${context.commandId}:line:${index}`), description: line.description, quantity: line.quantity, unitPrice: line.unitPrice, taxRate: line.taxRate ?? null })),
+      dueDate: input.dueDate ?? null,
+      ...(input.paymentTermsDays === null || input.paymentTermsDays === undefined ? {} : { paymentTermsDays: input.paymentTermsDays }),
+      settings: invoiceSettingsContextOf(settings),
+      customer: await loadInvoiceCustomerContext(services, context.tenantId, input.customerId),
+    },
+    metadata: { now: context.now },
+  }));
+}

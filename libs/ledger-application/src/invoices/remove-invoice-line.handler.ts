@@ -1,0 +1,21 @@
+import { invoiceSettingsContextOf } from '../../../billing/src/index.js';
+import type { CommandContext } from '../../../application/src/index.js';
+import { loadInvoiceCustomerContext } from '../shared/customer-context.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { RemoveInvoiceLineCommandInput } from './invoice.inputs.js';
+import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
+import { executeInvoiceCommand } from './invoice-command.support.js';
+
+/** Removes a line from a draft; the remaining lines' taxes are re-calculated (per-invoice rounding couples them). */
+export function removeInvoiceLine(services: ApplicationServices, context: CommandContext, input: RemoveInvoiceLineCommandInput): Promise<InvoiceOutcome> {
+  return executeInvoiceCommand(services, context, input.invoiceId, async (state, settings) => ({
+    type: 'RemoveInvoiceLine',
+    data: {
+      invoiceId: input.invoiceId,
+      lineId: input.lineId,
+      settings: invoiceSettingsContextOf(settings),
+      ...(state.customerId === null ? {} : { customer: await loadInvoiceCustomerContext(services, context.tenantId, state.customerId) }),
+    },
+    metadata: { now: context.now },
+  }));
+}

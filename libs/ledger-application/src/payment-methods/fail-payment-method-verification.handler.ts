@@ -1,0 +1,17 @@
+import type { CommandContext } from '../../../application/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { FailPaymentMethodVerificationCommandInput } from './payment-method.inputs.js';
+import type { PaymentMethodOutcome } from './payment-method-command.support.js';
+import { executePaymentMethodCommand } from './payment-method-command.support.js';
+
+/** The verification failed (wrong micro-deposit amounts, a refused mandate): the method cannot be charged. */
+export function failPaymentMethodVerification(
+  services: ApplicationServices,
+  context: CommandContext,
+  input: FailPaymentMethodVerificationCommandInput,
+): Promise<PaymentMethodOutcome> {
+  return executePaymentMethodCommand(services, context, input.paymentMethodId, {
+    type: 'FailPaymentMethodVerification',
+    data: { paymentMethodId: input.paymentMethodId, reason: input.reason },
+  });
+}

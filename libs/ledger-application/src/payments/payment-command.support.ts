@@ -1,0 +1,69 @@
+import { decidePayment, DomainError, evolvePayment, type BillingSettings, type PaymentCommand, type PaymentState } from '../../../billing/src/index.js';
+import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
+import { comparePositions, type Position } from '../../../event-store/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import { loadBillingSettings } from '../shared/billing-settings.js';
+import { allocatePayment } from './allocate-payment.js';
+
+/** A payment as a command left it, and the position of the last event the command wrote (or found). */
+export interface PaymentOutcome {
+  readonly state: PaymentState;
+  readonly position: Position | undefined;
+  readonly duplicate: boolean;
+}
+
+/**
+ * Load the payment and the settings, build the command, decide, append at the revision read; a conflict re-reads
+ * and re-decides (bounded). A retry of a command whose events are on the stream (same command id) decides nothing.
+ */
+export function executePaymentCommand(
+  services: ApplicationServices,
+  context: CommandContext,
+  paymentId: string,
+  command: (state: PaymentState, settings: BillingSettings) => Omit<PaymentCommand, 'metadata'>,
+): Promise<PaymentOutcome> {
+  const streamId = streams.payment(context.tenantId, paymentId);
+  return executeWithRetry<PaymentOutcome>(services.store, async () => {
+    const [loaded, settings] = await Promise.all([load(services.store, aggregates.payment, context.tenantId, paymentId, context.commandId), loadBillingSettings(services, context.tenantId)]);
+    if (loaded.alreadyAppliedAt) return { appends: [], result: () => ({ state: loaded.state, position: loaded.alreadyAppliedAt, duplicate: false }) };
+    const events = decidePayment({ ...command(loaded.state, settings), metadata: { now: context.now } } as PaymentCommand, loaded.state);
+    const next = events.reduce(evolvePayment, loaded.state);
+    return {
+      appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: storedEvents(events, context, streamId) }],
+      result: (position) => ({ state: next, position: position ?? loaded.lastPosition, duplicate: false }),
+    };
+  });
+}
+
+/**
+ * Allocates a payment that just succeeded, right after the append that made it succeed, so that the answer shows
+ * the split; the allocation process manager then finds it done. A refusal is left to be seen on the payment (it
+ * stays unallocated, and the process manager logs it) rather than failing a command whose events are stored.
+ * Returns the payment as it now is.
+ */
+export async function allocatedOutcome(services: ApplicationServices, context: CommandContext, outcome: PaymentOutcome): Promise<PaymentOutcome> {
+  const { state } = outcome;
+  if (state.status !== 'succeeded' || state.allocation !== null || state.paymentId === null) return outcome;
+  const cause = { actor: context.actor, ...(context.actorName === undefined ? {} : { actorName: context.actorName }), correlationId: context.correlationId, causationId: context.commandId };
+  let position = outcome.position;
+  try {
+    const allocation = await allocatePayment(services, context.tenantId, state.paymentId, cause);
+    if (allocation.outcome === 'read_model_behind' || allocation.outcome === 'read_model_unavailable') {
+      services.log(`payment ${state.paymentId} of tenant ${context.tenantId} not allocated inline (${allocation.outcome}): the allocation process manager will`);
+    }
+    if (allocation.outcome !== 'allocated' && allocation.outcome !== 'already_allocated') return outcome;
+    // The whole allocation append (invoices and customer account too) is behind this position.
+    if (allocation.outcome === 'allocated') position = allocation.position;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    services.log(`payment ${state.paymentId} of tenant ${context.tenantId} not allocated inline: ${error.code}: ${error.message}`);
+    return outcome;
+  }
+  const reloaded = await load(services.store, aggregates.payment, context.tenantId, state.paymentId);
+  return { state: reloaded.state, position: laterOf(position, reloaded.lastPosition), duplicate: outcome.duplicate };
+}
+
+function laterOf(left: Position | undefined, right: Position | undefined): Position | undefined {
+  if (left === undefined || right === undefined) return left ?? right;
+  return comparePositions(left, right) >= 0 ? left : right;
+}

@@ -1,0 +1,26 @@
+import { uuidV5, type CommandContext } from '../../../application/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import type { CreateTaxRateCommandInput } from './settings.inputs.js';
+import { executeBillingSettingsCommand, type TaxRateOutcome } from './settings-command.support.js';
+
+/** A new, active tax rate. Without an id from the caller, the id derives from the command id (retries name the same rate). */
+export function createTaxRate(services: ApplicationServices, context: CommandContext, input: CreateTaxRateCommandInput): Promise<TaxRateOutcome> {
+  const taxRateId = input.id ?? uuidV5(`${context.commandId}:tax-rate`);
+  return executeBillingSettingsCommand(
+    services,
+    context,
+    () => ({
+      type: 'CreateTaxRate',
+      data: {
+        taxRateId,
+        name: input.name,
+        type: input.type,
+        rate: input.rate,
+        jurisdiction: input.jurisdiction,
+        ...(input.inclusive === undefined || input.inclusive === null ? {} : { inclusive: input.inclusive }),
+        ...(input.compound === undefined || input.compound === null ? {} : { compound: input.compound }),
+      },
+      metadata: { now: context.now },
+    }),
+  ).then(({ state, position }) => ({ taxRateId: taxRateId, state, position }));
+}

@@ -1,0 +1,22 @@
+import type { BillingSettings, BillingSettingsSection, BillingSettingsSectionInput, UpdateBillingSettingsSection } from '../../../billing/src/index.js';
+import type { CommandContext } from '../../../application/src/index.js';
+import type { ApplicationServices } from '../shared/application-services.js';
+import { executeBillingSettingsCommand, type BillingSettingsOutcome } from './settings-command.support.js';
+
+/**
+ * One section of the settings: `valuesFor` gives the values to store from the settings as they are now (the resolver
+ * merges its input's fields into the section there, so the handler knows no input type), validated as a whole by the
+ * domain (every violation listed in one VALIDATION_FAILED). The same values again append nothing.
+ */
+export function updateBillingSettingsSection<Section extends BillingSettingsSection>(
+  services: ApplicationServices,
+  context: CommandContext,
+  section: Section,
+  valuesFor: (current: BillingSettings) => BillingSettingsSectionInput<Section>,
+): Promise<BillingSettingsOutcome> {
+  return executeBillingSettingsCommand(
+    services,
+    context,
+    (state) => ({ type: 'UpdateBillingSettingsSection', data: { section, values: valuesFor(state.settings) } as UpdateBillingSettingsSection['data'], metadata: { now: context.now } }),
+  );
+}
