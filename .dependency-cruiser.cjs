@@ -61,10 +61,10 @@ module.exports = {
     },
     {
       name: 'no-cycles-between-application-features',
-      comment: 'A feature folder of libs/ledger-application imports shared/ and itself; shared/ imports no feature folder.',
+      comment: 'A feature folder of libs/ledger-application imports common/ and itself; common/ imports no feature folder.',
       severity: 'error',
       from: { path: '^libs/ledger-application/src/([^/]+)/' },
-      to: { path: '^libs/ledger-application/src/([^/]+)/', pathNot: '^libs/ledger-application/src/(shared|$1)/' },
+      to: { path: '^libs/ledger-application/src/([^/]+)/', pathNot: '^libs/ledger-application/src/(common|$1)/' },
     },
     {
       name: 'no-folder-cycles-in-api',

@@ -4,7 +4,7 @@ import { decodePosition } from '../../libs/event-store/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { emptyUntilCreated } from './read-model-absence.js';
 import { redactBillingSettings, type RedactedBillingSettings } from './secret-redaction.js';
-import { connectionOf } from '../shared/opaque-cursor.js';
+import { connectionOf } from '../common/opaque-cursor.js';
 
 export interface BillingSettingsRecord {
   readonly settings: RedactedBillingSettings;

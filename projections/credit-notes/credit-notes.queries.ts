@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { CreditApplicationType, CreditNoteLine, CreditNoteStatus, CreditNoteTaxBreakdownEntry, CreditReason, CreditType } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { type Connection, connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../shared/opaque-cursor.js';
-import { instantOrNull } from '../shared/read-model-values.js';
+import { type Connection, connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../common/opaque-cursor.js';
+import { instantOrNull } from '../common/read-model-values.js';
 
 export const CREDIT_NOTE_PAGE_SIZE_MAX = 100;
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { connectionOf, decodeCursor, encodeCursor } from '../shared/opaque-cursor.js';
+import { connectionOf, decodeCursor, encodeCursor } from '../common/opaque-cursor.js';
 
 export interface CustomerRecord {
   readonly id: string;

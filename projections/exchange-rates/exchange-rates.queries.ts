@@ -3,7 +3,7 @@ import { rateAsOf, type ExchangeRateQuote, type RecordedExchangeRate } from '../
 import { parseComputedDecimal } from '../../libs/money/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { emptyUntilCreated } from '../billing-settings/read-model-absence.js';
-import { connectionOf, decodeCursor, encodeCursor, isLogPosition, isParsableTime } from '../shared/opaque-cursor.js';
+import { connectionOf, decodeCursor, encodeCursor, isLogPosition, isParsableTime } from '../common/opaque-cursor.js';
 
 export interface ExchangeRateRecord extends RecordedExchangeRate {
   readonly position: string;

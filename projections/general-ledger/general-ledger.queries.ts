@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { Money } from '../../libs/money/src/index.js';
 import { arAging, ledgerAccounts, type ArAgingReport, type ArOpenItem, type JournalTaxDetail, type LedgerAccount, type TrialBalanceRow } from '../../libs/billing/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { connectionOf, decodeCursor, encodeCursor, isLogPosition } from '../shared/opaque-cursor.js';
+import { connectionOf, decodeCursor, encodeCursor, isLogPosition } from '../common/opaque-cursor.js';
 
 export const JOURNAL_ENTRY_PAGE_SIZE_MAX = 100;
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { Money } from '../../libs/money/src/index.js';
 import type { InvoiceEvent, InvoiceLine, LineTax } from '../../libs/billing/src/index.js';
 import { explicitlyPricedLine, invoiceEventSchemas, invoiceEventTypes, pricedInvoiceTotals, taxBreakdownOf } from '../../libs/billing/src/index.js';
-import { assertNever } from '../../libs/billing/src/shared/assert-never.js';
+import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';

@@ -3,7 +3,7 @@ import { Money, parseComputedDecimal } from '../../libs/money/src/index.js';
 import type { InvoiceCreditSource, InvoiceTaxBreakdownEntry, LineTax, LockedExchangeRate } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../shared/opaque-cursor.js';
+import { connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../common/opaque-cursor.js';
 
 export type EffectiveInvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'written_off' | 'overdue';
 

@@ -1,6 +1,6 @@
 import type { PaymentMethodEvent } from '../../libs/billing/src/index.js';
 import { paymentMethodEventSchemas, paymentMethodEventTypes } from '../../libs/billing/src/index.js';
-import { assertNever } from '../../libs/billing/src/shared/assert-never.js';
+import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { paymentEventSchemas, paymentEventTypes, type PaymentEvent } from '../../libs/billing/src/index.js';
-import { assertNever } from '../../libs/billing/src/shared/assert-never.js';
+import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import { Money } from '../../libs/money/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { recordedEventParser, tenantOfStream } from '../../libs/application/src/index.js';

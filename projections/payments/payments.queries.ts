@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { PaymentMethodType, PaymentStatus, RefundMethodType } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../shared/opaque-cursor.js';
-import { instantOrNull } from '../shared/read-model-values.js';
+import { connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../common/opaque-cursor.js';
+import { instantOrNull } from '../common/read-model-values.js';
 
 /** One invoice's part of a payment. */
 export interface PaymentAllocationRecord {

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Receipt } from '../../libs/billing/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA } from '../../libs/projection-runtime/src/index.js';
-import { type Connection, connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../shared/opaque-cursor.js';
+import { type Connection, connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../common/opaque-cursor.js';
 
 export const RECEIPT_PAGE_SIZE_MAX = 100;
 

@@ -175,7 +175,7 @@ describe('references resolve inside the repository', () => {
     expect(cited(`/** Pure (${['house', 'rule'].join(' ')} 1). */`)).toHaveLength(1);
     expect(cited(`/** see ../${'shared'}/notes/stack.txt */`)).toHaveLength(1);
     expect(cited(`/** as ${'/tmp'}/contracts.md says */`)).toHaveLength(1);
-    expect(cited("import { fold } from '../shared/decider.js';")).toEqual([]);
+    expect(cited("import { fold } from '../common/decider.js';")).toEqual([]);
     expect(cited(`/** docs/domain.md, "Numbering"; a data directory such as /var${'/tmp'}/ledger-data */`)).toEqual([]);
     expect(brokenLinks('README.md', '[gone](docs/missing.md) [there](docs/domain.md#numbering) [nowhere](docs/domain.md#no-such-heading)')).toHaveLength(2);
     expect(brokenLinks('README.md', '```\n[in code](docs/missing.md)\n```\n[web](https://example.com) [self](#design)')).toEqual([]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { loadBillingSettings } from '../../libs/ledger-application/src/shared/billing-settings.js';
+import { loadBillingSettings } from '../../libs/ledger-application/src/common/billing-settings.js';
 import { parseBillingSettingsEvent } from '../../projections/billing-settings/billing-settings.events.js';
 import {
   billingSettingsDecider,

@@ -1,4 +1,4 @@
-export * from './shared/index.js';
+export * from './common/index.js';
 export * from './invoice/index.js';
 export * from './number-sequence/index.js';
 export * from './tenant-calendar/index.js';

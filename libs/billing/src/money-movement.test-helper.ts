@@ -3,7 +3,7 @@ import { creditNoteDecider, type CreditNoteCommand, type CreditNoteEvent } from 
 import { customerAccountDecider, type CustomerAccountCommand, type CustomerAccountEvent } from './customer-account/index.js';
 import { invoiceDecider, type InvoiceCommand, type InvoiceEvent } from './invoice/index.js';
 import { paymentDecider, type InvoiceAllocation, type PaymentAllocationRequest, type PaymentCommand, type PaymentEvent } from './payment/index.js';
-import type { Decider } from './shared/decider.js';
+import type { Decider } from './common/decider.js';
 
 /**
  * Streams as events, for the specs of the decisions that span aggregates (refund, allocation, credit application,

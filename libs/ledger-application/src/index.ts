@@ -3,12 +3,12 @@
  * numbering and the read-your-writes wait. It imports no framework and nothing from apps/; apps/api and
  * apps/projector both import it (docs/architecture.md, "Layers").
  */
-export * from './shared/application-services.js';
-export * from './shared/billing-settings.js';
-export * from './shared/customer-context.js';
-export * from './shared/exchange-rates.js';
-export * from './shared/numbering.js';
-export * from './shared/read-your-writes.js';
+export * from './common/application-services.js';
+export * from './common/billing-settings.js';
+export * from './common/customer-context.js';
+export * from './common/exchange-rates.js';
+export * from './common/numbering.js';
+export * from './common/read-your-writes.js';
 export * from './payments/allocate-payment.js';
 export * from './payments/payment.inputs.js';
 export * from './payments/payment-command.support.js';
@@ -44,7 +44,7 @@ export * from './settings/update-tax-rate.handler.js';
 export * from './settings/deactivate-tax-rate.handler.js';
 export * from './settings/reset-billing-settings.handler.js';
 export * from './settings/update-billing-settings-section.handler.js';
-export * from './shared/invoice-outcome.js';
+export * from './common/invoice-outcome.js';
 export * from './invoices/invoice.inputs.js';
 export * from './invoices/invoice-command.support.js';
 export * from './invoices/create-invoice.handler.js';

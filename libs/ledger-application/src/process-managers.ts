@@ -1,5 +1,5 @@
 import type { Projection } from '../../projection-runtime/src/index.js';
-import type { ApplicationServices } from './shared/application-services.js';
+import type { ApplicationServices } from './common/application-services.js';
 import { receiptIssuer } from './receipts/receipt-issuer.process-manager.js';
 import { paymentAllocator } from './payments/payment-allocator.process-manager.js';
 

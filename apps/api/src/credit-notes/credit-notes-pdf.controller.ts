@@ -7,7 +7,7 @@ import { CustomerQueries } from '../../../../projections/customers/customers.que
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { serveTenantPdf } from '../pdf/serve-tenant-pdf.js';
 import { receiptCompanyOf } from '../../../../libs/ledger-application/src/receipts/issue-receipt.js';
-import { tenantToday } from '../../../../libs/ledger-application/src/shared/billing-settings.js';
+import { tenantToday } from '../../../../libs/ledger-application/src/common/billing-settings.js';
 import { renderCreditNotePdf } from './credit-note.pdf.js';
 import type { CreditNoteTextContext } from './credit-note.text.js';
 

@@ -9,7 +9,7 @@ import { invoicePayload } from './invoice.payload.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { isCurrencyCode } from '../../../../libs/money/src/index.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
-import { tenantToday } from '../../../../libs/ledger-application/src/shared/billing-settings.js';
+import { tenantToday } from '../../../../libs/ledger-application/src/common/billing-settings.js';
 import {
   AddInvoiceLineInput,
   CreateInvoiceInput,

@@ -4,7 +4,7 @@ import { customerAccountDecider, type CustomerAccountEvent } from '../customer-a
 import { invoiceDecider, type InvoiceEvent } from '../invoice/index.js';
 import { account, customerId, issuedInvoice, now, overpaid, payment, paymentApplied } from '../money-movement.test-helper.js';
 import { paymentDecider, type InvoiceAllocation, type PaymentEvent } from '../payment/index.js';
-import { fold } from '../shared/decider.js';
+import { fold } from '../common/decider.js';
 import { planAllocation } from './allocation.plan.js';
 
 /** An allocation of a succeeded payment over the invoices read, and its excess to the customer's credit. */

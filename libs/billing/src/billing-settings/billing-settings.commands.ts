@@ -1,4 +1,4 @@
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 import type { TaxType } from '../tax/tax-rate.js';
 import type { BillingSettingsSection, BillingSettingsSectionInput } from './billing-settings.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DeciderSpecification } from '../../../testing/src/decider-spec.js';
-import { fold } from '../shared/decider.js';
-import { DomainError } from '../shared/domain-error.js';
+import { fold } from '../common/decider.js';
+import { DomainError } from '../common/domain-error.js';
 import type { TaxRate } from '../tax/tax-rate.js';
 import {
   defaultBillingSettings,

@@ -1,8 +1,8 @@
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
-import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireIdentifier, requireOneOf, validationFailed } from '../shared/validation.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import type { Decider } from '../common/decider.js';
+import { DomainError, translatingMoneyErrors } from '../common/domain-error.js';
+import { requireIdentifier, requireOneOf, validationFailed } from '../common/validation.js';
 import type { TaxRate } from '../tax/tax-rate.js';
 import { billingSettingsLimits, billingSettingsSections, type BillingSettings, type BillingSettingsSection } from './billing-settings.js';
 import type {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { defineEventSchema, type DomainEvent } from '../common/event.js';
 import { taxRateSchema } from '../tax/tax-rate.js';
 import { billingSettingsSchema, billingSettingsSectionSchemas, billingSettingsSections, type BillingSettingsSection } from './billing-settings.js';
-import { eventFields } from '../shared/event-fields.js';
+import { eventFields } from '../common/event-fields.js';
 
 const { instant } = eventFields;
 

@@ -1,5 +1,5 @@
 import type { DocumentKind } from '../number-sequence/number-sequence.commands.js';
-import { assertNever } from '../shared/assert-never.js';
+import { assertNever } from '../common/assert-never.js';
 import { calendarPeriodInZone, type CalendarPeriod } from '../tenant-calendar/tenant-calendar.js';
 import type { BillingSettings } from './billing-settings.js';
 

@@ -1,4 +1,4 @@
-import { assertNever } from '../shared/assert-never.js';
+import { assertNever } from '../common/assert-never.js';
 import type { TaxRate } from '../tax/tax-rate.js';
 import { defaultBillingSettings, type BillingSettings, type BillingSettingsSection } from './billing-settings.js';
 import type { BillingSettingsEvent } from './billing-settings.events.js';

@@ -1,8 +1,8 @@
 import { isCurrencyCode } from '../../../money/src/index.js';
 import { paymentMethodTypes } from '../payment/payment.method-types.js';
 import { formatDocumentNumber, parseDocumentNumberTemplate, requirePrefix } from '../number-sequence/document-number.format.js';
-import { isDomainError } from '../shared/domain-error.js';
-import { identifierProblem } from '../shared/validation.js';
+import { isDomainError } from '../common/domain-error.js';
+import { identifierProblem } from '../common/validation.js';
 import { isCountryCode } from '../tax/country-codes.js';
 import { isJurisdiction, parsePercentage, taxRateLimits, taxRoundings, taxTypes } from '../tax/tax-rate.js';
 import { canonicalLocaleOf, describeShort, isLocale, isTimeZone } from '../tenant-calendar/intl-identifiers.js';

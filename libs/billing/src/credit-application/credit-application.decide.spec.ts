@@ -5,7 +5,7 @@ import { creditNoteDecider, type CreditApplicationType, type CreditNoteEvent } f
 import { customerAccountDecider, type CustomerAccountEvent } from '../customer-account/index.js';
 import { invoiceDecider, type InvoiceEvent } from '../invoice/index.js';
 import { account, creditNote, customerId, draftInvoice, issuedInvoice, now, overpaid, paymentApplied, settings } from '../money-movement.test-helper.js';
-import { fold } from '../shared/decider.js';
+import { fold } from '../common/decider.js';
 import { creditNoteApplicationReadsOf, decideCreditNoteApplication, decideCreditNoteDraft, decideCustomerCreditApplication } from './credit-application.decide.js';
 
 /** Credit that moves between aggregates: customer credit spent on an invoice, a credit note applied or drafted. */

@@ -4,8 +4,8 @@ import { decideCustomerAccount, type CustomerAccountEvent, type CustomerAccountS
 import { decideInvoice, type InvoiceEvent, type InvoiceState } from '../invoice/index.js';
 import { creditableOnInvoice } from '../payability/index.js';
 import { requireCreditNoteCurrencySupported } from '../settings-requirements/index.js';
-import { assertNever } from '../shared/assert-never.js';
-import { DomainError } from '../shared/domain-error.js';
+import { assertNever } from '../common/assert-never.js';
+import { DomainError } from '../common/domain-error.js';
 
 /**
  * Credit that moves between aggregates: customer credit spent on an invoice, a credit note applied to an invoice or

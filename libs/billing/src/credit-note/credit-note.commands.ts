@@ -1,4 +1,4 @@
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 
 /** CreditType (docs/domain.md, "Credit notes and customer credit"): why the credit exists, as the API exposes it. */
 export const creditTypes = ['refund', 'adjustment', 'write_off', 'discount', 'error_correction', 'overpayment', 'goodwill'] as const;

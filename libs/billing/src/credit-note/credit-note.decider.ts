@@ -2,10 +2,10 @@ import { Money, parseDecimal } from '../../../money/src/index.js';
 import { invoiceLimits } from '../invoice/invoice.limits.js';
 import { priceLine } from '../invoice/invoice.line-input.js';
 import { invoiceTotals } from '../invoice/invoice.totals.js';
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
-import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import { assertDecidedOnOwnStream, type Decider } from '../common/decider.js';
+import { DomainError, translatingMoneyErrors } from '../common/domain-error.js';
 import {
   optionalIdentifier,
   requireAmountWithinBound,
@@ -15,7 +15,7 @@ import {
   requirePositiveAmount,
   requireText,
   validationFailed,
-} from '../shared/validation.js';
+} from '../common/validation.js';
 import {
   creditApplicationTypes,
   creditReasons,

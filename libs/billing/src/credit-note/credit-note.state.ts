@@ -1,5 +1,5 @@
 import { Money } from '../../../money/src/index.js';
-import { assertNever } from '../shared/assert-never.js';
+import { assertNever } from '../common/assert-never.js';
 import type { CreditApplicationType, CreditReason, CreditType } from './credit-note.commands.js';
 import type { CreditNoteEvent, CreditNoteLine, CreditNoteTaxBreakdownEntry } from './credit-note.events.js';
 

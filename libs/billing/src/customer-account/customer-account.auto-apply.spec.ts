@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import Big from 'big.js';
 import fc from 'fast-check';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { autoApplyPlan, type OpenInvoiceForCredit } from './customer-account.auto-apply.js';
 
 const usd = (invoiceId: string, balanceDue: string): OpenInvoiceForCredit => ({ invoiceId, balanceDue, currency: 'USD' });

@@ -1,6 +1,6 @@
 import { Money } from '../../../money/src/index.js';
-import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireCurrency, requireIdentifier, validationFailed } from '../shared/validation.js';
+import { translatingMoneyErrors } from '../common/domain-error.js';
+import { requireCurrency, requireIdentifier, validationFailed } from '../common/validation.js';
 
 /** An invoice the customer still owes on, as a read model lists it. */
 export interface OpenInvoiceForCredit {

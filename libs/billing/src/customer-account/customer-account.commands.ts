@@ -1,4 +1,4 @@
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 
 /**
  * Where a customer's credit came from: money paid beyond an invoice's balance, a credit note applied to the account,

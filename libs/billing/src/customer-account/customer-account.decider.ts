@@ -1,9 +1,9 @@
 import { Money } from '../../../money/src/index.js';
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
-import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireCurrency, requireIdentifier, requireOneOf, requirePositiveAmount, validationFailed } from '../shared/validation.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import { assertDecidedOnOwnStream, type Decider } from '../common/decider.js';
+import { DomainError, translatingMoneyErrors } from '../common/domain-error.js';
+import { requireCurrency, requireIdentifier, requireOneOf, requirePositiveAmount, validationFailed } from '../common/validation.js';
 import {
   customerCreditSources,
   type ApplyCustomerCredit,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { defineEventSchema, type DomainEvent } from '../common/event.js';
 import { customerCreditSources } from './customer-account.commands.js';
-import { eventFields } from '../shared/event-fields.js';
+import { eventFields } from '../common/event-fields.js';
 
 const { decimal, instant, currencyCode, identifier } = eventFields;
 

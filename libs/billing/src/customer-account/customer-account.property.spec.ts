@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import Big from 'big.js';
 import fc from 'fast-check';
-import { isDomainError } from '../shared/domain-error.js';
+import { isDomainError } from '../common/domain-error.js';
 import type { CustomerAccountCommand } from './customer-account.commands.js';
 import { customerAccountDecider, customerCreditBalance } from './customer-account.decider.js';
 import type { CustomerAccountEvent } from './customer-account.events.js';

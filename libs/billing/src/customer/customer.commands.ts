@@ -1,4 +1,4 @@
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 
 /** A billing address as the caller sends it. Optional parts may be absent or null (both mean "not set"). */
 export interface BillingAddressInput {

@@ -1,7 +1,7 @@
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
-import { optionalText, requireIdentifier, requireText, validationFailed } from '../shared/validation.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import { assertDecidedOnOwnStream, type Decider } from '../common/decider.js';
+import { optionalText, requireIdentifier, requireText, validationFailed } from '../common/validation.js';
 import { isCountryCode } from '../tax/country-codes.js';
 import { isRegionCode } from '../tax/tax-rate.js';
 import type { CustomerCommand, UpsertCustomer } from './customer.commands.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineEventSchema, type DomainEvent } from '../shared/event.js';
-import { eventFields } from '../shared/event-fields.js';
+import { defineEventSchema, type DomainEvent } from '../common/event.js';
+import { eventFields } from '../common/event-fields.js';
 
 const { instant } = eventFields;
 

@@ -1,4 +1,4 @@
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 
 /**
  * Exchange rates are recorded facts (docs/domain.md, "Multi-currency and locale"). One stream per tenant and ordered

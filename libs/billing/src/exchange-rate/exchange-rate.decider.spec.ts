@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DeciderSpecification } from '../../../testing/src/decider-spec.js';
-import { fold } from '../shared/decider.js';
+import { fold } from '../common/decider.js';
 import type { RecordExchangeRate } from './exchange-rate.commands.js';
 import { exchangeRateDecider } from './exchange-rate.decider.js';
 import { exchangeRateEventSchemas, type ExchangeRateRecorded } from './exchange-rate.events.js';

@@ -1,9 +1,9 @@
 import { AMOUNT_INTEGER_DIGITS_MAX, parseDecimal } from '../../../money/src/index.js';
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
-import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireBoundedDecimal, requireCurrency, requireText, validationFailed } from '../shared/validation.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import type { Decider } from '../common/decider.js';
+import { translatingMoneyErrors } from '../common/domain-error.js';
+import { requireBoundedDecimal, requireCurrency, requireText, validationFailed } from '../common/validation.js';
 import type { ExchangeRateCommand, RecordExchangeRate } from './exchange-rate.commands.js';
 import type { ExchangeRateEvent, RecordedExchangeRate } from './exchange-rate.events.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Money } from '../../../money/src/index.js';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import type { RecordedExchangeRate } from './exchange-rate.events.js';
 import { convert, invertedRate, rateAsOf } from './exchange-rate.lookup.js';
 

@@ -1,7 +1,7 @@
 import { Money, parseDecimal, type RoundingMode } from '../../../money/src/index.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireCurrency, validationFailed } from '../shared/validation.js';
+import { requireInstant } from '../common/calendar-date.js';
+import { DomainError, translatingMoneyErrors } from '../common/domain-error.js';
+import { requireCurrency, validationFailed } from '../common/validation.js';
 import { ExactFraction } from '../tax/exact-fraction.js';
 import { exchangeRateLimits, requireExchangeRate } from './exchange-rate.decider.js';
 import type { RecordedExchangeRate } from './exchange-rate.events.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isDomainError } from '../shared/domain-error.js';
+import { isDomainError } from '../common/domain-error.js';
 import { agingBucketOf, agingDaysPastDue, arAging, type ArOpenItem } from './general-ledger.ar-aging.js';
 
 const asOf = '2024-06-30';

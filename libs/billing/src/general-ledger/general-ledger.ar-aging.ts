@@ -1,8 +1,8 @@
 import { Money, isCurrencyCode } from '../../../money/src/index.js';
 import type { InvoiceState } from '../invoice/invoice.state.js';
-import { requireCalendarDate } from '../shared/calendar-date.js';
-import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireRecordedIdentifier, validationFailed } from '../shared/validation.js';
+import { requireCalendarDate } from '../common/calendar-date.js';
+import { translatingMoneyErrors } from '../common/domain-error.js';
+import { requireRecordedIdentifier, validationFailed } from '../common/validation.js';
 
 /**
  * Aging buckets by days past due, counted in calendar days from the due date to the report date:

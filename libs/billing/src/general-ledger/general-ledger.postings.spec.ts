@@ -15,7 +15,7 @@ import type {
   InvoiceWrittenOff,
 } from '../invoice/invoice.events.js';
 import type { PaymentAllocated, PaymentEvent, PaymentRefunded } from '../payment/payment.events.js';
-import { isDomainError } from '../shared/domain-error.js';
+import { isDomainError } from '../common/domain-error.js';
 import { assertBalancedEntry, type JournalEntry } from './general-ledger.journal.js';
 import {
   invoiceWriteOffPostings,

@@ -3,10 +3,10 @@ import type { CreditNoteEvent, CreditNoteTaxBreakdownEntry } from '../credit-not
 import type { CustomerAccountEvent } from '../customer-account/customer-account.events.js';
 import type { InvoiceEvent, InvoiceIssued, InvoiceTaxBreakdownEntry } from '../invoice/invoice.events.js';
 import type { PaymentEvent } from '../payment/payment.events.js';
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireRecordedIdentifier, validationFailed } from '../shared/validation.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import { translatingMoneyErrors } from '../common/domain-error.js';
+import { requireRecordedIdentifier, validationFailed } from '../common/validation.js';
 import { journalEntryOf, type JournalEntry, type PostingDraft, type PostingLeg } from './general-ledger.journal.js';
 
 /**

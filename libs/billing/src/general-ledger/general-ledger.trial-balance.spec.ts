@@ -3,7 +3,7 @@ import Big from 'big.js';
 import fc from 'fast-check';
 import type { CreditNoteApplied } from '../credit-note/credit-note.events.js';
 import type { InvoiceIssued } from '../invoice/invoice.events.js';
-import { isDomainError } from '../shared/domain-error.js';
+import { isDomainError } from '../common/domain-error.js';
 import type { JournalEntry } from './general-ledger.journal.js';
 import { invoiceWriteOffPostings, paymentRefundPostings, postingsFor, type LedgerPostingContext, type LedgerSourceEvent } from './general-ledger.postings.js';
 import { trialBalance } from './general-ledger.trial-balance.js';

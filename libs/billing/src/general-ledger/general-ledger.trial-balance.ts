@@ -1,7 +1,7 @@
 import { Money, isCurrencyCode } from '../../../money/src/index.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { validationFailed } from '../shared/validation.js';
+import { requireInstant } from '../common/calendar-date.js';
+import { translatingMoneyErrors } from '../common/domain-error.js';
+import { validationFailed } from '../common/validation.js';
 import { assertBalancedEntry, ledgerAccounts, type JournalEntry, type LedgerAccount } from './general-ledger.journal.js';
 
 /**

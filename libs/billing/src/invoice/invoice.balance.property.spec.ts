@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import Big from 'big.js';
 import fc from 'fast-check';
-import { isDomainError } from '../shared/domain-error.js';
+import { isDomainError } from '../common/domain-error.js';
 import type { InvoiceCommand } from './invoice.commands.js';
 import { invoiceDecider } from './invoice.decider.js';
 import type { InvoiceEvent } from './invoice.events.js';

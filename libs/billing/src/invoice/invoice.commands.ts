@@ -1,6 +1,6 @@
 import type { ExchangeRateQuote } from '../exchange-rate/exchange-rate.lookup.js';
 import type { PaymentMethodType } from '../payment/payment.method-types.js';
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 import type { TaxBillingAddress } from '../tax/invoice-tax.js';
 import type { TaxRate, TaxRounding } from '../tax/tax-rate.js';
 

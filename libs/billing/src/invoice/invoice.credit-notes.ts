@@ -1,6 +1,6 @@
 import { Money } from '../../../money/src/index.js';
-import { DomainError } from '../shared/domain-error.js';
-import { requireIdentifier, requirePositiveAmount, validationFailed } from '../shared/validation.js';
+import { DomainError } from '../common/domain-error.js';
+import { requireIdentifier, requirePositiveAmount, validationFailed } from '../common/validation.js';
 import type { RegisterCreditNote, ReleaseCreditNote } from './invoice.commands.js';
 import type { InvoiceEvent } from './invoice.events.js';
 import { requireExisting, requireIssued, requireMatchingCurrency } from './invoice.guards.js';

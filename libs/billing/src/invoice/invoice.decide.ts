@@ -1,6 +1,6 @@
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import { translatingMoneyErrors } from '../shared/domain-error.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import { translatingMoneyErrors } from '../common/domain-error.js';
 import type { InvoiceCommand } from './invoice.commands.js';
 import { registerCreditNote, releaseCreditNote } from './invoice.credit-notes.js';
 import { addInvoiceLine, createInvoice, removeInvoiceLine } from './invoice.drafting.js';

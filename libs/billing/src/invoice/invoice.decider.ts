@@ -1,4 +1,4 @@
-import type { Decider } from '../shared/decider.js';
+import type { Decider } from '../common/decider.js';
 import type { InvoiceCommand } from './invoice.commands.js';
 import { decideInvoice } from './invoice.decide.js';
 import type { InvoiceEvent } from './invoice.events.js';

@@ -1,6 +1,6 @@
-import { requireCalendarDate } from '../shared/calendar-date.js';
-import { DomainError } from '../shared/domain-error.js';
-import { requireCurrency, requireIdentifier, requireIntegerInRange, validationFailed } from '../shared/validation.js';
+import { requireCalendarDate } from '../common/calendar-date.js';
+import { DomainError } from '../common/domain-error.js';
+import { requireCurrency, requireIdentifier, requireIntegerInRange, validationFailed } from '../common/validation.js';
 import type { AddInvoiceLine, CreateInvoice, InvoiceCommandContext, InvoiceSettingsContext, RemoveInvoiceLine } from './invoice.commands.js';
 import type { InvoiceEvent, InvoiceLine, InvoiceTaxCalculated } from './invoice.events.js';
 import { requireDraft, requireFeature, requireSupportedCurrency, withTotalWithinBound } from './invoice.guards.js';

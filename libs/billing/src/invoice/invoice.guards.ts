@@ -1,9 +1,9 @@
 import { Money } from '../../../money/src/index.js';
 import type { PaymentMethodType } from '../payment/payment.method-types.js';
-import { assertNever } from '../shared/assert-never.js';
-import { assertDecidedOnOwnStream } from '../shared/decider.js';
-import { DomainError } from '../shared/domain-error.js';
-import { requireAmountWithinBound, requireCurrency } from '../shared/validation.js';
+import { assertNever } from '../common/assert-never.js';
+import { assertDecidedOnOwnStream } from '../common/decider.js';
+import { DomainError } from '../common/domain-error.js';
+import { requireAmountWithinBound, requireCurrency } from '../common/validation.js';
 import type { InvoiceSettingsContext } from './invoice.commands.js';
 import type { InvoiceEvent } from './invoice.events.js';
 import { evolveInvoice, invoiceBalanceOf, type InvoiceLifecycleStatus, type InvoiceState } from './invoice.state.js';

@@ -1,7 +1,7 @@
 import { Money } from '../../../money/src/index.js';
 import { convert } from '../exchange-rate/exchange-rate.lookup.js';
-import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requireInstant } from '../shared/calendar-date.js';
-import { requireAmountWithinBound, requireCurrency, requireText, validationFailed } from '../shared/validation.js';
+import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requireInstant } from '../common/calendar-date.js';
+import { requireAmountWithinBound, requireCurrency, requireText, validationFailed } from '../common/validation.js';
 import type { InvoiceSettingsContext, IssueInvoice } from './invoice.commands.js';
 import { withTaxCalculation } from './invoice.drafting.js';
 import type { InvoiceEvent, InvoiceIssued } from './invoice.events.js';

@@ -1,5 +1,5 @@
 import { Money, formatDecimal, parseDecimal } from '../../../money/src/index.js';
-import { requireAmountWithinBound, requireBoundedDecimal, requireIdentifier, requireText, validationFailed } from '../shared/validation.js';
+import { requireAmountWithinBound, requireBoundedDecimal, requireIdentifier, requireText, validationFailed } from '../common/validation.js';
 import type { InvoiceLine } from './invoice.events.js';
 import { invoiceLimits } from './invoice.limits.js';
 import { lineAmounts } from './invoice.totals.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { initialNumberSequenceState, type NumberSequenceState } from '../number-sequence/number-sequence.decider.js';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { requireUnusedDocumentNumber, sequencePeriodKeysOf } from './invoice.number.js';
 
 const yearly: NumberSequenceState = { documentKind: 'invoice', periodKey: '2024', lastSequence: 2, assigned: { 'inv-1': 'INV-2024-1', 'inv-2': 'INV-2024-2' } };

@@ -1,6 +1,6 @@
 import type { CalendarPeriod } from '../tenant-calendar/tenant-calendar.js';
 import type { NumberSequenceState } from '../number-sequence/number-sequence.decider.js';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 
 /**
  * Invoice numbers are never given twice (docs/domain.md, "Numbering"). The sequence a number comes from is named by the

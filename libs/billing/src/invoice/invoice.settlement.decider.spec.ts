@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import Big from 'big.js';
 import { DeciderSpecification } from '../../../testing/src/decider-spec.js';
-import { fold } from '../shared/decider.js';
+import { fold } from '../common/decider.js';
 import type {
   ApplyCreditToInvoice,
   ApplyPaymentToInvoice,

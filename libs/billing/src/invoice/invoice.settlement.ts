@@ -1,7 +1,7 @@
 import { Money } from '../../../money/src/index.js';
 import { paymentMethodTypes } from '../payment/payment.method-types.js';
-import { DomainError } from '../shared/domain-error.js';
-import { requireCurrency, requireIdentifier, requireOneOf, requirePositiveAmount, requireText, validationFailed } from '../shared/validation.js';
+import { DomainError } from '../common/domain-error.js';
+import { requireCurrency, requireIdentifier, requireOneOf, requirePositiveAmount, requireText, validationFailed } from '../common/validation.js';
 import type { ApplyCreditToInvoice, ApplyPaymentToInvoice, RecordInvoicePayment, RefundInvoicePayment, WriteOffInvoice } from './invoice.commands.js';
 import { invoiceCreditSources, type InvoiceEvent } from './invoice.events.js';
 import {

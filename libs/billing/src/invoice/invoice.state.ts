@@ -1,5 +1,5 @@
 import { Money } from '../../../money/src/index.js';
-import { assertNever } from '../shared/assert-never.js';
+import { assertNever } from '../common/assert-never.js';
 import type { PaymentMethodType } from '../payment/payment.method-types.js';
 import type { TaxRounding } from '../tax/tax-rate.js';
 import type { InvoiceCreditSource, InvoiceEvent, LockedExchangeRate, InvoiceTaxBreakdownEntry } from './invoice.events.js';

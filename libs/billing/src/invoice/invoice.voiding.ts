@@ -1,5 +1,5 @@
-import { DomainError } from '../shared/domain-error.js';
-import { requireText } from '../shared/validation.js';
+import { DomainError } from '../common/domain-error.js';
+import { requireText } from '../common/validation.js';
 import type { VoidInvoice } from './invoice.commands.js';
 import type { InvoiceEvent } from './invoice.events.js';
 import { requireExisting, requireFeature } from './invoice.guards.js';

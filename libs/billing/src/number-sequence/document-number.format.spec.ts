@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { formatDocumentNumber, sequencePeriodKey } from './document-number.format.js';
 
 const january2024 = { prefix: 'INV', year: 2024, month: 1, sequence: 1 };

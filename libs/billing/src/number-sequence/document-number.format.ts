@@ -1,5 +1,5 @@
-import { assertNever } from '../shared/assert-never.js';
-import { requireIntegerInRange, validationFailed } from '../shared/validation.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireIntegerInRange, validationFailed } from '../common/validation.js';
 
 /**
  * Document number templates (docs/domain.md, "Numbering"), e.g. `{prefix}-{year}-{sequence:06d}` -> INV-2024-000001.

@@ -1,4 +1,4 @@
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 
 export const documentKinds = ['invoice', 'receipt', 'credit_note'] as const;
 export type DocumentKind = (typeof documentKinds)[number];

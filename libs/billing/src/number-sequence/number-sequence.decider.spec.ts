@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DeciderSpecification } from '../../../testing/src/decider-spec.js';
-import { fold } from '../shared/decider.js';
+import { fold } from '../common/decider.js';
 import type { AssignDocumentNumber } from './number-sequence.commands.js';
 import { assignedNumber, numberSequenceDecider } from './number-sequence.decider.js';
 import { numberSequenceEventSchemas, type DocumentNumberAssigned } from './number-sequence.events.js';

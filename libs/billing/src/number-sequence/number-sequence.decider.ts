@@ -1,7 +1,7 @@
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import type { Decider } from '../shared/decider.js';
-import { requireIdentifier, requireOneOf } from '../shared/validation.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import type { Decider } from '../common/decider.js';
+import { requireIdentifier, requireOneOf } from '../common/validation.js';
 import { formatDocumentNumber, sequencePeriodKey } from './document-number.format.js';
 import { documentKinds, type AssignDocumentNumber, type NumberSequenceCommand } from './number-sequence.commands.js';
 import type { NumberSequenceEvent } from './number-sequence.events.js';

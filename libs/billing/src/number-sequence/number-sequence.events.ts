@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isInstant } from '../shared/calendar-date.js';
-import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { isInstant } from '../common/calendar-date.js';
+import { defineEventSchema, type DomainEvent } from '../common/event.js';
 import { documentKinds } from './number-sequence.commands.js';
 
 export const documentNumberAssignedSchema = defineEventSchema(

@@ -5,7 +5,7 @@ import { invoiceDecider, type InvoiceCommand, type InvoiceEvent } from '../invoi
 import { customerId, draftInvoice, earlier, eventsOf, issuedInvoice, payment, paymentApplied, settings } from '../money-movement.test-helper.js';
 import { paymentMethodDecider, type PaymentMethodCommand, type PaymentMethodEvent } from '../payment-method/index.js';
 import { paymentDecider, type PaymentEvent } from '../payment/index.js';
-import { fold } from '../shared/decider.js';
+import { fold } from '../common/decider.js';
 import { creditableOnInvoice, isPayableBy, requireAcceptablePayment, requirePaymentOnInvoice } from './invoice-payability.js';
 
 /** Whether an invoice can take money or credit now, judged on the states a handler read. */

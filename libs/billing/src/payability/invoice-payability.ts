@@ -4,7 +4,7 @@ import type { InvoiceState } from '../invoice/index.js';
 import type { PaymentMethodState } from '../payment-method/index.js';
 import type { PaymentState } from '../payment/index.js';
 import { requirePaymentAllowed, requirePaymentsFeature } from '../settings-requirements/index.js';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 
 /**
  * Whether an invoice can take money or credit now, judged on the states a command handler loaded. These rules span

@@ -1,4 +1,4 @@
-import { validationFailed } from '../shared/validation.js';
+import { validationFailed } from '../common/validation.js';
 
 /**
  * The ledger never stores card data that a merchant may not keep (PCI DSS): a full card number (PAN) or a security

@@ -1,5 +1,5 @@
 import type { PaymentMethodType } from '../payment/payment.method-types.js';
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 
 /** PaymentMethodStatus (docs/domain.md, "Payments"). */
 export const paymentMethodStatuses = ['active', 'inactive', 'expired', 'requires_verification', 'verification_failed'] as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DeciderSpecification } from '../../../testing/src/decider-spec.js';
-import { fold } from '../shared/decider.js';
+import { fold } from '../common/decider.js';
 import { containsCardNumber, passesLuhn } from './payment-method.card-data.js';
 import type {
   AddPaymentMethod,

@@ -1,9 +1,9 @@
 import { paymentMethodTypes, type PaymentMethodType } from '../payment/payment.method-types.js';
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
-import { DomainError } from '../shared/domain-error.js';
-import { requireIdentifier, requireIntegerInRange, requireOneOf, requireText, validationFailed } from '../shared/validation.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import { assertDecidedOnOwnStream, type Decider } from '../common/decider.js';
+import { DomainError } from '../common/domain-error.js';
+import { requireIdentifier, requireIntegerInRange, requireOneOf, requireText, validationFailed } from '../common/validation.js';
 import { rejectCardData } from './payment-method.card-data.js';
 import type {
   AddPaymentMethod,

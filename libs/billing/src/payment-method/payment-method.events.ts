@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { paymentMethodTypes } from '../payment/payment.method-types.js';
-import { defineEventSchema, type DomainEvent } from '../shared/event.js';
-import { eventFields } from '../shared/event-fields.js';
+import { defineEventSchema, type DomainEvent } from '../common/event.js';
+import { eventFields } from '../common/event-fields.js';
 
 const { instant, identifier } = eventFields;
 

@@ -1,4 +1,4 @@
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 
 /**
  * Claims an external payment reference (a gateway's charge id, a bank transfer's reference) for one payment, before

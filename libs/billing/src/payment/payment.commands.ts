@@ -1,6 +1,6 @@
 import type { PaymentSettings } from '../billing-settings/billing-settings.js';
 import type { PaymentMethodType } from './payment.method-types.js';
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 
 /** PaymentStatus (docs/domain.md, "Payments"), as the API exposes it. */
 export const paymentStatuses = ['pending', 'processing', 'succeeded', 'failed', 'refunded', 'partially_refunded', 'cancelled'] as const;

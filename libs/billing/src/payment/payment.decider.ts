@@ -1,8 +1,8 @@
 import { Money } from '../../../money/src/index.js';
-import { assertNever } from '../shared/assert-never.js';
-import { requireInstant } from '../shared/calendar-date.js';
-import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
-import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
+import { assertNever } from '../common/assert-never.js';
+import { requireInstant } from '../common/calendar-date.js';
+import { assertDecidedOnOwnStream, type Decider } from '../common/decider.js';
+import { DomainError, translatingMoneyErrors } from '../common/domain-error.js';
 import {
   optionalIdentifier,
   optionalText,
@@ -16,7 +16,7 @@ import {
   requireRecord,
   requireText,
   validationFailed,
-} from '../shared/validation.js';
+} from '../common/validation.js';
 import {
   isOfflinePaymentMethod,
   refundMethodTypes,

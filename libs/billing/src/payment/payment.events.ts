@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineEventSchema, type DomainEvent } from '../shared/event.js';
+import { defineEventSchema, type DomainEvent } from '../common/event.js';
 import { paymentMethodTypes } from './payment.method-types.js';
 import { refundMethodTypes } from './payment.commands.js';
-import { eventFields } from '../shared/event-fields.js';
+import { eventFields } from '../common/event-fields.js';
 
 const { decimal, instant, currencyCode, identifier } = eventFields;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import Big from 'big.js';
 import fc from 'fast-check';
-import { isDomainError } from '../shared/domain-error.js';
+import { isDomainError } from '../common/domain-error.js';
 import type { PaymentCommand } from './payment.commands.js';
 import { paymentDecider, refundableOf } from './payment.decider.js';
 import type { PaymentEvent, PaymentRefunded } from './payment.events.js';

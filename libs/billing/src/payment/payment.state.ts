@@ -1,5 +1,5 @@
 import { Money } from '../../../money/src/index.js';
-import { assertNever } from '../shared/assert-never.js';
+import { assertNever } from '../common/assert-never.js';
 import type { PaymentStatus, RefundMethodType } from './payment.commands.js';
 import type { AllocationRequest, InvoiceAllocation, PaymentEvent } from './payment.events.js';
 import type { PaymentMethodType } from './payment.method-types.js';

@@ -1,4 +1,4 @@
-import type { DomainCommand } from '../shared/command.js';
+import type { DomainCommand } from '../common/command.js';
 
 export interface ReceiptPayerInput {
   customerId: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DeciderSpecification } from '../../../testing/src/decider-spec.js';
-import { fold } from '../shared/decider.js';
-import { DomainError } from '../shared/domain-error.js';
+import { fold } from '../common/decider.js';
+import { DomainError } from '../common/domain-error.js';
 import type { IssueReceipt } from './receipt.commands.js';
 import { receiptDecider } from './receipt.decider.js';
 import { receiptEventSchemas, type Receipt, type ReceiptIssued } from './receipt.events.js';

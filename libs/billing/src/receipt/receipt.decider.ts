@@ -1,9 +1,9 @@
 import { Money } from '../../../money/src/index.js';
 import { containsCardNumber } from '../payment-method/payment-method.card-data.js';
-import { assertNever } from '../shared/assert-never.js';
-import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requireInstant } from '../shared/calendar-date.js';
-import { assertDecidedOnOwnStream, type Decider } from '../shared/decider.js';
-import { DomainError, translatingMoneyErrors } from '../shared/domain-error.js';
+import { assertNever } from '../common/assert-never.js';
+import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requireInstant } from '../common/calendar-date.js';
+import { assertDecidedOnOwnStream, type Decider } from '../common/decider.js';
+import { DomainError, translatingMoneyErrors } from '../common/domain-error.js';
 import {
   optionalText,
   requireCurrency,
@@ -13,7 +13,7 @@ import {
   requireRecord,
   requireText,
   validationFailed,
-} from '../shared/validation.js';
+} from '../common/validation.js';
 import type { IssueReceipt, ReceiptCommand } from './receipt.commands.js';
 import type { Receipt, ReceiptCompany, ReceiptEvent } from './receipt.events.js';
 

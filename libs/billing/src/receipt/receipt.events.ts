@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { isCalendarDate, isInstant } from '../shared/calendar-date.js';
-import { defineEventSchema, type DomainEvent } from '../shared/event.js';
-import { eventFields } from '../shared/event-fields.js';
+import { isCalendarDate, isInstant } from '../common/calendar-date.js';
+import { defineEventSchema, type DomainEvent } from '../common/event.js';
+import { eventFields } from '../common/event-fields.js';
 
 const { decimal, identifier } = eventFields;
 

@@ -5,7 +5,7 @@ import { customerAccountDecider, type CustomerAccountEvent } from '../customer-a
 import { invoiceDecider, type InvoiceEvent } from '../invoice/index.js';
 import { account, customerId, issuedInvoice, now, overpaid, payment, paymentApplied, settings } from '../money-movement.test-helper.js';
 import { paymentDecider, type InvoiceAllocation, type PaymentEvent, type RefundMethodType } from '../payment/index.js';
-import { fold } from '../shared/decider.js';
+import { fold } from '../common/decider.js';
 import { decideRefund, refundReadsOf, type RefundDecision } from './refund.decide.js';
 
 /**

@@ -1,6 +1,6 @@
 import { isCurrencyCode } from '../../../money/src/index.js';
 import type { BillingSettings } from '../billing-settings/billing-settings.js';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 
 /**
  * The tenant's settings that refuse a command before anything is decided on the streams. The payment and credit-note

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { calculateInvoiceTax, type InvoiceTaxInput, type TaxLineInput } from './invoice-tax.js';
 import type { TaxRate } from './tax-rate.js';
 

@@ -1,7 +1,7 @@
 import { Money, currencyOf, isCurrencyCode, parseDecimal } from '../../../money/src/index.js';
 import { invoiceLimits } from '../invoice/invoice.limits.js';
-import { translatingMoneyErrors } from '../shared/domain-error.js';
-import { requireRecordedIdentifier, requireOneOf, validationFailed } from '../shared/validation.js';
+import { translatingMoneyErrors } from '../common/domain-error.js';
+import { requireRecordedIdentifier, requireOneOf, validationFailed } from '../common/validation.js';
 import { isCountryCode } from './country-codes.js';
 import { ExactFraction, allocateUnits, unitsToDecimalString } from './exact-fraction.js';
 import { isRegionCode, jurisdictionApplies, requireTaxRate, taxRoundings, type TaxRate, type TaxRounding } from './tax-rate.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { countryCodeCount, isCountryCode } from './country-codes.js';
 import { isJurisdiction, jurisdictionApplies, parsePercentage, requireTaxRate, taxRateSchema, type TaxRate } from './tax-rate.js';
 

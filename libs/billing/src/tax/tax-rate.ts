@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoneyError, parseDecimal } from '../../../money/src/index.js';
-import { requireRecordedIdentifier, requireOneOf, requireText, validationFailed } from '../shared/validation.js';
+import { requireRecordedIdentifier, requireOneOf, requireText, validationFailed } from '../common/validation.js';
 import { isCountryCode } from './country-codes.js';
 
 /** TaxType (docs/domain.md, "Tax"), as the API exposes it. */

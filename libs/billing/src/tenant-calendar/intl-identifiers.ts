@@ -1,4 +1,4 @@
-import { validationFailed } from '../shared/validation.js';
+import { validationFailed } from '../common/validation.js';
 
 /**
  * Time zones and locales are checked by the runtime's own Intl data (ICU), the same data that later computes dates

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { formatDate, formatMoney } from './locale-format.js';
 
 // Intl separates some symbols and digits with a no-break space (U+00A0) or a narrow one (U+202F).

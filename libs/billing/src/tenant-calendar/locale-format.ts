@@ -1,6 +1,6 @@
 import { currencyOf, formatDecimal, parseComputedDecimal } from '../../../money/src/index.js';
-import { requireCalendarDate } from '../shared/calendar-date.js';
-import { translatingMoneyErrors } from '../shared/domain-error.js';
+import { requireCalendarDate } from '../common/calendar-date.js';
+import { translatingMoneyErrors } from '../common/domain-error.js';
 import { requireLocale } from './intl-identifiers.js';
 
 /**

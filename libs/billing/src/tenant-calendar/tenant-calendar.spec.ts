@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { canonicalLocaleOf, isLocale, isTimeZone, requireLocale, requireTimeZone } from './intl-identifiers.js';
 import { calendarDateInZone, calendarPeriodInZone } from './tenant-calendar.js';
 

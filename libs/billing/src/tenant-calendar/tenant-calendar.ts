@@ -1,4 +1,4 @@
-import { requireInstant } from '../shared/calendar-date.js';
+import { requireInstant } from '../common/calendar-date.js';
 import { requireTimeZone } from './intl-identifiers.js';
 
 /**

@@ -1,6 +1,6 @@
 import { decideCreditNoteDraft, evolveCreditNote } from '../../../billing/src/index.js';
 import { load, aggregates, storedEvents, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import type { CreateCreditNoteCommandInput } from './credit-note.inputs.js';
 import { creditNoteOutcome, loadCreditNoteCommand, type CreditNoteOutcome } from './credit-note-command.support.js';
 

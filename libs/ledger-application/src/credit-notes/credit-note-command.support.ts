@@ -1,8 +1,8 @@
 import { requireCreditNotesFeature, type BillingSettings, type CreditNoteState } from '../../../billing/src/index.js';
 import { load, aggregates, type Attempt, type CommandContext, type LoadedStream } from '../../../application/src/index.js';
 import type { Position } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
-import { loadBillingSettings } from '../shared/billing-settings.js';
+import type { ApplicationServices } from '../common/application-services.js';
+import { loadBillingSettings } from '../common/billing-settings.js';
 
 /**
  * What every credit note command reads first, together: the note (at its revision; for a repeated command, where it

@@ -1,8 +1,8 @@
 import { creditableOnInvoice, decideCreditNote, decideInvoice, evolveCreditNote, type InvoiceEvent, type IssueCreditNote } from '../../../billing/src/index.js';
 import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
 import type { AppendRequest } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
-import { takeDocumentNumber } from '../shared/numbering.js';
+import type { ApplicationServices } from '../common/application-services.js';
+import { takeDocumentNumber } from '../common/numbering.js';
 import type { CreditNoteIdInput } from './credit-note.inputs.js';
 import { creditNoteOutcome, loadCreditNoteCommand, type CreditNoteOutcome } from './credit-note-command.support.js';
 

@@ -1,7 +1,7 @@
 import { decideCreditNote, decideInvoice, evolveCreditNote, type CreditNoteVoided } from '../../../billing/src/index.js';
 import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
 import type { AppendRequest } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import type { VoidCreditNoteCommandInput } from './credit-note.inputs.js';
 import { creditNoteOutcome, loadCreditNoteCommand, type CreditNoteOutcome } from './credit-note-command.support.js';
 

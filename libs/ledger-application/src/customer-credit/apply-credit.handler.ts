@@ -1,8 +1,8 @@
 import { decideCustomerCreditApplication, evolveCustomerAccount, evolveInvoice, type BillingSettings, type CustomerAccountState, type InvoiceState } from '../../../billing/src/index.js';
 import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
 import type { Position } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
-import { loadBillingSettings } from '../shared/billing-settings.js';
+import type { ApplicationServices } from '../common/application-services.js';
+import { loadBillingSettings } from '../common/billing-settings.js';
 
 /** What applyCredit takes (structurally the GraphQL input). */
 export interface ApplyCreditCommandInput {

@@ -1,7 +1,7 @@
 import { decideCustomerAccount, evolveCustomerAccount, type CustomerAccountState } from '../../../billing/src/index.js';
 import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
 import type { Position } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 
 /** What setAutoApplyCredit takes (structurally the GraphQL input). */
 export interface SetAutoApplyCreditCommandInput {

@@ -1,7 +1,7 @@
 import { decideCustomer, evolveCustomer, type CustomerState, type UpsertCustomer } from '../../../billing/src/index.js';
 import { load, aggregates, executeStreamCommand, streams, type CommandContext } from '../../../application/src/index.js';
 import type { Position } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 
 /** What upsertCustomer takes: the customer's details (structurally the GraphQL input); an idempotency key is the API's. */
 export type UpsertCustomerCommandInput = UpsertCustomer['data'] & { readonly idempotencyKey?: string | null };

@@ -2,7 +2,7 @@ import { decideExchangeRate, evolveExchangeRate, initialExchangeRateState, type 
 import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
 import type { Position } from '../../../event-store/src/index.js';
 import { parseDecimal } from '../../../money/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 
 /** What recordExchangeRate takes (structurally the GraphQL input). */
 export interface RecordExchangeRateCommandInput {

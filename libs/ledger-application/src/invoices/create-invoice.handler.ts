@@ -1,9 +1,9 @@
 import { invoiceSettingsContextOf } from '../../../billing/src/index.js';
 import { uuidV5, type CommandContext } from '../../../application/src/index.js';
-import { loadInvoiceCustomerContext } from '../shared/customer-context.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import { loadInvoiceCustomerContext } from '../common/customer-context.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import type { CreateInvoiceCommandInput } from './invoice.inputs.js';
-import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
+import type { InvoiceOutcome } from '../common/invoice-outcome.js';
 import { executeInvoiceCommand } from './invoice-command.support.js';
 
 /**

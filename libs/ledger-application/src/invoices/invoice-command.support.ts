@@ -7,9 +7,9 @@ import {
 } from '../../../billing/src/index.js';
 import { load, aggregates, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
 import type { Position } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
-import { loadBillingSettings } from '../shared/billing-settings.js';
-import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
+import type { ApplicationServices } from '../common/application-services.js';
+import { loadBillingSettings } from '../common/billing-settings.js';
+import type { InvoiceOutcome } from '../common/invoice-outcome.js';
 
 /** The command's outcome: the invoice as just decided, with the settings read (for "today") and the position. */
 export function invoiceOutcome(settings: BillingSettings, state: InvoiceState, position: Position | undefined): InvoiceOutcome {

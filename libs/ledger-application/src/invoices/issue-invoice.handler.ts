@@ -11,13 +11,13 @@ import {
 import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
 import type { AppendRequest } from '../../../event-store/src/index.js';
 
-import { loadInvoiceCustomerContext } from '../shared/customer-context.js';
-import type { ApplicationServices } from '../shared/application-services.js';
-import { loadBillingSettings } from '../shared/billing-settings.js';
-import { takeDocumentNumber } from '../shared/numbering.js';
+import { loadInvoiceCustomerContext } from '../common/customer-context.js';
+import type { ApplicationServices } from '../common/application-services.js';
+import { loadBillingSettings } from '../common/billing-settings.js';
+import { takeDocumentNumber } from '../common/numbering.js';
 import type { InvoiceIdInput } from './invoice.inputs.js';
-import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
-import { exchangeRateAt } from '../shared/exchange-rates.js';
+import type { InvoiceOutcome } from '../common/invoice-outcome.js';
+import { exchangeRateAt } from '../common/exchange-rates.js';
 import { invoiceOutcome } from './invoice-command.support.js';
 
 /**

@@ -1,8 +1,8 @@
 import { invoiceSettingsContextOf } from '../../../billing/src/index.js';
 import type { CommandContext } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import type { InvoiceWithReasonInput } from './invoice.inputs.js';
-import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
+import type { InvoiceOutcome } from '../common/invoice-outcome.js';
 import { executeInvoiceCommand } from './invoice-command.support.js';
 
 /** Voids an invoice with nothing paid; an issued one keeps its number (the sequence is not touched). */

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import type { PaymentMethodIdInput } from './payment-method.inputs.js';
 import type { PaymentMethodOutcome } from './payment-method-command.support.js';
 import { executePaymentMethodCommand } from './payment-method-command.support.js';

@@ -1,7 +1,7 @@
 import { decidePaymentMethod, evolvePaymentMethod, type PaymentMethodCommand, type PaymentMethodState } from '../../../billing/src/index.js';
 import { load, aggregates, executeStreamCommand, streams, type CommandContext } from '../../../application/src/index.js';
 import type { Position } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 
 /** A payment method as a command left it, and the position of its events (or of the stream's last one). */
 export interface PaymentMethodOutcome {

@@ -1,6 +1,6 @@
 import { requireAcceptablePayment, requirePaymentAllowed, type RecordPayment } from '../../../billing/src/index.js';
 import { load, aggregates, uuidV5, type CommandContext } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import { loadInvoices } from './allocate-payment.js';
 import type { CreatePaymentCommandInput } from './payment.inputs.js';
 import { allocatedOutcome, type PaymentOutcome } from './payment-command.support.js';

@@ -1,8 +1,8 @@
 import { decidePayment, DomainError, evolvePayment, type BillingSettings, type PaymentCommand, type PaymentState } from '../../../billing/src/index.js';
 import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
 import { comparePositions, type Position } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
-import { loadBillingSettings } from '../shared/billing-settings.js';
+import type { ApplicationServices } from '../common/application-services.js';
+import { loadBillingSettings } from '../common/billing-settings.js';
 import { allocatePayment } from './allocate-payment.js';
 
 /** A payment as a command left it, and the position of the last event the command wrote (or found). */

@@ -1,6 +1,6 @@
 import { retryPolicyOf } from '../../../billing/src/index.js';
 import type { CommandContext } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import type { MarkPaymentSucceededCommandInput, PaymentIdInput, PaymentWithReasonInput } from './payment.inputs.js';
 import { allocatedOutcome, executePaymentCommand, type PaymentOutcome } from './payment-command.support.js';
 

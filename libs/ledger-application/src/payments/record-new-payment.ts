@@ -11,8 +11,8 @@ import {
 } from '../../../billing/src/index.js';
 import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
 import type { AppendRequest } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
-import { loadBillingSettings } from '../shared/billing-settings.js';
+import type { ApplicationServices } from '../common/application-services.js';
+import { loadBillingSettings } from '../common/billing-settings.js';
 import type { PaymentOutcome } from './payment-command.support.js';
 
 /** A payment as decided so far within one attempt, and what else the same append writes. */

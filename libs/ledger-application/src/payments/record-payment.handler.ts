@@ -1,12 +1,12 @@
 import { evolvePayment, planAllocation, requirePaymentOnInvoice, type BillingSettings } from '../../../billing/src/index.js';
 import { load, aggregates, uuidV5, type CommandContext } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
-import { loadBillingSettings } from '../shared/billing-settings.js';
+import type { ApplicationServices } from '../common/application-services.js';
+import { loadBillingSettings } from '../common/billing-settings.js';
 import { allocationAppends, loadInvoices, overpaymentEntryIdOf, type LoadedInvoice } from './allocate-payment.js';
 import { recordNewPayment } from './record-new-payment.js';
 import { allocatedOutcome } from './payment-command.support.js';
 import type { RecordPaymentCommandInput } from './payment.inputs.js';
-import type { InvoiceOutcome } from '../shared/invoice-outcome.js';
+import type { InvoiceOutcome } from '../common/invoice-outcome.js';
 
 /**
  * Records money received against one invoice (the recordPayment mutation), through the Payment aggregate: the reference is

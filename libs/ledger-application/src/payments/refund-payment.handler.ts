@@ -1,6 +1,6 @@
 import { decideRefund, evolvePayment, refundReadsOf, type CustomerAccountState, type InvoiceState, type PaymentState } from '../../../billing/src/index.js';
 import { load, aggregates, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext, type LoadedStream, type StreamReads } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import type { RefundPaymentCommandInput } from './payment.inputs.js';
 import { allocatedOutcome, type PaymentOutcome } from './payment-command.support.js';
 

@@ -1,7 +1,7 @@
 import { calendarDateInZone, decideReceipt, describePaymentMethod, describePaymentMethodType, DomainError, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput } from '../../../billing/src/index.js';
 import { load, aggregates, storedEvents, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
 import type { EventStore } from '../../../event-store/src/index.js';
-import { takeDocumentNumber } from '../shared/numbering.js';
+import { takeDocumentNumber } from '../common/numbering.js';
 
 /** What issuing a receipt needs: the event store and the one clock. The projector process has no LedgerServices. */
 export interface ReceiptIssuerServices {

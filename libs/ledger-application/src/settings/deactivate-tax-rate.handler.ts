@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import type { TaxRateIdInput } from './settings.inputs.js';
 import { executeBillingSettingsCommand, type TaxRateOutcome } from './settings-command.support.js';
 

@@ -6,7 +6,7 @@ import {
 } from '../../../billing/src/index.js';
 import { load, aggregates, executeStreamCommand, streams, type CommandContext } from '../../../application/src/index.js';
 import type { Position } from '../../../event-store/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 
 /** The settings as a command left them (secrets included: the resolver redacts), and the position. */
 export interface BillingSettingsOutcome {

@@ -1,6 +1,6 @@
 import type { BillingSettings, BillingSettingsSection, BillingSettingsSectionInput, UpdateBillingSettingsSection } from '../../../billing/src/index.js';
 import type { CommandContext } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import { executeBillingSettingsCommand, type BillingSettingsOutcome } from './settings-command.support.js';
 
 /**

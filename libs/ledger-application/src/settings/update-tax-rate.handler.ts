@@ -1,6 +1,6 @@
 import type { UpdateTaxRate } from '../../../billing/src/index.js';
 import type { CommandContext } from '../../../application/src/index.js';
-import type { ApplicationServices } from '../shared/application-services.js';
+import type { ApplicationServices } from '../common/application-services.js';
 import type { UpdateTaxRateCommandInput } from './settings.inputs.js';
 import { executeBillingSettingsCommand, type TaxRateOutcome } from './settings-command.support.js';
 
