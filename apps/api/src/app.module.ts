@@ -27,11 +27,9 @@ import { CreditNotesPdfController } from './credit-notes/credit-notes-pdf.contro
 import { CustomerCreditResolver } from './customer-credit/customer-credit.resolver.js';
 import { PaymentsResolver } from './payments/payments.resolver.js';
 import { LEDGER_SERVICES, type LedgerServices } from './ledger-services.js';
-import { bearerToken } from '../../../libs/access/src/api-keys.service.js';
-import { runAsSystem } from '../../../libs/database/src/index.js';
 import { ApiKeysResolver } from './api-keys/api-keys.resolver.js';
 import { operationAccessPlugin, scopedWebSocketExecution } from './platform/operation-access.js';
-import { requestIdentity, requestScopeMiddleware } from './platform/request-scope.middleware.js';
+import { authenticateBearer, requestIdentity, requestScopeMiddleware } from './platform/request-scope.middleware.js';
 import type { Principal } from '../../../libs/access/src/principal.js';
 
 interface WebSocketContext {
@@ -50,11 +48,7 @@ export class AppModule implements NestModule {
   }
 
   static register(services: LedgerServices): DynamicModule {
-    // The key lookup is system work: it is what tells which tenant a connection belongs to.
-    const authenticate = async (authorization: unknown): Promise<Principal | undefined> => {
-      const key = bearerToken(authorization);
-      return key ? runAsSystem('authentication', () => services.apiKeys.authenticate(key)) : undefined;
-    };
+    const authenticate = (authorization: unknown) => authenticateBearer(services, authorization);
     // Errors on a WebSocket never reach Apollo's formatError: graphql-ws formats them itself, so they are mapped
     // through the same single place here. Every graphql-ws option is passed through to the server (see
     // graphql/limits/graphql-ws.server.ts), though Nest's config type names only some of them (not onError).

@@ -20,6 +20,15 @@ export function requestIdentity(request: Request): RequestIdentity {
 }
 
 /**
+ * The principal of an `Authorization: Bearer <key>` value (an HTTP header or a graphql-ws connection_init field), or
+ * undefined. The key lookup is system work: the key is what tells which tenant the caller belongs to.
+ */
+export function authenticateBearer(services: LedgerServices, authorization: unknown): Promise<Principal | undefined> {
+  const key = bearerToken(authorization);
+  return key ? runAsSystem('authentication', () => services.apiKeys.authenticate(key)) : Promise.resolve(undefined);
+}
+
+/**
  * Authenticates every request to the tenant-facing routes once, then runs the rest of the request inside its
  * scope: the key's tenant (database work under row-level security as that tenant, logs tagged with tenant, key and
  * correlation id), or an anonymous scope that sees no tenant's rows. The key lookup itself is system work: the key
@@ -29,9 +38,7 @@ export function requestScopeMiddleware(services: LedgerServices) {
   return (request: Request, _response: Response, next: NextFunction): void => {
     const supplied = request.headers['x-correlation-id'];
     const correlationId = typeof supplied === 'string' && CORRELATION_ID_PATTERN.test(supplied) ? supplied : randomUUID();
-    const key = bearerToken(request.headers.authorization);
-    const lookup = key ? runAsSystem('authentication', () => services.apiKeys.authenticate(key)) : Promise.resolve(undefined);
-    lookup.then(
+    authenticateBearer(services, request.headers.authorization).then(
       (principal) => {
         identities.set(request, { principal, correlationId });
         if (!principal) return runAnonymous(correlationId, () => next());
