@@ -12,6 +12,7 @@ const cardNumberDigitsMax = 19;
 
 /** A maximal run of digits, each group separated from the next by at most one space or dash. */
 const digitRunPattern = /\d(?:[ -]?\d)*/g;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Keys that name a security code or a full card number, compared without case, spaces, dashes or underscores. */
 const forbiddenKeyPattern = /cvv|cvc|cvn|securitycode|cardnumber|cardno|^csc$|^cid$|^pan$/;
@@ -41,6 +42,9 @@ export function passesLuhn(digits: string): boolean {
  * legitimate references by chance. A numeric gateway token that happens to pass is refused too: the safe side.
  */
 export function containsCardNumber(text: string): boolean {
+  // An identifier in the canonical UUID layout (8-4-4-4-12) is never a card number, though its first groups can be
+  // all digits and pass Luhn by chance (about once in 20,000 random ids): ids the ledger derives must not be refused.
+  if (uuidPattern.test(text)) return false;
   for (const match of text.matchAll(digitRunPattern)) {
     const digits = match[0].replace(/[ -]/g, '');
     if (digits.length >= cardNumberDigitsMin && digits.length <= cardNumberDigitsMax && passesLuhn(digits)) return true;

@@ -388,6 +388,14 @@ describe('describePaymentMethod and the card-number check', () => {
     expect(containsCardNumber('4242 4242 4242 4241')).toBe(false);
     expect(containsCardNumber('Invoice INV-2024-000001 of 2024-01-15')).toBe(false);
   });
+
+  it('a derived id in the UUID layout is never taken for a card number, even when its digit groups pass Luhn', () => {
+    // 41111111-1111-1111 reads as the 16-digit run 4111111111111111, which passes Luhn; as an id it is accepted.
+    const id = '41111111-1111-1111-a111-111111111111';
+    expect(containsCardNumber(id.slice(0, 18))).toBe(true);
+    expect(containsCardNumber(id)).toBe(false);
+    expect(() => paymentMethodDecider.decide(addCard({ paymentMethodId: id }), paymentMethodDecider.initialState)).not.toThrow();
+  });
 });
 
 describe('event contracts', () => {
