@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { allocatePayment, allocationCommandIdOf, loadInvoices, planAllocation, splitOf } from '../../libs/ledger-application/src/payments/allocate-payment.js';
 import { parsePaymentEvent } from '../support/stream-loaders.js';
-import { storedEvents } from '../../libs/application/src/index.js';
 import { evolvePayment, initialPaymentState } from '../../libs/billing/src/index.js';
-import { executePaymentCommand } from '../../libs/ledger-application/src/payments/payment-command.support.js';
+import { aggregates, executeCommand, storedEvents } from '../../libs/application/src/index.js';
 import { PAYMENT_ALLOCATOR_NAME, paymentAllocator } from '../../libs/ledger-application/src/payments/payment-allocator.process-manager.js';
 import { RECEIPT_ISSUER_NAME, receiptIssuer } from '../../libs/ledger-application/src/receipts/receipt-issuer.process-manager.js';
 import type { CommandContext } from '../../libs/application/src/index.js';
@@ -218,7 +217,7 @@ describe('the gateway flow', () => {
     const created = await sendOk('createPayment', { customerId: 'pay-manager', amount: '80.00', currency: 'USD', method: 'BANK_ACCOUNT', reference: 'ach_77', allocations: [{ invoiceId: invoice.id, amount: '80.00' }] });
     // The gateway handler's append alone, as if the process had stopped right after it (no inline allocation).
     const context = commandContext(ledger, 'dev', 'test:gateway');
-    const outcome = await executePaymentCommand(ledger.services, context, created.payment.id, () => ({ type: 'MarkPaymentSucceeded', data: { paymentId: created.payment.id } }));
+    const outcome = await executeCommand(ledger.services.store, context, aggregates.payment.on(created.payment.id, { command: () => ({ type: 'MarkPaymentSucceeded', data: { paymentId: created.payment.id, gatewayReference: null } }) }));
     expect(outcome.state).toMatchObject({ status: 'succeeded', allocation: null });
     const allocated = await waitFor('the allocation', async () => {
       const payment = await paymentById(created.payment.id);
@@ -354,7 +353,7 @@ describe('allocators racing', () => {
     const created = await sendOk('createPayment', { customerId: 'pay-alloc-race', amount: '100.00', currency: 'USD', method: 'CARD', reference: 'ch_alloc_race', allocations: [{ invoiceId: invoice.id, amount: '100.00' }] });
     const context = commandContext(ledger, 'dev', 'test:gateway');
     const { commandId } = context;
-    await executePaymentCommand(ledger.services, context, created.payment.id, () => ({ type: 'MarkPaymentSucceeded', data: { paymentId: created.payment.id } }));
+    await executeCommand(ledger.services.store, context, aggregates.payment.on(created.payment.id, { command: () => ({ type: 'MarkPaymentSucceeded', data: { paymentId: created.payment.id, gatewayReference: null } }) }));
     const outcomes = await Promise.all(
       Array.from({ length: 5 }, (_, index) => allocatePayment(ledger.services, 'dev', created.payment.id, { actor: `test:${index}`, correlationId: commandId, causationId: commandId })),
     );
@@ -374,7 +373,7 @@ describe('allocators racing', () => {
     const created = await sendOk('createPayment', { customerId: 'pay-alloc-stale', amount: '71.96', currency: 'USD', method: 'CARD', reference: 'ch_alloc_stale', allocations: [{ invoiceId: invoice.id, amount: '71.96' }] });
     const context = commandContext(ledger, 'dev', 'test:gateway');
     const { commandId } = context;
-    await executePaymentCommand(ledger.services, context, created.payment.id, () => ({ type: 'MarkPaymentSucceeded', data: { paymentId: created.payment.id } }));
+    await executeCommand(ledger.services.store, context, aggregates.payment.on(created.payment.id, { command: () => ({ type: 'MarkPaymentSucceeded', data: { paymentId: created.payment.id, gatewayReference: null } }) }));
     const { store } = ledger.services;
     // The fast allocator (this call or the process manager) pays the invoice in full...
     expect((await allocatePayment(ledger.services, 'dev', created.payment.id, { actor: 'test:fast', correlationId: commandId, causationId: commandId })).outcome).toMatch(/allocated/);

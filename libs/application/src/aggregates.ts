@@ -21,31 +21,43 @@ import {
   paymentReferenceEventSchemas,
   receiptDecider,
   receiptEventSchemas,
+  type BillingSettingsCommand,
   type BillingSettingsEvent,
   type BillingSettingsState,
+  type CreditNoteCommand,
   type CreditNoteEvent,
   type CreditNoteState,
+  type CustomerAccountCommand,
   type CustomerAccountEvent,
   type CustomerAccountState,
+  type CustomerCommand,
   type CustomerEvent,
   type CustomerState,
+  type ExchangeRateCommand,
   type ExchangeRateEvent,
   type ExchangeRateState,
+  type InvoiceCommand,
   type InvoiceEvent,
   type InvoiceState,
+  type NumberSequenceCommand,
   type NumberSequenceEvent,
   type NumberSequenceState,
+  type PaymentCommand,
   type PaymentEvent,
+  type PaymentMethodCommand,
   type PaymentMethodEvent,
   type PaymentMethodState,
+  type PaymentReferenceCommand,
   type PaymentReferenceEvent,
   type PaymentReferenceState,
   type PaymentState,
+  type ReceiptCommand,
   type ReceiptEvent,
   type ReceiptState,
+  type Decider,
 } from '../../billing/src/index.js';
-import type { AppendRequest, EventData, EventStore, ExpectedRevision, RecordedEvent } from '../../event-store/src/index.js';
-import { loadStream, type FoldingDecider, type LoadedStream } from './stream-loader.js';
+import type { AppendRequest, EventData, EventStore, ExpectedRevision, Position, RecordedEvent } from '../../event-store/src/index.js';
+import { loadStream, type LoadedStream } from './stream-loader.js';
 import { recordedEventParser, toEventData, type CommandContext, type DomainEventLike } from './event-envelope.js';
 import { streams } from './stream-names.js';
 
@@ -53,44 +65,95 @@ import { streams } from './stream-names.js';
 export type VersionedEventSchemas = Readonly<Record<string, { readonly schemaVersion: number; readonly data: { parse(value: unknown): unknown } }>>;
 
 /**
- * One aggregate, declared in one place: how its stream is named, how its events fold into its state (the decider's
- * initial state and evolve), the stored contract of each event type with its version (upcasting, where a type has
- * older versions, is in the schema), and the parser of its stored events.
+ * One aggregate, declared in one place: how its stream is named, its decider (decide, evolve, initial state), the
+ * stored contract of each event type with its version (upcasting, where a type has older versions, is in the
+ * schema), and the parser of its stored events.
  */
-export interface Aggregate<Event extends DomainEventLike, State> {
+export interface Aggregate<Command, Event extends DomainEventLike, State> {
   readonly name: string;
   readonly stream: (tenantId: string, id: string) => string;
-  readonly decider: FoldingDecider<Event, State>;
+  readonly decider: Decider<Command, Event, State>;
   readonly schemas: VersionedEventSchemas;
   readonly parse: (recorded: RecordedEvent) => Event;
+  /** A command on the aggregate's stream `id`, for executeCommand: what it reads besides, how it is built, its outcome. */
+  on<Read = undefined, Result = StreamOutcome<State>>(id: string, spec: AggregateCommand<Command, State, Read, Result>): TargetedCommand<Event, State, Read, Result>;
 }
 
-function aggregate<Event extends DomainEventLike, State>(
+/** A command as a handler builds it: the executor adds the metadata (the command's time, from its context). */
+export type CommandWithoutMetadata<Command> = Command extends unknown ? Omit<Command, 'metadata'> : never;
+
+/** How a command on one aggregate is made and answered (see Aggregate.on and executeCommand). */
+export interface AggregateCommand<Command, State, Read, Result> {
+  /**
+   * What the command needs besides its own stream (for example the tenant's settings), read alongside it on every
+   * attempt, so that a re-decision after a conflict sees the current value.
+   */
+  readonly read?: () => Promise<Read>;
+  /** Builds the command from the state read (and the extra read): settings and other facts go INTO the command. */
+  readonly command: (state: State, read: Read) => CommandWithoutMetadata<Command> | Promise<CommandWithoutMetadata<Command>>;
+  /**
+   * The outcome from the state after the command and the position of its events: the stream's last event when it
+   * appended nothing, or where a retried command was first applied. Without it, `{ state, position }`.
+   */
+  readonly result?: (state: State, position: Position | undefined, read: Read) => Result;
+}
+
+/** The default outcome of a command on one stream: the aggregate as the command left it, and the position. */
+export interface StreamOutcome<State> {
+  readonly state: State;
+  readonly position: Position | undefined;
+}
+
+/** A command aimed at one stream of one aggregate, with its command type resolved: what executeCommand runs. */
+export interface TargetedCommand<Event extends DomainEventLike, State, Read, Result> {
+  readonly aggregate: Aggregate<never, Event, State>;
+  readonly id: string;
+  read(): Promise<Read>;
+  /** The command built from the state (and the extra read) at the command's time, decided. */
+  decide(state: State, read: Read, now: string): Promise<readonly Event[]>;
+  result(state: State, position: Position | undefined, read: Read): Result;
+}
+
+function aggregate<Command extends { metadata: { now: string } }, Event extends DomainEventLike, State>(
   name: string,
   stream: (tenantId: string, id: string) => string,
-  decider: FoldingDecider<Event, State>,
+  decider: Decider<Command, Event, State>,
   schemas: VersionedEventSchemas,
-): Aggregate<Event, State> {
-  return { name, stream, decider: { evolve: decider.evolve, initialState: decider.initialState }, schemas, parse: recordedEventParser<Event>(schemas, name) };
+): Aggregate<Command, Event, State> {
+  const registered: Aggregate<Command, Event, State> = {
+    name,
+    stream,
+    decider,
+    schemas,
+    parse: recordedEventParser<Event>(schemas, name),
+    on: <Read, Result>(id: string, spec: AggregateCommand<Command, State, Read, Result>): TargetedCommand<Event, State, Read, Result> => ({
+      aggregate: registered,
+      id,
+      read: () => (spec.read ? spec.read() : Promise.resolve(undefined as Read)),
+      decide: async (state, read, now) => decider.decide({ ...(await spec.command(state, read)), metadata: { now } } as Command, state),
+      result: spec.result ?? ((state, position) => ({ state, position }) as Result),
+    }),
+  };
+  return registered;
 }
 
 /** The stream registry: every aggregate of the ledger. */
 export const aggregates = {
-  invoice: aggregate<InvoiceEvent, InvoiceState>('invoice', streams.invoice, invoiceDecider, invoiceEventSchemas),
+  invoice: aggregate<InvoiceCommand, InvoiceEvent, InvoiceState>('invoice', streams.invoice, invoiceDecider, invoiceEventSchemas),
   /** Keyed `<documentKind>-<periodKey>`. */
-  numberSequence: aggregate<NumberSequenceEvent, NumberSequenceState>('number sequence', (tenantId, id) => streams.numberSequenceById(tenantId, id), numberSequenceDecider, numberSequenceEventSchemas),
+  numberSequence: aggregate<NumberSequenceCommand, NumberSequenceEvent, NumberSequenceState>('number sequence', (tenantId, id) => streams.numberSequenceById(tenantId, id), numberSequenceDecider, numberSequenceEventSchemas),
   /** One per tenant: its id is the tenant id. */
-  billingSettings: aggregate<BillingSettingsEvent, BillingSettingsState>('billing settings', (tenantId) => streams.billingSettings(tenantId), billingSettingsDecider, billingSettingsEventSchemas),
+  billingSettings: aggregate<BillingSettingsCommand, BillingSettingsEvent, BillingSettingsState>('billing settings', (tenantId) => streams.billingSettings(tenantId), billingSettingsDecider, billingSettingsEventSchemas),
   /** Keyed `<base>-<quote>`. */
-  exchangeRate: aggregate<ExchangeRateEvent, ExchangeRateState>('exchange rate', (tenantId, id) => streams.exchangeRateById(tenantId, id), exchangeRateDecider, exchangeRateEventSchemas),
-  customer: aggregate<CustomerEvent, CustomerState>('customer', streams.customer, customerDecider, customerEventSchemas),
-  receipt: aggregate<ReceiptEvent, ReceiptState>('receipt', streams.receipt, receiptDecider, receiptEventSchemas),
-  paymentMethod: aggregate<PaymentMethodEvent, PaymentMethodState>('payment method', streams.paymentMethod, paymentMethodDecider, paymentMethodEventSchemas),
-  payment: aggregate<PaymentEvent, PaymentState>('payment', streams.payment, paymentDecider, paymentEventSchemas),
+  exchangeRate: aggregate<ExchangeRateCommand, ExchangeRateEvent, ExchangeRateState>('exchange rate', (tenantId, id) => streams.exchangeRateById(tenantId, id), exchangeRateDecider, exchangeRateEventSchemas),
+  customer: aggregate<CustomerCommand, CustomerEvent, CustomerState>('customer', streams.customer, customerDecider, customerEventSchemas),
+  receipt: aggregate<ReceiptCommand, ReceiptEvent, ReceiptState>('receipt', streams.receipt, receiptDecider, receiptEventSchemas),
+  paymentMethod: aggregate<PaymentMethodCommand, PaymentMethodEvent, PaymentMethodState>('payment method', streams.paymentMethod, paymentMethodDecider, paymentMethodEventSchemas),
+  payment: aggregate<PaymentCommand, PaymentEvent, PaymentState>('payment', streams.payment, paymentDecider, paymentEventSchemas),
   /** Keyed by the normalised reference. */
-  paymentReference: aggregate<PaymentReferenceEvent, PaymentReferenceState>('payment reference', streams.paymentReference, paymentReferenceDecider, paymentReferenceEventSchemas),
-  creditNote: aggregate<CreditNoteEvent, CreditNoteState>('credit note', streams.creditNote, creditNoteDecider, creditNoteEventSchemas),
-  customerAccount: aggregate<CustomerAccountEvent, CustomerAccountState>('customer account', streams.customerAccount, customerAccountDecider, customerAccountEventSchemas),
+  paymentReference: aggregate<PaymentReferenceCommand, PaymentReferenceEvent, PaymentReferenceState>('payment reference', streams.paymentReference, paymentReferenceDecider, paymentReferenceEventSchemas),
+  creditNote: aggregate<CreditNoteCommand, CreditNoteEvent, CreditNoteState>('credit note', streams.creditNote, creditNoteDecider, creditNoteEventSchemas),
+  customerAccount: aggregate<CustomerAccountCommand, CustomerAccountEvent, CustomerAccountState>('customer account', streams.customerAccount, customerAccountDecider, customerAccountEventSchemas),
 } as const;
 
 /**
@@ -99,7 +162,7 @@ export const aggregates = {
  */
 export function load<Event extends DomainEventLike, State>(
   store: EventStore,
-  of: Aggregate<Event, State>,
+  of: Aggregate<never, Event, State>,
   tenantId: string,
   id: string,
   commandId?: string,

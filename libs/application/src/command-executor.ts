@@ -1,6 +1,6 @@
 import type { AppendRequest, EventStore, ExpectedRevision, Position } from '../../event-store/src/index.js';
 import { WrongExpectedVersionError } from '../../event-store/src/index.js';
-import { storedEvents } from './aggregates.js';
+import { load, storedEvents, type TargetedCommand } from './aggregates.js';
 import type { CommandContext, DomainEventLike } from './event-envelope.js';
 import type { LoadedStream } from './stream-loader.js';
 
@@ -82,34 +82,29 @@ function conflictBackoff(attemptNumber: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, delayMs));
 }
 
-export interface StreamCommand<Event extends DomainEventLike, State, Result> {
-  readonly streamId: string;
-  /** Reads and folds the stream with the command's id, so that a retried command is recognised (alreadyAppliedAt). */
-  load(): Promise<LoadedStream<State>>;
-  decide(state: State): readonly Event[];
-  evolve(state: State, event: Event): State;
-  /**
-   * The outcome from the state after the command and the position of its events: the stream's last event when it
-   * appended nothing, or where a retried command was first applied.
-   */
-  result(state: State, position: Position | undefined): Result;
-}
-
 /**
- * Load, decide, append at the revision read, for a command on one stream; a conflict re-reads and re-decides
- * (executeWithRetry). A retry of a command whose events are already on the stream returns without deciding again.
+ * The one executor for a command on one aggregate of the stream registry (`aggregates.x.on(id, { ... })`): load the
+ * stream with the command's id (and any extra read), build the command, decide, append at the revision read; a
+ * conflict re-reads everything and re-decides (executeWithRetry). A retry of a command whose events are already on
+ * the stream returns without deciding again. A decision over several streams uses executeWithRetry directly, with
+ * the same registry.
  */
-export function executeStreamCommand<Event extends DomainEventLike, State, Result>(store: EventStore, context: CommandContext, command: StreamCommand<Event, State, Result>): Promise<Result> {
-  const { streamId } = command;
+export function executeCommand<Event extends DomainEventLike, State, Read, Result>(
+  store: EventStore,
+  context: CommandContext,
+  target: TargetedCommand<Event, State, Read, Result>,
+): Promise<Result> {
+  const { aggregate, id } = target;
+  const streamId = aggregate.stream(context.tenantId, id);
   return executeWithRetry(store, async () => {
-    const loaded = await command.load();
+    const [loaded, read] = await Promise.all([load(store, aggregate, context.tenantId, id, context.commandId), target.read()]);
     const { alreadyAppliedAt } = loaded;
-    if (alreadyAppliedAt) return { appends: [], result: () => command.result(loaded.state, alreadyAppliedAt) };
-    const events = command.decide(loaded.state);
-    const next = events.reduce((state, event) => command.evolve(state, event), loaded.state);
+    if (alreadyAppliedAt) return { appends: [], result: () => target.result(loaded.state, alreadyAppliedAt, read) };
+    const events = await target.decide(loaded.state, read, context.now);
+    const next = events.reduce((state, event) => aggregate.decider.evolve(state, event), loaded.state);
     return {
       appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: storedEvents(events, context, streamId) }],
-      result: (position) => command.result(next, position ?? loaded.lastPosition),
+      result: (position) => target.result(next, position ?? loaded.lastPosition, read),
     };
   });
 }

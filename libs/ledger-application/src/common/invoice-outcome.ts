@@ -10,3 +10,8 @@ export interface InvoiceOutcome {
   readonly settings: BillingSettings;
   readonly position: Position | undefined;
 }
+
+/** The outcome of an invoice command, in the shape executeCommand's `result` takes (the settings are its extra read). */
+export function invoiceOutcome(state: InvoiceState, position: Position | undefined, settings: BillingSettings): InvoiceOutcome {
+  return { state, settings, position };
+}

@@ -1,10 +1,10 @@
 import { invoiceSettingsContextOf } from '../../../billing/src/index.js';
-import { uuidV5, type CommandContext } from '../../../application/src/index.js';
+import { aggregates, executeCommand, uuidV5, type CommandContext } from '../../../application/src/index.js';
 import { loadInvoiceCustomerContext } from '../common/customer-context.js';
 import type { ApplicationServices } from '../common/application-services.js';
 import type { CreateInvoiceCommandInput } from './invoice.inputs.js';
-import type { InvoiceOutcome } from '../common/invoice-outcome.js';
-import { executeInvoiceCommand } from './invoice-command.support.js';
+import { invoiceOutcome, type InvoiceOutcome } from '../common/invoice-outcome.js';
+import { loadBillingSettings } from '../common/billing-settings.js';
 
 /**
  * Ids derive from the command id, so a retried request (same idempotency key) names the same invoice and lines.
@@ -13,18 +13,21 @@ import { executeInvoiceCommand } from './invoice-command.support.js';
  */
 export function createInvoice(services: ApplicationServices, context: CommandContext, input: CreateInvoiceCommandInput): Promise<InvoiceOutcome> {
   const invoiceId = uuidV5(`${context.commandId}:invoice`);
-  return executeInvoiceCommand(services, context, invoiceId, async (_state, settings) => ({
-    type: 'CreateInvoice',
-    data: {
-      invoiceId,
-      customerId: input.customerId,
-      currency: input.currency,
-      lines: input.lines.map((line, index) => ({ lineId: uuidV5(`${context.commandId}:line:${index}`), description: line.description, quantity: line.quantity, unitPrice: line.unitPrice, taxRate: line.taxRate ?? null })),
-      dueDate: input.dueDate ?? null,
-      ...(input.paymentTermsDays === null || input.paymentTermsDays === undefined ? {} : { paymentTermsDays: input.paymentTermsDays }),
-      settings: invoiceSettingsContextOf(settings),
-      customer: await loadInvoiceCustomerContext(services, context.tenantId, input.customerId),
-    },
-    metadata: { now: context.now },
+  return executeCommand(services.store, context, aggregates.invoice.on(invoiceId, {
+    read: () => loadBillingSettings(services, context.tenantId),
+    command: async (_state, settings) => ({
+      type: 'CreateInvoice',
+      data: {
+        invoiceId,
+        customerId: input.customerId,
+        currency: input.currency,
+        lines: input.lines.map((line, index) => ({ lineId: uuidV5(`${context.commandId}:line:${index}`), description: line.description, quantity: line.quantity, unitPrice: line.unitPrice, taxRate: line.taxRate ?? null })),
+        dueDate: input.dueDate ?? null,
+        ...(input.paymentTermsDays === null || input.paymentTermsDays === undefined ? {} : { paymentTermsDays: input.paymentTermsDays }),
+        settings: invoiceSettingsContextOf(settings),
+        customer: await loadInvoiceCustomerContext(services, context.tenantId, input.customerId),
+      },
+    }),
+    result: invoiceOutcome,
   }));
 }

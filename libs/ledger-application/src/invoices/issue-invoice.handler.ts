@@ -16,9 +16,8 @@ import type { ApplicationServices } from '../common/application-services.js';
 import { loadBillingSettings } from '../common/billing-settings.js';
 import { takeDocumentNumber } from '../common/numbering.js';
 import type { InvoiceIdInput } from './invoice.inputs.js';
-import type { InvoiceOutcome } from '../common/invoice-outcome.js';
+import { invoiceOutcome, type InvoiceOutcome } from '../common/invoice-outcome.js';
 import { exchangeRateAt } from '../common/exchange-rates.js';
-import { invoiceOutcome } from './invoice-command.support.js';
 
 /**
  * Issuing takes the next gapless number and freezes the invoice in ONE atomic two-stream append (sequence stream +
@@ -41,7 +40,7 @@ export function issueInvoice(services: ApplicationServices, context: CommandCont
   const { tenantId } = context;
   return executeWithRetry(services.store, async () => {
     const [invoice, settings] = await Promise.all([load(services.store, aggregates.invoice, context.tenantId, input.invoiceId, context.commandId), loadBillingSettings(services, tenantId)]);
-    if (invoice.alreadyAppliedAt) return { appends: [], result: () => invoiceOutcome(settings, invoice.state, invoice.alreadyAppliedAt) };
+    if (invoice.alreadyAppliedAt) return { appends: [], result: () => invoiceOutcome(invoice.state, invoice.alreadyAppliedAt, settings) };
     const { customerId, currency } = invoice.state;
     const data: Omit<IssueInvoice['data'], 'number'> = {
       invoiceId: input.invoiceId,
@@ -63,7 +62,7 @@ export function issueInvoice(services: ApplicationServices, context: CommandCont
         storedAppend(context, streams.invoice(context.tenantId, input.invoiceId), invoice.expectedRevision, invoiceEvents),
         ...credit.accountAppends,
       ],
-      result: (position) => invoiceOutcome(settings, invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition),
+      result: (position) => invoiceOutcome(invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition, settings),
     };
   });
 }

@@ -1,8 +1,7 @@
-import type { CommandContext } from '../../../application/src/index.js';
+import { aggregates, executeCommand, type CommandContext } from '../../../application/src/index.js';
 import type { ApplicationServices } from '../common/application-services.js';
 import type { FailPaymentMethodVerificationCommandInput } from './payment-method.inputs.js';
-import type { PaymentMethodOutcome } from './payment-method-command.support.js';
-import { executePaymentMethodCommand } from './payment-method-command.support.js';
+import type { PaymentMethodOutcome } from './payment-method-outcome.js';
 
 /** The verification failed (wrong micro-deposit amounts, a refused mandate): the method cannot be charged. */
 export function failPaymentMethodVerification(
@@ -10,8 +9,10 @@ export function failPaymentMethodVerification(
   context: CommandContext,
   input: FailPaymentMethodVerificationCommandInput,
 ): Promise<PaymentMethodOutcome> {
-  return executePaymentMethodCommand(services, context, input.paymentMethodId, {
-    type: 'FailPaymentMethodVerification',
-    data: { paymentMethodId: input.paymentMethodId, reason: input.reason },
-  });
+  return executeCommand(services.store, context, aggregates.paymentMethod.on(input.paymentMethodId, {
+    command: () => ({
+      type: 'FailPaymentMethodVerification',
+      data: { paymentMethodId: input.paymentMethodId, reason: input.reason },
+    }),
+  }));
 }

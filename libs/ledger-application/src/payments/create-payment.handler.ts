@@ -3,7 +3,7 @@ import { load, aggregates, uuidV5, type CommandContext } from '../../../applicat
 import type { ApplicationServices } from '../common/application-services.js';
 import { loadInvoices } from './allocate-payment.js';
 import type { CreatePaymentCommandInput } from './payment.inputs.js';
-import { allocatedOutcome, type PaymentOutcome } from './payment-command.support.js';
+import { allocatedOutcome, type PaymentOutcome } from './payment-outcome.js';
 import { recordNewPayment } from './record-new-payment.js';
 
 /**

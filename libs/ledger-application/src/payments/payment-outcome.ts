@@ -1,8 +1,7 @@
-import { decidePayment, DomainError, evolvePayment, type BillingSettings, type PaymentCommand, type PaymentState } from '../../../billing/src/index.js';
-import { load, aggregates, storedEvents, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
+import { DomainError, type PaymentState } from '../../../billing/src/index.js';
+import { load, aggregates, type CommandContext } from '../../../application/src/index.js';
 import { comparePositions, type Position } from '../../../event-store/src/index.js';
 import type { ApplicationServices } from '../common/application-services.js';
-import { loadBillingSettings } from '../common/billing-settings.js';
 import { allocatePayment } from './allocate-payment.js';
 
 /** A payment as a command left it, and the position of the last event the command wrote (or found). */
@@ -12,27 +11,9 @@ export interface PaymentOutcome {
   readonly duplicate: boolean;
 }
 
-/**
- * Load the payment and the settings, build the command, decide, append at the revision read; a conflict re-reads
- * and re-decides (bounded). A retry of a command whose events are on the stream (same command id) decides nothing.
- */
-export function executePaymentCommand(
-  services: ApplicationServices,
-  context: CommandContext,
-  paymentId: string,
-  command: (state: PaymentState, settings: BillingSettings) => Omit<PaymentCommand, 'metadata'>,
-): Promise<PaymentOutcome> {
-  const streamId = streams.payment(context.tenantId, paymentId);
-  return executeWithRetry<PaymentOutcome>(services.store, async () => {
-    const [loaded, settings] = await Promise.all([load(services.store, aggregates.payment, context.tenantId, paymentId, context.commandId), loadBillingSettings(services, context.tenantId)]);
-    if (loaded.alreadyAppliedAt) return { appends: [], result: () => ({ state: loaded.state, position: loaded.alreadyAppliedAt, duplicate: false }) };
-    const events = decidePayment({ ...command(loaded.state, settings), metadata: { now: context.now } } as PaymentCommand, loaded.state);
-    const next = events.reduce(evolvePayment, loaded.state);
-    return {
-      appends: [{ streamId, expectedRevision: loaded.expectedRevision, events: storedEvents(events, context, streamId) }],
-      result: (position) => ({ state: next, position: position ?? loaded.lastPosition, duplicate: false }),
-    };
-  });
+/** The outcome of a payment command that cannot be a duplicate, in the shape executeCommand's `result` takes. */
+export function paymentOutcome(state: PaymentState, position: Position | undefined): PaymentOutcome {
+  return { state, position, duplicate: false };
 }
 
 /**
@@ -44,12 +25,19 @@ export function executePaymentCommand(
 export async function allocatedOutcome(services: ApplicationServices, context: CommandContext, outcome: PaymentOutcome): Promise<PaymentOutcome> {
   const { state } = outcome;
   if (state.status !== 'succeeded' || state.allocation !== null || state.paymentId === null) return outcome;
-  const cause = { actor: context.actor, ...(context.actorName === undefined ? {} : { actorName: context.actorName }), correlationId: context.correlationId, causationId: context.commandId };
+  const cause = {
+    actor: context.actor,
+    ...(context.actorName === undefined ? {} : { actorName: context.actorName }),
+    correlationId: context.correlationId,
+    causationId: context.commandId,
+  };
   let position = outcome.position;
   try {
     const allocation = await allocatePayment(services, context.tenantId, state.paymentId, cause);
     if (allocation.outcome === 'read_model_behind' || allocation.outcome === 'read_model_unavailable') {
-      services.log(`payment ${state.paymentId} of tenant ${context.tenantId} not allocated inline (${allocation.outcome}): the allocation process manager will`);
+      services.log(
+        `payment ${state.paymentId} of tenant ${context.tenantId} not allocated inline (${allocation.outcome}): the allocation process manager will`,
+      );
     }
     if (allocation.outcome !== 'allocated' && allocation.outcome !== 'already_allocated') return outcome;
     // The whole allocation append (invoices and customer account too) is behind this position.
@@ -60,7 +48,11 @@ export async function allocatedOutcome(services: ApplicationServices, context: C
     return outcome;
   }
   const reloaded = await load(services.store, aggregates.payment, context.tenantId, state.paymentId);
-  return { state: reloaded.state, position: laterOf(position, reloaded.lastPosition), duplicate: outcome.duplicate };
+  return {
+    state: reloaded.state,
+    position: laterOf(position, reloaded.lastPosition),
+    duplicate: outcome.duplicate,
+  };
 }
 
 function laterOf(left: Position | undefined, right: Position | undefined): Position | undefined {

@@ -13,7 +13,7 @@ import { load, aggregates, storedEvents, executeWithRetry, streams, type Command
 import type { AppendRequest } from '../../../event-store/src/index.js';
 import type { ApplicationServices } from '../common/application-services.js';
 import { loadBillingSettings } from '../common/billing-settings.js';
-import type { PaymentOutcome } from './payment-command.support.js';
+import type { PaymentOutcome } from './payment-outcome.js';
 
 /** A payment as decided so far within one attempt, and what else the same append writes. */
 export interface RecordingStep {

@@ -4,7 +4,7 @@ import type { ApplicationServices } from '../common/application-services.js';
 import { loadBillingSettings } from '../common/billing-settings.js';
 import { allocationAppends, loadInvoices, overpaymentEntryIdOf, type LoadedInvoice } from './allocate-payment.js';
 import { recordNewPayment } from './record-new-payment.js';
-import { allocatedOutcome } from './payment-command.support.js';
+import { allocatedOutcome } from './payment-outcome.js';
 import type { RecordPaymentCommandInput } from './payment.inputs.js';
 import type { InvoiceOutcome } from '../common/invoice-outcome.js';
 

@@ -2,7 +2,7 @@ import { decideRefund, evolvePayment, refundReadsOf, type CustomerAccountState, 
 import { load, aggregates, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext, type LoadedStream, type StreamReads } from '../../../application/src/index.js';
 import type { ApplicationServices } from '../common/application-services.js';
 import type { RefundPaymentCommandInput } from './payment.inputs.js';
-import { allocatedOutcome, type PaymentOutcome } from './payment-command.support.js';
+import { allocatedOutcome, type PaymentOutcome } from './payment-outcome.js';
 
 /**
  * Refunds part or all of a payment in ONE atomic append of what decideRefund decides: the payment's PaymentRefunded,

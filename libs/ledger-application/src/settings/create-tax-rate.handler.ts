@@ -1,15 +1,13 @@
-import { uuidV5, type CommandContext } from '../../../application/src/index.js';
+import { aggregates, executeCommand, uuidV5, type CommandContext } from '../../../application/src/index.js';
 import type { ApplicationServices } from '../common/application-services.js';
 import type { CreateTaxRateCommandInput } from './settings.inputs.js';
-import { executeBillingSettingsCommand, type TaxRateOutcome } from './settings-command.support.js';
+import type { TaxRateOutcome } from './settings-outcome.js';
 
 /** A new, active tax rate. Without an id from the caller, the id derives from the command id (retries name the same rate). */
 export function createTaxRate(services: ApplicationServices, context: CommandContext, input: CreateTaxRateCommandInput): Promise<TaxRateOutcome> {
   const taxRateId = input.id ?? uuidV5(`${context.commandId}:tax-rate`);
-  return executeBillingSettingsCommand(
-    services,
-    context,
-    () => ({
+  return executeCommand(services.store, context, aggregates.billingSettings.on(context.tenantId, {
+    command: () => ({
       type: 'CreateTaxRate',
       data: {
         taxRateId,
@@ -20,7 +18,6 @@ export function createTaxRate(services: ApplicationServices, context: CommandCon
         ...(input.inclusive === undefined || input.inclusive === null ? {} : { inclusive: input.inclusive }),
         ...(input.compound === undefined || input.compound === null ? {} : { compound: input.compound }),
       },
-      metadata: { now: context.now },
     }),
-  ).then(({ state, position }) => ({ taxRateId: taxRateId, state, position }));
+  })).then(({ state, position }) => ({ taxRateId: taxRateId, state, position }));
 }

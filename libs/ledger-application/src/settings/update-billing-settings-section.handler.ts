@@ -1,7 +1,7 @@
 import type { BillingSettings, BillingSettingsSection, BillingSettingsSectionInput, UpdateBillingSettingsSection } from '../../../billing/src/index.js';
-import type { CommandContext } from '../../../application/src/index.js';
+import { aggregates, executeCommand, type CommandContext } from '../../../application/src/index.js';
 import type { ApplicationServices } from '../common/application-services.js';
-import { executeBillingSettingsCommand, type BillingSettingsOutcome } from './settings-command.support.js';
+import type { BillingSettingsOutcome } from './settings-outcome.js';
 
 /**
  * One section of the settings: `valuesFor` gives the values to store from the settings as they are now (the resolver
@@ -14,9 +14,7 @@ export function updateBillingSettingsSection<Section extends BillingSettingsSect
   section: Section,
   valuesFor: (current: BillingSettings) => BillingSettingsSectionInput<Section>,
 ): Promise<BillingSettingsOutcome> {
-  return executeBillingSettingsCommand(
-    services,
-    context,
-    (state) => ({ type: 'UpdateBillingSettingsSection', data: { section, values: valuesFor(state.settings) } as UpdateBillingSettingsSection['data'], metadata: { now: context.now } }),
-  );
+  return executeCommand(services.store, context, aggregates.billingSettings.on(context.tenantId, {
+    command: (state) => ({ type: 'UpdateBillingSettingsSection', data: { section, values: valuesFor(state.settings) } as UpdateBillingSettingsSection['data'] }),
+  }));
 }
