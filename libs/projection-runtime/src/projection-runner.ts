@@ -131,7 +131,7 @@ export class ProjectionRunner {
       const events = batch;
       if (projection.sideEffects) {
         for (const event of events) {
-          await projection.apply({ trx: NO_TRANSACTION, schema: this.schema }, event);
+          await applyOne(projection, { trx: NO_TRANSACTION, schema: this.schema }, event);
           const from = checkpoint;
           await db.transaction().execute((trx) => advanceCheckpoint(trx, projection.name, this.schema, from, event.position));
           checkpoint = event.position;
@@ -144,7 +144,7 @@ export class ProjectionRunner {
         const from = checkpoint;
         await db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
           await advanceCheckpoint(trx, projection.name, this.schema, from, to);
-          for (const event of events) await projection.apply({ trx, schema: this.schema }, event);
+          await applyEvents(projection, { trx, schema: this.schema }, events);
         });
       }
       checkpoint = to;
@@ -217,6 +217,21 @@ export class ProjectionRunner {
   }
 }
 
+/** A batch through applyBatch when the projection has it, otherwise event by event through apply. */
+export async function applyEvents(projection: Projection, context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  if (projection.applyBatch) {
+    await projection.applyBatch(context, events);
+    return;
+  }
+  for (const event of events) await applyOne(projection, context, event);
+}
+
+function applyOne(projection: Projection, context: ProjectionContext, event: RecordedEvent): Promise<void> {
+  if (!projection.apply) throw new Error(`projection ${projection.name} has neither apply nor applyBatch`);
+  return projection.apply(context, event);
+}
+
 export interface RebuildOptions {
   /** Swap the rebuilt tables into this schema (the live one). Omit to leave them in `buildSchema` for comparison. */
   readonly targetSchema?: string;
@@ -242,9 +257,7 @@ export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelD
   for (;;) {
     const events = await store.readAll({ fromPosition: position, maxCount: batchSize, filter: { eventTypes: projection.eventTypes } });
     if (events.length === 0) break;
-    await db.transaction().execute(async (trx) => {
-      for (const event of events) await projection.apply({ trx, schema: buildSchema }, event);
-    });
+    await db.transaction().execute((trx) => applyEvents(projection, { trx, schema: buildSchema }, events));
     position = (events.at(-1) as RecordedEvent).position;
     count += events.length;
     if (count % 10_000 < events.length) log(`projection ${projection.name}: rebuilt ${count} events so far`);

@@ -22,7 +22,14 @@ export interface Projection {
   /** Its tables, in dependency order (children after parents). */
   readonly tables: readonly string[];
   createTables(db: Kysely<ReadModelDatabase>, schema: string): Promise<void>;
-  apply(context: ProjectionContext, event: RecordedEvent): Promise<void>;
+  /** One event at a time: process managers, and any projection without applyBatch. */
+  apply?(context: ProjectionContext, event: RecordedEvent): Promise<void>;
+  /**
+   * A whole batch at once, in log order, inside the transaction that also moves the checkpoint: the projection folds
+   * the batch in memory and writes each touched row once with set-based SQL (multi-row INSERT ... ON CONFLICT,
+   * UPDATE ... FROM (VALUES ...), unnest). Preferred over apply when both exist. Never called with an empty batch.
+   */
+  applyBatch?(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void>;
   /**
    * A process manager: `apply` acts outside the database (it sends commands) and gets NO transaction (touching
    * `context.trx` throws). The runner calls it one event at a time and commits the checkpoint after each event in

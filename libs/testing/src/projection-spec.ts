@@ -3,7 +3,7 @@ import { expect } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
 import { uuidV5 } from '../../application/src/index.js';
 import { comparePositions, type JsonObject, type Position, type RecordedEvent } from '../../event-store/src/index.js';
-import type { Projection, ReadModelDatabase } from '../../projection-runtime/src/index.js';
+import { applyEvents, type Projection, type ReadModelDatabase } from '../../projection-runtime/src/index.js';
 
 /**
  * Given / (When) / Then for one projection on a real PostgreSQL, in the style of Emmett's PostgreSQLProjectionSpec:
@@ -93,7 +93,7 @@ export const ProjectionSpecification = {
                   .transaction()
                   .setIsolationLevel('read committed')
                   .execute(async (trx) => {
-                    for (const event of batch) await projection.apply({ trx, schema }, event);
+                    await applyEvents(projection, { trx, schema }, batch);
                   });
               }
               return await assert(schema);
