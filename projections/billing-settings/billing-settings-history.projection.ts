@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import {
   assertNever,
   billingSettingsEventTypes,
@@ -14,6 +13,7 @@ import type { Projection, ProjectionContext } from '../../libs/projection-runtim
 import { parseBillingSettingsEvent } from './billing-settings.events.js';
 import { createBillingSettingsHistoryTables } from './billing-settings.tables.js';
 import { redactSecrets } from './secret-redaction.js';
+import { insertRows } from '../common/batch-rows.js';
 
 /**
  * `billing_settings_history`: one row per settings event, the audit trail (docs/domain.md, "Settings": every change an
@@ -26,7 +26,7 @@ export const billingSettingsHistoryProjection: Projection = {
   eventTypes: billingSettingsEventTypes,
   tables: ['billing_settings_history'],
   createTables: createBillingSettingsHistoryTables,
-  apply: applyBillingSettingsHistoryEvent,
+  applyBatch: applyBillingSettingsHistoryBatch,
 };
 
 export interface BillingSettingsChange {
@@ -59,13 +59,12 @@ export function billingSettingsChangeOf(event: BillingSettingsEvent): BillingSet
   }
 }
 
-async function applyBillingSettingsHistoryEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
-  const change = billingSettingsChangeOf(parseBillingSettingsEvent(recorded));
-  const actor = typeof recorded.metadata.actor === 'string' ? recorded.metadata.actor : 'unknown';
-  await trx
-    .withSchema(schema)
-    .insertInto('billing_settings_history')
-    .values({
+/** One row per event, the whole batch in one multi-row INSERT. */
+async function applyBillingSettingsHistoryBatch(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
+  const rows = events.map((recorded) => {
+    const change = billingSettingsChangeOf(parseBillingSettingsEvent(recorded));
+    const actor = typeof recorded.metadata.actor === 'string' ? recorded.metadata.actor : 'unknown';
+    return {
       tenant_id: tenantOfStream(recorded.streamId),
       commit_position: recorded.position.commit.toString(),
       prepare_position: recorded.position.prepare.toString(),
@@ -75,8 +74,9 @@ async function applyBillingSettingsHistoryEvent({ trx, schema }: ProjectionConte
       sections: change.sections,
       actor,
       changed_at: change.changedAt,
-      values: sql`${JSON.stringify(redactSecrets(change.values))}::jsonb`,
-      previous: change.previous === null ? null : sql`${JSON.stringify(redactSecrets(change.previous))}::jsonb`,
-    })
-    .execute();
+      values: redactSecrets(change.values),
+      previous: change.previous === null ? null : redactSecrets(change.previous),
+    };
+  });
+  await insertRows(context, 'billing_settings_history', rows);
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { billingSettingsEventTypes, evolveBillingSettings, initialBillingSettingsState, type BillingSettingsEvent, type BillingSettingsState } from '../../libs/billing/src/index.js';
 import { tenantOfStream } from '../../libs/application/src/index.js';
 import { encodePosition, type RecordedEvent } from '../../libs/event-store/src/index.js';
@@ -6,6 +5,7 @@ import type { Projection, ProjectionContext } from '../../libs/projection-runtim
 import { parseBillingSettingsEvent } from './billing-settings.events.js';
 import { createBillingSettingsTables } from './billing-settings.tables.js';
 import { redactSecrets } from './secret-redaction.js';
+import { loadRows, upsertRows, type Row } from '../common/batch-rows.js';
 
 /**
  * `billing_settings`: one row per tenant with its current settings, redacted. Each event is redacted first and then
@@ -18,28 +18,30 @@ export const billingSettingsProjection: Projection = {
   eventTypes: billingSettingsEventTypes,
   tables: ['billing_settings'],
   createTables: createBillingSettingsTables,
-  apply: applyBillingSettingsEvent,
+  applyBatch: applyBillingSettingsBatch,
 };
 
-async function applyBillingSettingsEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
-  const tenantId = tenantOfStream(recorded.streamId);
-  const event = parseBillingSettingsEvent(recorded);
-  const redacted = { type: event.type, data: redactSecrets(event.data) } as BillingSettingsEvent;
-  const db = trx.withSchema(schema);
-  const row = (await db.selectFrom('billing_settings').select(['settings', 'updated_at']).where('tenant_id', '=', tenantId).executeTakeFirst()) as
-    | { settings: BillingSettingsState['settings']; updated_at: Date }
-    | undefined;
-  const current: BillingSettingsState = row ? { settings: row.settings, lastChangedAt: row.updated_at.toISOString() } : initialBillingSettingsState;
-  const next = evolveBillingSettings(current, redacted);
-  const values = {
-    tenant_id: tenantId,
-    settings: sql`${JSON.stringify(next.settings)}::jsonb`,
-    updated_at: next.lastChangedAt ?? recorded.recordedAt.toISOString(),
-    position: encodePosition(recorded.position),
-  };
-  await db
-    .insertInto('billing_settings')
-    .values(values)
-    .onConflict((conflict) => conflict.column('tenant_id').doUpdateSet({ settings: values.settings, updated_at: values.updated_at, position: values.position }))
-    .execute();
+/**
+ * The batch folded in memory: the rows of the tenants it names are loaded in one statement, each tenant's events are
+ * redacted and folded in log order, and each tenant's row is written once (one statement). Between two events the
+ * state is what the per-event projection read back from its row: the settings through JSON, the instant as a Date.
+ */
+async function applyBillingSettingsBatch(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
+  const tenants = events.map((recorded) => tenantOfStream(recorded.streamId));
+  const states = new Map<string, BillingSettingsState>();
+  for (const row of await loadRows(context, 'billing_settings', ['tenant_id'], tenants.map((tenantId) => [tenantId]))) {
+    states.set(row.tenant_id as string, { settings: row.settings as BillingSettingsState['settings'], lastChangedAt: (row.updated_at as Date).toISOString() });
+  }
+  const written = new Map<string, Row>();
+  for (const [index, recorded] of events.entries()) {
+    const tenantId = tenants[index] as string;
+    const event = parseBillingSettingsEvent(recorded);
+    const redacted = { type: event.type, data: redactSecrets(event.data) } as BillingSettingsEvent;
+    const next = evolveBillingSettings(states.get(tenantId) ?? initialBillingSettingsState, redacted);
+    const settings = JSON.parse(JSON.stringify(next.settings)) as BillingSettingsState['settings'];
+    const updatedAt = next.lastChangedAt ?? recorded.recordedAt.toISOString();
+    states.set(tenantId, { settings, lastChangedAt: new Date(updatedAt).toISOString() });
+    written.set(tenantId, { tenant_id: tenantId, settings, updated_at: updatedAt, position: encodePosition(recorded.position) });
+  }
+  await upsertRows(context, 'billing_settings', ['tenant_id'], [...written.values()]);
 }

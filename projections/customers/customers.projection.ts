@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createCustomerTables } from './customers.tables.js';
+import { keyOf, loadRows, upsertRows, type Row } from '../common/batch-rows.js';
 
 /** The `customers` read model: each registered customer as it now is. Times come from the events, never the clock. */
 export const customersProjection: Projection = {
@@ -13,43 +14,54 @@ export const customersProjection: Projection = {
   eventTypes: customerEventTypes,
   tables: ['customers'],
   createTables: createCustomerTables,
-  apply: applyCustomerEvent,
+  applyBatch: applyCustomerBatch,
 };
 
 export const parseCustomerRecordedEvent = recordedEventParser<CustomerEvent>(customerEventSchemas, 'customer');
 
-async function applyCustomerEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
-  const tenantId = tenantOfStream(recorded.streamId);
-  const event = parseCustomerRecordedEvent(recorded);
-  const db = trx.withSchema(schema);
-  const { data } = event;
-  const row = {
-    name: data.name,
-    email: data.email,
-    line1: data.billingAddress.line1,
-    line2: data.billingAddress.line2,
-    city: data.billingAddress.city,
-    region: data.billingAddress.region,
-    postal_code: data.billingAddress.postalCode,
-    country: data.billingAddress.country,
-    tax_exempt: data.taxExempt,
-  };
-  switch (event.type) {
-    case 'CustomerRegistered':
-      await db
-        .insertInto('customers')
-        .values({ tenant_id: tenantId, customer_id: event.data.customerId, ...row, registered_at: event.data.registeredAt, updated_at: event.data.registeredAt })
-        .execute();
-      return;
-    case 'CustomerUpdated':
-      await db
-        .updateTable('customers')
-        .set({ ...row, updated_at: event.data.updatedAt })
-        .where('tenant_id', '=', tenantId)
-        .where('customer_id', '=', event.data.customerId)
-        .execute();
-      return;
-    default:
-      assertNever(event);
+const KEY = ['tenant_id', 'customer_id'];
+
+/**
+ * The batch folded in memory: the customers it touches are loaded in one statement, each event applied in log order,
+ * and every touched row written once (one upsert).
+ */
+async function applyCustomerBatch(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
+  const parsed = events.map((recorded) => ({ tenantId: tenantOfStream(recorded.streamId), event: parseCustomerRecordedEvent(recorded) }));
+  const rows = new Map<string, Row>();
+  for (const row of await loadRows(context, 'customers', KEY, parsed.map(({ tenantId, event }) => [tenantId, event.data.customerId]))) {
+    rows.set(keyOf(row.tenant_id as string, row.customer_id as string), row);
   }
+  const touched = new Set<string>();
+  for (const { tenantId, event } of parsed) {
+    const key = keyOf(tenantId, event.data.customerId);
+    const { data } = event;
+    const details = {
+      name: data.name,
+      email: data.email,
+      line1: data.billingAddress.line1,
+      line2: data.billingAddress.line2,
+      city: data.billingAddress.city,
+      region: data.billingAddress.region,
+      postal_code: data.billingAddress.postalCode,
+      country: data.billingAddress.country,
+      tax_exempt: data.taxExempt,
+    };
+    switch (event.type) {
+      case 'CustomerRegistered':
+        // Registered once: a second registration fails the batch, as the one-row INSERT did.
+        if (rows.has(key)) throw new Error(`customers: customer ${event.data.customerId} of ${tenantId} is registered already`);
+        rows.set(key, { tenant_id: tenantId, customer_id: event.data.customerId, ...details, registered_at: event.data.registeredAt, updated_at: event.data.registeredAt });
+        break;
+      case 'CustomerUpdated': {
+        // An update of a customer never registered changes nothing, as the UPDATE did.
+        const row = rows.get(key);
+        if (row) rows.set(key, { ...row, ...details, updated_at: event.data.updatedAt });
+        break;
+      }
+      default:
+        assertNever(event);
+    }
+    if (rows.has(key)) touched.add(key);
+  }
+  await upsertRows(context, 'customers', KEY, [...touched].map((key) => rows.get(key) as Row));
 }

@@ -3,6 +3,7 @@ import { exchangeRateEventSchemas, type ExchangeRateEvent } from '../../libs/bil
 import { tenantOfStream } from '../../libs/application/src/index.js';
 import { encodePosition, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import type { Projection, ProjectionContext, ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
+import { insertRows } from '../common/batch-rows.js';
 
 /**
  * `exchange_rates`: one row per recorded rate (a correction for the same instant is a row of its own, the later
@@ -14,7 +15,7 @@ export const exchangeRatesProjection: Projection = {
   eventTypes: Object.keys(exchangeRateEventSchemas),
   tables: ['exchange_rates'],
   createTables: createExchangeRateTables,
-  apply: applyExchangeRateEvent,
+  applyBatch: applyExchangeRateBatch,
 };
 
 export function parseExchangeRateEvent(recorded: RecordedEvent): ExchangeRateEvent {
@@ -46,12 +47,11 @@ create index if not exists exchange_rates_by_effective_time on ${schema}.exchang
     .execute(db);
 }
 
-async function applyExchangeRateEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
-  const { data } = parseExchangeRateEvent(recorded);
-  await trx
-    .withSchema(schema)
-    .insertInto('exchange_rates')
-    .values({
+/** One row per recorded rate, the whole batch in one multi-row INSERT. */
+async function applyExchangeRateBatch(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
+  const rows = events.map((recorded) => {
+    const { data } = parseExchangeRateEvent(recorded);
+    return {
       tenant_id: tenantOfStream(recorded.streamId),
       base: data.base,
       quote: data.quote,
@@ -62,6 +62,7 @@ async function applyExchangeRateEvent({ trx, schema }: ProjectionContext, record
       commit_position: recorded.position.commit.toString(),
       prepare_position: recorded.position.prepare.toString(),
       position: encodePosition(recorded.position),
-    })
-    .execute();
+    };
+  });
+  await insertRows(context, 'exchange_rates', rows);
 }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import { Money } from '../../libs/money/src/index.js';
+import type Big from 'big.js';
+import { Money, parseComputedDecimal } from '../../libs/money/src/index.js';
 import type { InvoiceEvent, InvoiceLine, LineTax } from '../../libs/billing/src/index.js';
 import { explicitlyPricedLine, invoiceEventSchemas, invoiceEventTypes, pricedInvoiceTotals, taxBreakdownOf } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/common/assert-never.js';
@@ -7,6 +7,7 @@ import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createInvoiceTables } from './invoices.tables.js';
+import { deleteRows, insertRows, keyOf, loadRows, upsertRows, type Row, type RowKey } from '../common/batch-rows.js';
 
 /** The `invoices` read model: one row per invoice with its lines, totals, payments, balance and status. */
 export const invoicesProjection: Projection = {
@@ -18,22 +19,108 @@ export const invoicesProjection: Projection = {
   eventTypes: invoiceEventTypes,
   tables: ['invoices', 'invoice_lines', 'invoice_payments', 'invoice_payment_applications', 'invoice_credit_applications'],
   createTables: createInvoiceTables,
-  apply: applyInvoiceEvent,
+  applyBatch: applyInvoiceBatch,
 };
 
 export const parseInvoiceEvent = recordedEventParser<InvoiceEvent>(invoiceEventSchemas, 'invoice');
 
-async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
-  const tenantId = tenantOfStream(recorded.streamId);
-  const event = parseInvoiceEvent(recorded);
-  const db = trx.withSchema(schema);
-  const at = recorded.recordedAt;
-  switch (event.type) {
-    case 'InvoiceDrafted': {
-      const { data } = event;
-      await db
-        .insertInto('invoices')
-        .values({
+const INVOICE_KEY = ['tenant_id', 'invoice_id'];
+const LINE_KEY = ['tenant_id', 'invoice_id', 'line_id'];
+const APPLICATION_KEY = ['tenant_id', 'invoice_id', 'sort_order'];
+
+/**
+ * The batch folded in memory, then written with a constant number of statements however many events it holds: at most
+ * four reads (the invoices it touches, and the lines, payment applications and credit applications of the invoices
+ * whose events need them) and six writes (invoices upserted, lines deleted and upserted, payments inserted, payment
+ * applications upserted, credit applications inserted). Each event is applied in log order with the rules the
+ * per-event projection had, so any split of the log into batches gives the same rows.
+ */
+async function applyInvoiceBatch(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
+  const parsed = events.map((recorded) => ({ tenantId: tenantOfStream(recorded.streamId), event: parseInvoiceEvent(recorded), at: recorded.recordedAt }));
+  const fold = await InvoiceBatch.load(context, parsed);
+  for (const { tenantId, event, at } of parsed) fold.apply(tenantId, event, at);
+  await fold.write(context);
+}
+
+interface ParsedInvoiceEvent {
+  readonly tenantId: string;
+  readonly event: InvoiceEvent;
+  readonly at: Date;
+}
+
+/** One invoice's rows while the batch is folded: its row, its present lines and its applications, each in sort order. */
+interface InvoiceRows {
+  row: Row | undefined;
+  /** By line id, in insertion order; sorted by sort_order where order matters. */
+  readonly lines: Map<string, Row>;
+  readonly paymentApplications: Row[];
+  readonly creditApplications: Row[];
+}
+
+class InvoiceBatch {
+  private readonly invoices = new Map<string, InvoiceRows>();
+  private readonly touchedInvoices = new Set<string>();
+  /** Line keys as stored before the batch: those no longer present at the end are deleted. */
+  private readonly storedLines = new Set<string>();
+  private readonly changedLines = new Set<string>();
+  private readonly changedPaymentApplications = new Set<string>();
+  private readonly newCreditApplications: Row[] = [];
+  private readonly newPayments: Row[] = [];
+
+  /** Every row the batch will read, one statement per table, keyed by the invoices whose events need that table. */
+  static async load(context: ProjectionContext, parsed: readonly ParsedInvoiceEvent[]): Promise<InvoiceBatch> {
+    const all: RowKey[] = [];
+    const withLines: RowKey[] = [];
+    const withPayments: RowKey[] = [];
+    const withCredits: RowKey[] = [];
+    for (const { tenantId, event } of parsed) {
+      const key = [tenantId, event.data.invoiceId];
+      all.push(key);
+      if (event.type === 'InvoiceLineAdded' || event.type === 'InvoiceLineRemoved' || event.type === 'InvoiceTaxCalculated') withLines.push(key);
+      if (event.type === 'InvoicePaymentRecorded' || event.type === 'InvoicePaymentApplied' || event.type === 'InvoicePaymentRefunded') withPayments.push(key);
+      if (event.type === 'InvoiceCreditApplied') withCredits.push(key);
+    }
+    const batch = new InvoiceBatch();
+    for (const row of await loadRows(context, 'invoices', INVOICE_KEY, all)) batch.rowsOf(row.tenant_id as string, row.invoice_id as string).row = row;
+    for (const row of bySortOrder(await loadRows(context, 'invoice_lines', INVOICE_KEY, withLines))) {
+      batch.rowsOf(row.tenant_id as string, row.invoice_id as string).lines.set(row.line_id as string, row);
+      batch.storedLines.add(keyOf(row.tenant_id as string, row.invoice_id as string, row.line_id as string));
+    }
+    for (const row of bySortOrder(await loadRows(context, 'invoice_payment_applications', INVOICE_KEY, withPayments))) {
+      batch.rowsOf(row.tenant_id as string, row.invoice_id as string).paymentApplications.push(row);
+    }
+    for (const row of bySortOrder(await loadRows(context, 'invoice_credit_applications', INVOICE_KEY, withCredits))) {
+      batch.rowsOf(row.tenant_id as string, row.invoice_id as string).creditApplications.push(row);
+    }
+    return batch;
+  }
+
+  private rowsOf(tenantId: string, invoiceId: string): InvoiceRows {
+    const key = keyOf(tenantId, invoiceId);
+    let rows = this.invoices.get(key);
+    if (rows === undefined) {
+      rows = { row: undefined, lines: new Map(), paymentApplications: [], creditApplications: [] };
+      this.invoices.set(key, rows);
+    }
+    return rows;
+  }
+
+  /** The invoice's row changed by `values`; an invoice never drafted changes nothing, as an UPDATE of no row did. */
+  private update(tenantId: string, invoiceId: string, values: Row): void {
+    const rows = this.rowsOf(tenantId, invoiceId);
+    if (rows.row === undefined) return;
+    rows.row = { ...rows.row, ...values };
+    this.touchedInvoices.add(keyOf(tenantId, invoiceId));
+  }
+
+  apply(tenantId: string, event: InvoiceEvent, at: Date): void {
+    switch (event.type) {
+      case 'InvoiceDrafted': {
+        const { data } = event;
+        const rows = this.rowsOf(tenantId, data.invoiceId);
+        // Drafted once: a second draft fails the batch, as the one-row INSERT did.
+        if (rows.row !== undefined) throw new Error(`invoices: invoice ${data.invoiceId} of ${tenantId} is drafted already`);
+        rows.row = {
           tenant_id: tenantId,
           invoice_id: data.invoiceId,
           customer_id: data.customerId,
@@ -51,50 +138,55 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
           balance_due: '0',
           payment_terms_days: data.paymentTermsDays,
           requested_due_date: data.dueDate,
+          issue_date: null,
+          issued_at: null,
+          due_date: null,
           drafted_at: data.draftedAt,
+          voided_at: null,
+          void_reason: null,
+          written_off_at: null,
+          write_off_reason: null,
           line_count: 0,
+          tax_breakdown: [],
+          reporting_currency: null,
+          exchange_rate: null,
+          reporting_total: null,
           last_event_at: at,
-        })
-        .execute();
-      for (const [index, line] of data.lines.entries()) await insertLine(db, tenantId, data.invoiceId, line, index);
-      await refreshDraftFigures(db, tenantId, data.invoiceId, data.currency, at);
-      return;
-    }
-    case 'InvoiceLineAdded': {
-      await insertLine(db, tenantId, event.data.invoiceId, event.data.line, nextSortOrder(db, 'invoice_lines', tenantId, event.data.invoiceId));
-      await refreshDraftFigures(db, tenantId, event.data.invoiceId, null, at);
-      return;
-    }
-    case 'InvoiceLineRemoved':
-      await db.deleteFrom('invoice_lines').where('tenant_id', '=', tenantId).where('invoice_id', '=', event.data.invoiceId).where('line_id', '=', event.data.lineId).execute();
-      await refreshDraftFigures(db, tenantId, event.data.invoiceId, null, at);
-      return;
-    case 'InvoiceTaxCalculated': {
-      const { data } = event;
-      for (const line of data.lines) {
-        await db
-          .updateTable('invoice_lines')
-          .set({ net_amount: line.netAmount, tax_amount: line.taxAmount, taxes: jsonb(line.taxes) })
-          .where('tenant_id', '=', tenantId)
-          .where('invoice_id', '=', data.invoiceId)
-          .where('line_id', '=', line.lineId)
-          .execute();
+        };
+        this.touchedInvoices.add(keyOf(tenantId, data.invoiceId));
+        for (const [index, line] of data.lines.entries()) this.addLine(tenantId, data.invoiceId, line, index);
+        this.refreshDraftFigures(tenantId, data.invoiceId, at);
+        return;
       }
-      await db
-        .updateTable('invoices')
-        .set({ subtotal: data.subtotal, tax_total: data.taxTotal, total: data.total, tax_breakdown: jsonb(data.breakdown), last_event_at: at })
-        .where('tenant_id', '=', tenantId)
-        .where('invoice_id', '=', data.invoiceId)
-        .execute();
-      return;
-    }
-    case 'InvoiceIssued': {
-      const { data } = event;
-      await db
-        .updateTable('invoices')
-        .set({
+      case 'InvoiceLineAdded': {
+        const { lines } = this.rowsOf(tenantId, event.data.invoiceId);
+        // The next sort order after the lines present now (a removed last line leaves its number free), as before.
+        const next = lines.size === 0 ? 0 : Math.max(...[...lines.values()].map((line) => line.sort_order as number)) + 1;
+        this.addLine(tenantId, event.data.invoiceId, event.data.line, next);
+        this.refreshDraftFigures(tenantId, event.data.invoiceId, at);
+        return;
+      }
+      case 'InvoiceLineRemoved':
+        this.rowsOf(tenantId, event.data.invoiceId).lines.delete(event.data.lineId);
+        this.refreshDraftFigures(tenantId, event.data.invoiceId, at);
+        return;
+      case 'InvoiceTaxCalculated': {
+        const { data } = event;
+        const { lines } = this.rowsOf(tenantId, data.invoiceId);
+        for (const line of data.lines) {
+          const row = lines.get(line.lineId);
+          if (row === undefined) continue;
+          lines.set(line.lineId, { ...row, net_amount: line.netAmount, tax_amount: line.taxAmount, taxes: line.taxes });
+          this.changedLines.add(keyOf(tenantId, data.invoiceId, line.lineId));
+        }
+        this.update(tenantId, data.invoiceId, { subtotal: data.subtotal, tax_total: data.taxTotal, total: data.total, tax_breakdown: data.breakdown, last_event_at: at });
+        return;
+      }
+      case 'InvoiceIssued': {
+        const { data } = event;
+        this.update(tenantId, data.invoiceId, {
           number: data.number,
-          status: sql`case when ${data.total}::numeric = 0 then 'paid' else 'open' end`,
+          status: parseComputedDecimal(data.total).eq(0) ? 'paid' : 'open',
           subtotal: data.subtotal,
           tax_total: data.taxTotal,
           total: data.total,
@@ -104,114 +196,229 @@ async function applyInvoiceEvent({ trx, schema }: ProjectionContext, recorded: R
           issued_at: data.issuedAt,
           due_date: data.dueDate,
           // Invoices issued before breakdowns existed keep the one derived from their lines.
-          ...(data.taxBreakdown === undefined ? {} : { tax_breakdown: jsonb(data.taxBreakdown) }),
+          ...(data.taxBreakdown === undefined ? {} : { tax_breakdown: data.taxBreakdown }),
           reporting_currency: data.reportingCurrency ?? null,
-          exchange_rate: data.exchangeRate ? jsonb(data.exchangeRate) : null,
+          exchange_rate: data.exchangeRate ?? null,
           reporting_total: data.reportingTotal ?? null,
           last_event_at: at,
-        })
-        .where('tenant_id', '=', tenantId)
-        .where('invoice_id', '=', data.invoiceId)
-        .execute();
-      return;
-    }
-    case 'InvoicePaymentRecorded': {
-      // Legacy: a payment recorded on the invoice itself; its applied part counts as paid like an applied payment.
-      const { data } = event;
-      await insertPaidPayment(db, tenantId, {
-        invoiceId: data.invoiceId,
-        paymentId: data.paymentId,
-        method: data.method,
-        reference: data.reference,
-        currency: data.currency,
-        amount: data.amount,
-        appliedAmount: data.appliedAmount,
-        excessAmount: data.excessAmount,
-        recordedAt: data.recordedAt,
-      }, at);
-      return;
-    }
-    case 'InvoicePaymentApplied': {
-      // Listed with the legacy payments (as evolveInvoice does): the whole payment, the part applied here, and the
-      // rest (other invoices or the customer's credit) as its excess.
-      const { data } = event;
-      await insertPaidPayment(db, tenantId, {
-        invoiceId: data.invoiceId,
-        paymentId: data.paymentId,
-        method: data.method,
-        reference: data.reference,
-        currency: data.currency,
-        amount: data.paymentAmount,
-        appliedAmount: data.amount,
-        excessAmount: Money.of(data.paymentAmount, data.currency).minus(Money.of(data.amount, data.currency)).toString(),
-        recordedAt: data.appliedAt,
-      }, at);
-      return;
-    }
-    case 'InvoiceCreditApplied': {
-      const { data } = event;
-      await db
-        .insertInto('invoice_credit_applications')
-        .values({
+        });
+        return;
+      }
+      case 'InvoicePaymentRecorded': {
+        // Legacy: a payment recorded on the invoice itself; its applied part counts as paid like an applied payment.
+        const { data } = event;
+        this.addPaidPayment(tenantId, {
+          invoiceId: data.invoiceId,
+          paymentId: data.paymentId,
+          method: data.method,
+          reference: data.reference,
+          currency: data.currency,
+          amount: data.amount,
+          appliedAmount: data.appliedAmount,
+          excessAmount: data.excessAmount,
+          recordedAt: data.recordedAt,
+        }, at);
+        return;
+      }
+      case 'InvoicePaymentApplied': {
+        // Listed with the legacy payments (as evolveInvoice does): the whole payment, the part applied here, and the
+        // rest (other invoices or the customer's credit) as its excess.
+        const { data } = event;
+        this.addPaidPayment(tenantId, {
+          invoiceId: data.invoiceId,
+          paymentId: data.paymentId,
+          method: data.method,
+          reference: data.reference,
+          currency: data.currency,
+          amount: data.paymentAmount,
+          appliedAmount: data.amount,
+          excessAmount: Money.of(data.paymentAmount, data.currency).minus(Money.of(data.amount, data.currency)).toString(),
+          recordedAt: data.appliedAt,
+        }, at);
+        return;
+      }
+      case 'InvoiceCreditApplied': {
+        const { data } = event;
+        const { creditApplications } = this.rowsOf(tenantId, data.invoiceId);
+        const row = {
           tenant_id: tenantId,
           invoice_id: data.invoiceId,
-          sort_order: nextSortOrder(db, 'invoice_credit_applications', tenantId, data.invoiceId),
+          sort_order: nextSortOrder(creditApplications),
           application_id: data.applicationId,
           source: data.source,
           source_id: data.sourceId,
           amount: data.amount,
           applied_at: data.appliedAt,
-        })
-        .execute();
-      await changeFigures(db, tenantId, data.invoiceId, { amount_credited: sql`amount_credited + ${data.amount}::numeric` }, at);
-      return;
+        };
+        creditApplications.push(row);
+        this.newCreditApplications.push(row);
+        this.changeFigures(tenantId, data.invoiceId, 'amount_credited', data.amount, at);
+        return;
+      }
+      case 'InvoicePaymentRefunded': {
+        // A refund reopens the balance; after a write-off too (the status then follows the balance again).
+        const { data } = event;
+        this.reopenPaymentApplications(tenantId, data.invoiceId, data.paymentId, data.amount, data.currency);
+        this.changeFigures(tenantId, data.invoiceId, 'amount_refunded', data.amount, at);
+        return;
+      }
+      case 'InvoiceWrittenOff': {
+        const { data } = event;
+        this.changeFigures(tenantId, data.invoiceId, 'amount_written_off', data.amount, at);
+        this.update(tenantId, data.invoiceId, { status: 'written_off', written_off_at: data.writtenOffAt, write_off_reason: data.reason });
+        return;
+      }
+      case 'InvoiceCreditNoteRegistered':
+      case 'InvoiceCreditNoteReleased': {
+        // An issued note takes its total from what is creditable; its void gives the unapplied part back. The balance
+        // does not move until a note is applied (InvoiceCreditApplied).
+        const { data } = event;
+        const row = this.rowsOf(tenantId, data.invoiceId).row;
+        if (row === undefined) return;
+        const creditable = decimal(row.creditable_amount);
+        const change = event.type === 'InvoiceCreditNoteRegistered' ? creditable.minus(decimal(data.amount)) : creditable.plus(decimal(data.amount));
+        this.update(tenantId, data.invoiceId, { creditable_amount: change.toFixed(), last_event_at: at });
+        return;
+      }
+      case 'InvoiceVoided':
+        this.update(tenantId, event.data.invoiceId, { status: 'void', voided_at: event.data.voidedAt, void_reason: event.data.reason, balance_due: '0', last_event_at: at });
+        return;
+      default:
+        assertNever(event);
     }
-    case 'InvoicePaymentRefunded': {
-      // A refund reopens the balance; after a write-off too (the status then follows the balance again).
-      const { data } = event;
-      await reopenPaymentApplications(db, tenantId, data.invoiceId, data.paymentId, data.amount, data.currency);
-      await changeFigures(db, tenantId, data.invoiceId, { amount_refunded: sql`amount_refunded + ${data.amount}::numeric` }, at);
-      return;
+  }
+
+  private addLine(tenantId: string, invoiceId: string, line: InvoiceLine, sortOrder: number): void {
+    const { lines } = this.rowsOf(tenantId, invoiceId);
+    // A line id present already fails the batch, as the one-row INSERT did.
+    if (lines.has(line.lineId)) throw new Error(`invoices: line ${line.lineId} of invoice ${invoiceId} of ${tenantId} exists already`);
+    // A line's own figures: net = amount, tax at its explicit rate. An InvoiceTaxCalculated that follows replaces them.
+    const priced = explicitlyPricedLine(line);
+    lines.set(line.lineId, {
+      tenant_id: tenantId,
+      invoice_id: invoiceId,
+      line_id: line.lineId,
+      sort_order: sortOrder,
+      description: line.description,
+      quantity: line.quantity,
+      unit_price: line.unitPrice,
+      tax_rate: line.taxRate,
+      amount: line.amount,
+      net_amount: priced.netAmount,
+      tax_amount: priced.taxAmount,
+      taxes: priced.taxes,
+    });
+    this.changedLines.add(keyOf(tenantId, invoiceId, line.lineId));
+  }
+
+  /**
+   * While draft, totals and the tax breakdown follow the lines' figures, in sort order. They are computed with the
+   * same functions as the decider's state (pricedInvoiceTotals, taxBreakdownOf), so both always agree. The amounts go
+   * through Money.of at the currency's scale, as they did when read back from numeric(38, 12).
+   */
+  private refreshDraftFigures(tenantId: string, invoiceId: string, at: Date): void {
+    const rows = this.rowsOf(tenantId, invoiceId);
+    if (rows.row === undefined) throw new Error(`invoices: invoice ${invoiceId} of ${tenantId} has lines but was never drafted`);
+    const currency = rows.row.currency as string;
+    const lines = bySortOrder([...rows.lines.values()]).map((row) => ({
+      netAmount: Money.of(row.net_amount as string, currency).toString(),
+      taxAmount: Money.of(row.tax_amount as string, currency).toString(),
+      taxes: row.taxes as LineTax[],
+    }));
+    const totals = pricedInvoiceTotals(lines, currency);
+    this.update(tenantId, invoiceId, { subtotal: totals.subtotal, tax_total: totals.taxTotal, total: totals.total, tax_breakdown: taxBreakdownOf(lines, currency), line_count: lines.length, last_event_at: at });
+  }
+
+  /** A payment (legacy recorded or applied) lists on the invoice, opens an application and counts its applied part as paid. */
+  private addPaidPayment(tenantId: string, payment: PaidPayment, at: Date): void {
+    this.newPayments.push({
+      tenant_id: tenantId,
+      invoice_id: payment.invoiceId,
+      payment_id: payment.paymentId,
+      method: payment.method,
+      reference: payment.reference,
+      currency: payment.currency,
+      amount: payment.amount,
+      applied_amount: payment.appliedAmount,
+      excess_amount: payment.excessAmount,
+      recorded_at: payment.recordedAt,
+    });
+    const { paymentApplications } = this.rowsOf(tenantId, payment.invoiceId);
+    const sortOrder = nextSortOrder(paymentApplications);
+    paymentApplications.push({
+      tenant_id: tenantId,
+      invoice_id: payment.invoiceId,
+      sort_order: sortOrder,
+      payment_id: payment.paymentId,
+      applied_amount: payment.appliedAmount,
+      reopened_amount: Money.zero(payment.currency).toString(),
+      applied_at: payment.recordedAt,
+    });
+    this.changedPaymentApplications.add(keyOf(tenantId, payment.invoiceId, String(sortOrder)));
+    this.changeFigures(tenantId, payment.invoiceId, 'amount_paid', payment.appliedAmount, at);
+  }
+
+  /**
+   * A payment, a credit, a refund or a write-off added `amount` to one of the invoice's figures. The balance and status
+   * then follow from the figures exactly as in evolveInvoice (invoiceBalanceOf, settledStatusOf): balance = total -
+   * paid - credited + refunded - written off; nothing due is paid, something due with money paid (net of refunds) or
+   * credit applied is partially paid, otherwise open. Exact decimal arithmetic, as PostgreSQL's was: nothing rounds
+   * here, and the column keeps its scale.
+   */
+  private changeFigures(tenantId: string, invoiceId: string, figure: 'amount_paid' | 'amount_credited' | 'amount_refunded' | 'amount_written_off', amount: string, at: Date): void {
+    const row = this.rowsOf(tenantId, invoiceId).row;
+    if (row === undefined) return;
+    const figures = { ...row, [figure]: decimal(row[figure]).plus(decimal(amount)).toFixed() };
+    const paid = decimal(figures.amount_paid);
+    const credited = decimal(figures.amount_credited);
+    const refunded = decimal(figures.amount_refunded);
+    const balance = decimal(figures.total).minus(paid).minus(credited).plus(refunded).minus(decimal(figures.amount_written_off));
+    const status = balance.eq(0) ? 'paid' : paid.minus(refunded).gt(0) || credited.gt(0) ? 'partially_paid' : 'open';
+    this.update(tenantId, invoiceId, { [figure]: figures[figure], last_event_at: at, balance_due: balance.toFixed(), status });
+  }
+
+  /** A refund reopens the payment's applications here oldest first, each at most what it applied less what was reopened (as evolveInvoice). */
+  private reopenPaymentApplications(tenantId: string, invoiceId: string, paymentId: string, amount: string, currency: string): void {
+    const { paymentApplications } = this.rowsOf(tenantId, invoiceId);
+    let left = Money.of(amount, currency);
+    for (const [index, application] of paymentApplications.entries()) {
+      if (application.payment_id !== paymentId) continue;
+      if (left.isZero()) break;
+      const reopened = Money.of(application.reopened_amount as string, currency);
+      const taken = Money.min(Money.of(application.applied_amount as string, currency).minus(reopened), left);
+      left = left.minus(taken);
+      paymentApplications[index] = { ...application, reopened_amount: reopened.plus(taken).toString() };
+      this.changedPaymentApplications.add(keyOf(tenantId, invoiceId, String(application.sort_order)));
     }
-    case 'InvoiceWrittenOff': {
-      const { data } = event;
-      await changeFigures(db, tenantId, data.invoiceId, { amount_written_off: sql`amount_written_off + ${data.amount}::numeric` }, at);
-      await db
-        .updateTable('invoices')
-        .set({ status: 'written_off', written_off_at: data.writtenOffAt, write_off_reason: data.reason })
-        .where('tenant_id', '=', tenantId)
-        .where('invoice_id', '=', data.invoiceId)
-        .execute();
-      return;
+  }
+
+  /** Each touched row once: one statement per table that has something to write. */
+  async write(context: ProjectionContext): Promise<void> {
+    const invoices: Row[] = [];
+    const lines: Row[] = [];
+    const removedLines: RowKey[] = [];
+    const paymentApplications: Row[] = [];
+    for (const [key, rows] of this.invoices) {
+      if (this.touchedInvoices.has(key) && rows.row !== undefined) invoices.push(rows.row);
+      for (const line of rows.lines.values()) {
+        if (this.changedLines.has(keyOf(line.tenant_id as string, line.invoice_id as string, line.line_id as string))) lines.push(line);
+      }
+      for (const application of rows.paymentApplications) {
+        if (this.changedPaymentApplications.has(keyOf(application.tenant_id as string, application.invoice_id as string, String(application.sort_order)))) paymentApplications.push(application);
+      }
     }
-    case 'InvoiceCreditNoteRegistered':
-    case 'InvoiceCreditNoteReleased': {
-      // An issued note takes its total from what is creditable; its void gives the unapplied part back. The balance
-      // does not move until a note is applied (InvoiceCreditApplied).
-      const { data } = event;
-      const change = event.type === 'InvoiceCreditNoteRegistered' ? sql`creditable_amount - ${data.amount}::numeric` : sql`creditable_amount + ${data.amount}::numeric`;
-      await db
-        .updateTable('invoices')
-        .set({ creditable_amount: change, last_event_at: at })
-        .where('tenant_id', '=', tenantId)
-        .where('invoice_id', '=', data.invoiceId)
-        .execute();
-      return;
+    for (const stored of this.storedLines) {
+      const [tenantId, invoiceId, lineId] = stored.split('\u0000') as [string, string, string];
+      if (!this.rowsOf(tenantId, invoiceId).lines.has(lineId)) removedLines.push([tenantId, invoiceId, lineId]);
     }
-    case 'InvoiceVoided':
-      await db
-        .updateTable('invoices')
-        .set({ status: 'void', voided_at: event.data.voidedAt, void_reason: event.data.reason, balance_due: '0', last_event_at: at })
-        .where('tenant_id', '=', tenantId)
-        .where('invoice_id', '=', event.data.invoiceId)
-        .execute();
-      return;
-    default:
-      assertNever(event);
+    await upsertRows(context, 'invoices', INVOICE_KEY, invoices);
+    await deleteRows(context, 'invoice_lines', LINE_KEY, removedLines);
+    await upsertRows(context, 'invoice_lines', LINE_KEY, lines);
+    await insertRows(context, 'invoice_payments', this.newPayments);
+    await upsertRows(context, 'invoice_payment_applications', APPLICATION_KEY, paymentApplications);
+    await insertRows(context, 'invoice_credit_applications', this.newCreditApplications);
   }
 }
-
-type Db = ReturnType<ProjectionContext['trx']['withSchema']>;
 
 interface PaidPayment {
   invoiceId: string;
@@ -228,150 +435,16 @@ interface PaidPayment {
   recordedAt: string;
 }
 
-/** A payment (legacy recorded or applied) lists on the invoice, opens an application and counts its applied part as paid. */
-async function insertPaidPayment(db: Db, tenantId: string, payment: PaidPayment, at: Date): Promise<void> {
-  await db
-    .insertInto('invoice_payments')
-    .values({
-      tenant_id: tenantId,
-      invoice_id: payment.invoiceId,
-      payment_id: payment.paymentId,
-      method: payment.method,
-      reference: payment.reference,
-      currency: payment.currency,
-      amount: payment.amount,
-      applied_amount: payment.appliedAmount,
-      excess_amount: payment.excessAmount,
-      recorded_at: payment.recordedAt,
-    })
-    .execute();
-  await insertPaymentApplication(db, tenantId, payment.invoiceId, payment.paymentId, payment.appliedAmount, payment.currency, payment.recordedAt);
-  await changeFigures(db, tenantId, payment.invoiceId, { amount_paid: sql`amount_paid + ${payment.appliedAmount}::numeric` }, at);
+/** The next sort order after `rows` (0 for none), as `coalesce(max(sort_order) + 1, 0)` gave it. */
+function nextSortOrder(rows: readonly Row[]): number {
+  return rows.reduce((next, row) => Math.max(next, (row.sort_order as number) + 1), 0);
 }
 
-/**
- * A payment, a credit, a refund or a write-off changed the invoice's figures by `amounts`. The balance and status
- * then follow from the figures exactly as in evolveInvoice (invoiceBalanceOf, settledStatusOf): balance = total -
- * paid - credited + refunded - written off; nothing due is paid, something due with money paid (net of refunds) or
- * credit applied is partially paid, otherwise open. The second statement reads the figures the first one wrote.
- */
-async function changeFigures(db: Db, tenantId: string, invoiceId: string, amounts: Record<string, unknown>, at: Date): Promise<void> {
-  await db.updateTable('invoices').set({ ...amounts, last_event_at: at }).where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).execute();
-  await db
-    .updateTable('invoices')
-    .set({
-      balance_due: sql`total - amount_paid - amount_credited + amount_refunded - amount_written_off`,
-      status: sql`case
-        when total - amount_paid - amount_credited + amount_refunded - amount_written_off = 0 then 'paid'
-        when amount_paid - amount_refunded > 0 or amount_credited > 0 then 'partially_paid'
-        else 'open' end`,
-    })
-    .where('tenant_id', '=', tenantId)
-    .where('invoice_id', '=', invoiceId)
-    .execute();
+function bySortOrder(rows: Row[]): Row[] {
+  return rows.sort((a, b) => (a.sort_order as number) - (b.sort_order as number));
 }
 
-/** The invoice's next sort order in `table`, as a subquery of the INSERT that uses it: no round trip of its own per event. */
-function nextSortOrder(db: Db, table: 'invoice_lines' | 'invoice_payment_applications' | 'invoice_credit_applications', tenantId: string, invoiceId: string) {
-  return db
-    .selectFrom(table)
-    .select(sql<number>`coalesce(max(sort_order) + 1, 0)::int`.as('next'))
-    .where('tenant_id', '=', tenantId)
-    .where('invoice_id', '=', invoiceId);
-}
-
-async function insertPaymentApplication(db: Db, tenantId: string, invoiceId: string, paymentId: string, amount: string, currency: string, appliedAt: string): Promise<void> {
-  await db
-    .insertInto('invoice_payment_applications')
-    .values({
-      tenant_id: tenantId,
-      invoice_id: invoiceId,
-      sort_order: nextSortOrder(db, 'invoice_payment_applications', tenantId, invoiceId),
-      payment_id: paymentId,
-      applied_amount: amount,
-      reopened_amount: Money.zero(currency).toString(),
-      applied_at: appliedAt,
-    })
-    .execute();
-}
-
-/** A refund reopens the payment's applications here oldest first, each at most what it applied less what was reopened (as evolveInvoice). */
-async function reopenPaymentApplications(db: Db, tenantId: string, invoiceId: string, paymentId: string, amount: string, currency: string): Promise<void> {
-  const applications = (await db
-    .selectFrom('invoice_payment_applications')
-    .select(['sort_order', 'applied_amount', 'reopened_amount'])
-    .where('tenant_id', '=', tenantId)
-    .where('invoice_id', '=', invoiceId)
-    .where('payment_id', '=', paymentId)
-    .orderBy('sort_order')
-    .execute()) as { sort_order: number; applied_amount: string; reopened_amount: string }[];
-  let left = Money.of(amount, currency);
-  for (const application of applications) {
-    if (left.isZero()) break;
-    const reopened = Money.of(application.reopened_amount, currency);
-    const taken = Money.min(Money.of(application.applied_amount, currency).minus(reopened), left);
-    left = left.minus(taken);
-    await db
-      .updateTable('invoice_payment_applications')
-      .set({ reopened_amount: reopened.plus(taken).toString() })
-      .where('tenant_id', '=', tenantId)
-      .where('invoice_id', '=', invoiceId)
-      .where('sort_order', '=', application.sort_order)
-      .execute();
-  }
-}
-
-async function insertLine(db: Db, tenantId: string, invoiceId: string, line: InvoiceLine, sortOrder: number | ReturnType<typeof nextSortOrder>): Promise<void> {
-  // A line's own figures: net = amount, tax at its explicit rate. An InvoiceTaxCalculated that follows replaces them.
-  const priced = explicitlyPricedLine(line);
-  await db
-    .insertInto('invoice_lines')
-    .values({
-      tenant_id: tenantId,
-      invoice_id: invoiceId,
-      line_id: line.lineId,
-      sort_order: sortOrder,
-      description: line.description,
-      quantity: line.quantity,
-      unit_price: line.unitPrice,
-      tax_rate: line.taxRate,
-      amount: line.amount,
-      net_amount: priced.netAmount,
-      tax_amount: priced.taxAmount,
-      taxes: jsonb(priced.taxes),
-    })
-    .execute();
-}
-
-/**
- * While draft, totals and the tax breakdown follow the lines' figures. They are computed with the same functions as
- * the decider's state (pricedInvoiceTotals, taxBreakdownOf), from the rows just written, so both always agree.
- */
-async function refreshDraftFigures(db: Db, tenantId: string, invoiceId: string, knownCurrency: string | null, at: Date): Promise<void> {
-  const currency =
-    knownCurrency ??
-    (await db.selectFrom('invoices').select('currency').where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).executeTakeFirstOrThrow()).currency as string;
-  const rows = (await db
-    .selectFrom('invoice_lines')
-    .select(['net_amount', 'tax_amount', 'taxes'])
-    .where('tenant_id', '=', tenantId)
-    .where('invoice_id', '=', invoiceId)
-    .orderBy('sort_order')
-    .execute()) as { net_amount: string; tax_amount: string; taxes: LineTax[] }[];
-  const lines = rows.map((row) => ({
-    netAmount: Money.of(row.net_amount, currency).toString(),
-    taxAmount: Money.of(row.tax_amount, currency).toString(),
-    taxes: row.taxes,
-  }));
-  const totals = pricedInvoiceTotals(lines, currency);
-  await db
-    .updateTable('invoices')
-    .set({ subtotal: totals.subtotal, tax_total: totals.taxTotal, total: totals.total, tax_breakdown: jsonb(taxBreakdownOf(lines, currency)), line_count: lines.length, last_event_at: at })
-    .where('tenant_id', '=', tenantId)
-    .where('invoice_id', '=', invoiceId)
-    .execute();
-}
-
-function jsonb(value: unknown) {
-  return sql`${JSON.stringify(value)}::jsonb`;
+/** A stored or event decimal (a numeric column reads back as a string). */
+function decimal(value: unknown): Big {
+  return parseComputedDecimal(value as string);
 }

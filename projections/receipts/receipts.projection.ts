@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createReceiptTables } from './receipts.tables.js';
+import { insertRows, type Row } from '../common/batch-rows.js';
 
 /** The `receipts` read model: every issued receipt. Rows come from the events only, so a rebuild gives the same rows. */
 export const receiptsProjection: Projection = {
@@ -12,21 +13,21 @@ export const receiptsProjection: Projection = {
   eventTypes: receiptEventTypes,
   tables: ['receipts'],
   createTables: createReceiptTables,
-  apply: applyReceiptEvent,
+  applyBatch: applyReceiptBatch,
 };
 
 export const parseReceiptRecordedEvent = recordedEventParser<ReceiptEvent>(receiptEventSchemas, 'receipt');
 
-async function applyReceiptEvent({ trx, schema }: ProjectionContext, recorded: RecordedEvent): Promise<void> {
-  const tenantId = tenantOfStream(recorded.streamId);
-  const event = parseReceiptRecordedEvent(recorded);
-  switch (event.type) {
-    case 'ReceiptIssued': {
-      const { data } = event;
-      await trx
-        .withSchema(schema)
-        .insertInto('receipts')
-        .values({
+/** A receipt never changes: the batch's receipts are one multi-row INSERT (an id seen before fails it, as before). */
+async function applyReceiptBatch(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
+  const rows: Row[] = [];
+  for (const recorded of events) {
+    const tenantId = tenantOfStream(recorded.streamId);
+    const event = parseReceiptRecordedEvent(recorded);
+    switch (event.type) {
+      case 'ReceiptIssued': {
+        const { data } = event;
+        rows.push({
           tenant_id: tenantId,
           receipt_id: data.receiptId,
           number: data.number,
@@ -36,12 +37,13 @@ async function applyReceiptEvent({ trx, schema }: ProjectionContext, recorded: R
           currency: data.currency,
           issued_at: data.issuedAt,
           issue_date: data.issueDate,
-          document: JSON.stringify(data),
-        })
-        .execute();
-      return;
+          document: data,
+        });
+        break;
+      }
+      default:
+        assertNever(event.type, 'receipt event');
     }
-    default:
-      assertNever(event.type, 'receipt event');
   }
+  await insertRows(context, 'receipts', rows);
 }
