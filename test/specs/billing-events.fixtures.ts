@@ -71,7 +71,15 @@ export function invoiceIssued(invoiceId: string, number: string, overrides: Part
 export function invoiceNumberAssigned(invoiceId: string, sequence: number, at = ISSUED_AT): DocumentNumberAssigned {
   return {
     type: 'DocumentNumberAssigned',
-    data: { documentKind: 'invoice', documentId: invoiceId, periodKey: '2026', sequence, number: `INV-2026-${String(sequence).padStart(6, '0')}`, assignedAt: at },
+    data: {
+      documentKind: 'invoice',
+      documentId: invoiceId,
+      periodKey: '2026',
+      sequence,
+      number: `INV-2026-${String(sequence).padStart(6, '0')}`,
+      assignedAt: at,
+      printed: [{ head: 'INV-2026-', width: 6, tail: '', from: 1, to: sequence }],
+    },
   };
 }
 
@@ -174,7 +182,15 @@ export function creditNoteIssued(creditNoteId: string, sourceInvoiceId: string |
 export function creditNoteNumberAssigned(creditNoteId: string, sequence: number, at: string): DocumentNumberAssigned {
   return {
     type: 'DocumentNumberAssigned',
-    data: { documentKind: 'credit_note', documentId: creditNoteId, periodKey: '2026', sequence, number: `CN-2026-${String(sequence).padStart(6, '0')}`, assignedAt: at },
+    data: {
+      documentKind: 'credit_note',
+      documentId: creditNoteId,
+      periodKey: '2026',
+      sequence,
+      number: `CN-2026-${String(sequence).padStart(6, '0')}`,
+      assignedAt: at,
+      printed: [{ head: 'CN-2026-', width: 6, tail: '', from: 1, to: sequence }],
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { CalendarPeriod } from '../tenant-calendar/tenant-calendar.js';
-import type { NumberSequenceState } from '../number-sequence/number-sequence.decider.js';
+import { printedSequence, type NumberSequenceState } from '../number-sequence/number-sequence.decider.js';
 import { DomainError } from '../common/domain-error.js';
 
 /**
@@ -18,6 +18,11 @@ import { DomainError } from '../common/domain-error.js';
  * every number of the sequences that share the issue's period: the one it comes from (read at the revision it is
  * appended at) and its siblings of the other period kinds. A number already given to another document is refused
  * with DOCUMENT_NUMBER_TAKEN: nothing is appended, and the tenant must change the numbering template or prefix.
+ *
+ * Each sequence's state holds every number it printed as runs (number-sequence.printed.ts), not one entry per
+ * document, so the check is in two steps: `sequencesThatPrinted` finds the sequences (and the sequence values) that
+ * printed the number, from the states alone; only then does the application read which documents hold it, and
+ * `requireUnusedDocumentNumber` refuses the number unless its one holder is the document itself.
  */
 
 /** The keys of every sequence of a document kind that counts in the period of (year, month). */
@@ -26,17 +31,21 @@ export function sequencePeriodKeysOf(period: CalendarPeriod): string[] {
   return ['all', year, `${year}-${String(period.month).padStart(2, '0')}`];
 }
 
-/** DOCUMENT_NUMBER_TAKEN when `number` was already given to a document other than `documentId` in `sequences`. */
-export function requireUnusedDocumentNumber(number: string, documentId: string, sequences: readonly NumberSequenceState[]): void {
-  for (const sequence of sequences) {
-    for (const [holder, taken] of Object.entries(sequence.assigned)) {
-      if (taken === number && holder !== documentId) {
-        throw new DomainError(
-          'DOCUMENT_NUMBER_TAKEN',
-          `Number ${number} was already given to document ${holder}: the numbering template or prefix now prints numbers already used; change it in the invoice settings`,
-          { number, documentId: holder },
-        );
-      }
-    }
-  }
+/** The sequences among `sequences` (by index) that already printed `number`, each with the sequence value it had. */
+export function sequencesThatPrinted(number: string, sequences: readonly NumberSequenceState[]): { index: number; sequence: number }[] {
+  return sequences.flatMap((state, index) => {
+    const sequence = printedSequence(state, number);
+    return sequence === null ? [] : [{ index, sequence }];
+  });
+}
+
+/** DOCUMENT_NUMBER_TAKEN when `number` was already given to a document other than `documentId` (one of `holders`). */
+export function requireUnusedDocumentNumber(number: string, documentId: string, holders: readonly string[]): void {
+  const holder = holders.find((candidate) => candidate !== documentId);
+  if (holder === undefined) return;
+  throw new DomainError(
+    'DOCUMENT_NUMBER_TAKEN',
+    `Number ${number} was already given to document ${holder}: the numbering template or prefix now prints numbers already used; change it in the invoice settings`,
+    { number, documentId: holder },
+  );
 }

@@ -94,31 +94,55 @@ export function parseDocumentNumberTemplate(template: unknown): ParsedTemplate {
   return { parts, namesYear, namesMonth };
 }
 
-export function formatDocumentNumber(template: string, values: DocumentNumberValues): string {
+/**
+ * Where a template puts the sequence for one prefix and period: every number it prints there is `head`, the sequence
+ * zero-padded to `width`, then `tail`. Within a sequence stream the period is fixed, so this is what tells whether a
+ * template has printed a given number (see number-sequence.printed.ts).
+ */
+export interface DocumentNumberLayout {
+  readonly head: string;
+  readonly width: number;
+  readonly tail: string;
+}
+
+export function documentNumberLayout(template: string, values: Omit<DocumentNumberValues, 'sequence'>): DocumentNumberLayout {
   const parsed = parseDocumentNumberTemplate(template);
   const prefix = requirePrefix(values.prefix);
   const year = requireYear(values.year);
   const month = requireMonth(values.month);
+  const layout = { head: '', width: 0, tail: '' };
+  let afterSequence = false;
+  for (const part of parsed.parts) {
+    if (part.kind === 'sequence') {
+      layout.width = part.width;
+      afterSequence = true;
+    } else if (afterSequence) layout.tail += partText(part, { prefix, year, month });
+    else layout.head += partText(part, { prefix, year, month });
+  }
+  return layout;
+}
+
+/** The text of every part but the sequence. */
+function partText(part: Exclude<TemplatePart, { kind: 'sequence' }>, values: { prefix: string; year: number; month: number }): string {
+  switch (part.kind) {
+    case 'text':
+      return part.text;
+    case 'prefix':
+      return values.prefix;
+    case 'year':
+      return String(values.year);
+    case 'month':
+      return String(values.month).padStart(part.width, '0');
+    default:
+      return assertNever(part, 'template part');
+  }
+}
+
+export function formatDocumentNumber(template: string, values: DocumentNumberValues): string {
+  const { head, width, tail } = documentNumberLayout(template, values);
   const sequence = requireIntegerInRange(values.sequence, 'sequence', 1, Number.MAX_SAFE_INTEGER);
-  return parsed.parts
-    .map((part) => {
-      switch (part.kind) {
-        case 'text':
-          return part.text;
-        case 'prefix':
-          return prefix;
-        case 'year':
-          return String(year);
-        case 'month':
-          return String(month).padStart(part.width, '0');
-        case 'sequence':
-          // padStart never cuts: sequence 1000000 in {sequence:06d} prints all seven digits.
-          return String(sequence).padStart(part.width, '0');
-        default:
-          return assertNever(part, 'template part');
-      }
-    })
-    .join('');
+  // padStart never cuts: sequence 1000000 in {sequence:06d} prints all seven digits.
+  return `${head}${String(sequence).padStart(width, '0')}${tail}`;
 }
 
 /**

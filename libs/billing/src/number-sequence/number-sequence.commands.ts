@@ -22,4 +22,10 @@ export type AssignDocumentNumber = DomainCommand<
   }
 >;
 
-export type NumberSequenceCommand = AssignDocumentNumber;
+/**
+ * Records the runs of a sequence whose last event predates them (a version 1 DocumentNumberAssigned), so that it is
+ * read by its last event from then on. Nothing when the last event already carries them.
+ */
+export type SummariseNumberSequence = DomainCommand<'SummariseNumberSequence', { documentKind: DocumentKind; periodKey: string }>;
+
+export type NumberSequenceCommand = AssignDocumentNumber | SummariseNumberSequence;

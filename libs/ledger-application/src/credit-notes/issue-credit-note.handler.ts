@@ -39,10 +39,10 @@ export function issueCreditNote(services: ApplicationServices, context: CommandC
       );
       invoiceAppends.push(storedAppend(context, streams.invoice(context.tenantId, sourceInvoiceId), invoice.expectedRevision, invoiceEvents));
     }
-    const { number, append: numberAppend } = await takeDocumentNumber(services.store, context, settings, 'credit_note', input.creditNoteId, context.now);
+    const { number, appends: numberAppends } = await takeDocumentNumber(services.store, context, settings, 'credit_note', input.creditNoteId, context.now);
     const noteEvents = decideCreditNote(issue(number, creditableOnSource), note.state);
     return {
-      appends: [numberAppend, { streamId: noteStream, expectedRevision: note.expectedRevision, events: storedEvents(noteEvents, context, noteStream) }, ...invoiceAppends],
+      appends: [...numberAppends, { streamId: noteStream, expectedRevision: note.expectedRevision, events: storedEvents(noteEvents, context, noteStream) }, ...invoiceAppends],
       result: (position) => creditNoteOutcome(noteEvents.reduce(evolveCreditNote, note.state), position ?? note.lastPosition),
     };
   });

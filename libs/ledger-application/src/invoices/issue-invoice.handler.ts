@@ -52,13 +52,13 @@ export function issueInvoice(services: ApplicationServices, context: CommandCont
     const issue = (number: string): IssueInvoice => ({ type: 'IssueInvoice', data: { ...data, number }, metadata: { now: context.now } });
     // Check every invoice rule first, so that an invalid issue never touches the sequence.
     decideInvoice(issue('provisional'), invoice.state);
-    const { number, append: numberAppend } = await takeDocumentNumber(services.store, context, settings, 'invoice', input.invoiceId, context.now);
+    const { number, appends: numberAppends } = await takeDocumentNumber(services.store, context, settings, 'invoice', input.invoiceId, context.now);
     const issuedEvents = decideInvoice(issue(number), invoice.state);
     const credit = await autoAppliedCredit(services, context, issuedEvents.reduce(evolveInvoice, invoice.state));
     const invoiceEvents = [...issuedEvents, ...credit.invoiceEvents];
     return {
       appends: [
-        numberAppend,
+        ...numberAppends,
         storedAppend(context, streams.invoice(context.tenantId, input.invoiceId), invoice.expectedRevision, invoiceEvents),
         ...credit.accountAppends,
       ],

@@ -78,11 +78,11 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
     const issue = (number: string): IssueReceipt => ({ type: 'IssueReceipt', data: { ...data, number }, metadata: { now: context.now } });
     // Check every receipt rule first, so that an invalid receipt never touches the sequence.
     decideReceipt(issue('provisional'), receipt.state);
-    const { number, append: numberAppend } = await takeDocumentNumber(services.store, context, settings, 'receipt', receiptId, payment.succeededAt);
+    const { number, appends: numberAppends } = await takeDocumentNumber(services.store, context, settings, 'receipt', receiptId, payment.succeededAt);
     const receiptEvents = decideReceipt(issue(number), receipt.state);
     return {
       appends: [
-        numberAppend,
+        ...numberAppends,
         { streamId: receiptStream, expectedRevision: receipt.expectedRevision, events: storedEvents(receiptEvents, context, receiptStream) },
       ],
       result: () => ({ receiptId, outcome: 'issued' as const }),
