@@ -37,8 +37,14 @@ create table if not exists ${schema}.credit_notes (
   unique (tenant_id, number)
 );
 create index if not exists credit_notes_by_draft on ${schema}.credit_notes (tenant_id, drafted_at desc, credit_note_id desc);
-create index if not exists credit_notes_by_customer on ${schema}.credit_notes (tenant_id, customer_id, drafted_at desc);
-create index if not exists credit_notes_by_source_invoice on ${schema}.credit_notes (tenant_id, source_invoice_id);
+-- The list pages newest first (drafted_at desc, credit_note_id desc): one index in that order per filter. The two
+-- older indexes are prefixes of the customer and source-invoice ones, so they are dropped.
+drop index if exists ${schema}.credit_notes_by_customer;
+drop index if exists ${schema}.credit_notes_by_source_invoice;
+create index if not exists credit_notes_by_customer_draft on ${schema}.credit_notes (tenant_id, customer_id, drafted_at desc, credit_note_id desc);
+create index if not exists credit_notes_by_source_invoice_draft on ${schema}.credit_notes (tenant_id, source_invoice_id, drafted_at desc, credit_note_id desc);
+create index if not exists credit_notes_by_status_draft on ${schema}.credit_notes (tenant_id, status, drafted_at desc, credit_note_id desc);
+create index if not exists credit_notes_by_type_draft on ${schema}.credit_notes (tenant_id, type, drafted_at desc, credit_note_id desc);
 create table if not exists ${schema}.credit_note_applications (
   tenant_id          text not null,
   credit_note_id     text not null,

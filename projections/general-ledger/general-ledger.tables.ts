@@ -29,8 +29,13 @@ create table if not exists ${schema}.journal_entries (
 );
 create index if not exists journal_entries_by_position on ${schema}.journal_entries (tenant_id, commit_position, prepare_position, entry_id);
 create index if not exists journal_entries_by_currency_time on ${schema}.journal_entries (tenant_id, currency, occurred_at);
-create index if not exists journal_entries_by_source on ${schema}.journal_entries (tenant_id, source_id);
-create index if not exists journal_entries_by_customer on ${schema}.journal_entries (tenant_id, customer_id);
+-- The journal pages in log order (commit, prepare, entry id) under each filter; the older source and customer indexes
+-- are prefixes of these, so they are dropped.
+drop index if exists ${schema}.journal_entries_by_source;
+drop index if exists ${schema}.journal_entries_by_customer;
+create index if not exists journal_entries_by_source_position on ${schema}.journal_entries (tenant_id, source_id, commit_position, prepare_position, entry_id);
+create index if not exists journal_entries_by_customer_position on ${schema}.journal_entries (tenant_id, customer_id, commit_position, prepare_position, entry_id);
+create index if not exists journal_entries_by_currency_position on ${schema}.journal_entries (tenant_id, currency, commit_position, prepare_position, entry_id);
 
 create table if not exists ${schema}.journal_lines (
   tenant_id text not null,

@@ -48,6 +48,15 @@ create index if not exists invoices_by_status on ${schema}.invoices (tenant_id, 
 create index if not exists invoices_by_customer on ${schema}.invoices (tenant_id, customer_id, invoice_id);
 create index if not exists invoices_by_issue_date on ${schema}.invoices (tenant_id, issue_date, invoice_id);
 create unique index if not exists invoices_number on ${schema}.invoices (tenant_id, number) where number is not null;
+-- The invoice list pages newest first (drafted_at desc, invoice_id desc): one index in that order per filter, so a page
+-- reads its rows in order and stops, instead of sorting every invoice of the tenant.
+create index if not exists invoices_by_draft on ${schema}.invoices (tenant_id, drafted_at desc, invoice_id desc);
+create index if not exists invoices_by_status_draft on ${schema}.invoices (tenant_id, status, drafted_at desc, invoice_id desc);
+create index if not exists invoices_by_customer_draft on ${schema}.invoices (tenant_id, customer_id, drafted_at desc, invoice_id desc);
+-- Overdue spans two statuses, which one index on status cannot give in draft order; open invoices are a minority.
+create index if not exists invoices_unpaid_by_draft on ${schema}.invoices (tenant_id, drafted_at desc, invoice_id desc) where status in ('open', 'partially_paid');
+-- An allocation's candidates: a customer's unpaid invoices in one currency, oldest due first.
+create index if not exists invoices_unpaid_by_customer_due on ${schema}.invoices (tenant_id, customer_id, currency, due_date, number, invoice_id) where status in ('open', 'partially_paid');
 
 create table if not exists ${schema}.invoice_lines (
   tenant_id   text not null,

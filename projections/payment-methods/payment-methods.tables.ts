@@ -32,6 +32,8 @@ create table if not exists ${schema}.payment_methods (
   primary key (tenant_id, payment_method_id)
 );
 create index if not exists payment_methods_by_customer on ${schema}.payment_methods (tenant_id, customer_id, added_at desc, payment_method_id desc);
+create index if not exists payment_methods_by_added on ${schema}.payment_methods (tenant_id, added_at desc, payment_method_id desc);
+create index if not exists payment_methods_by_status on ${schema}.payment_methods (tenant_id, status, added_at desc, payment_method_id desc);
 `,
     )
     .execute(db);

@@ -42,6 +42,8 @@ create table if not exists ${schema}.payments (
 create index if not exists payments_by_recorded on ${schema}.payments (tenant_id, recorded_at desc, payment_id desc);
 create index if not exists payments_by_customer on ${schema}.payments (tenant_id, customer_id, recorded_at desc, payment_id desc);
 create index if not exists payments_by_status on ${schema}.payments (tenant_id, status, recorded_at desc, payment_id desc);
+create index if not exists payments_by_method on ${schema}.payments (tenant_id, method, recorded_at desc, payment_id desc);
+create index if not exists payments_by_currency on ${schema}.payments (tenant_id, currency, recorded_at desc, payment_id desc);
 `,
     )
     .execute(db);

@@ -25,8 +25,12 @@ create table if not exists ${schema}.receipts (
   unique (tenant_id, number)
 );
 create index if not exists receipts_by_issue on ${schema}.receipts (tenant_id, issued_at desc, receipt_id desc);
-create index if not exists receipts_by_customer on ${schema}.receipts (tenant_id, customer_id, issued_at desc);
-create index if not exists receipts_by_payment on ${schema}.receipts (tenant_id, payment_id);
+-- A customer's or a payment's receipts page in the list's order (issued_at desc, receipt_id desc); the older indexes
+-- are prefixes of these, so they are dropped.
+drop index if exists ${schema}.receipts_by_customer;
+drop index if exists ${schema}.receipts_by_payment;
+create index if not exists receipts_by_customer_issue on ${schema}.receipts (tenant_id, customer_id, issued_at desc, receipt_id desc);
+create index if not exists receipts_by_payment_issue on ${schema}.receipts (tenant_id, payment_id, issued_at desc, receipt_id desc);
 `,
     )
     .execute(db);
