@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { TENANT_ID_PATTERN } from '../../application/src/index.js';
 import { AccessError } from './access-error.js';
 import { roles, type Principal, type Role } from './principal.js';
@@ -69,6 +69,9 @@ export function generateApiKey(): string {
  * under row-level security as the caller's tenant; authentication and the operator CLI run as the system role.
  */
 export class ApiKeysService {
+  /** Key hash -> tenant of the keys that authenticated here (see tenantHintOf). */
+  private readonly tenantHints = new Map<string, string>();
+
   constructor(
     private readonly db: Kysely<PlatformDatabase>,
     private readonly clock: () => Date = () => new Date(),
@@ -169,18 +172,37 @@ export class ApiKeysService {
     return { key, secret };
   }
 
-  /** The principal of a valid key: known, not revoked, not expired. Constant work whatever the input. */
+  /**
+   * The principal of a valid key: known, not revoked, not expired. Constant work whatever the input. Run as the
+   * system role it finds a key of any tenant; run in a tenant's scope, only that tenant's keys (row-level security),
+   * which is how a key whose tenant is known already is checked again (see tenantHintOf).
+   */
   async authenticate(secret: string): Promise<Principal | undefined> {
     if (secret.length < MINIMUM_KEY_LENGTH || secret.length > 512) return undefined;
-    const row = await this.db
-      .withSchema('platform')
-      .selectFrom('api_keys')
-      .select(['key_id', 'tenant_id', 'role', 'name'])
-      .where('key_hash', '=', hashApiKey(secret))
-      .where('revoked_at', 'is', null)
-      .where((eb: PlatformDatabase) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', this.clock())]))
-      .executeTakeFirst();
-    return row ? { tenantId: row.tenant_id, role: row.role as Role, keyId: row.key_id, keyName: row.name } : undefined;
+    const keyHash = hashApiKey(secret);
+    // Written out rather than built: every request runs it, and building the query cost more than sending it.
+    const { rows } = await this.db.executeQuery<{ key_id: string; tenant_id: string; role: Role; name: string }>(
+      CompiledQuery.raw(AUTHENTICATE_SQL, [keyHash, this.clock()]),
+    );
+    const row = rows[0];
+    if (!row) {
+      this.tenantHints.delete(keyHash);
+      return undefined;
+    }
+    if (!this.tenantHints.has(keyHash) && this.tenantHints.size >= TENANT_HINTS_MAX) this.tenantHints.clear();
+    this.tenantHints.set(keyHash, row.tenant_id);
+    return { tenantId: row.tenant_id, role: row.role, keyId: row.key_id, keyName: row.name };
+  }
+
+  /**
+   * The tenant of a key that authenticated in this process before, or undefined. Only a hint of where to look: the
+   * key is still checked on every request, in that tenant's scope, so that a revocation or an expiry made anywhere
+   * holds on the very next request; a key the hint does not lead to is checked again as the system role. Kept by
+   * the key's hash, never the key.
+   */
+  tenantHintOf(secret: string): string | undefined {
+    if (secret.length < MINIMUM_KEY_LENGTH || secret.length > 512 || this.tenantHints.size === 0) return undefined;
+    return this.tenantHints.get(hashApiKey(secret));
   }
 
   /** Of these key ids, the ones no longer valid (revoked or expired): their open subscriptions must close. */
@@ -214,6 +236,11 @@ export class ApiKeysService {
     return row as KeyRow;
   }
 }
+
+const AUTHENTICATE_SQL = `select key_id, tenant_id, role, name from platform.api_keys
+  where key_hash = $1 and revoked_at is null and (expires_at is null or expires_at > $2)`;
+/** Keys remembered for tenantHintOf; past the bound the hints start again (a cost, never an error). */
+const TENANT_HINTS_MAX = 10_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -22,10 +22,22 @@ export function requestIdentity(request: Request): RequestIdentity {
 /**
  * The principal of an `Authorization: Bearer <key>` value (an HTTP header or a graphql-ws connection_init field), or
  * undefined. The key lookup is system work: the key is what tells which tenant the caller belongs to.
+ *
+ * A key this process has seen before is looked up in its tenant's scope instead, the scope the request then runs in:
+ * the same query on a connection already set for that tenant, where the system lookup would switch a connection to
+ * the system role and the request's first query would switch it back (two more round trips on every request).
+ * Row-level security shows that lookup only the tenant's own keys, so it can only confirm the key the hint names;
+ * anything else (a revoked or expired key, a wrong hint) is looked up again as the system role, as before.
  */
-export function authenticateBearer(services: LedgerServices, authorization: unknown): Promise<Principal | undefined> {
+export async function authenticateBearer(services: LedgerServices, authorization: unknown): Promise<Principal | undefined> {
   const key = bearerToken(authorization);
-  return key ? runAsSystem('authentication', () => services.apiKeys.authenticate(key)) : Promise.resolve(undefined);
+  if (!key) return undefined;
+  const tenantId = services.apiKeys.tenantHintOf(key);
+  if (tenantId !== undefined) {
+    const principal = await runForTenant({ tenantId }, () => services.apiKeys.authenticate(key));
+    if (principal?.tenantId === tenantId) return principal;
+  }
+  return runAsSystem('authentication', () => services.apiKeys.authenticate(key));
 }
 
 /**

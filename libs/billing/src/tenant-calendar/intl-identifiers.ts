@@ -10,14 +10,22 @@ const timeZoneLengthMax = 64;
 /** BCP-47 tags used for formatting are short ("de-CH", "zh-Hant-TW"); extensions rarely pass 35 characters. */
 const localeLengthMax = 64;
 
+const knownTimeZonesMax = 1_024;
+const knownTimeZones = new Set<string>();
+
 /**
  * True for an IANA time zone the runtime knows ("Europe/Paris", "UTC"). `Intl.DateTimeFormat` throws a RangeError
  * for an unknown zone; offsets such as "+05:30" are rejected by the Node versions this project runs on.
  */
 export function isTimeZone(value: unknown): value is string {
   if (typeof value !== 'string' || value.length === 0 || value.length > timeZoneLengthMax) return false;
+  // Building a formatter costs about half a millisecond, and every command checks its tenant's zone: the zones
+  // already accepted are remembered (a tenant base uses few; the set is cleared when it reaches its bound).
+  if (knownTimeZones.has(value)) return true;
   try {
     new Intl.DateTimeFormat(undefined, { timeZone: value });
+    if (knownTimeZones.size >= knownTimeZonesMax) knownTimeZones.clear();
+    knownTimeZones.add(value);
     return true;
   } catch (error) {
     if (error instanceof RangeError) return false;

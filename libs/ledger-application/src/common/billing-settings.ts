@@ -1,14 +1,62 @@
-import { calendarDateInZone, type BillingSettings } from '../../../billing/src/index.js';
+import { calendarDateInZone, type BillingSettings, type BillingSettingsState } from '../../../billing/src/index.js';
 import { BillingSettingsQueries } from '../../../../projections/billing-settings/billing-settings.queries.js';
-import { load, aggregates } from '../../../application/src/index.js';
+import { aggregates } from '../../../application/src/index.js';
+import type { EventStore } from '../../../event-store/src/index.js';
 import type { ApplicationServices } from './application-services.js';
+
+interface FoldedSettings {
+  /** The revision of the last event folded into `state`. */
+  readonly revision: bigint;
+  readonly state: BillingSettingsState;
+}
+
+/** Tenants whose folded settings are kept per store; past the bound the cache starts again (a cost, never an error). */
+const CACHED_TENANTS_MAX = 10_000;
+const READ_PAGE = 1_000;
+/** Per store, so that two stores (two databases, or a test's second instance) never share an entry. */
+const cachedSettings = new WeakMap<EventStore, Map<string, FoldedSettings>>();
 
 /**
  * A tenant's current billing settings, folded from its settings stream (the event store, not a read model, so a
  * command always decides on the settings as they are now). An empty stream gives `defaultBillingSettings`.
+ *
+ * Every command reads them, and they rarely change: the folded state is kept with the revision it reached, and a
+ * load reads only the events after that revision (one indexed query, which returns nothing in the common case), so
+ * a change appended by any process, this one or another API node, is folded in by the very next load. Events are
+ * never removed or rewritten, so what was folded stays true. The state is frozen, because it is shared by every
+ * command of the tenant.
  */
 export async function loadBillingSettings(services: Pick<ApplicationServices, 'store'>, tenantId: string): Promise<BillingSettings> {
-  return (await load(services.store, aggregates.billingSettings, tenantId, tenantId)).state.settings;
+  let byTenant = cachedSettings.get(services.store);
+  if (!byTenant) cachedSettings.set(services.store, (byTenant = new Map()));
+  const cached = byTenant.get(tenantId);
+  const { stream, decider, parse } = aggregates.billingSettings;
+  const streamId = stream(tenantId, tenantId);
+  let state = cached?.state ?? decider.initialState;
+  let revision = cached?.revision ?? -1n;
+  for (;;) {
+    const page = await services.store.readStream(streamId, { fromRevision: revision + 1n, maxCount: READ_PAGE });
+    for (const recorded of page) {
+      state = decider.evolve(state, parse(recorded));
+      revision = recorded.revision;
+    }
+    if (page.length < READ_PAGE) break;
+  }
+  // A concurrent load may have got further meanwhile: keep whichever saw more of the stream.
+  const latest = byTenant.get(tenantId);
+  if (revision >= 0n && (!latest || latest.revision < revision)) {
+    if (!latest && byTenant.size >= CACHED_TENANTS_MAX) byTenant.clear();
+    byTenant.set(tenantId, { revision, state: deepFreeze(state) });
+  }
+  return state.settings;
+}
+
+function deepFreeze<Value>(value: Value): Value {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }
 
 /** Today's calendar date in the tenant's time zone (settings.tenant.timeZone), by the services' clock. */

@@ -8,7 +8,7 @@ import type { ServerOptions } from 'graphql-ws';
 import type { GraphQLLimits } from '../../../../../libs/runtime/src/index.js';
 import { documentRules, limitRules } from './document-rules.js';
 import { startGraphQLWebSocketServer, type GraphQLWebSocketServer, type GraphQLWebSocketServerOptions } from './graphql-ws.server.js';
-import { screenDocument } from './operation-guard.js';
+import { screenDocument, ScreenedDocuments } from './operation-guard.js';
 import { requestGuardPlugin } from './request-guard.plugin.js';
 
 export interface GuardedApolloDriverSettings {
@@ -88,10 +88,11 @@ export function guardedApolloDriver(settings: GuardedApolloDriverSettings): Type
  */
 function screenBeforeApollo(limits: GraphQLLimits, schema: GraphQLSchema) {
   const rules = limitRules(limits);
+  const documents = new ScreenedDocuments();
   return (request: Request, response: Response, next: NextFunction): void => {
     const parts = graphqlRequestParts(request);
     if (!parts) return next();
-    const screened = screenDocument(limits, schema, parts, rules);
+    const screened = screenDocument(limits, schema, parts, rules, documents);
     if (!('refusal' in screened)) return next();
     const errors = screened.refusal.map((error) => ({ message: error.message, extensions: { code: error.extensions.code } }));
     response.status(errors.some((error) => error.extensions.code === 'DOCUMENT_TOO_LARGE') ? 413 : 400).json({ errors });

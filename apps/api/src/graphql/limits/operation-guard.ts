@@ -47,16 +47,62 @@ export interface RequestText {
 export type Screened = { readonly refusal: readonly GraphQLError[] } | { readonly syntaxError: GraphQLError } | { readonly document: DocumentNode };
 
 /**
+ * Documents that passed the checks of their text alone (size, tokens, depth, aliases, directives), by their text.
+ * Clients send the same few documents over and over, and parsing and walking one again cost more than the rest of
+ * the screening; the cost depends on the variables too, so it is checked on every request. Bounded in entries and
+ * in characters, and emptied when either is reached (a cost, never an error); only documents within every limit
+ * are kept, so a client sending new documents can only make the cache start again.
+ */
+export class ScreenedDocuments {
+  private readonly documents = new Map<string, DocumentNode>();
+  private characters = 0;
+
+  constructor(
+    private readonly maxEntries = 500,
+    private readonly maxCharacters = 1_000_000,
+  ) {}
+
+  get(query: string): DocumentNode | undefined {
+    return this.documents.get(query);
+  }
+
+  remember(query: string, document: DocumentNode): void {
+    if (query.length > this.maxCharacters || this.documents.has(query)) return;
+    if (this.documents.size >= this.maxEntries || this.characters + query.length > this.maxCharacters) {
+      this.documents.clear();
+      this.characters = 0;
+    }
+    this.documents.set(query, document);
+    this.characters += query.length;
+  }
+}
+
+/**
  * The cheap checks that come before graphql-js validates the document, over both transports: the size, the tokens
  * (parse stops at the limit), depth, aliases and directives (`limitRules`, alone), and the cost of the operation
- * asked for. graphql-js's own rules are then only ever run on a document within every limit.
+ * asked for. graphql-js's own rules are then only ever run on a document within every limit. With `documents`, a
+ * text screened before skips straight to the cost.
  */
-export function screenDocument(limits: GraphQLLimits, schema: GraphQLSchema, request: RequestText, limitRules: readonly ValidationRule[]): Screened {
-  const tooLarge = documentSizeProblem(request.query, limits);
+export function screenDocument(limits: GraphQLLimits, schema: GraphQLSchema, request: RequestText, limitRules: readonly ValidationRule[], documents?: ScreenedDocuments): Screened {
+  let document = documents?.get(request.query);
+  if (!document) {
+    const screened = screenText(limits, schema, request.query, limitRules);
+    if (!('document' in screened)) return screened;
+    document = screened.document;
+    documents?.remember(request.query, document);
+  }
+  const operation = getOperationAST(document, typeof request.operationName === 'string' ? request.operationName : undefined);
+  const tooCostly = operation ? costProblem(limits, schema, document, operation, request.variables) : undefined;
+  return tooCostly ? { refusal: [tooCostly] } : { document };
+}
+
+/** What depends on the text alone: the size, the tokens, and the limit rules. */
+function screenText(limits: GraphQLLimits, schema: GraphQLSchema, query: string, limitRules: readonly ValidationRule[]): Screened {
+  const tooLarge = documentSizeProblem(query, limits);
   if (tooLarge) return { refusal: [tooLarge] };
   let document: DocumentNode;
   try {
-    document = parse(request.query, { maxTokens: limits.maxTokens });
+    document = parse(query, { maxTokens: limits.maxTokens });
   } catch (error) {
     if (requestLimitCodeOf(error) === 'TOO_MANY_TOKENS') return { refusal: [limitError('TOO_MANY_TOKENS', `the document has more than ${limits.maxTokens} tokens, the limit`)] };
     return { syntaxError: error instanceof GraphQLError ? error : new GraphQLError(String((error as Error)?.message ?? error)) };
@@ -65,9 +111,7 @@ export function screenDocument(limits: GraphQLLimits, schema: GraphQLSchema, req
   if (overLimits.length > 0) {
     return { refusal: overLimits.map((error) => limitError((error.extensions.code as RequestLimitCode | undefined) ?? 'VALIDATION_FAILED', error.message)) };
   }
-  const operation = getOperationAST(document, typeof request.operationName === 'string' ? request.operationName : undefined);
-  const tooCostly = operation ? costProblem(limits, schema, document, operation, request.variables) : undefined;
-  return tooCostly ? { refusal: [tooCostly] } : { document };
+  return { document };
 }
 
 export interface ResolvedOperation {
