@@ -43,7 +43,7 @@ try {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal} received, finishing the current batch`);
+    log(`${signal} received, stopping after the current batch (process managers: after the current event)`);
     clearInterval(progressTimer);
     await runner.stop();
     await store.close();

@@ -3,3 +3,4 @@ export * from './checkpoint-store.js';
 export * from './projection-lease.js';
 export * from './projection-runner.js';
 export * from './projection-lag.js';
+export * from './checkpoint-notifier.js';

@@ -5,10 +5,17 @@ import { advanceCheckpoint, CHECKPOINTS_TABLE, checkpointSchemaSql, initialiseCh
 import { ProjectionLease } from './projection-lease.js';
 import { installRowLevelSecurity, secureTenantTables } from '../../database/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ProjectionContext, type ReadModelDatabase } from './projection.js';
+import { announceCheckpoint, nextCheckpointAnnouncement } from './checkpoint-notifier.js';
 
 const BATCH_SIZE_MAX = 500;
-/** How long a partly filled batch waits for more events before it is committed. */
-const BATCH_LINGER_MS = 10;
+/**
+ * How long a partly filled batch waits for more events before it is committed. The event store hands over a whole
+ * page at once and then says caught_up, which commits the batch at once; the linger only covers a page cut short,
+ * so it stays a couple of milliseconds: a lone event must not wait.
+ */
+const BATCH_LINGER_MS = 2;
+/** Events a rebuild reads and applies per transaction: fresh tables, so the larger the batch the fewer round trips. */
+const REBUILD_BATCH_SIZE = 5_000;
 const LEASE_RETRY_MS = 1_000;
 const ERROR_BACKOFF_MS_MAX = 30_000;
 
@@ -77,6 +84,7 @@ export class ProjectionRunner {
       const stored = await loadCheckpoint(this.options.db, projection.name, this.schema);
       if (stored && stored.version !== projection.version) continue;
       await projection.createTables(this.options.db, this.schema);
+      await projection.createIndexes?.(this.options.db, this.schema);
       tables.push(...projection.tables.map((table) => `${this.schema}.${table}`));
     }
     await secureTenantTables(this.options.db, tables);
@@ -124,22 +132,43 @@ export class ProjectionRunner {
     this.stopListeners.add(stop);
     // stop() may have run while this loop was preparing, before its listener existed: it must not wait forever.
     if (this.stopping) stop();
-    lease.onLost(stop);
+    let leaseLost = false;
+    lease.onLost(() => {
+      leaseLost = true;
+      stop();
+    });
     let batch: RecordedEvent[] = [];
+    const commitCheckpoint = async (to: Position) => {
+      const from = checkpoint;
+      await db.transaction().execute((trx) => advanceCheckpoint(trx, projection.name, this.schema, from, to));
+      checkpoint = to;
+      announceCheckpoint(projection.name, to);
+    };
     const flush = async (to: Position) => {
       if (batch.length === 0 && comparePositions(to, checkpoint) === 0) return;
       const events = batch;
       if (projection.sideEffects) {
+        // Commands run one event at a time outside any transaction, and the checkpoint is committed once for the batch.
+        // A stop (SIGTERM) or a lost lease ends the batch between two events, and a failure after the events that
+        // succeeded: the checkpoint then marks the last completed event, so nothing is done twice or skipped.
+        let done = 0;
+        let failure: unknown;
         for (const event of events) {
-          await applyOne(projection, { trx: NO_TRANSACTION, schema: this.schema }, event);
-          const from = checkpoint;
-          await db.transaction().execute((trx) => advanceCheckpoint(trx, projection.name, this.schema, from, event.position));
-          checkpoint = event.position;
+          if (this.stopping || leaseLost) break;
+          try {
+            await applyOne(projection, { trx: NO_TRANSACTION, schema: this.schema }, event);
+          } catch (error) {
+            failure = error;
+            break;
+          }
+          done += 1;
         }
-        if (comparePositions(to, checkpoint) > 0) {
-          const from = checkpoint;
-          await db.transaction().execute((trx) => advanceCheckpoint(trx, projection.name, this.schema, from, to));
-        }
+        const reached = done === events.length && failure === undefined ? to : done > 0 ? (events[done - 1] as RecordedEvent).position : checkpoint;
+        if (comparePositions(reached, checkpoint) > 0 && !leaseLost) await commitCheckpoint(reached);
+        batch = [];
+        if (done > 0 || comparePositions(reached, to) === 0) this.options.onProgress?.({ projection: projection.name, position: reached, eventsApplied: done });
+        if (failure !== undefined) throw failure;
+        return;
       } else {
         const from = checkpoint;
         await db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
@@ -148,6 +177,7 @@ export class ProjectionRunner {
         });
       }
       checkpoint = to;
+      announceCheckpoint(projection.name, to);
       batch = [];
       this.options.onProgress?.({ projection: projection.name, position: to, eventsApplied: events.length });
     };
@@ -155,7 +185,8 @@ export class ProjectionRunner {
       let pending: Promise<IteratorResult<SubscriptionMessage>> = iterator.next();
       for (;;) {
         const linger = batch.length > 0 ? this.delay(BATCH_LINGER_MS) : undefined;
-        const next = await Promise.race([pending, stopped, ...(linger ? [linger.promise] : [])]);
+        // `stopped` first: once stop() has run, it wins even over a message that is already waiting.
+        const next = await Promise.race([stopped, pending, ...(linger ? [linger.promise] : [])]);
         linger?.cancel();
         if (next === 'stop') return;
         if (next === 'linger') {
@@ -192,6 +223,7 @@ export class ProjectionRunner {
       await rebuildProjection(this.options.store, db, projection, { targetSchema: this.schema, log: this.log });
     } else {
       await projection.createTables(db, this.schema);
+      await projection.createIndexes?.(db, this.schema);
       if (!stored) await initialiseCheckpoint(db, projection.name, this.schema, projection.version);
     }
     // New tables get row-level security, its policies and the request role's grants before anyone reads them.
@@ -241,14 +273,15 @@ export interface RebuildOptions {
 }
 
 /**
- * Builds a projection from position zero into fresh tables in a schema of its own, up to the head of the log.
+ * Builds a projection from position zero into fresh tables (created without their secondary indexes, which come
+ * after the load; see Projection.createIndexes), loading large batches through applyBatch (or apply) in a schema of its own, up to the head of the log.
  * With a target schema, the fresh tables then replace the target's in one transaction (readers never see a
  * half-built read model). Replaying twice gives identical rows.
  */
 export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelDatabase>, projection: Projection, options: RebuildOptions = {}): Promise<{ schema: string; position: Position; events: number }> {
   const log = options.log ?? (() => undefined);
   const buildSchema = options.buildSchema ?? `rebuild_${projection.name.replace(/[^a-z0-9_]/g, '_')}_${Date.now().toString(36)}`;
-  const batchSize = options.batchSize ?? 1_000;
+  const batchSize = options.batchSize ?? REBUILD_BATCH_SIZE;
   await ensureProjectionRuntimeSchema(db);
   await sql.raw(`drop schema if exists ${buildSchema} cascade; create schema ${buildSchema}`).execute(db);
   await projection.createTables(db, buildSchema);
@@ -262,6 +295,8 @@ export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelD
     count += events.length;
     if (count % 10_000 < events.length) log(`projection ${projection.name}: rebuilt ${count} events so far`);
   }
+  // Secondary indexes are built once over the loaded rows rather than maintained row by row during the load.
+  await projection.createIndexes?.(db, buildSchema);
   // The checkpoint is the last event actually read, never the head of the log: an event committed between the last
   // (empty) read and a head lookup would otherwise lie below the checkpoint and never be applied. The runner moves
   // the checkpoint past later events the projection does not handle.
@@ -283,7 +318,8 @@ export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelD
 
 /**
  * Read-your-writes: waits (bounded) until every named projection's checkpoint has reached `position`.
- * Works across processes, since it reads the checkpoints that the runners commit.
+ * Works across processes, since it reads the checkpoints that the runners commit; a runner in this process also
+ * wakes it at once (checkpoint-notifier.ts), so the wait ends within a millisecond or so of the commit.
  */
 export async function waitForProjections(db: Kysely<ReadModelDatabase>, names: readonly string[], position: Position, timeoutMs: number, schema = LIVE_READ_MODEL_SCHEMA): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -295,12 +331,13 @@ export async function waitForProjections(db: Kysely<ReadModelDatabase>, names: r
       .where('schema_name', '=', schema)
       .where('name', 'in', [...names])
       .execute();
-    const reached = names.every((name) => {
+    const behind = names.filter((name) => {
       const row = rows.find((candidate: { name: string }) => candidate.name === name);
-      return row !== undefined && comparePositions({ commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, position) >= 0;
+      return row === undefined || comparePositions({ commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, position) < 0;
     });
-    if (reached) return true;
+    if (behind.length === 0) return true;
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(interval, Math.max(1, deadline - Date.now()))));
+    // A runner in this process wakes us the moment it commits far enough; one in another process is seen at the poll.
+    await nextCheckpointAnnouncement(behind, position, Math.min(interval, Math.max(1, deadline - Date.now())));
   }
 }

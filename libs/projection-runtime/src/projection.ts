@@ -22,6 +22,12 @@ export interface Projection {
   /** Its tables, in dependency order (children after parents). */
   readonly tables: readonly string[];
   createTables(db: Kysely<ReadModelDatabase>, schema: string): Promise<void>;
+  /**
+   * Optional: the secondary indexes (those the queries need, not the keys the writes need), kept apart from
+   * createTables so that a rebuild loads its fresh tables first and indexes them once at the end. The runner calls it
+   * right after createTables for live tables, so it must be idempotent (`create index if not exists`).
+   */
+  createIndexes?(db: Kysely<ReadModelDatabase>, schema: string): Promise<void>;
   /** One event at a time: process managers, and any projection without applyBatch. */
   apply?(context: ProjectionContext, event: RecordedEvent): Promise<void>;
   /**
@@ -32,10 +38,11 @@ export interface Projection {
   applyBatch?(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void>;
   /**
    * A process manager: `apply` acts outside the database (it sends commands) and gets NO transaction (touching
-   * `context.trx` throws). The runner calls it one event at a time and commits the checkpoint after each event in
-   * a short transaction of its own, so no read-model transaction stays open while commands run (an open transaction
-   * would hold back every $all reader on the server). Redelivery after a crash is possible: `apply` must be
-   * idempotent (deterministic ids).
+   * `context.trx` throws). The runner calls it one event at a time and commits the checkpoint once per batch in a
+   * short transaction of its own, so no read-model transaction stays open while commands run (an open transaction
+   * would hold back every $all reader on the server). A stop, a lost lease or a failure ends the batch between two
+   * events, at the last completed one. Redelivery after a crash is possible: `apply` must be idempotent
+   * (deterministic ids).
    */
   readonly sideEffects?: boolean;
 }

@@ -10,7 +10,7 @@ export class LedgerMetrics {
   readonly eventsAppended = new Counter({ name: 'ledger_events_appended_total', help: 'Events appended', registers: [this.registry] });
   readonly conflicts = new Counter({ name: 'ledger_append_conflicts_total', help: 'Appends rejected with a wrong expected version (retried or surfaced)', registers: [this.registry] });
   readonly openSubscriptions = new Gauge({ name: 'ledger_open_subscriptions', help: 'GraphQL billingEvents subscriptions open now', registers: [this.registry] });
-  readonly projectionLag = new Gauge({ name: 'ledger_projection_lag_events', help: 'Events not yet in each read model (capped at 10000)', labelNames: ['projection'], registers: [this.registry] });
+  readonly projectionLag = new Gauge({ name: 'ledger_projection_lag_events', help: 'Events not yet in each read model: exact up to 1000, an estimate from log positions beyond', labelNames: ['projection'], registers: [this.registry] });
 
   /** Wraps an event store so that every append is counted, whoever calls it. */
   instrument(store: EventStore): EventStore {

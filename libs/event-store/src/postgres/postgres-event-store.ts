@@ -22,13 +22,25 @@ import { comparePositions, START_POSITION } from '../position.js';
 import { readCount, validateAppend } from '../adapter-checks.js';
 import { eventStoreSchemaSql } from './postgres-event-store.schema.js';
 import { AppendWakeups } from './append-wakeups.js';
+import { AllTail, TailConsumer } from './all-tail.js';
 import { ScopedPool } from '../../../database/src/scoped-pool.js';
+import { currentDatabaseScope } from '../../../database/src/database-scope.js';
 
 const SUBSCRIPTION_BATCH = 500;
-/** NOTIFY is only a hint; this slow poll catches anything a lost notification or the xmin barrier held back. */
+/**
+ * NOTIFY is only a hint; this slow poll catches anything a lost notification or the xmin barrier held back. Only the
+ * process's one $all tail and the stream subscriptions poll; $all subscribers wait on the tail.
+ */
 const FALLBACK_POLL_MS = 250;
-/** How soon a subscription re-reads when committed events wait behind an older, still running transaction. */
+/** How soon the tail re-reads when committed events wait behind an older, still running transaction. */
 const HELD_BACK_RETRY_MS = 20;
+/** How long the tail waits before reading again after a failed read. */
+const TAIL_ERROR_RETRY_MS = 500;
+/**
+ * Items an $all subscriber may have waiting before the tail cuts it off; it then reads on its own (catch-up pages)
+ * and joins the tail again. Bounds the memory a slow consumer can hold, and keeps it from slowing the others.
+ */
+const CONSUMER_BUFFER_MAX = 5_000;
 /**
  * Rows of transactions older than every running one: nothing can commit before them any more, so reading $all in
  * (transaction_id, global_position) order below this barrier never skips a late commit.
@@ -110,6 +122,8 @@ export class PostgresEventStore implements EventStore {
   private readonly ownsPool: boolean;
   private readonly wakeups: AppendWakeups;
   private readonly subscriptions = new Set<Subscription>();
+  /** The process's one reader of the live end of $all, shared by every subscribeToAll (see all-tail.ts). */
+  private readonly tail: AllTail;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.ownsPool = !options.pool;
@@ -119,6 +133,15 @@ export class PostgresEventStore implements EventStore {
     if (this.ownsPool) pool.on('error', () => undefined);
     this.pool = new ScopedPool(pool);
     this.wakeups = new AppendWakeups(options.connectionString);
+    this.tail = new AllTail(
+      {
+        pageSize: SUBSCRIPTION_BATCH,
+        readPage: (from) => this.readSubscriptionPage(from, undefined),
+        headPosition: () => this.headPosition(),
+        nextWakeup: (timeoutMs) => this.wakeups.next(timeoutMs),
+      },
+      { fallbackPollMs: FALLBACK_POLL_MS, heldBackRetryMs: HELD_BACK_RETRY_MS, errorRetryMs: TAIL_ERROR_RETRY_MS },
+    );
   }
 
   /** Creates the schema if needed. Safe to call from several processes at once. */
@@ -215,14 +238,16 @@ export class PostgresEventStore implements EventStore {
     const comparison = forwards ? '>=' : '<=';
     // Sort keys are qualified (e.revision): a bare name in ORDER BY means the output column, here revision::text,
     // which sorts revision 10 before revision 9.
-    const { rows } = await this.pool.query<EventRow>(
-      `select ${EVENT_COLUMNS}
+    // Named, so that each connection parses and plans it once: every command reads its streams with it.
+    const { rows } = await this.pool.query<EventRow>({
+      name: forwards ? 'event_store_read_stream_forwards' : 'event_store_read_stream_backwards',
+      text: `select ${EVENT_COLUMNS}
          from event_store.events e
         where e.stream_id = $1 and e.revision ${comparison} $2
         order by e.revision ${forwards ? 'asc' : 'desc'}
         limit $3`,
-      [streamId, bound.toString(), maxCount],
-    );
+      values: [streamId, bound.toString(), maxCount],
+    });
     return rows.map(toRecordedEvent);
   }
 
@@ -256,25 +281,38 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Reads the next window of the global log for a subscription and filters it, reporting the last position
-   * scanned, so that a sparse filter still moves the checkpoint past the events it did not want.
+   * scanned, so that a sparse filter still moves the checkpoint past the events it did not want. With `upTo`, the
+   * window ends there (inclusive): a consumer joining the tail reads what the tail had already passed.
    *
    * `heldBack` says whether wanted events are already committed but not yet readable because an older transaction
    * is still running (anywhere on the server: a snapshot's xmin is server-wide). The window and the flag come from
    * one statement, hence one snapshot, so "not held back and not a full window" means every committed event was read.
+   *
+   * The statement is prepared (named), one per filter shape: it runs on every wake-up of the tail and every
+   * catch-up page, and planning it took twice as long as running it.
    */
   private async readSubscriptionPage(
     from: Position,
     filter: EventFilter | undefined,
+    upTo?: Position,
   ): Promise<{ events: RecordedEvent[]; lastScanned: Position | undefined; scanned: number; heldBack: boolean }> {
     const parameters: unknown[] = [from.commit.toString(), from.prepare.toString()];
     const wanted = filterSql(filter, parameters);
+    let bound = '';
+    if (upTo) {
+      parameters.push(upTo.commit.toString(), upTo.prepare.toString());
+      bound = `and (e.transaction_id, e.global_position) <= ($${parameters.length - 1}::text::xid8, $${parameters.length}::bigint)`;
+    }
     parameters.push(SUBSCRIPTION_BATCH);
-    const { rows } = await this.pool.query<NullableRow<EventRow> & { wanted: boolean | null; held_back: boolean }>(
-      `with page as (
+    const name = `event_store_page${filter?.eventTypes?.length ? '_types' : ''}${filter?.streamPrefixes?.length ? '_prefixes' : ''}${upTo ? '_bounded' : ''}`;
+    const { rows } = await this.pool.query<NullableRow<EventRow> & { wanted: boolean | null; held_back: boolean }>({
+      name,
+      text: `with page as (
          select ${EVENT_COLUMNS}, ${wanted} as wanted
            from event_store.events e
           where e.transaction_id < ${READABLE_BARRIER}
             and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+            ${bound}
           order by e.transaction_id, e.global_position
           limit $${parameters.length}
        ),
@@ -290,8 +328,8 @@ export class PostgresEventStore implements EventStore {
        select page.*, held.held_back
          from held left join page on true
         order by page.commit::xid8, page.global_position::bigint`,
-      parameters,
-    );
+      values: parameters,
+    });
     const scannedRows = rows.filter((row): row is EventRow & { wanted: boolean; held_back: boolean } => row.event_id !== null);
     const last = scannedRows.at(-1);
     return {
@@ -303,15 +341,45 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position> {
-    const { rows } = await this.pool.query<{ commit: string; prepare: string }>(
-      `select transaction_id::text as commit, global_position::text as prepare
+    const { rows } = await this.pool.query<{ commit: string; prepare: string }>({
+      name: 'event_store_head',
+      text: `select transaction_id::text as commit, global_position::text as prepare
          from event_store.events
         where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         order by transaction_id desc, global_position desc
         limit 1`,
-    );
+    });
     const row = rows[0];
     return row ? { commit: BigInt(row.commit), prepare: BigInt(row.prepare) } : START_POSITION;
+  }
+
+  /**
+   * How far a follower of $all is behind, without reading any event: the events of `eventTypes` after `from`,
+   * counted exactly up to `limit` (an index-only count on (type, transaction_id, global_position)), and the span of
+   * global positions from `from` to the head, which estimates the events of every type after it. Not part of the
+   * port: operations figures (projection-lag.ts) use it when the store has it. Sort keys are qualified (h.): a bare
+   * global_position would sort the text output column, putting 9999 after 30000.
+   */
+  async countBacklog(from: Position, eventTypes: readonly string[], limit: number): Promise<{ counted: number; positionsBehind: bigint }> {
+    const { rows } = await this.pool.query<{ counted: number; head: string | null }>({
+      name: 'event_store_backlog',
+      text: `select (select count(*)::int
+                 from (select 1
+                         from event_store.events e
+                        where e.type = any($3::text[])
+                          and e.transaction_id < ${READABLE_BARRIER}
+                          and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+                        limit $4) as behind) as counted,
+              (select h.global_position::text
+                 from event_store.events h
+                where h.transaction_id < ${READABLE_BARRIER}
+                order by h.transaction_id desc, h.global_position desc
+                limit 1) as head`,
+      values: [from.commit.toString(), from.prepare.toString(), [...eventTypes], limit],
+    });
+    const row = rows[0];
+    const span = row?.head ? BigInt(row.head) - from.prepare : 0n;
+    return { counted: row?.counted ?? 0, positionsBehind: span > 0n ? span : 0n };
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
@@ -322,32 +390,68 @@ export class PostgresEventStore implements EventStore {
     return this.track((signal) => this.streamMessages(streamId, options, signal));
   }
 
+  /**
+   * One $all subscription. Behind the live end (a rebuild, a new projection, a subscription from the start) it reads
+   * pages of its own; near the end it attaches to the process's one tail, first reading what the tail had passed
+   * when it attached, and from then on takes the tail's events. If it falls too far behind the tail it is cut off
+   * and goes back to reading pages. Its position only moves forwards, so nothing is delivered twice.
+   */
   private async *allMessages(options: SubscribeToAllOptions, signal: CloseSignal): AsyncGenerator<SubscriptionMessage> {
     const startAt = options.fromPosition ?? 'start';
-    let checkpoint: Position = startAt === 'start' ? START_POSITION : startAt === 'end' ? await this.headPosition() : startAt;
+    let position: Position = startAt === 'start' ? START_POSITION : startAt === 'end' ? await this.headPosition() : startAt;
     let reported: Position | undefined;
-    while (!signal.closed) {
-      const wake = this.wakeups.next(FALLBACK_POLL_MS);
-      const page = await this.readSubscriptionPage(checkpoint, options.filter);
-      for (const event of page.events) {
-        if (signal.closed) return;
-        yield { kind: 'event', event };
-      }
-      if (page.lastScanned) checkpoint = page.lastScanned;
-      if (page.scanned < SUBSCRIPTION_BATCH && page.heldBack) {
-        // Wanted events are committed but wait behind an older running transaction: this is not the end of the
-        // log yet. Their NOTIFY has already fired, so re-read soon rather than at the slow poll.
-        const retry = this.wakeups.next(HELD_BACK_RETRY_MS);
-        await Promise.race([retry.promise, signal.closedPromise]);
-        retry.cancel();
-      } else if (page.scanned < SUBSCRIPTION_BATCH) {
-        if (!reported || comparePositions(reported, checkpoint) !== 0) {
-          reported = checkpoint;
-          yield { kind: 'caught_up', position: checkpoint };
+    const consumer = new TailConsumer(consumerFilter(options.filter), CONSUMER_BUFFER_MAX);
+    try {
+      while (!signal.closed) {
+        // Catch-up: pages of its own until a page is not full, i.e. the live end is near.
+        for (;;) {
+          const page = await this.readSubscriptionPage(position, options.filter);
+          for (const event of page.events) {
+            if (signal.closed) return;
+            yield { kind: 'event', event };
+          }
+          if (page.lastScanned) position = page.lastScanned;
+          if (page.scanned < SUBSCRIPTION_BATCH || signal.closed) break;
         }
-        await Promise.race([wake.promise, signal.closedPromise]);
+        if (signal.closed) return;
+        const attachedAt = await this.tail.attach(consumer);
+        // What the tail had passed when this consumer attached is read here; what comes after, the tail pushes.
+        while (comparePositions(position, attachedAt) < 0) {
+          const page = await this.readSubscriptionPage(position, options.filter, attachedAt);
+          for (const event of page.events) {
+            if (signal.closed) return;
+            yield { kind: 'event', event };
+          }
+          position = page.scanned < SUBSCRIPTION_BATCH ? attachedAt : (page.lastScanned ?? attachedAt);
+        }
+        // Live: the tail's events and ends of the log, each at most once (anything up to `position` is already out).
+        for (;;) {
+          const item = consumer.take();
+          if (item === undefined) {
+            if (consumer.overflowed) break;
+            await Promise.race([consumer.ready(), signal.closedPromise]);
+            if (signal.closed) return;
+            continue;
+          }
+          if ('event' in item) {
+            if (comparePositions(item.event.position, position) <= 0) continue;
+            position = item.event.position;
+            yield { kind: 'event', event: item.event };
+          } else {
+            // An end of the log that this consumer is already past (its own read got further) says nothing yet.
+            if (comparePositions(item.endOfLog, position) < 0) continue;
+            position = item.endOfLog;
+            if (!reported || comparePositions(reported, position) !== 0) {
+              reported = position;
+              yield { kind: 'caught_up', position };
+            }
+          }
+        }
+        // Cut off for falling behind: everything queued has been delivered, read on from there.
+        this.tail.detach(consumer);
       }
-      wake.cancel();
+    } finally {
+      this.tail.detach(consumer);
     }
   }
 
@@ -383,6 +487,7 @@ export class PostgresEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.tail.close();
     await this.wakeups.close();
     if (this.ownsPool) await this.pool.end();
   }
@@ -412,6 +517,26 @@ class CloseSignal {
     this.closed = true;
     this.resolveClosed();
   }
+}
+
+/**
+ * The filter of a subscription as a predicate, for the events the tail hands out. The tail reads as the system, so
+ * a subscription opened in a tenant's scope also gets only that tenant's streams (`<tenant>:...`, what row-level
+ * security shows the tenant role), and one opened without a credential gets nothing: the same as when each
+ * subscription read the table itself.
+ */
+function consumerFilter(filter: EventFilter | undefined): (event: RecordedEvent) => boolean {
+  const scope = currentDatabaseScope();
+  const tenantPrefix = scope?.kind === 'tenant' ? `${scope.tenantId}:` : undefined;
+  const anonymous = scope?.kind === 'anonymous';
+  const types = filter?.eventTypes && filter.eventTypes.length > 0 ? new Set(filter.eventTypes) : undefined;
+  const prefixes = filter?.streamPrefixes && filter.streamPrefixes.length > 0 ? filter.streamPrefixes : undefined;
+  return (event) => {
+    if (anonymous) return false;
+    if (tenantPrefix !== undefined && !event.streamId.startsWith(tenantPrefix)) return false;
+    if (types && !types.has(event.type)) return false;
+    return !prefixes || prefixes.some((prefix) => event.streamId.startsWith(prefix));
+  };
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {

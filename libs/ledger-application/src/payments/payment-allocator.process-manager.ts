@@ -14,7 +14,7 @@ export interface PaymentAllocatorOptions {
 
 /**
  * The allocation process manager: on every PaymentSucceeded it allocates the payment (allocatePayment), like the
- * receipt issuer a Projection with `sideEffects` (lease, checkpoint per event, no transaction). The mutations that
+ * receipt issuer a Projection with `sideEffects` (lease, checkpoint per batch, no transaction). The mutations that
  * make a payment succeed allocate it inline too, so that their answer shows the allocation; this one then finds it
  * done. It is what allocates when that inline step did not run (a crash after the append, a read model behind).
  * allocatePayment is idempotent and its event ids derive from the payment, so a redelivery never allocates twice.

@@ -23,7 +23,7 @@ export interface ReceiptIssuerOptions {
 
 /**
  * The receipt process manager. It is a Projection with `sideEffects` so that the runner gives it a lease and a
- * checkpoint, calls it outside any transaction and checkpoints after each event; it writes no read-model rows. Its side effect is a COMMAND
+ * checkpoint, calls it outside any transaction and checkpoints once per batch (at the last completed event when stopped); it writes no read-model rows. Its side effect is a COMMAND
  * appended to the event store, outside that transaction: if the batch then fails, the events are redelivered, and
  * issueReceiptForPayment finds the receipt (its id derives from the payment) and neither issues nor numbers again.
  */
