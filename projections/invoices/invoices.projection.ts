@@ -66,6 +66,8 @@ class InvoiceBatch {
   private readonly changedPaymentApplications = new Set<string>();
   private readonly newCreditApplications: Row[] = [];
   private readonly newPayments: Row[] = [];
+  /** Invoices whose InvoiceDrafted is in this batch: none of their rows can exist yet, so none is loaded. */
+  private readonly draftedHere = new Set<string>();
 
   /** Every row the batch will read, one statement per table, keyed by the invoices whose events need that table. */
   static async load(context: ProjectionContext, parsed: readonly ParsedInvoiceEvent[]): Promise<InvoiceBatch> {
@@ -73,14 +75,18 @@ class InvoiceBatch {
     const withLines: RowKey[] = [];
     const withPayments: RowKey[] = [];
     const withCredits: RowKey[] = [];
+    const batch = new InvoiceBatch();
     for (const { tenantId, event } of parsed) {
+      // An invoice's first event is its draft, and the checkpoint commits with the rows, so an invoice drafted in
+      // this batch has no stored row: live batches of new invoices read nothing before they write.
+      if (event.type === 'InvoiceDrafted') batch.draftedHere.add(keyOf(tenantId, event.data.invoiceId));
+      if (batch.draftedHere.has(keyOf(tenantId, event.data.invoiceId))) continue;
       const key = [tenantId, event.data.invoiceId];
       all.push(key);
       if (event.type === 'InvoiceLineAdded' || event.type === 'InvoiceLineRemoved' || event.type === 'InvoiceTaxCalculated') withLines.push(key);
       if (event.type === 'InvoicePaymentRecorded' || event.type === 'InvoicePaymentApplied' || event.type === 'InvoicePaymentRefunded') withPayments.push(key);
       if (event.type === 'InvoiceCreditApplied') withCredits.push(key);
     }
-    const batch = new InvoiceBatch();
     for (const row of await loadRows(context, 'invoices', INVOICE_KEY, all)) batch.rowsOf(row.tenant_id as string, row.invoice_id as string).row = row;
     for (const row of bySortOrder(await loadRows(context, 'invoice_lines', INVOICE_KEY, withLines))) {
       batch.rowsOf(row.tenant_id as string, row.invoice_id as string).lines.set(row.line_id as string, row);
@@ -395,11 +401,12 @@ class InvoiceBatch {
   /** Each touched row once: one statement per table that has something to write. */
   async write(context: ProjectionContext): Promise<void> {
     const invoices: Row[] = [];
+    const draftedInvoices: Row[] = [];
     const lines: Row[] = [];
     const removedLines: RowKey[] = [];
     const paymentApplications: Row[] = [];
     for (const [key, rows] of this.invoices) {
-      if (this.touchedInvoices.has(key) && rows.row !== undefined) invoices.push(rows.row);
+      if (this.touchedInvoices.has(key) && rows.row !== undefined) (this.draftedHere.has(key) ? draftedInvoices : invoices).push(rows.row);
       for (const line of rows.lines.values()) {
         if (this.changedLines.has(keyOf(line.tenant_id as string, line.invoice_id as string, line.line_id as string))) lines.push(line);
       }
@@ -411,6 +418,8 @@ class InvoiceBatch {
       const [tenantId, invoiceId, lineId] = stored.split('\u0000') as [string, string, string];
       if (!this.rowsOf(tenantId, invoiceId).lines.has(lineId)) removedLines.push([tenantId, invoiceId, lineId]);
     }
+    // New invoices are inserted, so that a second draft of one still fails the batch as a one-row INSERT did.
+    await insertRows(context, 'invoices', draftedInvoices);
     await upsertRows(context, 'invoices', INVOICE_KEY, invoices);
     await deleteRows(context, 'invoice_lines', LINE_KEY, removedLines);
     await upsertRows(context, 'invoice_lines', LINE_KEY, lines);

@@ -40,10 +40,11 @@ const PER_EVENT_DIGESTS: Record<string, Record<string, string>> = {
 
 /**
  * The most statements one batch may send, whatever its size: a read per table the batch reads and a write per table
- * it writes (invoices: four reads, then invoices upserted, lines deleted and upserted, payments inserted, payment
- * applications upserted, credit applications inserted).
+ * it writes (invoices: four reads of invoices not drafted in the batch, then new invoices inserted and the others
+ * upserted, lines deleted and upserted, payments inserted, payment applications upserted, credit applications
+ * inserted).
  */
-const STATEMENTS_PER_BATCH_MAX: Record<string, number> = { invoices: 10, credit_notes: 3, receipts: 1, customers: 2, payment_methods: 2 };
+const STATEMENTS_PER_BATCH_MAX: Record<string, number> = { invoices: 11, credit_notes: 3, receipts: 1, customers: 2, payment_methods: 2 };
 
 const projections: readonly Projection[] = [invoicesProjection, creditNotesProjection, receiptsProjection, customersProjection, paymentMethodsProjection];
 
