@@ -5,7 +5,7 @@ import { advanceCheckpoint, CHECKPOINTS_TABLE, checkpointSchemaSql, initialiseCh
 import { ProjectionLease } from './projection-lease.js';
 import { installRowLevelSecurity, secureTenantTables } from '../../database/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ProjectionContext, type ReadModelDatabase } from './projection.js';
-import { announceCheckpoint, nextCheckpointAnnouncement } from './checkpoint-notifier.js';
+import { announceCheckpoint, forgetReached, nextCheckpointAnnouncement, reachedInProcess } from './checkpoint-notifier.js';
 
 const BATCH_SIZE_MAX = 500;
 /**
@@ -16,6 +16,13 @@ const BATCH_SIZE_MAX = 500;
 const BATCH_LINGER_MS = 2;
 /** Events a rebuild reads and applies per transaction: fresh tables, so the larger the batch the fewer round trips. */
 const REBUILD_BATCH_SIZE = 5_000;
+/**
+ * How long a checkpoint that only moved past events the projection does not handle waits before it is written. Such
+ * an advance changes no row, so it is announced in the process at once (read-your-writes waiters here see it
+ * immediately) and written lazily: writing it on every page of the log made each projection commit a transaction per
+ * append, eleven commits for one command, which held back the projections that had work to do.
+ */
+const IDLE_CHECKPOINT_WRITE_MS = 100;
 const LEASE_RETRY_MS = 1_000;
 const ERROR_BACKOFF_MS_MAX = 30_000;
 
@@ -138,14 +145,37 @@ export class ProjectionRunner {
       stop();
     });
     let batch: RecordedEvent[] = [];
-    const commitCheckpoint = async (to: Position) => {
-      const from = checkpoint;
-      await db.transaction().execute((trx) => advanceCheckpoint(trx, projection.name, this.schema, from, to));
-      checkpoint = to;
-      announceCheckpoint(projection.name, to);
+    /** Where the projection is in the log: everything of its types up to here is in its read model (committed). */
+    let reached = checkpoint;
+    /** Since when `reached` has been ahead of the written checkpoint with nothing to apply (see IDLE_CHECKPOINT_WRITE_MS). */
+    let idleSince: number | undefined;
+    const announce = (position: Position) => {
+      reached = position;
+      announceCheckpoint(db, this.schema, projection.name, position);
     };
+    /** Writes the checkpoint alone; `durable: false` for an idle advance, which a crash may lose at no cost. */
+    const commitCheckpoint = async (to: Position, durable: boolean) => {
+      const from = checkpoint;
+      await db.transaction().execute(async (trx) => {
+        // An idle advance changes no row: losing it in a crash costs a re-read of events that change nothing, so its
+        // commit does not wait for the WAL flush.
+        if (!durable) await sql`set local synchronous_commit = off`.execute(trx);
+        await advanceCheckpoint(trx, projection.name, this.schema, from, to);
+      });
+      checkpoint = to;
+      idleSince = undefined;
+      announce(to);
+    };
+    announce(checkpoint);
     const flush = async (to: Position) => {
-      if (batch.length === 0 && comparePositions(to, checkpoint) === 0) return;
+      if (batch.length === 0) {
+        // Nothing to apply: the log moved past events this projection does not handle. Announced now, written later.
+        if (comparePositions(to, reached) > 0) {
+          idleSince ??= Date.now();
+          announce(to);
+        }
+        return;
+      }
       const events = batch;
       if (projection.sideEffects) {
         // Commands run one event at a time outside any transaction, and the checkpoint is committed once for the batch.
@@ -163,21 +193,26 @@ export class ProjectionRunner {
           }
           done += 1;
         }
-        const reached = done === events.length && failure === undefined ? to : done > 0 ? (events[done - 1] as RecordedEvent).position : checkpoint;
-        if (comparePositions(reached, checkpoint) > 0 && !leaseLost) await commitCheckpoint(reached);
+        const upTo = done === events.length && failure === undefined ? to : done > 0 ? (events[done - 1] as RecordedEvent).position : checkpoint;
+        if (comparePositions(upTo, checkpoint) > 0 && !leaseLost) await commitCheckpoint(upTo, true);
         batch = [];
-        if (done > 0 || comparePositions(reached, to) === 0) this.options.onProgress?.({ projection: projection.name, position: reached, eventsApplied: done });
+        if (done > 0 || comparePositions(upTo, to) === 0) this.options.onProgress?.({ projection: projection.name, position: upTo, eventsApplied: done });
         if (failure !== undefined) throw failure;
         return;
       } else {
         const from = checkpoint;
         await db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
+          // Rows and checkpoint commit together or not at all, whether or not the commit waits for the WAL flush; a
+          // crash can only lose the last few milliseconds of batches, rows and checkpoint alike, and they are applied
+          // again from the log. The log itself (appends) stays synchronous.
+          await sql`set local synchronous_commit = off`.execute(trx);
           await advanceCheckpoint(trx, projection.name, this.schema, from, to);
           await applyEvents(projection, { trx, schema: this.schema }, events);
         });
       }
       checkpoint = to;
-      announceCheckpoint(projection.name, to);
+      idleSince = undefined;
+      announce(to);
       batch = [];
       this.options.onProgress?.({ projection: projection.name, position: to, eventsApplied: events.length });
     };
@@ -185,10 +220,21 @@ export class ProjectionRunner {
       let pending: Promise<IteratorResult<SubscriptionMessage>> = iterator.next();
       for (;;) {
         const linger = batch.length > 0 ? this.delay(BATCH_LINGER_MS) : undefined;
+        const idle =
+          batch.length === 0 && idleSince !== undefined ? this.delay(Math.max(0, idleSince + IDLE_CHECKPOINT_WRITE_MS - Date.now()), 'idle') : undefined;
         // `stopped` first: once stop() has run, it wins even over a message that is already waiting.
-        const next = await Promise.race([stopped, pending, ...(linger ? [linger.promise] : [])]);
+        const next = await Promise.race([stopped, pending, ...(linger ? [linger.promise] : []), ...(idle ? [idle.promise] : [])]);
         linger?.cancel();
-        if (next === 'stop') return;
+        idle?.cancel();
+        if (next === 'stop') {
+          if (batch.length === 0 && comparePositions(reached, checkpoint) > 0 && !leaseLost) await commitCheckpoint(reached, false).catch(() => undefined);
+          return;
+        }
+        if (next === 'idle') {
+          await commitCheckpoint(reached, false);
+          this.options.onProgress?.({ projection: projection.name, position: reached, eventsApplied: 0 });
+          continue;
+        }
         if (next === 'linger') {
           await flush((batch.at(-1) as RecordedEvent).position);
           continue;
@@ -199,12 +245,13 @@ export class ProjectionRunner {
         if (message.kind === 'event') {
           batch.push(message.event);
           if (batch.length >= BATCH_SIZE_MAX) await flush(message.event.position);
-        } else if (comparePositions(message.position, checkpoint) > 0) {
+        } else if (comparePositions(message.position, reached) > 0) {
           await flush(message.position);
         }
       }
     } finally {
       this.stopListeners.delete(stop);
+      forgetReached(db, this.schema, [projection.name]);
       await subscription.close();
     }
   }
@@ -230,9 +277,9 @@ export class ProjectionRunner {
     await secureTenantTables(db, projection.tables.map((table) => `${this.schema}.${table}`));
   }
 
-  private delay(ms: number): { promise: Promise<'linger'>; cancel: () => void } {
+  private delay<Signal extends string = 'linger'>(ms: number, signal: Signal = 'linger' as Signal): { promise: Promise<Signal>; cancel: () => void } {
     let timer: NodeJS.Timeout | undefined;
-    const promise = new Promise<'linger'>((resolve) => (timer = setTimeout(() => resolve('linger'), ms)));
+    const promise = new Promise<Signal>((resolve) => (timer = setTimeout(() => resolve(signal), ms)));
     return { promise, cancel: () => clearTimeout(timer) };
   }
 
@@ -323,21 +370,29 @@ export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelD
  */
 export async function waitForProjections(db: Kysely<ReadModelDatabase>, names: readonly string[], position: Position, timeoutMs: number, schema = LIVE_READ_MODEL_SCHEMA): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  // What a runner of this process knows is enough: it includes the advances past events a projection does not
+  // handle, which the table learns only later. A projection run elsewhere is known from the table.
+  const reachedHere = (name: string) => {
+    const known = reachedInProcess(db, schema, name);
+    return known !== undefined && comparePositions(known, position) >= 0;
+  };
   for (let interval = 5; ; interval = Math.min(interval * 2, 100)) {
+    const unknown = names.filter((name) => !reachedHere(name));
+    if (unknown.length === 0) return true;
     const rows = await db
       .withSchema('projection_runtime')
       .selectFrom('checkpoints')
       .select(['name', sql<string>`commit::text`.as('commit'), sql<string>`prepare::text`.as('prepare')])
       .where('schema_name', '=', schema)
-      .where('name', 'in', [...names])
+      .where('name', 'in', unknown)
       .execute();
-    const behind = names.filter((name) => {
+    const behind = unknown.filter((name) => {
       const row = rows.find((candidate: { name: string }) => candidate.name === name);
-      return row === undefined || comparePositions({ commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, position) < 0;
+      return !reachedHere(name) && (row === undefined || comparePositions({ commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, position) < 0);
     });
     if (behind.length === 0) return true;
     if (Date.now() >= deadline) return false;
-    // A runner in this process wakes us the moment it commits far enough; one in another process is seen at the poll.
-    await nextCheckpointAnnouncement(behind, position, Math.min(interval, Math.max(1, deadline - Date.now())));
+    // A runner in this process wakes us the moment it gets far enough; one in another process is seen at the poll.
+    await nextCheckpointAnnouncement(db, schema, behind, position, Math.min(interval, Math.max(1, deadline - Date.now())));
   }
 }
