@@ -1,6 +1,6 @@
 /**
  * P2, end-to-end GraphQL commands: `createInvoice` over HTTP from 8 concurrent clients against the real API started
- * in this process (projections running in it, as in production; an admin API key), against a raw single-row INSERT
+ * in a process of its own (node dist/apps/api/src/main.js, projections running in it, as in production; an admin API key), against a raw single-row INSERT
  * at 8 connections of a row as wide as the event the command writes, in the same run. The same API with
  * PROJECTIONS=off (read models left to a projector process) is the second line.
  *
@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { caseDatabase, integerFromEnv, type CaseContext } from '../lib/context.js';
-import { CREATE_INVOICE, createInvoiceInput, runnerNames, startBenchApi, waitForCheckpoints, type BenchApi, type CreateInvoiceResult } from '../lib/ledger-api.js';
+import { CREATE_INVOICE, createInvoiceInput, runnerNames, startApiProcess, waitForCheckpoints, type BenchApiProcess, type CreateInvoiceResult } from '../lib/ledger-api.js';
 import { eventsTableCopySql, withClient } from '../lib/postgres.js';
 import { table, type CaseReport } from '../lib/report.js';
 import { elapsedMs, formatNumber, median, medianValue, rotated, round, summarise, type LatencySummary } from '../lib/stats.js';
@@ -60,13 +60,13 @@ export async function runP2(context: CaseContext): Promise<CaseReport> {
   await withClient(rawUrl, (client) => client.query(eventsTableCopySql('bench_raw')));
   console.log('P2: starting the API twice (projections on, projections off), each on a fresh database');
   const onUrl = await caseDatabase(context, 'on');
-  const apis: Record<'api' | 'api-off', BenchApi> = {
-    api: await startBenchApi(onUrl, { projections: 'on', maxSockets: clients }),
-    'api-off': await startBenchApi(await caseDatabase(context, 'off'), { projections: 'off', maxSockets: clients }),
+  const apis: Record<'api' | 'api-off', BenchApiProcess> = {
+    api: await startApiProcess(onUrl, { projections: 'on', maxSockets: clients }),
+    'api-off': await startApiProcess(await caseDatabase(context, 'off'), { projections: 'off', maxSockets: clients }),
   };
   const rawPool = new pg.Pool({ connectionString: rawUrl, max: clients });
   let sequence = 0;
-  const createInvoice = (api: BenchApi) => async () => {
+  const createInvoice = (api: BenchApiProcess) => async () => {
     sequence += 1;
     await api.client.request<CreateInvoiceResult>(CREATE_INVOICE, { input: createInvoiceInput(sequence) });
   };
@@ -76,7 +76,7 @@ export async function runP2(context: CaseContext): Promise<CaseReport> {
       const run = await closedLoop(clients, warmup, createInvoice(apis[name]));
       console.log(`P2: warm-up of ${name}: ${warmup} createInvoice in ${formatNumber(run.elapsedMs / 1000, 2)} s`);
     }
-    console.log(`P2: projections caught up with the warm-up in ${await waitForCheckpoints(apis.api.api, runnerNames(), CATCH_UP_TIMEOUT_MS)} ms`);
+    console.log(`P2: projections caught up with the warm-up in ${await waitForCheckpoints(apis.api.connections, runnerNames(), CATCH_UP_TIMEOUT_MS)} ms`);
 
     // The raw row: one event createInvoice really wrote (its JSON exactly), so the reference row is as wide.
     const sample = await withClient(onUrl, async (client) => {
@@ -103,7 +103,7 @@ export async function runP2(context: CaseContext): Promise<CaseReport> {
     for (let roundIndex = 0; roundIndex < rounds; roundIndex += 1) {
       for (const contender of rotated(CONTENDERS, roundIndex)) {
         const run = await closedLoop(clients, ops, contender === 'raw' ? rawInsert : createInvoice(apis[contender]));
-        const projectionsDrainedMs = contender === 'api' ? await waitForCheckpoints(apis.api.api, runnerNames(), CATCH_UP_TIMEOUT_MS) : undefined;
+        const projectionsDrainedMs = contender === 'api' ? await waitForCheckpoints(apis.api.connections, runnerNames(), CATCH_UP_TIMEOUT_MS) : undefined;
         const summary = summarise(run.latencies);
         const result: RoundResult = {
           contender,
@@ -166,7 +166,7 @@ contender and round; ${warmup} warm-up operations per contender first; ${rounds}
 round (by ops/s) shown.
 
 - **api**: \`createInvoice\` (1 to 3 lines, 20% tax, USD) over HTTP/1.1 keep-alive (one connection per client) to the
-  real API started in this process (\`startLedgerApi\`, Nest + Apollo, authenticated with an admin API key, the
+  real API started in a process of its own (\`node dist/apps/api/src/main.js\`, as \`npm start\` runs it; Nest + Apollo, authenticated with an admin API key, the
   command handled as a request: parse, validate, limits, load the settings and the customer, decide, append under
   row-level security), projections and process managers running in the same process, as in production. The client
   asks only for \`invoice { id } position\`. Latency: request sent to response parsed.

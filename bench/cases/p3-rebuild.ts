@@ -115,7 +115,7 @@ export async function runP3(context: CaseContext): Promise<CaseReport> {
   try {
     const countEvents = async () => Number((await sql<{ count: string }>`select count(*)::text as count from event_store.events`.execute(bench.api.services.db)).rows[0]?.count ?? 0);
     seed = await seedHistory(bench.api.services, BENCH_TENANT, targetEvents, countEvents, console.log);
-    const drained = await waitForCheckpoints(bench.api, runnerNames(), CATCH_UP_TIMEOUT_MS);
+    const drained = await waitForCheckpoints(bench.api.services, runnerNames(), CATCH_UP_TIMEOUT_MS);
     console.log(`P3 seed: done in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s; projections and process managers caught up ${drained} ms after the last command`);
   } finally {
     await bench.stop();

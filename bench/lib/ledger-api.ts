@@ -1,12 +1,17 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { startLedgerApi, type RunningLedgerApi } from '../../apps/api/src/ledger-api.js';
 import { readLedgerConfig } from '../../libs/runtime/src/index.js';
 import { allProjections } from '../../projections/index.js';
 import { PAYMENT_ALLOCATOR_NAME } from '../../libs/ledger-application/src/payments/payment-allocator.process-manager.js';
 import { RECEIPT_ISSUER_NAME } from '../../libs/ledger-application/src/receipts/receipt-issuer.process-manager.js';
-import { comparePositions, type Position } from '../../libs/event-store/src/index.js';
+import { comparePositions, PostgresEventStore, type Position } from '../../libs/event-store/src/index.js';
+import { connectDatabase } from '../../libs/database/src/index.js';
+import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { sql } from 'kysely';
 import { sleep } from './stats.js';
 
@@ -52,6 +57,88 @@ export async function startBenchApi(connectionString: string, options: { project
       await api.stop();
     },
   };
+}
+
+/** The API in a process of its own, as `npm start` runs it, with the bench's own connections to watch its database. */
+export interface BenchApiProcess {
+  readonly url: string;
+  readonly adminKey: string;
+  readonly client: GraphQLClient;
+  /** The bench's connections to the same database (for checkpoint watchers), not the API's. */
+  readonly connections: Pick<RunningLedgerApi['services'], 'db' | 'store'>;
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * The real ledger API started as a child process (`node dist/apps/api/src/main.js`, the build `npm run bench` made),
+ * so that the load generator, the subscription client and the watchers of the bench do not share the API's event
+ * loop: what is measured is the server, as a client on another machine would see it. Logs warnings and errors only.
+ */
+export async function startApiProcess(connectionString: string, options: { projections: 'on' | 'off'; maxSockets?: number }): Promise<BenchApiProcess> {
+  const adminKey = `bench_${randomBytes(24).toString('base64url')}`;
+  const port = await freePort();
+  const main = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      DATABASE_URL: connectionString,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LEDGER_API_KEY: adminKey,
+      PROJECTIONS: options.projections,
+      LEDGER_GRAPHIQL: 'off',
+      NODE_ENV: 'production',
+      LEDGER_LOG_LEVEL: 'warn',
+      LEDGER_LOG_FORMAT: 'json',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const relay = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') console.error(`[ledger-api] ${line.slice(0, 500)}`);
+  };
+  child.stdout.on('data', relay);
+  child.stderr.on('data', relay);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const client = new GraphQLClient(url, adminKey, options.maxSockets ?? 16);
+  const store = new PostgresEventStore({ connectionString, poolSize: 2 });
+  const { db, close } = connectDatabase<ReadModelDatabase>(connectionString, { poolSize: 2, applicationName: 'bench-watcher' });
+  const stop = async () => {
+    client.close();
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
+    await store.close();
+    await close();
+  };
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`the API process exited with code ${child.exitCode} before it was ready`);
+    }
+    try {
+      await client.request<{ whoAmI: { tenantId: string } }>('{ whoAmI { tenantId } }');
+      break;
+    } catch {
+      if (Date.now() - started > 60_000) {
+        await stop();
+        throw new Error('the API process was not ready within 60 s');
+      }
+      await sleep(100);
+    }
+  }
+  return { url, adminKey, client, connections: { db, store }, stop };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export class GraphQLError extends Error {
@@ -156,9 +243,9 @@ export function runnerNames(): string[] {
  * Waits until the named checkpoints (live schema) reach the head of the log as it is now, so that one phase's
  * projection work does not spill into the next phase's timing. Returns how long it took.
  */
-export async function waitForCheckpoints(api: RunningLedgerApi, names: readonly string[], timeoutMs: number): Promise<number> {
+export async function waitForCheckpoints(connections: Pick<RunningLedgerApi['services'], 'db' | 'store'>, names: readonly string[], timeoutMs: number): Promise<number> {
   const started = Date.now();
-  const { db, store } = api.services;
+  const { db, store } = connections;
   // $all shows an event only once every older transaction has ended: wait for those before taking the head.
   const { rows } = await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(db);
   const horizon = BigInt(rows[0]?.xmax ?? '0');
