@@ -1,5 +1,5 @@
 /**
- * Why is an append slower than a raw insert? A diagnostic companion to append.bench.ts (not run by `npm run bench`):
+ * Why is an append slower than a raw insert? A diagnostic companion to bench/cases/p1-append.ts (not run by `npm run bench`):
  *
  *   npm run build --silent && node dist/bench/append.profile.js
  *
