@@ -7,7 +7,7 @@ import { installRowLevelSecurity, secureTenantTables } from '../../database/src/
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ProjectionContext, type ReadModelDatabase } from './projection.js';
 import { announceCheckpoint, forgetReached, nextCheckpointAnnouncement, reachedInProcess } from './checkpoint-notifier.js';
 
-const BATCH_SIZE_MAX = 500;
+const BATCH_SIZE_MAX = 2_000;
 /**
  * How long a partly filled batch waits for more events before it is committed. The event store hands over a whole
  * page at once and then says caught_up, which commits the batch at once; the linger only covers a page cut short,
