@@ -28,6 +28,11 @@ import { currentDatabaseScope } from '../../../database/src/database-scope.js';
 
 const SUBSCRIPTION_BATCH = 500;
 /**
+ * A consumer catching up on its own (a new projection, a runner started behind, a subscription from the start) reads
+ * larger windows: fewer round trips, and larger batches for a projection runner to apply at once.
+ */
+const CATCH_UP_PAGE = 2_000;
+/**
  * NOTIFY is only a hint; this slow poll catches anything a lost notification or the xmin barrier held back. Only the
  * process's one $all tail and the stream subscriptions poll; $all subscribers wait on the tail.
  */
@@ -295,6 +300,7 @@ export class PostgresEventStore implements EventStore {
     from: Position,
     filter: EventFilter | undefined,
     upTo?: Position,
+    pageSize: number = SUBSCRIPTION_BATCH,
   ): Promise<{ events: RecordedEvent[]; lastScanned: Position | undefined; scanned: number; heldBack: boolean }> {
     const parameters: unknown[] = [from.commit.toString(), from.prepare.toString()];
     const wanted = filterSql(filter, parameters);
@@ -303,12 +309,15 @@ export class PostgresEventStore implements EventStore {
       parameters.push(upTo.commit.toString(), upTo.prepare.toString());
       bound = `and (e.transaction_id, e.global_position) <= ($${parameters.length - 1}::text::xid8, $${parameters.length}::bigint)`;
     }
-    parameters.push(SUBSCRIPTION_BATCH);
+    parameters.push(pageSize);
+    // An event the filter does not want is scanned only for its position: its data and metadata are not sent, so a
+    // consumer of a few types catching up does not transfer and parse the JSON of every event in the log.
+    const columns = wanted === 'true' ? EVENT_COLUMNS : EVENT_COLUMNS.replace('data, metadata,', `case when ${wanted} then data end as data, case when ${wanted} then metadata end as metadata,`);
     const name = `event_store_page${filter?.eventTypes?.length ? '_types' : ''}${filter?.streamPrefixes?.length ? '_prefixes' : ''}${upTo ? '_bounded' : ''}`;
     const { rows } = await this.pool.query<NullableRow<EventRow> & { wanted: boolean | null; held_back: boolean }>({
       name,
       text: `with page as (
-         select ${EVENT_COLUMNS}, ${wanted} as wanted
+         select ${columns}, ${wanted} as wanted
            from event_store.events e
           where e.transaction_id < ${READABLE_BARRIER}
             and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
@@ -405,24 +414,24 @@ export class PostgresEventStore implements EventStore {
       while (!signal.closed) {
         // Catch-up: pages of its own until a page is not full, i.e. the live end is near.
         for (;;) {
-          const page = await this.readSubscriptionPage(position, options.filter);
+          const page = await this.readSubscriptionPage(position, options.filter, undefined, CATCH_UP_PAGE);
           for (const event of page.events) {
             if (signal.closed) return;
             yield { kind: 'event', event };
           }
           if (page.lastScanned) position = page.lastScanned;
-          if (page.scanned < SUBSCRIPTION_BATCH || signal.closed) break;
+          if (page.scanned < CATCH_UP_PAGE || signal.closed) break;
         }
         if (signal.closed) return;
         const attachedAt = await this.tail.attach(consumer);
         // What the tail had passed when this consumer attached is read here; what comes after, the tail pushes.
         while (comparePositions(position, attachedAt) < 0) {
-          const page = await this.readSubscriptionPage(position, options.filter, attachedAt);
+          const page = await this.readSubscriptionPage(position, options.filter, attachedAt, CATCH_UP_PAGE);
           for (const event of page.events) {
             if (signal.closed) return;
             yield { kind: 'event', event };
           }
-          position = page.scanned < SUBSCRIPTION_BATCH ? attachedAt : (page.lastScanned ?? attachedAt);
+          position = page.scanned < CATCH_UP_PAGE ? attachedAt : (page.lastScanned ?? attachedAt);
         }
         // Live: the tail's events and ends of the log, each at most once (anything up to `position` is already out).
         for (;;) {
