@@ -8,6 +8,8 @@ import pg from 'pg';
 export class AppendWakeups {
   private client: pg.Client | undefined;
   private notifier: Promise<pg.Client> | undefined;
+  /** The backend of our own NOTIFY connection: its notifications come back to our LISTEN, after we woke everyone. */
+  private notifierProcessId: number | undefined;
   private announcing = false;
   private announceAgain = false;
   private connecting: Promise<void> | undefined;
@@ -74,6 +76,7 @@ export class AppendWakeups {
       });
       await client.connect();
       await client.query('set synchronous_commit = off');
+      this.notifierProcessId = (client as unknown as { processID: number | null }).processID ?? undefined;
       return client;
     })();
     return this.notifier;
@@ -99,7 +102,9 @@ export class AppendWakeups {
 
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.connectionString });
-    client.on('notification', () => {
+    client.on('notification', (message) => {
+      // Our own NOTIFY: announce() woke this process's waiters when it sent it; waking them again costs a read.
+      if (message.processId === this.notifierProcessId) return;
       for (const wake of [...this.waiters]) wake();
     });
     client.on('error', () => this.dropAndRetry(client));
