@@ -104,7 +104,12 @@ describe('operations endpoints', () => {
       } finally {
         await sqlClient.end();
       }
-      const metrics = await (await fetch(`${baseUrl(api)}/metrics`)).text();
+      // $all shows committed events only once every older transaction on the server has ended (other test files share
+      // the server), so the lag may read 0 for a moment after the insert: wait until the events are in the log's view.
+      const metrics = await eventually('the bulk events to be readable in $all', async () => {
+        const text = await (await fetch(`${baseUrl(api)}/metrics`)).text();
+        return lagOf(text, 'invoices') === 0 ? undefined : text;
+      });
       const ready = (await (await fetch(`${baseUrl(api)}/health/ready`)).json()) as { projections: { projection: string; lagEvents: number; capped: boolean }[] };
       const invoices = ready.projections.find((projection) => projection.projection === 'invoices');
       const balances = ready.projections.find((projection) => projection.projection === 'customer_balances');
