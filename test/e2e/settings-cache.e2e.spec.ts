@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startLedgerApi, type RunningLedgerApi } from '../../apps/api/src/ledger-api.js';
-import { readLedgerConfig } from '../../libs/runtime/src/index.js';
+import type { RunningLedgerApi } from '../../apps/api/src/ledger-api.js';
 import { firstErrorCode, postGraphQL, requireData } from '../support/graphql-http.client.js';
 import { invoiceMutationDocument } from '../support/invoice-api.documents.js';
-import { draftInput, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
+import { draftInput, startSecondApiNode, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
 import { newTenant } from '../support/settings-effect.support.js';
 
 /**
@@ -21,8 +20,7 @@ const clock = new TestClock('2024-01-15T09:00:00.000Z');
 
 beforeAll(async () => {
   ledger = await startTestLedger({ clock });
-  const config = readLedgerConfig({ DATABASE_URL: ledger.services.config.databaseUrl!, PORT: '0', HOST: '127.0.0.1', LEDGER_API_KEY: ledger.adminKey, PROJECTIONS: 'off' });
-  otherNode = await startLedgerApi({ config, clock: clock.now });
+  otherNode = await startSecondApiNode(ledger, clock);
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { connectDatabase, type DatabaseConnection } from '../../libs/database/src/index.js';
 import { comparePositions, PostgresEventStore, type Position } from '../../libs/event-store/src/index.js';
 import { loadCheckpoint, ProjectionRunner, waitForProjections, type Projection, type ProjectionProgress, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
+import { createStoreDatabase, type StoreDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 
 const APPENDS = 200;
 
@@ -38,19 +38,14 @@ describe('checkpoints of a projection the log passes by', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
   let connection: DatabaseConnection<ReadModelDatabase>;
+  let opened: StoreDatabase<ReadModelDatabase>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('idle_checkpoints');
-    store = new PostgresEventStore({ connectionString: database.connectionString });
-    await store.migrate();
-    connection = connectDatabase(database.connectionString);
+    opened = await createStoreDatabase<ReadModelDatabase>('idle_checkpoints');
+    ({ database, store, connection } = opened);
   });
 
-  afterAll(async () => {
-    await store.close();
-    await connection.close();
-    await database.drop();
-  });
+  afterAll(() => opened.close());
 
   it('are known at once in the process, written lazily (far fewer writes than appends), and written on stop', async () => {
     const busy = counter('busy', 'Counted');

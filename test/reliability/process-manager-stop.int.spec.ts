@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { connectDatabase, type DatabaseConnection } from '../../libs/database/src/index.js';
+import type { DatabaseConnection } from '../../libs/database/src/index.js';
 import { comparePositions, PostgresEventStore, type EventData, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import { loadCheckpoint, ProjectionRunner, type Projection, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
+import { createStoreDatabase, type StoreDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 
 const BACKLOG = 2_000;
 /** Each command of the process manager takes this long, so that one batch of 500 takes seconds. */
@@ -21,23 +21,18 @@ describe('a process manager with a large backlog', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
   let connection: DatabaseConnection<ReadModelDatabase>;
+  let opened: StoreDatabase<ReadModelDatabase>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('pm_stop');
-    store = new PostgresEventStore({ connectionString: database.connectionString });
-    await store.migrate();
-    connection = connectDatabase(database.connectionString);
+    opened = await createStoreDatabase<ReadModelDatabase>('pm_stop');
+    ({ database, store, connection } = opened);
     for (let first = 0; first < BACKLOG; first += 100) {
       const events: EventData[] = Array.from({ length: 100 }, (_, offset) => ({ eventId: randomUUID(), type: 'Nudged', data: { index: first + offset } }));
       await store.appendToStream(`acme:nudge-${first}`, events, { expectedRevision: 'no_stream' });
     }
   });
 
-  afterAll(async () => {
-    await store.close();
-    await connection.close();
-    await database.drop();
-  });
+  afterAll(() => opened.close());
 
   it('stops within a second, checkpoints the last completed event, and after a restart does the rest exactly once', async () => {
     const handled: RecordedEvent[] = [];

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectDatabase, type DatabaseConnection } from '../../libs/database/src/index.js';
+import type { DatabaseConnection } from '../../libs/database/src/index.js';
 import { comparePositions, PostgresEventStore } from '../../libs/event-store/src/index.js';
 import { loadCheckpoint, rebuildProjection, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
+import { createStoreDatabase, type StoreDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { allProjections } from '../../projections/index.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
 import { seedInvoiceHistory, settledHead } from '../support/seed-ledger-history.js';
@@ -14,21 +14,16 @@ const projectorMain = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 
 
 describe('two projector processes on one database', () => {
   let database: TestDatabase;
-  let connection: DatabaseConnection<ReadModelDatabase>;
   let store: PostgresEventStore;
+  let connection: DatabaseConnection<ReadModelDatabase>;
+  let opened: StoreDatabase<ReadModelDatabase>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('twoproj');
-    store = new PostgresEventStore({ connectionString: database.connectionString });
-    await store.migrate();
-    connection = connectDatabase(database.connectionString);
+    opened = await createStoreDatabase<ReadModelDatabase>('twoproj');
+    ({ database, store, connection } = opened);
   });
 
-  afterAll(async () => {
-    await store.close();
-    await connection.close();
-    await database.drop();
-  });
+  afterAll(() => opened.close());
 
   it('produce exactly the rows of one: each projection has one lease holder at a time', async () => {
     await seedInvoiceHistory(store, 'acme', 600, 'before', { withSettings: true });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startLedgerApi, type RunningLedgerApi } from '../../apps/api/src/ledger-api.js';
+import type { RunningLedgerApi } from '../../apps/api/src/ledger-api.js';
 import { ApiKeysService } from '../../libs/access/src/api-keys.service.js';
 import { runAsSystem } from '../../libs/database/src/index.js';
-import { readLedgerConfig } from '../../libs/runtime/src/index.js';
 import { postGraphQL } from '../support/graphql-http.client.js';
-import { newApiKey, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
+import { newApiKey, startSecondApiNode, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
 
 /**
  * A node remembers which tenant a key belongs to, so that it checks the key in that tenant's scope (no switch to the
@@ -22,8 +21,7 @@ const clock = new TestClock('2024-01-15T09:00:00.000Z');
 
 beforeAll(async () => {
   ledger = await startTestLedger({ clock });
-  const config = readLedgerConfig({ DATABASE_URL: ledger.services.config.databaseUrl!, PORT: '0', HOST: '127.0.0.1', LEDGER_API_KEY: ledger.adminKey, PROJECTIONS: 'off' });
-  otherNode = await startLedgerApi({ config, clock: clock.now });
+  otherNode = await startSecondApiNode(ledger, clock);
 });
 
 afterAll(async () => {

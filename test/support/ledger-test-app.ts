@@ -186,6 +186,17 @@ async function waitForProcessManagers(services: LedgerServices): Promise<void> {
 }
 
 /**
+ * A second API node on the test ledger's database, without projections, as another process would be: it shares
+ * nothing in memory with the first (its own pools, caches and key hints), only the database.
+ */
+export function startSecondApiNode(ledger: TestLedger, clock: TestClock): Promise<RunningLedgerApi> {
+  const databaseUrl = ledger.services.config.databaseUrl;
+  if (databaseUrl === undefined) throw new Error('the test ledger has no database URL');
+  const config = readLedgerConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LEDGER_API_KEY: ledger.adminKey, PROJECTIONS: 'off' });
+  return startLedgerApi({ config, clock: clock.now });
+}
+
+/**
  * The PostgreSQL event store shows $all only below a barrier: transactions older than every running one (so that a
  * reader never skips a late commit). An event committed a moment ago can therefore stay hidden while an unrelated
  * transaction that began before it (a projection batch, say) is still running. This waits until every transaction

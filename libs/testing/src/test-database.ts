@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { connectDatabase, type DatabaseConnection } from '../../database/src/index.js';
+import { PostgresEventStore } from '../../event-store/src/index.js';
 
 export interface TestDatabase {
   readonly connectionString: string;
@@ -32,6 +34,31 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/** A fresh database with the event store migrated and a read-model connection: what runtime tests start from. */
+export interface StoreDatabase<Schema> {
+  readonly database: TestDatabase;
+  readonly store: PostgresEventStore;
+  readonly connection: DatabaseConnection<Schema>;
+  readonly close: () => Promise<void>;
+}
+
+export async function createStoreDatabase<Schema>(prefix: string): Promise<StoreDatabase<Schema>> {
+  const database = await createTestDatabase(prefix);
+  const store = new PostgresEventStore({ connectionString: database.connectionString });
+  await store.migrate();
+  const connection = connectDatabase<Schema>(database.connectionString);
+  return {
+    database,
+    store,
+    connection,
+    close: async () => {
+      await store.close();
+      await connection.close();
+      await database.drop();
     },
   };
 }
