@@ -36,13 +36,41 @@ interface Command {
   error?: string;
 }
 
+type Topology = 'on' | 'projector';
+
+const TOPOLOGY_NAMES: Record<Topology, string> = {
+  on: 'one process (`npm start`: the API with its projections)',
+  projector: 'API + projector (`docker-compose.yml`: `PROJECTIONS=off` and `npm run start:projector`)',
+};
+
+/**
+ * Both topologies the ledger ships, one after the other on fresh databases: everything in one process, as
+ * `npm start` runs it, and the production one, where a projector process keeps the read models.
+ */
 export async function runP4(context: CaseContext): Promise<CaseReport> {
   const started = Date.now();
+  const single = await runP4Topology(context, 'on');
+  const split = await runP4Topology(context, 'projector');
+  const label = (topology: Topology) => (topology === 'on' ? 'one process' : 'API + projector');
+  return {
+    ...split,
+    title: `freshness at ${integerFromEnv('BENCH_P4_RATE', 200, 1)} createInvoice/s (open loop), in both topologies`,
+    seeded: single.seeded,
+    bars: [...single.bars.map((bar) => ({ ...bar, name: `${label('on')}: ${bar.name}` })), ...split.bars.map((bar) => ({ ...bar, name: `${label('projector')}: ${bar.name}` }))],
+    markdown: `### ${TOPOLOGY_NAMES.on}\n\n${single.markdown}\n### ${TOPOLOGY_NAMES.projector}\n\n${split.markdown}`,
+    data: { oneProcess: single.data, apiAndProjector: split.data },
+    durationSeconds: round((Date.now() - started) / 1000, 1),
+  };
+}
+
+async function runP4Topology(context: CaseContext, topology: Topology): Promise<CaseReport> {
+  const started = Date.now();
+  console.log(`P4: topology ${TOPOLOGY_NAMES[topology]}`);
   const rate = integerFromEnv('BENCH_P4_RATE', 200, 1);
   const seconds = context.quick ? 5 : integerFromEnv('BENCH_P4_SECONDS', 30, 1);
   const warmup = context.quick ? 50 : 300;
-  const connectionString = await caseDatabase(context, 'live');
-  const bench = await startApiProcess(connectionString, { projections: 'on', maxSockets: 256 });
+  const connectionString = await caseDatabase(context, topology === 'on' ? 'live' : 'split');
+  const bench = await startApiProcess(connectionString, { projections: topology, maxSockets: 256 });
   const { db } = bench.connections;
   const t0 = process.hrtime.bigint();
   const now = () => elapsedMs(t0);
@@ -169,8 +197,8 @@ export async function runP4(context: CaseContext): Promise<CaseReport> {
 
     const row = (name: string, summary: ReturnType<typeof summarise>, missing: string) => [name, formatNumber(summary.count), formatNumber(summary.p50Ms, 2), formatNumber(summary.p99Ms, 2), formatNumber(summary.meanMs, 2), formatNumber(summary.maxMs, 1), missing];
     const markdown = `Offered load: ${rate} \`createInvoice\`/s for ${seconds} s (${total} commands, the same drafts as P2) against the API
-started in a process of its own with projections on; sends scheduled at t0 + i/${rate} s (open loop, each on its own keep-alive
-connection as needed); ${warmup} warm-up commands first. The API ran in a process of its own (\`node dist/apps/api/src/main.js\`, as \`npm start\` runs it, projections in it); the
+(${TOPOLOGY_NAMES[topology]}); sends scheduled at t0 + i/${rate} s (open loop, each on its own keep-alive
+connection as needed); ${warmup} warm-up commands first. ${topology === 'on' ? 'The API ran in a process of its own (`node dist/apps/api/src/main.js`, projections in it)' : 'The API ran with `PROJECTIONS=off` and the read models were kept by a projector process (`node dist/apps/projector/src/main.js`)'}; the
 load generator, the subscription client and the watcher ran in the bench's process. The watcher polled the checkpoint ${formatNumber(polls)} times
 (one every ${formatNumber(watchedMs / Math.max(1, polls), 2)} ms on average).
 

@@ -74,7 +74,10 @@ export interface BenchApiProcess {
  * so that the load generator, the subscription client and the watchers of the bench do not share the API's event
  * loop: what is measured is the server, as a client on another machine would see it. Logs warnings and errors only.
  */
-export async function startApiProcess(connectionString: string, options: { projections: 'on' | 'off'; maxSockets?: number }): Promise<BenchApiProcess> {
+export async function startApiProcess(
+  connectionString: string,
+  options: { projections: 'on' | 'off' | 'projector'; maxSockets?: number },
+): Promise<BenchApiProcess> {
   const adminKey = `bench_${randomBytes(24).toString('base64url')}`;
   const port = await freePort();
   const main = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
@@ -85,7 +88,7 @@ export async function startApiProcess(connectionString: string, options: { proje
       PORT: String(port),
       HOST: '127.0.0.1',
       LEDGER_API_KEY: adminKey,
-      PROJECTIONS: options.projections,
+      PROJECTIONS: options.projections === 'on' ? 'on' : 'off',
       LEDGER_GRAPHIQL: 'off',
       NODE_ENV: 'production',
       LEDGER_LOG_LEVEL: 'warn',
@@ -93,11 +96,22 @@ export async function startApiProcess(connectionString: string, options: { proje
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // 'projector': the production topology of docker-compose.yml, the read models kept by a process of their own.
+  const projector =
+    options.projections === 'projector'
+      ? spawn(process.execPath, [fileURLToPath(new URL('../../apps/projector/src/main.js', import.meta.url))], {
+          env: { ...process.env, DATABASE_URL: connectionString, NODE_ENV: 'production', LEDGER_LOG_LEVEL: 'warn', LEDGER_LOG_FORMAT: 'json' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : undefined;
+  const projectorExited = projector ? new Promise<unknown>((resolve) => projector.once('exit', resolve)) : Promise.resolve();
   const relay = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') console.error(`[ledger-api] ${line.slice(0, 500)}`);
   };
   child.stdout.on('data', relay);
   child.stderr.on('data', relay);
+  projector?.stdout?.on('data', relay);
+  projector?.stderr?.on('data', relay);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}/graphql`;
   const client = new GraphQLClient(url, adminKey, options.maxSockets ?? 16);
@@ -106,7 +120,8 @@ export async function startApiProcess(connectionString: string, options: { proje
   const stop = async () => {
     client.close();
     if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
+    if (projector && projector.exitCode === null) projector.kill('SIGTERM');
+    await Promise.race([Promise.all([exited, projectorExited]), sleep(15_000).then(() => (child.kill('SIGKILL'), projector?.kill('SIGKILL')))]);
     await store.close();
     await close();
   };
