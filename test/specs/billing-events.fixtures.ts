@@ -68,6 +68,11 @@ export function invoiceIssued(invoiceId: string, number: string, overrides: Part
   };
 }
 
+/** The issued invoice inv-1 (71.96 USD, all of it still creditable): drafted, then issued as INV-2026-000001. */
+export function issuedInvoiceHistory(): [InvoiceDrafted, InvoiceIssued] {
+  return [invoiceDrafted('inv-1'), invoiceIssued('inv-1', 'INV-2026-000001')];
+}
+
 export function invoiceNumberAssigned(invoiceId: string, sequence: number, at = ISSUED_AT): DocumentNumberAssigned {
   return {
     type: 'DocumentNumberAssigned',

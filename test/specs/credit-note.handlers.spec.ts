@@ -16,7 +16,7 @@ import {
   invoiceCreditApplied,
   invoiceCreditNoteRegistered,
   invoiceDrafted,
-  invoiceIssued,
+  issuedInvoiceHistory,
 } from './billing-events.fixtures.js';
 import { startHandlerSpecLedger, type HandlerSpecLedger } from './handler-spec.support.js';
 
@@ -42,8 +42,7 @@ describe('credit note handlers', () => {
   const services = () => h.ledger.services;
   const DRAFTED = '2026-03-10T08:00:00.000Z';
   const NOW = '2026-03-12T16:45:00.000Z';
-  /** The issued invoice inv-1: 71.96 USD, all of it still creditable. */
-  const issuedInvoice = () => [invoiceDrafted('inv-1'), invoiceIssued('inv-1', 'INV-2026-000001')];
+  const issuedInvoice = issuedInvoiceHistory;
   /** cn-1 (12.00 USD on inv-1), issued as CN-2026-000001 and registered on inv-1. */
   const issuedNote = () => [creditNoteDrafted('cn-1', 'inv-1', DRAFTED), creditNoteIssued('cn-1', 'inv-1', 'CN-2026-000001', DRAFTED)];
   const invoiceWithNote = () => [...issuedInvoice(), invoiceCreditNoteRegistered('inv-1', 'cn-1', '59.96', DRAFTED)];

@@ -15,6 +15,7 @@ import {
   paymentAllocated,
   paymentRefunded,
   type PaymentFixture,
+  issuedInvoiceHistory,
 } from './billing-events.fixtures.js';
 import { SPEC_ACTOR, startHandlerSpecLedger, type HandlerSpecLedger } from './handler-spec.support.js';
 
@@ -41,8 +42,7 @@ describe('payment handlers', () => {
   const PAID_AT = '2026-03-05T12:00:00.000Z';
   const NOW = '2026-03-09T15:30:00.000Z';
 
-  /** The issued invoice inv-1 (71.96 USD). */
-  const issuedInvoice = () => [invoiceDrafted('inv-1'), invoiceIssued('inv-1', 'INV-2026-000001')];
+  const issuedInvoice = issuedInvoiceHistory;
 
   describe('recording a payment', () => {
     it('recordPayment: reserves the reference, records the payment succeeded and allocates it to the invoice, in one append', async () => {
