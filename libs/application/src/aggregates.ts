@@ -57,7 +57,7 @@ import {
   type Decider,
 } from '../../billing/src/index.js';
 import type { AppendRequest, EventData, EventStore, ExpectedRevision, Position, RecordedEvent } from '../../event-store/src/index.js';
-import { loadStream, type LoadedStream } from './stream-loader.js';
+import { loadStream, type FoldedPrefix, type LoadedStream } from './stream-loader.js';
 import { recordedEventParser, toEventData, type CommandContext, type DomainEventLike } from './event-envelope.js';
 import { streams } from './stream-names.js';
 
@@ -158,7 +158,7 @@ export const aggregates = {
 
 /**
  * The one loader: an aggregate's stream read whole and folded. With a command id, a retried command is recognised
- * (alreadyAppliedAt).
+ * (alreadyAppliedAt). With a folded prefix (a cache), only the events after it are read.
  */
 export function load<Event extends DomainEventLike, State>(
   store: EventStore,
@@ -166,8 +166,9 @@ export function load<Event extends DomainEventLike, State>(
   tenantId: string,
   id: string,
   commandId?: string,
+  prefix?: FoldedPrefix<State>,
 ): Promise<LoadedStream<State>> {
-  return loadStream(store, of.stream(tenantId, id), of.decider, of.parse, commandId);
+  return loadStream(store, of.stream(tenantId, id), of.decider, of.parse, commandId, prefix);
 }
 
 const allSchemas: readonly VersionedEventSchemas[] = Object.values(aggregates).map((registered) => registered.schemas);

@@ -20,9 +20,17 @@ export interface FoldingDecider<Event, State> {
 
 const READ_PAGE = 1_000;
 
+/** A state already folded from a stream's first events, up to and including `revision`: a load goes on from there. */
+export interface FoldedPrefix<State> {
+  readonly state: State;
+  readonly revision: bigint;
+  readonly lastPosition: Position | undefined;
+}
+
 /**
  * Reads a whole stream and folds it. Streams are short by design, so no snapshots are needed (docs/architecture.md,
- * "Commands: load, decide, append").
+ * "Commands: load, decide, append"). With `prefix`, only the events after it are read and folded onto its state (a
+ * cache of a stream that every command reads; a command id is then looked for in those events only).
  */
 export async function loadStream<Event extends DomainEventLike, State>(
   store: EventStore,
@@ -30,11 +38,12 @@ export async function loadStream<Event extends DomainEventLike, State>(
   decider: FoldingDecider<Event, State>,
   parse: (recorded: RecordedEvent) => Event,
   commandId?: string,
+  prefix?: FoldedPrefix<State>,
 ): Promise<LoadedStream<State>> {
-  let state = decider.initialState;
+  let state = prefix ? prefix.state : decider.initialState;
   let last: RecordedEvent | undefined;
   let alreadyAppliedAt: Position | undefined;
-  for (let from = 0n; ; ) {
+  for (let from = prefix ? prefix.revision + 1n : 0n; ; ) {
     const page = await store.readStream(streamId, { fromRevision: from, maxCount: READ_PAGE });
     for (const recorded of page) {
       state = decider.evolve(state, parse(recorded));
@@ -44,5 +53,6 @@ export async function loadStream<Event extends DomainEventLike, State>(
     if (page.length < READ_PAGE || !last) break;
     from = last.revision + 1n;
   }
+  if (!last && prefix) return { state, expectedRevision: prefix.revision, lastPosition: prefix.lastPosition, alreadyAppliedAt };
   return { state, expectedRevision: last ? last.revision : 'no_stream', lastPosition: last?.position, alreadyAppliedAt };
 }

@@ -1,20 +1,13 @@
 import { calendarDateInZone, type BillingSettings, type BillingSettingsState } from '../../../billing/src/index.js';
 import { BillingSettingsQueries } from '../../../../projections/billing-settings/billing-settings.queries.js';
-import { aggregates } from '../../../application/src/index.js';
+import { aggregates, load, type FoldedPrefix } from '../../../application/src/index.js';
 import type { EventStore } from '../../../event-store/src/index.js';
 import type { ApplicationServices } from './application-services.js';
 
-interface FoldedSettings {
-  /** The revision of the last event folded into `state`. */
-  readonly revision: bigint;
-  readonly state: BillingSettingsState;
-}
-
 /** Tenants whose folded settings are kept per store; past the bound the cache starts again (a cost, never an error). */
 const CACHED_TENANTS_MAX = 10_000;
-const READ_PAGE = 1_000;
 /** Per store, so that two stores (two databases, or a test's second instance) never share an entry. */
-const cachedSettings = new WeakMap<EventStore, Map<string, FoldedSettings>>();
+const cachedSettings = new WeakMap<EventStore, Map<string, FoldedPrefix<BillingSettingsState>>>();
 
 /**
  * A tenant's current billing settings, folded from its settings stream (the event store, not a read model, so a
@@ -29,24 +22,14 @@ const cachedSettings = new WeakMap<EventStore, Map<string, FoldedSettings>>();
 export async function loadBillingSettings(services: Pick<ApplicationServices, 'store'>, tenantId: string): Promise<BillingSettings> {
   let byTenant = cachedSettings.get(services.store);
   if (!byTenant) cachedSettings.set(services.store, (byTenant = new Map()));
-  const cached = byTenant.get(tenantId);
-  const { stream, decider, parse } = aggregates.billingSettings;
-  const streamId = stream(tenantId, tenantId);
-  let state = cached?.state ?? decider.initialState;
-  let revision = cached?.revision ?? -1n;
-  for (;;) {
-    const page = await services.store.readStream(streamId, { fromRevision: revision + 1n, maxCount: READ_PAGE });
-    for (const recorded of page) {
-      state = decider.evolve(state, parse(recorded));
-      revision = recorded.revision;
-    }
-    if (page.length < READ_PAGE) break;
-  }
+  const loaded = await load(services.store, aggregates.billingSettings, tenantId, tenantId, undefined, byTenant.get(tenantId));
+  const { state } = loaded;
+  const revision = loaded.expectedRevision === 'no_stream' ? -1n : (loaded.expectedRevision as bigint);
   // A concurrent load may have got further meanwhile: keep whichever saw more of the stream.
   const latest = byTenant.get(tenantId);
   if (revision >= 0n && (!latest || latest.revision < revision)) {
     if (!latest && byTenant.size >= CACHED_TENANTS_MAX) byTenant.clear();
-    byTenant.set(tenantId, { revision, state: deepFreeze(state) });
+    byTenant.set(tenantId, { revision, state: deepFreeze(state), lastPosition: loaded.lastPosition });
   }
   return state.settings;
 }
