@@ -1,7 +1,7 @@
-import { creditNoteEventSchemas, creditNoteEventTypes, type CreditNoteEvent } from '../../libs/billing/src/index.js';
+import { creditNoteEventTypes } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { recordedEventParser, tenantOfStream } from '../../libs/application/src/index.js';
+import { aggregates, tenantOfStream } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createCreditNoteTables } from './credit-notes.tables.js';
 import { formatDecimal, parseComputedDecimal } from '../../libs/money/src/index.js';
@@ -21,7 +21,8 @@ export const creditNotesProjection: Projection = {
   applyBatch: applyCreditNoteBatch,
 };
 
-export const parseCreditNoteRecordedEvent = recordedEventParser<CreditNoteEvent>(creditNoteEventSchemas, 'credit note');
+/** The registry's parser of the aggregate's stored events (libs/application/src/aggregates.ts). */
+export const parseCreditNoteRecordedEvent = aggregates.creditNote.parse;
 
 const NOTE_KEY = ['tenant_id', 'credit_note_id'];
 

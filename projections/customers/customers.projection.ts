@@ -1,8 +1,7 @@
-import type { CustomerEvent } from '../../libs/billing/src/index.js';
-import { customerEventSchemas, customerEventTypes } from '../../libs/billing/src/index.js';
+import { customerEventTypes } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
+import { aggregates, tenantOfStream } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createCustomerTables } from './customers.tables.js';
 import { keyOf, loadRows, upsertRows, type Row } from '../common/batch-rows.js';
@@ -17,7 +16,8 @@ export const customersProjection: Projection = {
   applyBatch: applyCustomerBatch,
 };
 
-export const parseCustomerRecordedEvent = recordedEventParser<CustomerEvent>(customerEventSchemas, 'customer');
+/** The registry's parser of the aggregate's stored events (libs/application/src/aggregates.ts). */
+export const parseCustomerRecordedEvent = aggregates.customer.parse;
 
 const KEY = ['tenant_id', 'customer_id'];
 

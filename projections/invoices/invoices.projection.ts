@@ -1,10 +1,10 @@
 import type Big from 'big.js';
 import { Money, parseComputedDecimal } from '../../libs/money/src/index.js';
 import type { InvoiceEvent, InvoiceLine, LineTax } from '../../libs/billing/src/index.js';
-import { explicitlyPricedLine, invoiceEventSchemas, invoiceEventTypes, pricedInvoiceTotals, taxBreakdownOf } from '../../libs/billing/src/index.js';
+import { explicitlyPricedLine, invoiceEventTypes, pricedInvoiceTotals, taxBreakdownOf } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
+import { aggregates, tenantOfStream } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createInvoiceTables } from './invoices.tables.js';
 import { deleteRows, insertRows, keyOf, loadRows, upsertRows, type Row, type RowKey } from '../common/batch-rows.js';
@@ -22,7 +22,8 @@ export const invoicesProjection: Projection = {
   applyBatch: applyInvoiceBatch,
 };
 
-export const parseInvoiceEvent = recordedEventParser<InvoiceEvent>(invoiceEventSchemas, 'invoice');
+/** The registry's parser of the aggregate's stored events (libs/application/src/aggregates.ts). */
+export const parseInvoiceEvent = aggregates.invoice.parse;
 
 const INVOICE_KEY = ['tenant_id', 'invoice_id'];
 const LINE_KEY = ['tenant_id', 'invoice_id', 'line_id'];

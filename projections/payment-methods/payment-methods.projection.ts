@@ -1,8 +1,7 @@
-import type { PaymentMethodEvent } from '../../libs/billing/src/index.js';
-import { paymentMethodEventSchemas, paymentMethodEventTypes } from '../../libs/billing/src/index.js';
+import { paymentMethodEventTypes } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
+import { aggregates, tenantOfStream } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createPaymentMethodTables } from './payment-methods.tables.js';
 import { keyOf, loadRows, upsertRows, type Row } from '../common/batch-rows.js';
@@ -20,7 +19,8 @@ export const paymentMethodsProjection: Projection = {
   applyBatch: applyPaymentMethodBatch,
 };
 
-export const parsePaymentMethodRecordedEvent = recordedEventParser<PaymentMethodEvent>(paymentMethodEventSchemas, 'payment method');
+/** The registry's parser of the aggregate's stored events (libs/application/src/aggregates.ts). */
+export const parsePaymentMethodRecordedEvent = aggregates.paymentMethod.parse;
 
 const KEY = ['tenant_id', 'payment_method_id'];
 

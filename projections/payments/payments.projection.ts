@@ -1,8 +1,8 @@
-import { paymentEventSchemas, paymentEventTypes, type PaymentEvent } from '../../libs/billing/src/index.js';
+import { paymentEventTypes, type PaymentEvent } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import { Money } from '../../libs/money/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { recordedEventParser, tenantOfStream } from '../../libs/application/src/index.js';
+import { aggregates, tenantOfStream } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { keyOf, upsertRows, type Row } from '../common/batch-rows.js';
 import { loadRowsKeepingInstants } from '../common/batch-fold.js';
@@ -22,7 +22,8 @@ export const paymentsProjection: Projection = {
   applyBatch: applyPaymentBatch,
 };
 
-export const parsePaymentRecordedEvent = recordedEventParser<PaymentEvent>(paymentEventSchemas, 'payment');
+/** The registry's parser of the aggregate's stored events (libs/application/src/aggregates.ts). */
+export const parsePaymentRecordedEvent = aggregates.payment.parse;
 
 /** The timestamptz columns, read back as text so that a row written back whole keeps their exact instants. */
 const INSTANT_COLUMNS = ['next_retry_at', 'recorded_at', 'succeeded_at', 'cancelled_at', 'allocated_at', 'updated_at'];

@@ -1,7 +1,7 @@
-import { receiptEventSchemas, receiptEventTypes, type ReceiptEvent } from '../../libs/billing/src/index.js';
+import { receiptEventTypes } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
-import { tenantOfStream, recordedEventParser } from '../../libs/application/src/index.js';
+import { aggregates, tenantOfStream } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { createReceiptTables } from './receipts.tables.js';
 import { insertRows, type Row } from '../common/batch-rows.js';
@@ -16,7 +16,8 @@ export const receiptsProjection: Projection = {
   applyBatch: applyReceiptBatch,
 };
 
-export const parseReceiptRecordedEvent = recordedEventParser<ReceiptEvent>(receiptEventSchemas, 'receipt');
+/** The registry's parser of the aggregate's stored events (libs/application/src/aggregates.ts). */
+export const parseReceiptRecordedEvent = aggregates.receipt.parse;
 
 /** A receipt never changes: the batch's receipts are one multi-row INSERT (an id seen before fails it, as before). */
 async function applyReceiptBatch(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
