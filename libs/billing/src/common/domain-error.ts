@@ -41,6 +41,20 @@ export const domainErrorCodes = [
   'AMOUNT_EXCEEDS_BALANCE',
   'INVOICE_NOT_WRITABLE_OFF',
   'AMOUNT_OUT_OF_RANGE',
+  // Recurring billing: catalog, pricing rules, subscriptions, test clocks.
+  'PLAN_NOT_ACTIVE',
+  'PLAN_VERSION_NOT_FOUND',
+  'PRICE_NOT_AVAILABLE_IN_CURRENCY',
+  'ADDON_NOT_ALLOWED',
+  'PRICING_RULE_NOT_ACTIVE',
+  'SUBSCRIPTION_NOT_ACTIVE',
+  'SUBSCRIPTION_NOT_SUSPENDED',
+  'SUBSCRIPTION_TERMINATED',
+  'SUBSCRIPTION_CANCELLATION_SCHEDULED',
+  'PERIOD_NOT_DUE',
+  'PERIOD_ALREADY_BILLED',
+  'TEST_CLOCK_CANNOT_GO_BACK',
+  'INVALID_STATE_TRANSITION',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
