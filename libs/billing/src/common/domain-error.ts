@@ -55,6 +55,7 @@ export const domainErrorCodes = [
   'PERIOD_ALREADY_BILLED',
   'TEST_CLOCK_CANNOT_GO_BACK',
   'INVALID_STATE_TRANSITION',
+  'PRODUCT_NOT_ACTIVE',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

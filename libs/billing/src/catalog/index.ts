@@ -1,0 +1,13 @@
+export type { BillingTiming, PlanTerms } from './plan-terms.js';
+export { serviceTypes, type ServiceType } from './service-type.js';
+export * from './tax-treatment.js';
+export * from './product.commands.js';
+export * from './product.events.js';
+export { decideProduct, evolveProduct, initialProductState, productDecider, productLimits, type ProductState } from './product.decider.js';
+export * from './plan.version-terms.js';
+export * from './plan.commands.js';
+export * from './plan.events.js';
+export { evolvePlan, initialPlanState, type PlanState, type PlanVersion } from './plan.state.js';
+export { decidePlan, planDecider } from './plan.decider.js';
+export { planProductContextOf } from './plan.product-context.js';
+export { planVersionOf, requireAddonAllowed, toPlanTerms } from './plan.terms.js';
