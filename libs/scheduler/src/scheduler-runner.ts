@@ -1,0 +1,221 @@
+import { ProjectionLease } from '../../projection-runtime/src/index.js';
+import { describeError, dispatch, retryBackoffMs, type DispatchResult } from './dispatch.js';
+import { DueWorkWakeups } from './due-work-wakeups.js';
+import type { DueWork } from './due-work.types.js';
+import { schedulerParts, type SchedulerOptions, type SchedulerParts } from './scheduler-options.js';
+import type { TenantTime } from './tenant-clock.js';
+
+export interface SchedulerRunnerOptions extends SchedulerOptions {
+  /** Items read per scan (small: the scan is repeated after every piece of work that appended events). */
+  readonly batchSize?: number;
+  /** The longest the runner sleeps without looking, should a notification be lost (5 s). */
+  readonly idlePollMs?: number;
+  /** The lease's name: one runner holds it at a time (the others wait to take over). */
+  readonly leaseName?: string;
+}
+
+export const schedulerRunnerDefaults = { batchSize: 50, idlePollMs: 5_000, leaseName: 'scheduler' } as const;
+
+const LEASE_RETRY_MS = 1_000;
+const ERROR_BACKOFF_MS_MAX = 30_000;
+
+type Step = 'again' | 'idle' | 'stop';
+
+/**
+ * The scheduler: runs every tenant's due work (real-time tenants; test-clock tenants are runDueWork's) in
+ * (due_at, work_key) order, each piece of work through the handler of its kind, with a command id derived from the
+ * work and `now` = its due instant.
+ *
+ * - One runner at a time across processes: it holds a lease (the projection lease mechanism, an advisory lock on a
+ *   dedicated connection, dropped by PostgreSQL when the process dies), so a second scheduler waits and takes over.
+ * - In order, successors included: after a piece of work whose command appended events, the runner waits until the
+ *   due-work projections have seen them (its successor, the next period, is then in the table) and only then removes
+ *   the row and scans again. A row therefore disappears only once its successor is visible, and downtime is caught up
+ *   in due order, each piece at its own instant.
+ * - Crash-safe: a crash between the command and the bookkeeping leaves the row; the next dispatch sends the same
+ *   command id, which the event store recognises, and the handler gets the first outcome back.
+ * - Wakes on new work (NOTIFY from the due-work projections' commits), at the next due instant or backoff end, and at
+ *   least every `idlePollMs`; stop() (SIGTERM) ends the loop after the piece of work in hand, so it takes one
+ *   command's time, and interrupts every wait.
+ */
+export class SchedulerRunner {
+  private readonly parts: SchedulerParts;
+  private readonly batchSize: number;
+  private readonly idlePollMs: number;
+  private readonly leaseName: string;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private readonly stopListeners = new Set<() => void>();
+
+  constructor(private readonly options: SchedulerRunnerOptions) {
+    this.parts = schedulerParts(options);
+    this.batchSize = options.batchSize ?? schedulerRunnerDefaults.batchSize;
+    this.idlePollMs = options.idlePollMs ?? schedulerRunnerDefaults.idlePollMs;
+    this.leaseName = `scheduler:${options.leaseName ?? schedulerRunnerDefaults.leaseName}`;
+  }
+
+  /** Starts the loop in the background (it takes the lease when it can) and returns at once. */
+  start(): Promise<void> {
+    if (this.loop) throw new Error('the scheduler runner is started already');
+    this.loop = this.runForever();
+    return Promise.resolve();
+  }
+
+  /** Ends the loop after the piece of work in hand and releases the lease. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const listener of [...this.stopListeners]) listener();
+    await this.loop;
+  }
+
+  private async runForever(): Promise<void> {
+    const { log } = this.parts;
+    let backoffMs = 500;
+    while (!this.stopping) {
+      let lease: ProjectionLease | undefined;
+      try {
+        lease = await ProjectionLease.tryAcquire(this.options.connectionString, this.leaseName);
+        if (!lease) {
+          await this.sleep(LEASE_RETRY_MS);
+          continue;
+        }
+        log(`${this.leaseName}: lease taken, running due work`);
+        await this.work(lease);
+        backoffMs = 500;
+      } catch (error) {
+        if (this.stopping) break;
+        log(`${this.leaseName}: ${describeError(error)}; retrying in ${backoffMs} ms`);
+        await this.sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, ERROR_BACKOFF_MS_MAX);
+      } finally {
+        await lease?.release();
+      }
+    }
+  }
+
+  private async work(lease: ProjectionLease): Promise<void> {
+    let leaseLost = false;
+    const wakeups = new DueWorkWakeups(this.options.connectionString);
+    const interrupt = () => wakeups.close();
+    lease.onLost(() => {
+      leaseLost = true;
+      void interrupt();
+    });
+    this.stopListeners.add(interrupt);
+    const halted = () => this.stopping || leaseLost;
+    try {
+      await wakeups.start();
+      while (!halted()) {
+        const step = await this.scan(halted);
+        if (step === 'stop') return;
+        if (step === 'again') continue;
+        const wait = await this.untilNextDue();
+        if (halted()) return;
+        const wake = wakeups.next(wait);
+        await wake.promise;
+      }
+      if (leaseLost) this.parts.log(`${this.leaseName}: lease lost, stopping after the work in hand`);
+    } finally {
+      this.stopListeners.delete(interrupt);
+      await wakeups.close();
+    }
+  }
+
+  /** One scan: the first due items, run in order until one appends events (then scan again: its successor may come first). */
+  private async scan(halted: () => boolean): Promise<Step> {
+    const { workStore, realClock } = this.parts;
+    const { clock } = this.options;
+    const now = realClock().toISOString();
+    const excluded = await clock.tenantsOnTestClocks();
+    const items = await workStore.due({ now, kinds: Object.keys(this.options.handlers), excludedTenants: [...excluded], limit: this.batchSize });
+    const times = new Map<string, TenantTime>();
+    let dispatched = 0;
+    for (const item of items) {
+      if (halted()) return 'stop';
+      let time = times.get(item.tenantId);
+      if (time === undefined) times.set(item.tenantId, (time = await clock.read(item.tenantId)));
+      // A tenant that just got a test clock (the directory may not show it yet) is runDueWork's, and never runs early.
+      if (time.testClock !== null || Date.parse(item.dueAt) > Date.parse(time.now)) continue;
+      dispatched += 1;
+      const step = await this.settle(item, await dispatch(this.options.handlers, item, time.now), halted);
+      if (step !== 'idle') return step;
+    }
+    return dispatched > 0 && items.length >= this.batchSize ? 'again' : 'idle';
+  }
+
+  /** The bookkeeping after a dispatch. 'again' when the work appended events: the next scan must come first. */
+  private async settle(item: DueWork, result: DispatchResult, halted: () => boolean): Promise<Step> {
+    const { workStore, realClock, log, waitForSources, projectionWaitMs } = this.parts;
+    const later = (attempts: number) => new Date(realClock().getTime() + retryBackoffMs(attempts)).toISOString();
+    const where = `${item.kind} ${item.workKey} of tenant ${item.tenantId}`;
+    switch (result.kind) {
+      case 'done': {
+        if (result.position === undefined) {
+          await workStore.finish(item);
+          return 'idle';
+        }
+        const reached = await waitForSources(result.position, halted);
+        // Stopped: the row stays; the next runner's dispatch gets the command's first outcome back and finishes it.
+        if (reached === 'stopped') return 'stop';
+        if (!reached) {
+          log(`${where}: done, but the due-work projections did not see its events within ${projectionWaitMs} ms; it will be checked again`);
+          await workStore.retryLater(item, `the due-work projections did not reach the work's events within ${projectionWaitMs} ms`, later(item.attempts + 1));
+          return 'idle';
+        }
+        await workStore.finish(item);
+        return 'again';
+      }
+      case 'retry_later':
+        await workStore.retryLater(item, result.reason, result.notBefore ?? later(item.attempts + 1));
+        return 'idle';
+      case 'refused': {
+        const message = describeError(result.error);
+        if (result.policy === 'done') {
+          log(`${where} refused and dropped: ${message}`);
+          await workStore.finish(item);
+        } else if (result.policy === 'retry_later') {
+          await workStore.retryLater(item, message, later(item.attempts + 1));
+        } else {
+          log(`${where} refused and parked until an operator clears it: ${message}`);
+          await workStore.park(item, message, realClock().toISOString());
+        }
+        return 'idle';
+      }
+      case 'failed': {
+        const notBefore = later(item.attempts + 1);
+        log(`${where} failed (attempt ${item.attempts + 1}), retrying at ${notBefore}: ${describeError(result.error)}`);
+        await workStore.retryLater(item, describeError(result.error), notBefore);
+        return 'idle';
+      }
+      case 'no_handler':
+        // The scan asks only for kinds with a handler; a handler list changed under us is not this item's fault.
+        return 'idle';
+      default: {
+        const unexpected: never = result;
+        throw new Error(`unexpected dispatch result ${JSON.stringify(unexpected)}`);
+      }
+    }
+  }
+
+  /** Milliseconds until work becomes due (or a backoff ends), at most idlePollMs. */
+  private async untilNextDue(): Promise<number> {
+    const { workStore, realClock } = this.parts;
+    const now = realClock();
+    const excluded = await this.options.clock.tenantsOnTestClocks();
+    const next = await workStore.nextWakeAt({ now: now.toISOString(), kinds: Object.keys(this.options.handlers), excludedTenants: [...excluded] });
+    if (next === undefined) return this.idlePollMs;
+    return Math.max(0, Math.min(this.idlePollMs, Date.parse(next) - now.getTime()));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.stopListeners.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.stopListeners.add(done);
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import type { ReadModelDatabase } from '../../projection-runtime/src/index.js';
+import { createStoreDatabase, type StoreDatabase } from '../../testing/src/test-database.js';
+import { dueWorkCommandId } from './dispatch.js';
+import { countEntry, scheduleToyWork, toyCount, toyCustomerHistory } from './testing/toy-due-work.js';
+
+/** Built from libs/scheduler/src/testing/scheduler-child.ts by the test run's global setup (scripts/build.mjs). */
+const childMain = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'libs', 'scheduler', 'src', 'testing', 'scheduler-child.js');
+const TENANT = 'acme';
+const WORK = 40;
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly appended: string[];
+  readonly output: string[];
+}
+
+function startScheduler(connectionString: string, pauseMs: number, onAppended?: (key: string, child: Child) => void): Child {
+  const process_ = spawn(process.execPath, [childMain], { env: { ...process.env, DATABASE_URL: connectionString, SCHEDULER_PAUSE_MS: String(pauseMs) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: Child = { process: process_, appended: [], output: [] };
+  let buffered = '';
+  process_.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      child.output.push(line);
+      const parsed = JSON.parse(line) as { appended?: string };
+      if (parsed.appended !== undefined) {
+        child.appended.push(parsed.appended);
+        onAppended?.(parsed.appended, child);
+      }
+    }
+  });
+  process_.stderr?.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output: () => string[]): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; child output:\n${output().join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a scheduler process killed with SIGKILL between a command and its bookkeeping', () => {
+  let opened: StoreDatabase<ReadModelDatabase>;
+
+  beforeAll(async () => {
+    opened = await createStoreDatabase<ReadModelDatabase>('scheduler_kill');
+  });
+
+  afterAll(() => opened.close());
+
+  it('is restarted, re-dispatches the work in hand with the same command id, and every piece of work acts exactly once, in order', async () => {
+    const { store, connection, database } = opened;
+    const keys = Array.from({ length: WORK }, (_, index) => `work-${String(index).padStart(2, '0')}`);
+    const dues = keys.map((_, index) => new Date(Date.UTC(2025, 0, 1, index)).toISOString());
+    // Stated in reverse order: the scheduler's order is the due order, not the order of statement.
+    await scheduleToyWork(store, TENANT, [...keys].reverse().map((key, index) => countEntry(key, dues[WORK - 1 - index] as string)));
+
+    let killedAt: string | undefined;
+    const first = startScheduler(database.connectionString, 400, (key, child) => {
+      // The 10th command has appended; its bookkeeping is 400 ms away: kill now.
+      if (child.appended.length === 10 && killedAt === undefined) {
+        killedAt = key;
+        child.process.kill('SIGKILL');
+      }
+    });
+    await exited(first.process);
+    expect(first.process.signalCode).toBe('SIGKILL');
+    expect(killedAt).toBe('work-09');
+    expect(await toyCount(store, TENANT)).toBe(10);
+    // Really killed in between: the command appended, the row of its work is still there.
+    const { rows: left } = await sql<{ work_key: string }>`select work_key from read_models.toy_due_work where tenant_id = ${TENANT} order by due_at`.execute(connection.db);
+    expect(left[0]?.work_key).toBe('work-09');
+    expect(left).toHaveLength(WORK - 9);
+
+    const second = startScheduler(database.connectionString, 0);
+    let stoppedInMs: number | undefined;
+    try {
+      await eventually(
+        'every piece of work done',
+        async () => {
+          const { rows } = await sql<{ left: string }>`select count(*)::text as left from read_models.toy_due_work where tenant_id = ${TENANT}`.execute(connection.db);
+          return rows[0]?.left === '0' ? true : undefined;
+        },
+        90_000,
+        () => [...first.output, '--- restarted ---', ...second.output],
+      );
+    } finally {
+      const signalled = Date.now();
+      second.process.kill('SIGTERM');
+      await exited(second.process);
+      stoppedInMs = Date.now() - signalled;
+    }
+    // SIGTERM: the scheduler and the projections stop, the connections close, the process exits, within a second.
+    expect(second.process.exitCode).toBe(0);
+    expect(stoppedInMs).toBeLessThan(1_000);
+    // The restarted scheduler began with the work the first was killed in, sending the same command again...
+    expect(second.appended[0]).toBe('work-09');
+    // ...which the event store recognised: one event per piece of work, each with its work's command id, in due order,
+    // each decided at its due instant.
+    const history = await toyCustomerHistory(store, TENANT, 'counter');
+    expect(history.map((event) => event.commandId)).toEqual(keys.map((key) => dueWorkCommandId(TENANT, key)));
+    expect(history.map((event) => event.now)).toEqual(dues);
+    expect(history.map((event) => event.name)).toEqual(keys.map((_, index) => `count ${index + 1}`));
+    expect(await toyCount(store, TENANT)).toBe(WORK);
+  }, 150_000);
+});
