@@ -55,6 +55,21 @@ import {
   type ReceiptEvent,
   type ReceiptState,
   type Decider,
+  planDecider,
+  planEventSchemas,
+  pricingRuleDecider,
+  pricingRuleEventSchemas,
+  productDecider,
+  productEventSchemas,
+  type PlanCommand,
+  type PlanEvent,
+  type PlanState,
+  type PricingRuleCommand,
+  type PricingRuleEvent,
+  type PricingRuleState,
+  type ProductCommand,
+  type ProductEvent,
+  type ProductState,
 } from '../../billing/src/index.js';
 import type { AppendRequest, EventData, EventStore, ExpectedRevision, Position, RecordedEvent } from '../../event-store/src/index.js';
 import { loadStream, type FoldedPrefix, type LoadedStream } from './stream-loader.js';
@@ -154,6 +169,9 @@ export const aggregates = {
   paymentReference: aggregate<PaymentReferenceCommand, PaymentReferenceEvent, PaymentReferenceState>('payment reference', streams.paymentReference, paymentReferenceDecider, paymentReferenceEventSchemas),
   creditNote: aggregate<CreditNoteCommand, CreditNoteEvent, CreditNoteState>('credit note', streams.creditNote, creditNoteDecider, creditNoteEventSchemas),
   customerAccount: aggregate<CustomerAccountCommand, CustomerAccountEvent, CustomerAccountState>('customer account', streams.customerAccount, customerAccountDecider, customerAccountEventSchemas),
+  product: aggregate<ProductCommand, ProductEvent, ProductState>('product', streams.product, productDecider, productEventSchemas),
+  plan: aggregate<PlanCommand, PlanEvent, PlanState>('plan', streams.plan, planDecider, planEventSchemas),
+  pricingRule: aggregate<PricingRuleCommand, PricingRuleEvent, PricingRuleState>('pricing rule', streams.pricingRule, pricingRuleDecider, pricingRuleEventSchemas),
 } as const;
 
 /**
@@ -175,14 +193,25 @@ const allSchemas: readonly VersionedEventSchemas[] = Object.values(aggregates).m
 
 /** The schema version of an event type, from the registry; a type no aggregate declares is a broken invariant. */
 export function schemaVersionOf(type: string): number {
+  return schemaOf(type).schemaVersion;
+}
+
+function schemaOf(type: string): VersionedEventSchemas[string] {
   const schemas = allSchemas.find((map) => Object.hasOwn(map, type));
   if (schemas === undefined) throw new Error(`no event schema for ${type}`);
-  return (schemas[type] as { schemaVersion: number }).schemaVersion;
+  return schemas[type] as VersionedEventSchemas[string];
 }
 
 /** The one event writer: events as stored on `streamId`, each with the schema version of its type. */
 export function storedEvents(events: readonly DomainEventLike[], context: CommandContext, streamId: string): EventData[] {
-  return events.map((event, index) => toEventData(event, context, streamId, index, schemaVersionOf(event.type)));
+  return events.map((event, index) => {
+    const schema = schemaOf(event.type);
+    // Every event is checked against its contract as it is written (a decider breaking it is a bug, which fails the
+    // command before anything is stored), and stored as the schema reads it: so readers may take an event of the
+    // current version as stored, without parsing it again (recordedEventParser).
+    const data = schema.data.parse(event.data) as object;
+    return toEventData({ type: event.type, data }, context, streamId, index, schema.schemaVersion);
+  });
 }
 
 /** One stream's part of a command's append: its events as stored, at the revision the command read it. */

@@ -33,4 +33,8 @@ export const streams = {
   paymentReference: (tenantId: string, normalisedReference: string) => streamName(tenantId, 'payment_reference', normalisedReference),
   creditNote: (tenantId: string, creditNoteId: string) => streamName(tenantId, 'credit_note', creditNoteId),
   customerAccount: (tenantId: string, customerId: string) => streamName(tenantId, 'customer_account', customerId),
+  product: (tenantId: string, productId: string) => streamName(tenantId, 'product', productId),
+  plan: (tenantId: string, planId: string) => streamName(tenantId, 'plan', planId),
+  pricingRule: (tenantId: string, ruleId: string) => streamName(tenantId, 'pricing_rule', ruleId),
+  subscription: (tenantId: string, subscriptionId: string) => streamName(tenantId, 'subscription', subscriptionId),
 };

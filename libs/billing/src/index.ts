@@ -18,3 +18,6 @@ export * from './payability/index.js';
 export * from './allocation/index.js';
 export * from './refund/index.js';
 export * from './credit-application/index.js';
+export * from './billing-period/index.js';
+export * from './catalog/index.js';
+export * from './pricing/index.js';
