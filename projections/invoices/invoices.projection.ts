@@ -69,6 +69,12 @@ class InvoiceBatch {
   private readonly newPayments: Row[] = [];
   /** Invoices whose InvoiceDrafted is in this batch: none of their rows can exist yet, so none is loaded. */
   private readonly draftedHere = new Set<string>();
+  /**
+   * Drafts whose lines changed since their figures were last computed, with the instant of the latest change: the
+   * figures are computed once, before the next event of another kind for that invoice or at the end of the batch,
+   * instead of after every line (which made drafting n lines cost n² line reads).
+   */
+  private readonly staleDraftFigures = new Map<string, { tenantId: string; invoiceId: string; at: Date }>();
 
   /** Every row the batch will read, one statement per table, keyed by the invoices whose events need that table. */
   static async load(context: ProjectionContext, parsed: readonly ParsedInvoiceEvent[]): Promise<InvoiceBatch> {
@@ -121,6 +127,7 @@ class InvoiceBatch {
   }
 
   apply(tenantId: string, event: InvoiceEvent, at: Date): void {
+    if (event.type !== 'InvoiceLineAdded' && event.type !== 'InvoiceLineRemoved') this.refreshStaleDraftFigures(keyOf(tenantId, event.data.invoiceId));
     switch (event.type) {
       case 'InvoiceDrafted': {
         const { data } = event;
@@ -324,6 +331,17 @@ class InvoiceBatch {
    * through Money.of at the currency's scale, as they did when read back from numeric(38, 12).
    */
   private refreshDraftFigures(tenantId: string, invoiceId: string, at: Date): void {
+    this.staleDraftFigures.set(keyOf(tenantId, invoiceId), { tenantId, invoiceId, at });
+  }
+
+  private refreshStaleDraftFigures(key: string): void {
+    const stale = this.staleDraftFigures.get(key);
+    if (stale === undefined) return;
+    this.staleDraftFigures.delete(key);
+    this.computeDraftFigures(stale.tenantId, stale.invoiceId, stale.at);
+  }
+
+  private computeDraftFigures(tenantId: string, invoiceId: string, at: Date): void {
     const rows = this.rowsOf(tenantId, invoiceId);
     if (rows.row === undefined) throw new Error(`invoices: invoice ${invoiceId} of ${tenantId} has lines but was never drafted`);
     const currency = rows.row.currency as string;
@@ -401,6 +419,7 @@ class InvoiceBatch {
 
   /** Each touched row once: one statement per table that has something to write. */
   async write(context: ProjectionContext): Promise<void> {
+    for (const key of [...this.staleDraftFigures.keys()]) this.refreshStaleDraftFigures(key);
     const invoices: Row[] = [];
     const draftedInvoices: Row[] = [];
     const lines: Row[] = [];

@@ -20,6 +20,7 @@ export const DECIMAL_SCALE_MAX_DEFAULT = 12;
 export const COMPUTED_DECIMAL_TEXT_LENGTH_MAX = 1_000;
 
 /** Optional minus, then "0" or digits without leading zeros, then optionally a point and at least one digit. */
+const MINUS = 0x2d;
 const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 export type RoundingMode = 'half_up' | 'half_even' | 'down' | 'up';
@@ -95,17 +96,21 @@ export function readDecimal(
       { field, received: receivedForDetails(input) },
     );
   }
-  const [integerDigits = '', fractionDigits = ''] = input.replace(/^-/, '').split('.');
-  if (integerDigits.length > maxIntegerDigits) {
+  // Counted in place (no substrings): this runs for every amount a projection folds.
+  const negative = input.charCodeAt(0) === MINUS;
+  const point = input.indexOf('.');
+  const integerDigits = (point === -1 ? input.length : point) - (negative ? 1 : 0);
+  if (integerDigits > maxIntegerDigits) {
     throw new MoneyError(
       'INVALID_DECIMAL',
-      `${field} ${describeReceived(input)} has ${integerDigits.length} digits before the decimal point; at most ${maxIntegerDigits} are accepted`,
-      { field, received: receivedForDetails(input), integerDigits: integerDigits.length, maxIntegerDigits },
+      `${field} ${describeReceived(input)} has ${integerDigits} digits before the decimal point; at most ${maxIntegerDigits} are accepted`,
+      { field, received: receivedForDetails(input), integerDigits, maxIntegerDigits },
     );
   }
   const value = new Big(input);
+  const scale = point === -1 ? 0 : input.length - point - 1;
   // "-0" and "-0.00" are zero; dropping the sign keeps a negative zero from ever being stored or printed.
-  return { value: value.eq(ZERO) ? ZERO : value, text: input, scale: fractionDigits.length };
+  return { value: negative && value.eq(ZERO) ? ZERO : value, text: input, scale };
 }
 
 function notAStringError(input: unknown, field: string): MoneyError {
