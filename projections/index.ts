@@ -25,3 +25,6 @@ export { creditNotesProjection } from './credit-notes/credit-notes.projection.js
 
 /** Every read model the ledger maintains, in the order the runner starts them. */
 export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection];
+
+/** The worker-thread module of rebuildProjectionsInParallel for these projections (compiled JavaScript: dist/). */
+export const rebuildWorkerModule: URL = new URL('./rebuild-worker.js', import.meta.url);

@@ -18,8 +18,8 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { comparePositions, PostgresEventStore, type Position } from '../../libs/event-store/src/index.js';
 import { connectDatabase } from '../../libs/database/src/index.js';
-import { ProjectionRunner, rebuildProjection, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { allProjections } from '../../projections/index.js';
+import { ProjectionRunner, rebuildProjectionsInParallel, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
+import { allProjections, rebuildWorkerModule } from '../../projections/index.js';
 import { caseDatabase, integerFromEnv, type CaseContext } from '../lib/context.js';
 import { BENCH_TENANT, runnerNames, startBenchApi, waitForCheckpoints } from '../lib/ledger-api.js';
 import { table, type CaseReport } from '../lib/report.js';
@@ -57,15 +57,12 @@ async function referenceInsert(pool: pg.Pool, rows: readonly { data: string; met
   return elapsedMs(started);
 }
 
-async function rebuildAll(store: PostgresEventStore, db: Kysely<ReadModelDatabase>, roundNumber: number) {
+async function rebuildAll(db: Kysely<ReadModelDatabase>, connectionString: string, roundNumber: number) {
   const started = process.hrtime.bigint();
-  const projections = await Promise.all(
-    allProjections.map(async (projection, index) => {
-      const result = await rebuildProjection(store, db, projection, { buildSchema: `bench_p3_rebuild_${roundNumber}_${index}` });
-      return { name: projection.name, events: result.events, finishedMs: round(elapsedMs(started), 1) };
-    }),
-  );
+  const buildSchemas = Object.fromEntries(allProjections.map((projection, index) => [projection.name, `bench_p3_rebuild_${roundNumber}_${index}`]));
+  const rebuilt = await rebuildProjectionsInParallel(db, allProjections, { connectionString, workerModule: rebuildWorkerModule, buildSchemas, log: console.log });
   const elapsed = elapsedMs(started);
+  const projections = rebuilt.map((result) => ({ name: result.name, events: result.events, finishedMs: round(elapsed, 1) }));
   // Untimed: the rebuilt schemas and their checkpoints go before the next phase.
   for (let index = 0; index < allProjections.length; index += 1) await sql.raw(`drop schema if exists bench_p3_rebuild_${roundNumber}_${index} cascade`).execute(db);
   await sql`delete from projection_runtime.checkpoints where schema_name like 'bench_p3_rebuild_%'`.execute(db);
@@ -144,7 +141,7 @@ export async function runP3(context: CaseContext): Promise<CaseReport> {
           const elapsed = await referenceInsert(pool, events);
           result = { phase, round: roundIndex + 1, events: events.length, elapsedMs: round(elapsed, 1), eventsPerSecond: round((events.length / elapsed) * 1000, 0) };
         } else if (phase === 'rebuild') {
-          const { elapsed, projections } = await rebuildAll(store, db, roundIndex + 1);
+          const { elapsed, projections } = await rebuildAll(db, connectionString, roundIndex + 1);
           result = { phase, round: roundIndex + 1, events: events.length, elapsedMs: round(elapsed, 1), eventsPerSecond: round((events.length / elapsed) * 1000, 0), projections };
         } else {
           const elapsed = await catchUp(store, db, connectionString, roundIndex + 1, head);

@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position, RecordedEvent, SubscriptionMessage } from '../../event-store/src/index.js';
 import { comparePositions, START_POSITION } from '../../event-store/src/index.js';
-import { advanceCheckpoint, CHECKPOINTS_TABLE, checkpointSchemaSql, initialiseCheckpoint, loadCheckpoint } from './checkpoint-store.js';
+import { advanceCheckpoint, initialiseCheckpoint, loadCheckpoint } from './checkpoint-store.js';
+import { applyEvents, applyOne, ensureProjectionRuntimeSchema } from './projection-apply.js';
+import { rebuildProjection } from './projection-rebuild.js';
 import { ProjectionLease } from './projection-lease.js';
-import { installRowLevelSecurity, secureTenantTables } from '../../database/src/index.js';
+import { secureTenantTables } from '../../database/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ProjectionContext, type ReadModelDatabase } from './projection.js';
 import { announceCheckpoint, forgetReached, nextCheckpointAnnouncement, reachedInProcess } from './checkpoint-notifier.js';
 
@@ -14,8 +16,6 @@ const BATCH_SIZE_MAX = 2_000;
  * so it stays a couple of milliseconds: a lone event must not wait.
  */
 const BATCH_LINGER_MS = 2;
-/** Events a rebuild reads and applies per transaction: fresh tables, so the larger the batch the fewer round trips. */
-const REBUILD_BATCH_SIZE = 5_000;
 /**
  * How long a checkpoint that only moved past events the projection does not handle waits before it is written. Such
  * an advance changes no row, so it is announced in the process at once (read-your-writes waiters here see it
@@ -48,19 +48,6 @@ export interface ProjectionRunnerOptions {
   readonly schema?: string;
   readonly log?: (message: string) => void;
   readonly onProgress?: (progress: ProjectionProgress) => void;
-}
-
-export async function ensureProjectionRuntimeSchema(db: Kysely<ReadModelDatabase>): Promise<void> {
-  // A transaction-scoped lock: a session lock taken through a pool may be released on another connection (a no-op)
-  // and stay held by an idle one.
-  await db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('projection_runtime.migrate'))`.execute(trx);
-    await sql.raw(checkpointSchemaSql).execute(trx);
-    await sql.raw(`create schema if not exists ${LIVE_READ_MODEL_SCHEMA}`).execute(trx);
-  });
-  // Requests read the checkpoints (read-your-writes waits): the request role may read them, not write them.
-  await installRowLevelSecurity(db);
-  await secureTenantTables(db, [CHECKPOINTS_TABLE]);
 }
 
 /**
@@ -294,73 +281,6 @@ export class ProjectionRunner {
       this.stopListeners.add(done);
     });
   }
-}
-
-/** A batch through applyBatch when the projection has it, otherwise event by event through apply. */
-export async function applyEvents(projection: Projection, context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  if (projection.applyBatch) {
-    await projection.applyBatch(context, events);
-    return;
-  }
-  for (const event of events) await applyOne(projection, context, event);
-}
-
-function applyOne(projection: Projection, context: ProjectionContext, event: RecordedEvent): Promise<void> {
-  if (!projection.apply) throw new Error(`projection ${projection.name} has neither apply nor applyBatch`);
-  return projection.apply(context, event);
-}
-
-export interface RebuildOptions {
-  /** Swap the rebuilt tables into this schema (the live one). Omit to leave them in `buildSchema` for comparison. */
-  readonly targetSchema?: string;
-  readonly buildSchema?: string;
-  readonly log?: (message: string) => void;
-  readonly batchSize?: number;
-}
-
-/**
- * Builds a projection from position zero into fresh tables (created without their secondary indexes, which come
- * after the load; see Projection.createIndexes), loading large batches through applyBatch (or apply) in a schema of its own, up to the head of the log.
- * With a target schema, the fresh tables then replace the target's in one transaction (readers never see a
- * half-built read model). Replaying twice gives identical rows.
- */
-export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelDatabase>, projection: Projection, options: RebuildOptions = {}): Promise<{ schema: string; position: Position; events: number }> {
-  const log = options.log ?? (() => undefined);
-  const buildSchema = options.buildSchema ?? `rebuild_${projection.name.replace(/[^a-z0-9_]/g, '_')}_${Date.now().toString(36)}`;
-  const batchSize = options.batchSize ?? REBUILD_BATCH_SIZE;
-  await ensureProjectionRuntimeSchema(db);
-  await sql.raw(`drop schema if exists ${buildSchema} cascade; create schema ${buildSchema}`).execute(db);
-  await projection.createTables(db, buildSchema);
-  let position: Position = START_POSITION;
-  let count = 0;
-  for (;;) {
-    const events = await store.readAll({ fromPosition: position, maxCount: batchSize, filter: { eventTypes: projection.eventTypes } });
-    if (events.length === 0) break;
-    await db.transaction().execute((trx) => applyEvents(projection, { trx, schema: buildSchema }, events));
-    position = (events.at(-1) as RecordedEvent).position;
-    count += events.length;
-    if (count % 10_000 < events.length) log(`projection ${projection.name}: rebuilt ${count} events so far`);
-  }
-  // Secondary indexes are built once over the loaded rows rather than maintained row by row during the load.
-  await projection.createIndexes?.(db, buildSchema);
-  // The checkpoint is the last event actually read, never the head of the log: an event committed between the last
-  // (empty) read and a head lookup would otherwise lie below the checkpoint and never be applied. The runner moves
-  // the checkpoint past later events the projection does not handle.
-  if (!options.targetSchema) {
-    await initialiseCheckpoint(db, projection.name, buildSchema, projection.version, position);
-    return { schema: buildSchema, position, events: count };
-  }
-  const target = options.targetSchema;
-  await db.transaction().execute(async (trx) => {
-    await sql.raw(`create schema if not exists ${target}`).execute(trx);
-    for (const table of [...projection.tables].reverse()) await sql.raw(`drop table if exists ${target}.${table} cascade`).execute(trx);
-    for (const table of projection.tables) await sql.raw(`alter table ${buildSchema}.${table} set schema ${target}`).execute(trx);
-    await sql.raw(`drop schema ${buildSchema} cascade`).execute(trx);
-    await initialiseCheckpoint(trx, projection.name, target, projection.version, position);
-  });
-  log(`projection ${projection.name}: rebuilt ${count} events into ${target}`);
-  return { schema: target, position, events: count };
 }
 
 /**
