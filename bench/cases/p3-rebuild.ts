@@ -3,8 +3,8 @@
  *
  * Seeds a mixed history (bench/cases/p3-seed.ts, through the real handlers), stops the API, then measures in
  * interleaved rounds, each on fresh schemas:
- *   rebuild    rebuildProjection (libs/projection-runtime) of every projection of projections/index.ts from position
- *              zero into a fresh schema, all of them at once (as an operator rebuilding everything would).
+ *   rebuild    rebuildProjectionsInParallel (libs/projection-runtime) of every projection of projections/index.ts from
+ *              position zero into fresh schemas, in worker threads (as an operator rebuilding everything would).
  *   catch-up   a fresh ProjectionRunner over every projection in a fresh schema, from position zero, until every
  *              checkpoint has reached the head of the log (its checkpoints polled every 5 ms).
  *   reference  the same number of rows as the log has events, written as batched 500-row INSERTs (one statement, one
@@ -188,9 +188,11 @@ export async function runP3(context: CaseContext): Promise<CaseReport> {
     const markdown = `History: ${formatNumber(events.length)} events of ${typeRows.length} types (${typeRows.map((row) => `${row.type} ${row.count}`).join(', ')}),
 ${averageBytes} B of JSON (data + metadata) per event on average.
 
-- **rebuild**: \`rebuildProjection\` of each of the ${allProjections.length} projections of \`projections/index.ts\` from position zero into
-  a fresh schema of its own, all started together; timed until the last one has finished (each reads the log in batches of 1,000
-  filtered to its event types and applies them in a transaction per batch). The rebuilt schemas are dropped, untimed.
+- **rebuild**: \`rebuildProjectionsInParallel\` of the ${allProjections.length} projections of \`projections/index.ts\` from position zero,
+  each into a fresh schema of its own, split by their share of the log into one group per worker thread (one per core); each worker
+  reads the log once for its group (pages of 5,000 events, the next page read while this one is applied, each projection at its own
+  pace) and applies each projection's events in a transaction per page. Timed until the last projection has its secondary indexes
+  and checkpoint; the rebuilt schemas are dropped, untimed.
 - **catch-up**: a fresh \`ProjectionRunner\` over the same projections with its own schema (so new checkpoints at zero):
   \`start()\` until every checkpoint has reached the head of the log (polled every 5 ms), as a new projector process catching up does.
 - **reference**: ${formatNumber(events.length)} rows written as ${REFERENCE_BATCH}-row \`INSERT\`s (one statement and one
