@@ -21,3 +21,5 @@ export * from './credit-application/index.js';
 export * from './billing-period/index.js';
 export * from './catalog/index.js';
 export * from './pricing/index.js';
+export * from './test-clock/index.js';
+export * from './subscription/index.js';
