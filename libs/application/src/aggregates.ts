@@ -71,6 +71,18 @@ import {
   type ProductEvent,
   type ProductState,
 } from '../../billing/src/index.js';
+import {
+  subscriptionDecider,
+  subscriptionEventSchemas,
+  testClockDecider,
+  testClockEventSchemas,
+  type SubscriptionCommand,
+  type SubscriptionEvent,
+  type SubscriptionState,
+  type TestClockCommand,
+  type TestClockEvent,
+  type TestClockState,
+} from '../../billing/src/index.js';
 import type { AppendRequest, EventData, EventStore, ExpectedRevision, Position, RecordedEvent } from '../../event-store/src/index.js';
 import { loadStream, type FoldedPrefix, type LoadedStream } from './stream-loader.js';
 import { recordedEventParser, toEventData, type CommandContext, type DomainEventLike } from './event-envelope.js';
@@ -172,6 +184,9 @@ export const aggregates = {
   product: aggregate<ProductCommand, ProductEvent, ProductState>('product', streams.product, productDecider, productEventSchemas),
   plan: aggregate<PlanCommand, PlanEvent, PlanState>('plan', streams.plan, planDecider, planEventSchemas),
   pricingRule: aggregate<PricingRuleCommand, PricingRuleEvent, PricingRuleState>('pricing rule', streams.pricingRule, pricingRuleDecider, pricingRuleEventSchemas),
+  subscription: aggregate<SubscriptionCommand, SubscriptionEvent, SubscriptionState>('subscription', streams.subscription, subscriptionDecider, subscriptionEventSchemas),
+  /** One per tenant: its id is the tenant id. */
+  testClock: aggregate<TestClockCommand, TestClockEvent, TestClockState>('test clock', (tenantId) => streams.testClock(tenantId), testClockDecider, testClockEventSchemas),
 } as const;
 
 /**

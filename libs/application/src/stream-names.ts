@@ -37,4 +37,6 @@ export const streams = {
   plan: (tenantId: string, planId: string) => streamName(tenantId, 'plan', planId),
   pricingRule: (tenantId: string, ruleId: string) => streamName(tenantId, 'pricing_rule', ruleId),
   subscription: (tenantId: string, subscriptionId: string) => streamName(tenantId, 'subscription', subscriptionId),
+  /** One test clock per tenant: the stream's id is the tenant. */
+  testClock: (tenantId: string) => streamName(tenantId, 'test_clock', tenantId),
 };
