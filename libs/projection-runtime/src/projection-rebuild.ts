@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/src/index.js';
 import { PostgresEventStore, START_POSITION } from '../../event-store/src/index.js';
-import { connectDatabase } from '../../database/src/index.js';
+import { connectDatabase, secureTenantTables } from '../../database/src/index.js';
 import { initialiseCheckpoint } from './checkpoint-store.js';
 import type { Projection, ReadModelDatabase } from './projection.js';
 import { applyEvents, ensureProjectionRuntimeSchema } from './projection-apply.js';
@@ -177,6 +177,9 @@ async function finishRebuild(db: Kysely<ReadModelDatabase>, projection: Projecti
     await initialiseCheckpoint(db, projection.name, buildSchema, projection.version, position);
     return buildSchema;
   }
+  // Row-level security goes on before the swap (it moves with the tables), so the live schema never holds a table
+  // that a tenant's request could read unfiltered, not even between the swap and the runner's next start.
+  await secureTenantTables(db, projection.tables.map((table) => `${buildSchema}.${table}`));
   await db.transaction().execute(async (trx) => {
     await sql.raw(`create schema if not exists ${targetSchema}`).execute(trx);
     for (const table of [...projection.tables].reverse()) await sql.raw(`drop table if exists ${targetSchema}.${table} cascade`).execute(trx);
