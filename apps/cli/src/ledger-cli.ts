@@ -40,7 +40,7 @@ function buildProgram(io: CliIo, environment: NodeJS.ProcessEnv, setJson: (value
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.replace(/\n$/, '')), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
     .configureHelp({ showGlobalOptions: true })
-    .description('Operator tool of the billing ledger: tenants and their API keys (works across tenants).')
+    .description('Operator tool of the billing ledger: tenants, their API keys, and read-model rebuilds (works across tenants).')
     .option('--json', 'machine-readable output (JSON on stdout; errors as one JSON line on stderr)')
     .addHelpText(
       'after',
@@ -125,7 +125,36 @@ function buildProgram(io: CliIo, environment: NodeJS.ProcessEnv, setJson: (value
         alreadyRevoked ? `API key ${revoked.keyId} was already revoked (${revoked.revokedAt?.toISOString()}${revoked.revokedBy ? ` by ${revoked.revokedBy}` : ''})` : `revoked API key ${revoked.keyId} (${JSON.stringify(revoked.name)}) of tenant ${revoked.tenantId}`,
       );
     });
+  const projections = program.command('projections').description('the read models, rebuilt from the event log');
+  projections
+    .command('rebuild')
+    .description('rebuild read models from position zero in worker threads and swap them in with their checkpoints (stop the projector first)')
+    .argument('[names...]', 'the projections to rebuild (default: every one)')
+    .addOption(new Option('--workers <count>', 'worker threads (default: one per core)').argParser(parseWorkers))
+    .addHelpText('after', '\nExamples:\n  npm run ledger -- projections rebuild\n  npm run ledger -- projections rebuild invoices general_ledger --workers 2')
+    .action(async (names: string[], options: { workers?: number }, command: Command) => {
+      const [{ allProjections, rebuildWorkerModule }, { rebuildLiveProjections }] = await Promise.all([import('../../../projections/index.js'), import('../../../libs/projection-runtime/src/index.js')]);
+      const unknown = names.filter((name) => !allProjections.some((projection) => projection.name === name));
+      if (unknown.length > 0) throw new Error(`no projection named ${unknown.join(', ')}; the projections are ${allProjections.map((projection) => projection.name).join(', ')}`);
+      const chosen = names.length === 0 ? allProjections : allProjections.filter((projection) => names.includes(projection.name));
+      // Progress on stderr, except where stderr is a script's error channel (--json, not on a terminal).
+      const quiet = command.optsWithGlobals<GlobalOptions>().json === true && !io.errIsTerminal;
+      const started = Date.now();
+      const rebuilt = await withDatabase(environment, io, (db, connectionString) =>
+        rebuildLiveProjections(db, chosen, { connectionString, workerModule: rebuildWorkerModule, workers: options.workers, log: (line) => (quiet ? undefined : io.err(`ledger: ${line}`)) }),
+      );
+      const seconds = (Date.now() - started) / 1000;
+      print(command, { rebuilt: rebuilt.map((entry) => ({ name: entry.name, events: entry.events, position: `${entry.position.commit}.${entry.position.prepare}` })), seconds }, () =>
+        [`rebuilt ${rebuilt.length} projection(s) in ${seconds.toFixed(1)} s:`, ...rebuilt.map((entry) => `  ${entry.name.padEnd(28)} ${String(entry.events).padStart(10)} events`)].join('\n'),
+      );
+    });
   return program;
+}
+
+function parseWorkers(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1 || count > 64) throw new InvalidArgumentError('expected a whole number of worker threads from 1 to 64');
+  return count;
 }
 
 /**
@@ -134,10 +163,17 @@ function buildProgram(io: CliIo, environment: NodeJS.ProcessEnv, setJson: (value
  * stopped).
  */
 async function withApiKeys<Result>(environment: NodeJS.ProcessEnv, io: CliIo, work: (apiKeys: ApiKeysService) => Promise<Result>): Promise<Result> {
+  const { ApiKeysService } = await import('../../../libs/access/src/api-keys.service.js');
+  return withDatabase(environment, io, (db) => work(new ApiKeysService(db)));
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CliDatabase = import('kysely').Kysely<any>;
+
+async function withDatabase<Result>(environment: NodeJS.ProcessEnv, io: CliIo, work: (db: CliDatabase, connectionString: string) => Promise<Result>): Promise<Result> {
   // Loaded here, not at the top: --help and usage errors answer without loading the database stack.
-  const [{ sql }, { ApiKeysService }, { platformMigrations }, { connectDatabase, installRowLevelSecurity, migrateToLatest, runAsSystem, secureTenantTables }, { attachOrStartEmbeddedPostgres }, { readLedgerConfig }] = await Promise.all([
+  const [{ sql }, { platformMigrations }, { connectDatabase, installRowLevelSecurity, migrateToLatest, runAsSystem, secureTenantTables }, { attachOrStartEmbeddedPostgres }, { readLedgerConfig }] = await Promise.all([
     import('kysely'),
-    import('../../../libs/access/src/api-keys.service.js'),
     import('../../../libs/access/src/platform.migrations.js'),
     import('../../../libs/database/src/index.js'),
     import('../../../libs/runtime/src/database-bootstrap.js'),
@@ -151,7 +187,7 @@ async function withApiKeys<Result>(environment: NodeJS.ProcessEnv, io: CliIo, wo
   if (database.attachedTo !== undefined) note(`using the PostgreSQL of the running ledger process (pid ${database.attachedTo})`);
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const { db, close } = connectDatabase<any>(database.connectionString, { poolSize: 2, applicationName: 'ledger-cli' });
+    const { db, close } = connectDatabase<any>(database.connectionString, { poolSize: 4, applicationName: 'ledger-cli' });
     try {
       return await runAsSystem('ledger-cli', async () => {
         try {
@@ -162,7 +198,7 @@ async function withApiKeys<Result>(environment: NodeJS.ProcessEnv, io: CliIo, wo
         await migrateToLatest(db, platformMigrations, 'platform_migrations');
         await installRowLevelSecurity(db);
         await secureTenantTables(db);
-        return work(new ApiKeysService(db));
+        return work(db, database.connectionString);
       });
     } finally {
       await close();

@@ -5,6 +5,8 @@ import type { EventStore, Position, RecordedEvent } from '../../event-store/src/
 import { PostgresEventStore, START_POSITION } from '../../event-store/src/index.js';
 import { connectDatabase, secureTenantTables } from '../../database/src/index.js';
 import { initialiseCheckpoint } from './checkpoint-store.js';
+import { ProjectionLease } from './projection-lease.js';
+import { LIVE_READ_MODEL_SCHEMA } from './projection.js';
 import type { Projection, ReadModelDatabase } from './projection.js';
 import { applyEvents, ensureProjectionRuntimeSchema } from './projection-apply.js';
 
@@ -331,5 +333,39 @@ export async function serveRebuildWorker(projections: readonly Projection[]): Pr
   } finally {
     await store.close();
     await close();
+  }
+}
+
+/** A projection's lease is held by a running projector (or an API running projections): a live rebuild would race it. */
+export class ProjectionBusyError extends Error {
+  override readonly name = 'ProjectionBusyError';
+
+  constructor(readonly projections: readonly string[]) {
+    super(
+      `${projections.join(', ')} ${projections.length === 1 ? 'is' : 'are'} being run by another process (its lease is held): stop the projector, or the API with PROJECTIONS=on, and run the rebuild again`,
+    );
+  }
+}
+
+/**
+ * Rebuilds projections into the live read-model schema (the operator's `ledger projections rebuild`): takes each
+ * projection's lease first, so that no runner applies events to the tables being replaced (refused with
+ * ProjectionBusyError, and nothing changed, when a running process holds one), rebuilds them in worker threads and
+ * swaps each in with its checkpoint, then lets the leases go: a runner started afterwards continues from the
+ * rebuilt checkpoints.
+ */
+export async function rebuildLiveProjections(db: Kysely<ReadModelDatabase>, projections: readonly Projection[], options: Omit<ParallelRebuildOptions, 'targetSchema' | 'buildSchemas'>): Promise<RebuiltProjection[]> {
+  const leases: ProjectionLease[] = [];
+  try {
+    const busy: string[] = [];
+    for (const projection of projections) {
+      const lease = await ProjectionLease.tryAcquire(options.connectionString, projection.name);
+      if (lease) leases.push(lease);
+      else busy.push(projection.name);
+    }
+    if (busy.length > 0) throw new ProjectionBusyError(busy);
+    return await rebuildProjectionsInParallel(db, projections, { ...options, targetSchema: LIVE_READ_MODEL_SCHEMA });
+  } finally {
+    await Promise.all(leases.map((lease) => lease.release()));
   }
 }
