@@ -1,4 +1,4 @@
-import { billingSettingsEventTypes, evolveBillingSettings, initialBillingSettingsState, type BillingSettingsEvent, type BillingSettingsState } from '../../libs/billing/src/index.js';
+import { billingSettingsEventTypes, evolveBillingSettings, initialBillingSettingsState, withDefaultSections, type BillingSettingsEvent, type BillingSettingsState } from '../../libs/billing/src/index.js';
 import { tenantOfStream } from '../../libs/application/src/index.js';
 import { encodePosition, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
@@ -25,12 +25,14 @@ export const billingSettingsProjection: Projection = {
  * The batch folded in memory: the rows of the tenants it names are loaded in one statement, each tenant's events are
  * redacted and folded in log order, and each tenant's row is written once (one statement). Between two events the
  * state is what the per-event projection read back from its row: the settings through JSON, the instant as a Date.
+ * A row written before a section existed gets that section's defaults as it is loaded (what the stream folds to), so
+ * the next event is folded onto complete settings without a rebuild.
  */
 async function applyBillingSettingsBatch(context: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
   const tenants = events.map((recorded) => tenantOfStream(recorded.streamId));
   const states = new Map<string, BillingSettingsState>();
   for (const row of await loadRows(context, 'billing_settings', ['tenant_id'], tenants.map((tenantId) => [tenantId]))) {
-    states.set(row.tenant_id as string, { settings: row.settings as BillingSettingsState['settings'], lastChangedAt: (row.updated_at as Date).toISOString() });
+    states.set(row.tenant_id as string, { settings: withDefaultSections(row.settings as Partial<BillingSettingsState['settings']>), lastChangedAt: (row.updated_at as Date).toISOString() });
   }
   const written = new Map<string, Row>();
   for (const [index, recorded] of events.entries()) {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { defaultBillingSettings, type BillingSettingsSection, type TaxRate } from '../../libs/billing/src/index.js';
+import { defaultBillingSettings, withDefaultSections, type BillingSettingsSection, type TaxRate } from '../../libs/billing/src/index.js';
 import { decodePosition } from '../../libs/event-store/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { emptyUntilCreated } from './read-model-absence.js';
@@ -35,7 +35,8 @@ export class BillingSettingsQueries {
     const read = () => this.db.withSchema(this.schema).selectFrom('billing_settings').select(['settings', 'updated_at']).where('tenant_id', '=', tenantId).executeTakeFirst();
     const row = (await emptyUntilCreated(read, undefined)) as { settings: RedactedBillingSettings; updated_at: Date } | undefined;
     if (!row) return { settings: redactBillingSettings(defaultBillingSettings), updatedAt: null };
-    return { settings: row.settings, updatedAt: row.updated_at.toISOString() };
+    // A row written before a section existed holds no such section: the tenant has its defaults (withDefaultSections).
+    return { settings: withDefaultSections(row.settings) as RedactedBillingSettings, updatedAt: row.updated_at.toISOString() };
   }
 
   async taxRates(tenantId: string, activeOnly: boolean): Promise<TaxRate[]> {

@@ -6,9 +6,9 @@ import type { CreateInvoiceInput, IssueInvoiceInput } from '../../apps/api/src/i
 
 /** The invoice mutations as a resolver runs them: the handler, then the payload the API answers with. */
 export async function createInvoice(services: LedgerServices, context: CommandContext, input: CreateInvoiceInput) {
-  return invoicePayload(services, await handlers.createInvoice(services, context, input));
+  return invoicePayload(context, await handlers.createInvoice(services, context, input));
 }
 
 export async function issueInvoice(services: LedgerServices, context: CommandContext, input: IssueInvoiceInput) {
-  return invoicePayload(services, await handlers.issueInvoice(services, context, input));
+  return invoicePayload(context, await handlers.issueInvoice(services, context, input));
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { startLedgerApi, type RunningLedgerApi } from '../../apps/api/src/ledger-api.js';
+import { startLedgerApi, type RunningLedgerApi, type StartOptions } from '../../apps/api/src/ledger-api.js';
 import type { LedgerServices } from '../../apps/api/src/ledger-services.js';
 import type { Role } from '../../libs/access/src/principal.js';
 import type { CommandContext } from '../../libs/application/src/index.js';
@@ -95,7 +95,9 @@ const READ_PAGES_MAX = 100;
 const LOG_LINES_MAX = 1_000;
 
 /** `environment`: more configuration variables (e.g. LEDGER_MAX_QUERY_COST), read like the process's own. */
-export async function startTestLedger(options: { clock?: TestClock; echoLogs?: boolean; environment?: Record<string, string> } = {}): Promise<TestLedger> {
+export async function startTestLedger(
+  options: { clock?: TestClock; echoLogs?: boolean; environment?: Record<string, string>; scheduledWork?: StartOptions['scheduledWork'] } = {},
+): Promise<TestLedger> {
   const database: TestDatabase = await createTestDatabase('e2e');
   const adminKey = newApiKey();
   const clock = options.clock ?? new TestClock();
@@ -107,7 +109,7 @@ export async function startTestLedger(options: { clock?: TestClock; echoLogs?: b
   let api: RunningLedgerApi;
   try {
     const config = readLedgerConfig({ ...options.environment, DATABASE_URL: database.connectionString, PORT: '0', HOST: '127.0.0.1', LEDGER_API_KEY: adminKey });
-    api = await startLedgerApi({ config, clock: clock.now, log });
+    api = await startLedgerApi({ config, clock: clock.now, log, ...(options.scheduledWork === undefined ? {} : { scheduledWork: options.scheduledWork }) });
   } catch (error) {
     await database.drop();
     throw error;

@@ -18,6 +18,9 @@ import { platformMigrations } from '../../../libs/access/src/platform.migrations
 import { LedgerMetrics } from './operations/ledger-metrics.js';
 import { startOperationsServer } from './operations/operations-server.js';
 import { processManagers } from '../../../libs/ledger-application/src/process-managers.js';
+import { scheduledWork } from '../../../libs/ledger-application/src/scheduled-work.js';
+import { schedulerOptionsOf, type ApplicationServices, type ScheduledWork } from '../../../libs/ledger-application/src/index.js';
+import { EventStoreTenantClock, SchedulerRunner } from '../../../libs/scheduler/src/index.js';
 import { NestLogAdapter } from './platform/nest-log.adapter.js';
 import { KeyRevocationWatcher } from './platform/key-revocation.watcher.js';
 import { refuseOversizedBodies } from './graphql/limits/oversized-body.middleware.js';
@@ -39,7 +42,13 @@ export interface StartOptions {
    */
   readonly log?: LedgerLog | ((line: string) => void);
   readonly config?: LedgerConfig;
+  /** The real clock (default: the system's); tests pass one they control. Tenants' clocks are built over it. */
   readonly clock?: () => Date;
+  /**
+   * The scheduled work (default: scheduledWork of libs/ledger-application). Tests add a due-work source of their own
+   * here; a source not in allProjections is run by this process's ProjectionRunner too.
+   */
+  readonly scheduledWork?: (services: ApplicationServices) => ScheduledWork;
 }
 
 /** Starts everything `npm start` runs; tests start the same thing in-process. */
@@ -66,6 +75,12 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
     const keyRevocations = new KeyRevocationWatcher(apiKeys, log);
     keyRevocations.start();
     cleanups.unshift(async () => keyRevocations.stop());
+    // Every tenant's now: real time by `clock`, or its test clock (one indexed read per command, cached by revision).
+    const tenantClock = new EventStoreTenantClock(store, clock);
+    const application: ApplicationServices = { store, db, clock, tenantClock, log, config };
+    const work = (options.scheduledWork ?? scheduledWork)(application);
+    const scheduler = schedulerOptionsOf(application, work, database.connectionString);
+    const schedulerRunner = config.projections === 'on' ? new SchedulerRunner(scheduler) : undefined;
     const services: LedgerServices = {
       config,
       store,
@@ -76,17 +91,25 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
       invoiceQueries: new InvoiceQueries(db),
       metrics,
       clock,
+      tenantClock,
+      scheduler,
+      schedulerRunner,
       log,
     };
-    if (config.projections === 'on') {
-      // The process managers run under the same runner (lease, checkpoint, batches); see process-managers.ts.
-      const projections = [...allProjections, ...processManagers({ store, clock: services.clock, log, db })];
+    if (schedulerRunner) {
+      // The process managers and the due-work projections run under the same runner (lease, checkpoint, batches); see
+      // process-managers.ts and scheduled-work.ts. The scheduler runs beside it and stops first.
+      const listed = new Set(allProjections.map((projection) => projection.name));
+      const projections = [...allProjections, ...work.sources.filter((source) => !listed.has(source.name)), ...processManagers(services)];
       const runner = new ProjectionRunner({ store, db, connectionString: database.connectionString, projections, log });
       await runner.start();
       cleanups.unshift(() => runner.stop());
       log(`projections running in this process: ${projections.map((projection) => projection.name).join(', ')}`);
+      await schedulerRunner.start();
+      cleanups.unshift(() => schedulerRunner.stop());
+      log(`scheduler running in this process (due-work sources: ${work.sources.map((source) => source.name).join(', ') || 'none yet'})`);
     } else {
-      log('PROJECTIONS=off: read models are maintained by a separate projector process (npm run start:projector)');
+      log('PROJECTIONS=off: read models and the scheduler run in a separate projector process (npm run start:projector)');
     }
     const app: INestApplication = await NestFactory.create(AppModule.register(services), { logger: new NestLogAdapter(log) });
     app.use(refuseOversizedBodies()); // before the body parser, which would read a huge body whole before refusing it
@@ -103,7 +126,12 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
       operationsUrl = operations.url;
       log(`operations endpoints on their own port: ${operations.url}/health/ready, ${operations.url}/metrics`);
     }
-    return { url, operationsUrl, services, schema: app.get(GraphQLSchemaHost).schema, stop: () => runAll(cleanups) };
+    // The scheduler stops first (after the piece of work in hand), before the server and the projections it waits for.
+    const stop = async () => {
+      await schedulerRunner?.stop().catch(() => undefined);
+      await runAll(cleanups);
+    };
+    return { url, operationsUrl, services, schema: app.get(GraphQLSchemaHost).schema, stop };
   } catch (error) {
     await runAll(cleanups);
     throw error;

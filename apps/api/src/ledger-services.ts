@@ -7,6 +7,7 @@ import type { ApiKeysService } from '../../../libs/access/src/api-keys.service.j
 import type { IdempotencyService } from './platform/idempotency.service.js';
 import type { LedgerMetrics } from './operations/ledger-metrics.js';
 import type { KeyRevocationWatcher } from './platform/key-revocation.watcher.js';
+import type { SchedulerOptions, SchedulerRunner, TenantClock } from '../../../libs/scheduler/src/index.js';
 
 /** Everything a resolver or handler needs, built once at start (main.ts) and injected: the application's services and the API's own. */
 export interface LedgerServices extends ApplicationServices {
@@ -20,12 +21,21 @@ export interface LedgerServices extends ApplicationServices {
   readonly idempotency: IdempotencyService;
   readonly invoiceQueries: InvoiceQueries;
   readonly metrics: LedgerMetrics;
-  /** The only clock: handlers put its reading into commands, the domain never reads one. */
+  /** The process's real clock: API key expiry, leases, metrics; never a tenant's time (see tenantClock). */
   readonly clock: () => Date;
+  /** Each tenant's now (real time or its test clock): every command's `now` and every date a query judges by. */
+  readonly tenantClock: TenantClock;
+  /**
+   * The scheduled work of this process as the scheduler runs it (libs/ledger-application/src/scheduled-work.ts): the
+   * SchedulerRunner's options, which advanceTestClock's runDueWork uses too, so both run the same handlers.
+   */
+  readonly scheduler: SchedulerOptions;
+  /** The scheduler running in this process (PROJECTIONS=on), or undefined when a projector process runs it. */
+  readonly schedulerRunner: SchedulerRunner | undefined;
   /** `log(message)` is info; `log.warn`, `log.error` and `log.debug` log at their level, with fields. */
   readonly log: LedgerLog;
 }
 
 export const LEDGER_SERVICES = Symbol('LEDGER_SERVICES');
 
-// Today's calendar date of a tenant is in its time zone: see tenantToday in settings/billing-settings.loader.ts.
+// Today's calendar date of a tenant is in its time zone, by its clock: see tenantToday in libs/ledger-application/src/common/billing-settings.ts.

@@ -4,10 +4,14 @@ import { createLedgerLogger, startupLedgerLogger, openDatabase, openEventStore, 
 import { encodePosition } from '../../../libs/event-store/src/index.js';
 import { allProjections } from '../../../projections/index.js';
 import { processManagers } from '../../../libs/ledger-application/src/process-managers.js';
+import { scheduledWork } from '../../../libs/ledger-application/src/scheduled-work.js';
+import { schedulerOptionsOf, type ApplicationServices } from '../../../libs/ledger-application/src/index.js';
+import { EventStoreTenantClock, SchedulerRunner } from '../../../libs/scheduler/src/index.js';
 
 /**
- * `npm run start:projector`: maintains every read model in a process of its own (run the api with PROJECTIONS=off).
- * Several may run at once: each projection has one lease holder, and the others wait to take over.
+ * `npm run start:projector`: maintains every read model in a process of its own (run the api with PROJECTIONS=off),
+ * and runs the scheduler (the due work of every real-time tenant). Several may run at once: each projection has one
+ * lease holder, the scheduler another, and the others wait to take over.
  */
 const PROGRESS_INTERVAL_MS = 5_000;
 // Until the configuration is read, a bad value is reported with the log settings that are valid.
@@ -19,8 +23,13 @@ try {
   const database = await openDatabase(config, log);
   const { db, close } = connectDatabase(database.connectionString, { applicationName: 'ledger-projector' });
   const store = await openEventStore(config, database.connectionString);
-  // The process managers (receipts, payment allocation) append commands under the same runner.
-  const projections = [...allProjections, ...processManagers({ store, clock: () => new Date(), log, db })];
+  const clock = () => new Date();
+  // Commands sent on a tenant's behalf (process managers, due work) take the tenant's now: real time or its test clock.
+  const application: ApplicationServices = { store, db, clock, tenantClock: new EventStoreTenantClock(store, clock), log, config };
+  const work = scheduledWork(application);
+  // The process managers (receipts, payment allocation) append commands under the same runner; the due-work
+  // projections are in allProjections (projections/due-work-sources.ts).
+  const projections = [...allProjections, ...processManagers(application)];
   const applied = new Map<string, { events: number; position: string }>();
   const runner = new ProjectionRunner({
     store,
@@ -35,6 +44,9 @@ try {
   });
   await runner.start();
   log(`running ${projections.map((projection) => projection.name).join(', ')}`);
+  const scheduler = new SchedulerRunner(schedulerOptionsOf(application, work, database.connectionString));
+  await scheduler.start();
+  log(`scheduler running (due-work sources: ${work.sources.map((source) => source.name).join(', ') || 'none yet'})`);
   const progressTimer = setInterval(() => {
     for (const [name, progress] of applied) log(`${name}: ${progress.events} events applied since the last report, at position ${progress.position}`);
     applied.clear();
@@ -43,8 +55,10 @@ try {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal} received, stopping after the current batch (process managers: after the current event)`);
+    log(`${signal} received, stopping after the current batch (process managers: after the current event; the scheduler: after the work in hand)`);
     clearInterval(progressTimer);
+    // The scheduler first: it waits on the projections, which must still run while it finishes its piece of work.
+    await scheduler.stop();
     await runner.stop();
     await store.close();
     await close();

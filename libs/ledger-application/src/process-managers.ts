@@ -3,9 +3,12 @@ import type { ApplicationServices } from './common/application-services.js';
 import { receiptIssuer } from './receipts/receipt-issuer.process-manager.js';
 import { paymentAllocator } from './payments/payment-allocator.process-manager.js';
 
-/** What every process manager needs: the event store to append commands to, the one clock, a log, and the read
- * models' database (the payment allocator reads oldest-due-first candidates from the invoices read model). */
-export type ProcessManagerServices = Pick<ApplicationServices, 'store' | 'clock' | 'db'> & { readonly log: (message: string) => void };
+/**
+ * What every process manager needs: the event store to append commands to, the tenants' clock (a command sent on a
+ * tenant's behalf takes the tenant's now: real time or its test clock), a log, and the read models' database (the
+ * payment allocator reads oldest-due-first candidates from the invoices read model).
+ */
+export type ProcessManagerServices = Pick<ApplicationServices, 'store' | 'clock' | 'tenantClock' | 'db'> & { readonly log: (message: string) => void };
 
 /**
  * The process managers, run by the projection runner (lease, checkpoint, `sideEffects` mode) wherever the read
@@ -15,7 +18,7 @@ export type ProcessManagerServices = Pick<ApplicationServices, 'store' | 'clock'
  */
 export function processManagers(services: ProcessManagerServices): Projection[] {
   return [
-    receiptIssuer({ store: services.store, clock: services.clock }, { log: services.log }),
-    paymentAllocator({ store: services.store, clock: services.clock, db: services.db }, { log: services.log }),
+    receiptIssuer({ store: services.store, clock: services.clock, tenantClock: services.tenantClock }, { log: services.log }),
+    paymentAllocator({ store: services.store, clock: services.clock, tenantClock: services.tenantClock, db: services.db }, { log: services.log }),
   ];
 }

@@ -1,11 +1,11 @@
 export * from './due-work.types.js';
 export { DUE_WORK_CHANNEL, createDueWorkIndexes, createDueWorkTable, dueWorkStateTable } from './due-work.tables.js';
 export { canonicalJson, dueWorkLimits, dueWorkProjection, type DueWorkFold, type DueWorkProjection, type FoldedDueWorkOptions, type PlannedDueWorkOptions } from './due-work.projection.js';
-export { DueWorkStore } from './due-work.store.js';
+export { DUE_WORK_BACKLOG_COUNT_MAX, DueWorkStore, type DueWorkBacklog } from './due-work.store.js';
 export { SCHEDULER_ACTOR, dueWorkCommandId, dueWorkContext, dueWorkRetryLimits, retryBackoffMs } from './dispatch.js';
 export { DueWorkWakeups } from './due-work-wakeups.js';
 export { schedulerDefaults, type SchedulerOptions } from './scheduler-options.js';
-export { SchedulerRunner, schedulerRunnerDefaults, type SchedulerRunnerOptions } from './scheduler-runner.js';
+export { SchedulerRunner, schedulerRunnerDefaults, type SchedulerRunnerOptions, type SchedulerRunnerStatus } from './scheduler-runner.js';
 export { DueWorkRunError, runDueWork, runDueWorkLimits, type DueWorkRunFailure, type DueWorkStep, type RunDueWorkOptions, type RunDueWorkResult } from './run-due-work.js';
 export { EventStoreTenantClock, RealTimeTenantClock, type TenantClock, type TenantTime } from './tenant-clock.js';
 export { executeTestClockCommand, loadTestClock, parseTestClockEvent, testClockStream, type TestClockOutcome } from './test-clock.stream.js';

@@ -210,7 +210,11 @@ describe('runDueWork and advanceTestClock', () => {
       }),
     };
     const first = runDueWork(options(handlers), tenant, '2025-02-01T00:00:00Z');
-    await delay(100);
+    // The second runs start once the first holds the tenant's lease (its first step is in hand), however slow the machine.
+    for (let waited = 0; inFlight === 0; waited += 5) {
+      if (waited > 20_000) throw new Error('the first run never started a step');
+      await delay(5);
+    }
     const impatient = runDueWork(options(handlers, { lockWaitMs: 50 }), tenant, '2025-02-01T00:00:00Z').catch((caught: unknown) => caught);
     const patient = runDueWork(options(handlers), tenant, '2025-02-01T00:00:00Z');
     const [done, busy, waited] = await Promise.all([first, impatient, patient]);

@@ -16,6 +16,14 @@ export interface SchedulerRunnerOptions extends SchedulerOptions {
 
 export const schedulerRunnerDefaults = { batchSize: 50, idlePollMs: 5_000, leaseName: 'scheduler' } as const;
 
+/** What a runner says of itself (readiness and metrics show it). */
+export interface SchedulerRunnerStatus {
+  /** Started and not stopped. */
+  readonly running: boolean;
+  /** Holds the scheduler's lease now: this process is the one running the due work (the others wait). */
+  readonly leaseHeld: boolean;
+}
+
 const LEASE_RETRY_MS = 1_000;
 const ERROR_BACKOFF_MS_MAX = 30_000;
 
@@ -44,6 +52,7 @@ export class SchedulerRunner {
   private readonly idlePollMs: number;
   private readonly leaseName: string;
   private stopping = false;
+  private leaseHeld = false;
   private loop: Promise<void> | undefined;
   private readonly stopListeners = new Set<() => void>();
 
@@ -59,6 +68,10 @@ export class SchedulerRunner {
     if (this.loop) throw new Error('the scheduler runner is started already');
     this.loop = this.runForever();
     return Promise.resolve();
+  }
+
+  status(): SchedulerRunnerStatus {
+    return { running: this.loop !== undefined && !this.stopping, leaseHeld: this.leaseHeld };
   }
 
   /** Ends the loop after the piece of work in hand and releases the lease. */
@@ -80,6 +93,7 @@ export class SchedulerRunner {
           continue;
         }
         log(`${this.leaseName}: lease taken, running due work`);
+        this.leaseHeld = true;
         await this.work(lease);
         backoffMs = 500;
       } catch (error) {
@@ -88,6 +102,7 @@ export class SchedulerRunner {
         await this.sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, ERROR_BACKOFF_MS_MAX);
       } finally {
+        this.leaseHeld = false;
         await lease?.release();
       }
     }
@@ -99,6 +114,7 @@ export class SchedulerRunner {
     const interrupt = () => wakeups.close();
     lease.onLost(() => {
       leaseLost = true;
+      this.leaseHeld = false;
       void interrupt();
     });
     this.stopListeners.add(interrupt);

@@ -91,9 +91,18 @@ describe('the tenant clock', () => {
     const before = await clock.tenantsOnTestClocks();
     await executeTestClockCommand(store, context('listed-a', 'create'), { type: 'CreateTestClock', data: { clockId: 'a', name: 'A', frozenTime: '2025-01-01T00:00:00Z' } });
     await executeTestClockCommand(store, context('listed-b', 'create'), { type: 'CreateTestClock', data: { clockId: 'b', name: 'B', frozenTime: '2025-01-01T00:00:00Z' } });
-    expect([...(await clock.tenantsOnTestClocks())].filter((tenant) => tenant.startsWith('listed-')).sort()).toEqual(['listed-a', 'listed-b']);
+    // The directory follows $all, which shows a commit once no older transaction of the server is still open: poll.
+    const listed = async (settled: (tenants: ReadonlySet<string>) => boolean) => {
+      for (let waited = 0; ; waited += 10) {
+        const tenants = await clock.tenantsOnTestClocks();
+        if (settled(tenants) || waited > 10_000) return tenants;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const both = await listed((tenants) => tenants.has('listed-a') && tenants.has('listed-b'));
+    expect([...both].filter((tenant) => tenant.startsWith('listed-')).sort()).toEqual(['listed-a', 'listed-b']);
     await executeTestClockCommand(store, context('listed-a', 'delete'), { type: 'DeleteTestClock', data: { clockId: 'a' } });
-    const after = await clock.tenantsOnTestClocks();
+    const after = await listed((tenants) => !tenants.has('listed-a'));
     expect(after.has('listed-a')).toBe(false);
     expect(after.has('listed-b')).toBe(true);
     expect(before.has('listed-b')).toBe(false);

@@ -1,6 +1,7 @@
 import { tenantOfStream, type FoldedPrefix } from '../../application/src/index.js';
 import { testClockEventTypes, type TestClockState } from '../../billing/src/test-clock/index.js';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/src/index.js';
+import { runAsSystem } from '../../database/src/index.js';
 import { loadTestClock, parseTestClockEvent } from './test-clock.stream.js';
 
 /**
@@ -101,7 +102,15 @@ export class EventStoreTenantClock implements TenantClock {
     return loaded.state;
   }
 
-  private async followDirectory(): Promise<void> {
+  /**
+   * Reads as the system whatever scope the caller runs in: inside a tenant's scope, row-level security would hide the
+   * other tenants' clock events while the read position moved past them for good.
+   */
+  private followDirectory(): Promise<void> {
+    return runAsSystem('test-clock directory', () => this.followDirectoryPages());
+  }
+
+  private async followDirectoryPages(): Promise<void> {
     for (;;) {
       const page = await this.store.readAll({ fromPosition: this.directoryPosition, maxCount: DIRECTORY_PAGE, filter: { eventTypes: testClockEventTypes } });
       for (const recorded of page) this.note(recorded);

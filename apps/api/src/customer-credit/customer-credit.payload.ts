@@ -1,15 +1,15 @@
+import type { CommandContext } from '../../../../libs/application/src/index.js';
 import { encodePosition, START_POSITION } from '../../../../libs/event-store/src/index.js';
 import { tenantTodayIn, type CreditApplicationOutcome, type CustomerAccountOutcome } from '../../../../libs/ledger-application/src/index.js';
-import type { LedgerServices } from '../ledger-services.js';
 import { invoiceViewFromState } from '../invoices/invoice.view.js';
 import { customerAccountView } from './customer-account.view.js';
 import type { ApplyCreditPayloadType, CustomerAccountPayloadType } from './customer-credit.types.js';
 
-/** applyCredit's answer: the account and the invoice, "overdue" judged on today in the tenant's time zone. */
-export function applyCreditPayload(services: LedgerServices, { customerId, account, invoice, settings, position }: CreditApplicationOutcome): ApplyCreditPayloadType {
+/** applyCredit's answer: the account and the invoice, "overdue" judged on the tenant's date at the command's `now`. */
+export function applyCreditPayload(context: Pick<CommandContext, 'now'>, { customerId, account, invoice, settings, position }: CreditApplicationOutcome): ApplyCreditPayloadType {
   return {
     account: customerAccountView(customerId, account),
-    invoice: invoiceViewFromState(invoice, tenantTodayIn(services, settings)),
+    invoice: invoiceViewFromState(invoice, tenantTodayIn(context.now, settings)),
     position: encodePosition(position ?? START_POSITION),
   };
 }

@@ -16,7 +16,7 @@ export class CustomerCreditResolver {
 
   @Mutation(() => ApplyCreditPayloadType, { description: "Spends the customer's credit on one of its open invoices in the same currency" })
   applyCredit(@Args('input', { type: () => ApplyCreditInput }) input: ApplyCreditInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'applyCredit', input, (context) => applyCredit(this.services, context, input).then((outcome) => applyCreditPayload(this.services, outcome)));
+    return runMutation(this.services, request, 'applyCredit', input, (context) => applyCredit(this.services, context, input).then((outcome) => applyCreditPayload(context, outcome)));
   }
 
   @Mutation(() => CustomerAccountPayloadType, { description: "Whether the customer's credit pays new invoices automatically when they are issued" })

@@ -13,7 +13,7 @@ import { encodePosition, START_POSITION } from '../../../../libs/event-store/src
 import { CurrencyConversionType, ExchangeRateConnectionType, ExchangeRatePayloadType, ExchangeRateQuoteType, ExchangeRateType, RecordExchangeRateInput } from './exchange-rate.types.js';
 
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
-const AS_OF = { type: () => DateTimeScalar, nullable: true, description: 'The instant (e.g. the document date); default now' } as const;
+const AS_OF = { type: () => DateTimeScalar, nullable: true, description: "The instant (e.g. the document date); default the tenant's now (its test clock, if it has one)" } as const;
 
 /**
  * Exchange rates as recorded events (docs/domain.md, "Multi-currency and locale"); lookups never use a rate effective
@@ -44,7 +44,7 @@ export class ExchangeRatesResolver {
   ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, ['exchange_rates']);
-    return this.queries.rateAsOf(principal.tenantId, base, quote, asOf ?? this.services.clock().toISOString());
+    return this.queries.rateAsOf(principal.tenantId, base, quote, asOf ?? (await this.services.tenantClock.now(principal.tenantId)));
   }
 
   @Query(() => ExchangeRateConnectionType, { description: "The pair's recorded rates, latest effective first" })
@@ -74,7 +74,7 @@ export class ExchangeRatesResolver {
     const principal = requireReader(request);
     const source = translatingMoneyErrors(() => Money.parse(amount, from));
     await awaitReadModels(this.services, minPosition, ['exchange_rates']);
-    const rate = await this.queries.rateAsOf(principal.tenantId, source.currency.code, to, asOf ?? this.services.clock().toISOString());
+    const rate = await this.queries.rateAsOf(principal.tenantId, source.currency.code, to, asOf ?? (await this.services.tenantClock.now(principal.tenantId)));
     const converted = convert(source, rate, rate.quote, 'half_up');
     return { amount: money(source.toString(), source.currency.code), converted: money(converted.toString(), converted.currency.code), rate };
   }

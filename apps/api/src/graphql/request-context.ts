@@ -35,7 +35,9 @@ export function requireWriter(context: GraphQLRequestContext, operation: string)
 
 /**
  * Runs a mutation: checks the role, derives the command context, and applies the idempotency key if one is given.
- * With a key, the command id (and so every id and event id derived from it) is the same on every retry.
+ * With a key, the command id (and so every id and event id derived from it) is the same on every retry. The
+ * command's `now` is the tenant's time (`services.tenantClock`: real time, or the tenant's test clock), so every date
+ * a command decides (issue and due dates, numbering periods, overdue) follows the tenant's clock.
  */
 export async function runMutation<Result>(
   services: LedgerServices,
@@ -48,18 +50,23 @@ export async function runMutation<Result>(
   requireInputIdentifiers(input);
   const key = input.idempotencyKey ?? undefined;
   const commandId = key === undefined ? randomUUID() : uuidV5(`${principal.tenantId}:idempotency:${key}`);
-  const context: CommandContext = {
-    tenantId: principal.tenantId,
-    actor: `api-key:${principal.keyId}`,
-    actorName: principal.keyName,
-    commandId,
-    correlationId: request.correlationId,
-    causationId: commandId,
-    now: services.clock().toISOString(),
-  };
   const { idempotencyKey: _ignored, ...rest } = input;
+  // The tenant's now is read while the idempotency key is claimed (one round trip each, side by side); a request
+  // answered from a stored response never awaits it, hence the catch that keeps its failure from going unhandled.
+  const now = services.tenantClock.now(principal.tenantId);
+  now.catch(() => undefined);
+  const run = async () =>
+    handler({
+      tenantId: principal.tenantId,
+      actor: `api-key:${principal.keyId}`,
+      actorName: principal.keyName,
+      commandId,
+      correlationId: request.correlationId,
+      causationId: commandId,
+      now: await now,
+    });
   try {
-    const result = key === undefined ? await handler(context) : await services.idempotency.execute(principal.tenantId, key, operation, rest, () => handler(context));
+    const result = key === undefined ? await run() : await services.idempotency.execute(principal.tenantId, key, operation, rest, run);
     services.metrics.commands.inc({ operation, outcome: 'ok' });
     return result;
   } catch (error) {

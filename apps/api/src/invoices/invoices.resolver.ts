@@ -42,37 +42,37 @@ export class InvoicesResolver {
 
   @Mutation(() => InvoicePayloadType, { description: 'Creates a draft invoice' })
   createInvoice(@Args('input', { type: () => CreateInvoiceInput }) input: CreateInvoiceInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'createInvoice', input, (context) => createInvoice(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
+    return runMutation(this.services, request, 'createInvoice', input, (context) => createInvoice(this.services, context, input).then((outcome) => invoicePayload(context, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Adds a line to a draft invoice' })
   addInvoiceLine(@Args('input', { type: () => AddInvoiceLineInput }) input: AddInvoiceLineInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'addInvoiceLine', input, (context) => addInvoiceLine(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
+    return runMutation(this.services, request, 'addInvoiceLine', input, (context) => addInvoiceLine(this.services, context, input).then((outcome) => invoicePayload(context, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Removes a line from a draft invoice' })
   removeInvoiceLine(@Args('input', { type: () => RemoveInvoiceLineInput }) input: RemoveInvoiceLineInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'removeInvoiceLine', input, (context) => removeInvoiceLine(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
+    return runMutation(this.services, request, 'removeInvoiceLine', input, (context) => removeInvoiceLine(this.services, context, input).then((outcome) => invoicePayload(context, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Issues a draft: assigns the next gapless number, freezes totals, sets the due date' })
   issueInvoice(@Args('input', { type: () => IssueInvoiceInput }) input: IssueInvoiceInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'issueInvoice', input, (context) => issueInvoice(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
+    return runMutation(this.services, request, 'issueInvoice', input, (context) => issueInvoice(this.services, context, input).then((outcome) => invoicePayload(context, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Records a payment against an open invoice; any excess becomes customer credit' })
   recordPayment(@Args('input', { type: () => RecordPaymentInput }) input: RecordPaymentInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'recordPayment', input, (context) => recordPayment(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
+    return runMutation(this.services, request, 'recordPayment', input, (context) => recordPayment(this.services, context, input).then((outcome) => invoicePayload(context, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Voids an invoice that has no payments; an issued invoice keeps its number' })
   voidInvoice(@Args('input', { type: () => VoidInvoiceInput }) input: VoidInvoiceInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'voidInvoice', input, (context) => voidInvoice(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
+    return runMutation(this.services, request, 'voidInvoice', input, (context) => voidInvoice(this.services, context, input).then((outcome) => invoicePayload(context, outcome)));
   }
 
   @Mutation(() => InvoicePayloadType, { description: 'Writes the remaining balance of an issued invoice off as uncollectable: balance 0, status WRITTEN_OFF' })
   writeOffInvoice(@Args('input', { type: () => WriteOffInvoiceInput }) input: WriteOffInvoiceInput, @Context() request: GraphQLRequestContext) {
-    return runMutation(this.services, request, 'writeOffInvoice', input, (context) => writeOffInvoice(this.services, context, input).then((outcome) => invoicePayload(this.services, outcome)));
+    return runMutation(this.services, request, 'writeOffInvoice', input, (context) => writeOffInvoice(this.services, context, input).then((outcome) => invoicePayload(context, outcome)));
   }
 
   @Query(() => InvoiceType, { nullable: true })

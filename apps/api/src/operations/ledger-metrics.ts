@@ -11,6 +11,9 @@ export class LedgerMetrics {
   readonly conflicts = new Counter({ name: 'ledger_append_conflicts_total', help: 'Appends rejected with a wrong expected version (retried or surfaced)', registers: [this.registry] });
   readonly openSubscriptions = new Gauge({ name: 'ledger_open_subscriptions', help: 'GraphQL billingEvents subscriptions open now', registers: [this.registry] });
   readonly projectionLag = new Gauge({ name: 'ledger_projection_lag_events', help: 'Events not yet in each read model: exact up to 1000, an estimate from log positions beyond', labelNames: ['projection'], registers: [this.registry] });
+  readonly schedulerLeaseHeld = new Gauge({ name: 'ledger_scheduler_lease_held', help: 'Whether this process holds the scheduler lease and runs the due work (1) or not (0)', registers: [this.registry] });
+  readonly dueWorkDue = new Gauge({ name: 'ledger_due_work_due_items', help: 'Due work of real-time tenants that is due and not done (not parked): exact up to 10000, 10000 beyond', registers: [this.registry] });
+  readonly dueWorkOldestAge = new Gauge({ name: 'ledger_due_work_oldest_due_age_seconds', help: 'How long the earliest due piece of work has been waiting (0 when nothing is due)', registers: [this.registry] });
 
   /** Wraps an event store so that every append is counted, whoever calls it. */
   instrument(store: EventStore): EventStore {

@@ -5,6 +5,8 @@ import { allProjections } from '../../../../projections/index.js';
 import { processManagers } from '../../../../libs/ledger-application/src/process-managers.js';
 import type { LedgerServices } from '../ledger-services.js';
 import { bearerToken } from '../../../../libs/access/src/api-keys.service.js';
+import { runAsSystem } from '../../../../libs/database/src/index.js';
+import { DueWorkStore, type DueWorkBacklog } from '../../../../libs/scheduler/src/index.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -29,6 +31,17 @@ export function isOperationsPath(path: string): path is OperationsPath {
 }
 
 const NO_STORE = { 'cache-control': 'no-store' };
+/** PostgreSQL's "undefined_table": a due-work table the runner has not created yet holds no work. */
+const UNDEFINED_TABLE = '42P01';
+
+/** The scheduler as readiness shows it: whether it runs here and holds the lease, and what is due and not done. */
+export interface SchedulerReport {
+  /** A SchedulerRunner runs in this process (PROJECTIONS=on; otherwise the projector runs it). */
+  readonly running: boolean;
+  /** This process holds the scheduler lease: it is the one running the due work (one process at a time does). */
+  readonly leaseHeld: boolean;
+  readonly backlog: DueWorkBacklog | { readonly error: string };
+}
 
 function json(status: number, value: unknown, headers: Record<string, string> = {}): OperationsAnswer {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...NO_STORE, ...headers }, body: JSON.stringify(value) };
@@ -49,9 +62,11 @@ export class OperationsEndpoints {
   /** Every follower of the log whose lag is reported: the read models and the process managers (the one list the runner runs). */
   private readonly followers: readonly Pick<Projection, 'name' | 'eventTypes'>[];
   private readonly tokenDigest: Buffer | undefined;
+  private readonly dueWork: DueWorkStore;
 
   constructor(private readonly services: LedgerServices) {
     this.followers = [...allProjections, ...processManagers(services)];
+    this.dueWork = new DueWorkStore(services.db, services.scheduler.sources.map((source) => source.dueWork.table));
     const token = services.config.operationsToken;
     this.tokenDigest = token === undefined ? undefined : digest(token);
   }
@@ -81,6 +96,9 @@ export class OperationsEndpoints {
         return { status: 'down' as const, error: (error as Error).message.split('\n')[0] };
       }
     };
+    // The scheduler does not decide readiness (one process holds its lease, the others are ready all the same); its
+    // report is read beside the checks, within the same time bound.
+    const scheduler = this.scheduler();
     const [database, eventStore] = await Promise.all([
       check('database', () => sql`select 1`.execute(this.services.db)),
       check('event store', () => this.services.store.headPosition()),
@@ -90,16 +108,47 @@ export class OperationsEndpoints {
       projections = await withTimeout(measureProjectionLag(this.services.store, this.services.db, this.followers), 'projection lag').catch((error: Error) => ({ error: error.message }));
     }
     const ready = database.status === 'up' && eventStore.status === 'up';
-    return json(ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks: { database, eventStore }, projections });
+    return json(ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks: { database, eventStore }, projections, scheduler: await scheduler });
+  }
+
+  private async scheduler(): Promise<SchedulerReport> {
+    const status = this.services.schedulerRunner?.status() ?? { running: false, leaseHeld: false };
+    const backlog = await withTimeout(this.backlog(), 'due-work backlog').catch((error: Error) => ({ error: error.message.split('\n')[0] ?? 'unknown error' }));
+    return { running: status.running, leaseHeld: status.leaseHeld, backlog };
+  }
+
+  /**
+   * Work due at real time and not done, for the tenants on real time (a test-clock tenant's work waits for its clock,
+   * not for the scheduler): an index range counted up to a bound and the first entry of the due index, per table.
+   */
+  private backlog(): Promise<DueWorkBacklog> {
+    if (this.services.scheduler.sources.length === 0) return Promise.resolve({ due: 0, capped: false, oldestDueAt: null });
+    return runAsSystem('operations: due-work backlog', async () => {
+      const excludedTenants = [...(await this.services.tenantClock.tenantsOnTestClocks())];
+      try {
+        return await this.dueWork.backlog({ now: this.services.clock().toISOString(), excludedTenants });
+      } catch (error) {
+        if ((error as { code?: unknown }).code === UNDEFINED_TABLE) return { due: 0, capped: false, oldestDueAt: null };
+        throw error;
+      }
+    });
   }
 
   private async metrics(): Promise<OperationsAnswer> {
     const metrics = this.services.metrics;
+    const report = this.scheduler();
     try {
       const lags = await withTimeout(measureProjectionLag(this.services.store, this.services.db, this.followers), 'projection lag');
       for (const lag of lags) metrics.projectionLag.set({ projection: lag.projection }, lag.lagEvents);
     } catch {
       // The lag gauges keep their last value; /health/ready says what is down.
+    }
+    const scheduler = await report;
+    metrics.schedulerLeaseHeld.set(scheduler.leaseHeld ? 1 : 0);
+    if (!('error' in scheduler.backlog)) {
+      const { due, oldestDueAt } = scheduler.backlog;
+      metrics.dueWorkDue.set(due);
+      metrics.dueWorkOldestAge.set(oldestDueAt === null ? 0 : Math.max(0, (this.services.clock().getTime() - Date.parse(oldestDueAt)) / 1000));
     }
     return { status: 200, headers: { 'content-type': metrics.registry.contentType, ...NO_STORE }, body: await metrics.registry.metrics() };
   }

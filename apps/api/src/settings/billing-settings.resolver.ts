@@ -20,6 +20,7 @@ import {
   NotificationSettingsInput,
   PaymentSettingsInput,
   ResetBillingSettingsInput,
+  SubscriptionSettingsInput,
   TaxSettingsInput,
   TenantProfileInput,
   UpdateCompanySettingsInput,
@@ -27,6 +28,7 @@ import {
   UpdateInvoiceSettingsInput,
   UpdateNotificationSettingsInput,
   UpdatePaymentSettingsInput,
+  UpdateSubscriptionSettingsInput,
   UpdateTaxSettingsInput,
   UpdateTenantProfileInput,
   type BillingSettingsSectionInputs,
@@ -63,11 +65,12 @@ export class BillingSettingsResolver {
     @Args('notifications', { type: () => NotificationSettingsInput, nullable: true }) notifications: NotificationSettingsInput | null,
     @Args('features', { type: () => FeatureSettingsInput, nullable: true }) features: FeatureSettingsInput | null,
     @Args('tenant', { type: () => TenantProfileInput, nullable: true }) tenant: TenantProfileInput | null,
+    @Args('subscriptions', { type: () => SubscriptionSettingsInput, nullable: true }) subscriptions: SubscriptionSettingsInput | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
   ) {
     const principal = requireReader(request);
-    const inputs: Partial<Record<BillingSettingsSection, unknown>> = { company, invoice, payment, tax, notifications, features, tenant };
+    const inputs: Partial<Record<BillingSettingsSection, unknown>> = { company, invoice, payment, tax, notifications, features, subscriptions, tenant };
     const given = Object.entries(inputs).filter(([, value]) => value !== null && value !== undefined).map(([name]) => name);
     if (given.length !== 1 || given[0] !== section) {
       throw new ApplicationError('VALIDATION_FAILED', `validateBillingSettings takes the values of the section it names: pass the argument ${section} and no other section (got ${given.join(', ') || 'none'})`);
@@ -130,6 +133,13 @@ export class BillingSettingsResolver {
   updateFeatureSettings(@Args('input', { type: () => UpdateFeatureSettingsInput }) input: UpdateFeatureSettingsInput, @Context() request: GraphQLRequestContext) {
     return runMutation(this.services, request, 'updateFeatureSettings', input, (context) =>
       updateBillingSettingsSection(this.services, context, 'features', (current) => sectionValuesFromInput(current, 'features', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
+  }
+
+  @Mutation(() => BillingSettingsPayloadType, { description: 'Changes the subscription fields given (credit unused time on cancel, billing while suspended)' })
+  updateSubscriptionSettings(@Args('input', { type: () => UpdateSubscriptionSettingsInput }) input: UpdateSubscriptionSettingsInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'updateSubscriptionSettings', input, (context) =>
+      updateBillingSettingsSection(this.services, context, 'subscriptions', (current) => sectionValuesFromInput(current, 'subscriptions', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
     );
   }
 

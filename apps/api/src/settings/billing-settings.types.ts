@@ -1,10 +1,10 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
-import type { BillingSettingsSection, InvoiceColorScheme, PaymentMethodType, TaxRounding, TaxType, WebhookAuthType, WebhookEvent } from '../../../../libs/billing/src/index.js';
+import type { BillingSettingsSection, InvoiceColorScheme, PaymentMethodType, SuspensionPolicy, TaxRounding, TaxType, WebhookAuthType, WebhookEvent } from '../../../../libs/billing/src/index.js';
 import { GraphQLJSONObject } from '../events/json.scalar.js';
 import { Connection } from '../graphql/connection.types.js';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars.js';
 import { PaymentMethodType as PaymentMethodTypeEnum } from '../invoices/invoice.types.js';
-import { BillingSettingsSectionEnum, InvoiceColorSchemeEnum, TaxRoundingEnum, TaxTypeEnum, WebhookAuthTypeEnum, WebhookEventEnum } from './settings.enums.js';
+import { BillingSettingsSectionEnum, InvoiceColorSchemeEnum, SuspensionPolicyEnum, TaxRoundingEnum, TaxTypeEnum, WebhookAuthTypeEnum, WebhookEventEnum } from './settings.enums.js';
 
 /**
  * The billing settings as the API shows them (docs/domain.md, "Settings"). Optional text is null when unset. A webhook
@@ -136,6 +136,14 @@ export class FeatureSettingsType {
   @Field(() => Boolean) reporting!: boolean;
 }
 
+@ObjectType('SubscriptionSettings')
+export class SubscriptionSettingsType {
+  @Field(() => Boolean, { description: 'Cancelling a subscription now credits the unused days of the period already billed (default true)' })
+  creditUnusedTimeOnCancel!: boolean;
+  @Field(() => SuspensionPolicyEnum, { description: 'Whether billing continues (the default: dunning suspends for non-payment and the debt keeps running) or pauses while a subscription is suspended' })
+  suspensionPolicy!: SuspensionPolicy;
+}
+
 @ObjectType('TenantProfile')
 export class TenantProfileType {
   @Field(() => String, { nullable: true }) name!: string | null;
@@ -152,6 +160,7 @@ export class BillingSettingsType {
   @Field(() => TaxSettingsType) tax!: TaxSettingsType;
   @Field(() => NotificationSettingsType) notifications!: NotificationSettingsType;
   @Field(() => FeatureSettingsType) features!: FeatureSettingsType;
+  @Field(() => SubscriptionSettingsType) subscriptions!: SubscriptionSettingsType;
   @Field(() => TenantProfileType) tenant!: TenantProfileType;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the settings last changed; null while they are the defaults' }) updatedAt!: string | null;
 }
@@ -320,6 +329,12 @@ export class FeatureSettingsInput {
   @Field(() => Boolean, { nullable: true }) reporting?: boolean | null;
 }
 
+@InputType('SubscriptionSettingsInput')
+export class SubscriptionSettingsInput {
+  @Field(() => Boolean, { nullable: true, description: 'Cancelling now credits the unused days of the period already billed' }) creditUnusedTimeOnCancel?: boolean | null;
+  @Field(() => SuspensionPolicyEnum, { nullable: true, description: 'Billing while a subscription is suspended: continue or pause' }) suspensionPolicy?: SuspensionPolicy | null;
+}
+
 @InputType('TenantProfileInput')
 export class TenantProfileInput {
   @Field(() => String, { nullable: true }) name?: string | null;
@@ -355,6 +370,11 @@ export class UpdateNotificationSettingsInput extends NotificationSettingsInput {
 
 @InputType('UpdateFeatureSettingsInput')
 export class UpdateFeatureSettingsInput extends FeatureSettingsInput {
+  @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
+}
+
+@InputType('UpdateSubscriptionSettingsInput')
+export class UpdateSubscriptionSettingsInput extends SubscriptionSettingsInput {
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }
 
@@ -407,5 +427,6 @@ export interface BillingSettingsSectionInputs {
   tax: TaxSettingsInput;
   notifications: NotificationSettingsInput;
   features: FeatureSettingsInput;
+  subscriptions: SubscriptionSettingsInput;
   tenant: TenantProfileInput;
 }

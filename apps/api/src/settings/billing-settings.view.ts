@@ -30,6 +30,7 @@ export function billingSettingsView(settings: RedactedBillingSettings, updatedAt
       ),
     },
     features: { ...settings.features },
+    subscriptions: { ...settings.subscriptions },
     tenant: { ...settings.tenant },
     updatedAt,
   };

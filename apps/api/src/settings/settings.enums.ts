@@ -1,5 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { billingSettingsSections, invoiceColorSchemes, taxRoundings, taxTypes, webhookAuthTypes, webhookEvents } from '../../../../libs/billing/src/index.js';
+import { billingSettingsSections, invoiceColorSchemes, suspensionPolicies, taxRoundings, taxTypes, webhookAuthTypes, webhookEvents } from '../../../../libs/billing/src/index.js';
 
 /**
  * GraphQL enums made from the domain's own value lists, so the API can never offer a value the domain does not
@@ -20,3 +20,8 @@ export const TaxTypeEnum = enumOf(taxTypes, 'TaxType', 'The kind of tax a rate i
 export const TaxRoundingEnum = enumOf(taxRoundings, 'TaxRounding', 'Tax rounded per line, or per rate once per invoice');
 export const WebhookEventEnum = enumOf(webhookEvents, 'WebhookEvent', 'An event a webhook endpoint subscribes to: INVOICE_PAID is invoice.paid');
 export const WebhookAuthTypeEnum = enumOf(webhookAuthTypes, 'WebhookAuthType', 'How a webhook endpoint authenticates the deliveries it receives');
+export const SuspensionPolicyEnum = enumOf(
+  suspensionPolicies,
+  'SuspensionPolicy',
+  'What a suspended subscription does to billing: CONTINUE_BILLING (the service stops, billing goes on) or PAUSE_BILLING (the suspended days are not billed)',
+);

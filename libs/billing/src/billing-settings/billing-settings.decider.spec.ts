@@ -147,7 +147,7 @@ describe('untouched defaults (no events)', () => {
   });
 
   it.each<[string, UpdateBillingSettingsSection['data'], RegExp]>([
-    ['an unknown section', unchecked({ section: 'branding', values: {} }), /section must be one of company, invoice, payment, tax, notifications, features, tenant/],
+    ['an unknown section', unchecked({ section: 'branding', values: {} }), /section must be one of company, invoice, payment, tax, notifications, features, subscriptions, tenant/],
     ['values that are not an object', unchecked({ section: 'features', values: 'all' }), /features must be an object/],
     ['a missing field', unchecked({ section: 'features', values: { ...defaultBillingSettings.features, reporting: undefined } }), /features\.reporting is required/],
     ['tax rates in the tax section', unchecked({ section: 'tax', values: { ...defaultBillingSettings.tax, rates: [gst] } }), /use CreateTaxRate/],

@@ -29,6 +29,7 @@ export const billingSettingsSectionUpdatedSchema = defineEventSchema(
     sectionUpdate('tax'),
     sectionUpdate('notifications'),
     sectionUpdate('features'),
+    sectionUpdate('subscriptions'),
     sectionUpdate('tenant'),
   ]),
 );

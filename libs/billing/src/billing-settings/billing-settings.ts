@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { paymentMethodTypes } from '../payment/payment.method-types.js';
+import { suspensionPolicies } from '../subscription/subscription.commands.js';
 import { taxRateSchema, taxRoundings } from '../tax/tax-rate.js';
 
 /**
- * A tenant's billing settings (docs/domain.md, "Settings"): six sections plus the tenant profile, one event-sourced
+ * A tenant's billing settings (docs/domain.md, "Settings"): seven sections plus the tenant profile, one event-sourced
  * stream per tenant. The zod schemas below describe the SHAPE stored in events (types, required keys); the business
  * rules live in billing-settings.validation.ts, so that an event written under older, looser rules stays readable.
  *
@@ -11,7 +12,7 @@ import { taxRateSchema, taxRoundings } from '../tax/tax-rate.js';
  * "not set". Percentages are decimal strings, like every other decimal of the ledger.
  */
 
-export const billingSettingsSections = ['company', 'invoice', 'payment', 'tax', 'notifications', 'features', 'tenant'] as const;
+export const billingSettingsSections = ['company', 'invoice', 'payment', 'tax', 'notifications', 'features', 'subscriptions', 'tenant'] as const;
 export type BillingSettingsSection = (typeof billingSettingsSections)[number];
 
 /** WebhookEvent (docs/domain.md, "Settings"; subscription.* joins when subscriptions exist). */
@@ -178,6 +179,22 @@ export const featureSettingsSchema = z.object({
   reporting: z.boolean(),
 });
 
+/**
+ * How the tenant's subscriptions treat time they do not use (docs/domain.md, "Settings"). Added after the other
+ * sections: a settings stream written before it folds to the defaults below (the stream starts from
+ * `defaultBillingSettings`), so older streams need no upcasting.
+ */
+export const subscriptionSettingsSchema = z.object({
+  /** Cancelling now credits the unused days of a period already billed (CancelSubscription.creditUnusedTime). */
+  creditUnusedTimeOnCancel: z.boolean(),
+  /**
+   * What a suspension does to billing (SuspendSubscription.policy): 'continue_billing' stops the service and keeps
+   * billing (dunning suspends for non-payment, and the debt keeps running); 'pause_billing' bills nothing for the
+   * suspended days.
+   */
+  suspensionPolicy: z.enum(suspensionPolicies),
+});
+
 export const billingSettingsSchema = z.object({
   company: companySettingsSchema,
   invoice: invoiceSettingsSchema,
@@ -185,6 +202,7 @@ export const billingSettingsSchema = z.object({
   tax: taxSettingsSchema,
   notifications: notificationSettingsSchema,
   features: featureSettingsSchema,
+  subscriptions: subscriptionSettingsSchema,
   tenant: tenantProfileSchema,
 });
 
@@ -201,6 +219,7 @@ export type TaxSettings = z.infer<typeof taxSettingsSchema>;
 export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
 export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
 export type FeatureSettings = z.infer<typeof featureSettingsSchema>;
+export type SubscriptionSettings = z.infer<typeof subscriptionSettingsSchema>;
 export type BillingSettings = z.infer<typeof billingSettingsSchema>;
 
 /** What UpdateBillingSettingsSection carries for a section: the whole section, except the tax rates. */
@@ -272,8 +291,23 @@ export const defaultBillingSettings: BillingSettings = deepFrozen({
     webhooks: true,
     reporting: true,
   },
+  subscriptions: {
+    creditUnusedTimeOnCancel: true,
+    // Dunning suspends the service for non-payment, and the debt keeps running: billing continues unless the tenant says so.
+    suspensionPolicy: 'continue_billing',
+  },
   tenant: { name: null, timeZone: 'UTC', country: 'US', locale: 'en-US' },
 });
+
+/**
+ * Settings as stored before a section existed, completed with that section's defaults (what the stream folds to for
+ * a tenant that never set it). Read models written before a section was added hold such settings.
+ */
+export function withDefaultSections(settings: Partial<BillingSettings>): BillingSettings {
+  const complete = { ...settings } as Record<string, unknown>;
+  for (const section of billingSettingsSections) if (complete[section] === undefined) complete[section] = defaultBillingSettings[section];
+  return complete as BillingSettings;
+}
 
 function deepFrozen<Value>(value: Value): Value {
   if (typeof value === 'object' && value !== null) {

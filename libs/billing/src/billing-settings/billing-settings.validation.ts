@@ -3,6 +3,7 @@ import { paymentMethodTypes } from '../payment/payment.method-types.js';
 import { formatDocumentNumber, parseDocumentNumberTemplate, requirePrefix } from '../number-sequence/document-number.format.js';
 import { isDomainError } from '../common/domain-error.js';
 import { identifierProblem } from '../common/validation.js';
+import { suspensionPolicies } from '../subscription/subscription.commands.js';
 import { isCountryCode } from '../tax/country-codes.js';
 import { isJurisdiction, parsePercentage, taxRateLimits, taxRoundings, taxTypes } from '../tax/tax-rate.js';
 import { canonicalLocaleOf, describeShort, isLocale, isTimeZone } from '../tenant-calendar/intl-identifiers.js';
@@ -484,6 +485,13 @@ function validateFeatures(findings: Findings, value: unknown): void {
   for (const key of featureKeys) findings.boolean(`features.${key}`, features[key]);
 }
 
+function validateSubscriptions(findings: Findings, value: unknown): void {
+  const subscriptions = findings.object('subscriptions', value, ['creditUnusedTimeOnCancel', 'suspensionPolicy']);
+  if (!subscriptions) return;
+  findings.boolean('subscriptions.creditUnusedTimeOnCancel', subscriptions.creditUnusedTimeOnCancel);
+  findings.oneOf('subscriptions.suspensionPolicy', subscriptions.suspensionPolicy, suspensionPolicies);
+}
+
 const sectionValidators: Record<BillingSettingsSection, (findings: Findings, value: unknown) => void> = {
   company: validateCompany,
   invoice: validateInvoice,
@@ -491,6 +499,7 @@ const sectionValidators: Record<BillingSettingsSection, (findings: Findings, val
   tax: validateTax,
   notifications: validateNotifications,
   features: validateFeatures,
+  subscriptions: validateSubscriptions,
   tenant: validateTenant,
 };
 

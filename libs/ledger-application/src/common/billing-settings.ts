@@ -42,17 +42,20 @@ function deepFreeze<Value>(value: Value): Value {
   return value;
 }
 
-/** Today's calendar date in the tenant's time zone (settings.tenant.timeZone), by the services' clock. */
-export function tenantTodayIn(services: Pick<ApplicationServices, 'clock'>, settings: BillingSettings): string {
-  return calendarDateInZone(services.clock().toISOString(), settings.tenant.timeZone);
+/**
+ * The tenant's calendar date at the instant `now` (a command's `now`, which came from the tenant's clock), in its time
+ * zone (settings.tenant.timeZone): what a mutation's answer judges "overdue" on, the same day its command decided on.
+ */
+export function tenantTodayIn(now: string, settings: BillingSettings): string {
+  return calendarDateInZone(now, settings.tenant.timeZone);
 }
 
 /**
- * Today's calendar date for a tenant, in its time zone: what "overdue" is judged on. Queries read it from the
- * billing_settings read model (queries read read models only: docs/architecture.md, Conventions 5); commands use
- * tenantTodayIn with the settings they loaded from the stream.
+ * Today's calendar date for a tenant, in its time zone, by the tenant's clock (real time or its test clock): what
+ * "overdue" is judged on. Queries read the zone from the billing_settings read model (queries read read models only:
+ * docs/architecture.md, Conventions 5); commands use tenantTodayIn with their own `now` and the settings they loaded.
  */
-export async function tenantToday(services: Pick<ApplicationServices, 'db' | 'clock'>, tenantId: string): Promise<string> {
-  const { settings } = await new BillingSettingsQueries(services.db).current(tenantId);
-  return calendarDateInZone(services.clock().toISOString(), settings.tenant.timeZone);
+export async function tenantToday(services: Pick<ApplicationServices, 'db' | 'tenantClock'>, tenantId: string): Promise<string> {
+  const [{ settings }, now] = await Promise.all([new BillingSettingsQueries(services.db).current(tenantId), services.tenantClock.now(tenantId)]);
+  return calendarDateInZone(now, settings.tenant.timeZone);
 }

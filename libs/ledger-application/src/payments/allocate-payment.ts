@@ -15,11 +15,11 @@ import { load, aggregates, storedAppend, executeWithRetry, streams, uuidV5, type
 import type { AppendRequest, EventStore, ExpectedRevision, Position } from '../../../event-store/src/index.js';
 import { waitForProjections } from '../../../projection-runtime/src/index.js';
 import { openInvoiceIdsOf } from '../../../../projections/invoices/open-invoices.queries.js';
+import { tenantNowOf, type TenantTimeSource } from '../common/tenant-time.js';
 
-/** What allocating needs: the event store, the one clock and, for oldest-due-first, the invoices read model. */
-export interface PaymentAllocationServices {
+/** What allocating needs: the event store, the tenant's clock and, for oldest-due-first, the invoices read model. */
+export interface PaymentAllocationServices extends TenantTimeSource {
   readonly store: EventStore;
-  readonly clock: () => Date;
   /** The read models' database: the candidates of an oldest-due-first allocation come from the invoices read model. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly db?: Kysely<any>;
@@ -120,7 +120,7 @@ export async function allocatePayment(
       const again = await load(services.store, aggregates.payment, tenantId, paymentId);
       if (again.state.allocation !== null) return nothing({ outcome: 'already_allocated' });
     }
-    const now = services.clock().toISOString();
+    const now = await tenantNowOf(services, tenantId);
     const plan = decideAllocation({ payment: payment.state, invoices, account: account.state, ids: { overpaymentEntryId: overpaymentEntryIdOf(tenantId, paymentId) }, now });
     const commandId = allocationCommandIdOf(tenantId, paymentId, payment.expectedRevision, invoices, plan.split);
     const context: CommandContext = { tenantId, actor: cause.actor, ...(cause.actorName === undefined ? {} : { actorName: cause.actorName }), commandId, correlationId: cause.correlationId, causationId: cause.causationId, now };

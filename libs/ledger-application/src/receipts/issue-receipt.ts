@@ -2,11 +2,14 @@ import { calendarDateInZone, decideReceipt, describePaymentMethod, describePayme
 import { load, aggregates, storedEvents, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
 import type { EventStore } from '../../../event-store/src/index.js';
 import { takeDocumentNumber } from '../common/numbering.js';
+import { tenantNowOf, type TenantTimeSource } from '../common/tenant-time.js';
 
-/** What issuing a receipt needs: the event store and the one clock. The projector process has no LedgerServices. */
-export interface ReceiptIssuerServices {
+/**
+ * What issuing a receipt needs: the event store and the tenant's clock (the receipt's issue time is the tenant's
+ * time). The projector process has no LedgerServices.
+ */
+export interface ReceiptIssuerServices extends TenantTimeSource {
   readonly store: EventStore;
-  readonly clock: () => Date;
 }
 
 /** A payment that succeeded, whatever event said so (PaymentAllocated, or the older InvoicePaymentRecorded). */
@@ -51,14 +54,15 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
   return executeWithRetry<IssueReceiptOutcome>(services.store, async () => {
     const receipt = await load(services.store, aggregates.receipt, tenantId, receiptId);
     if (receipt.state.status === 'issued') return { appends: [], result: () => ({ receiptId, outcome: 'already_issued' as const }) };
-    const clockNow = services.clock().toISOString();
+    const clockNow = await tenantNowOf(services, tenantId);
     const context: CommandContext = {
       tenantId,
       actor: RECEIPT_ISSUER_ACTOR,
       commandId: uuidV5(`${receiptId}:IssueReceipt`),
       correlationId: payment.correlationId,
       causationId: payment.eventId,
-      // The receipt is dated by the payment; a clock behind the payment's instant must not make it "future".
+      // The receipt is dated by the payment; a clock behind the payment's instant (a process clock that lags, real time
+      // after a test clock was deleted) must not make it "future".
       now: Date.parse(clockNow) < Date.parse(payment.succeededAt) ? payment.succeededAt : clockNow,
     };
     const settings = (await load(services.store, aggregates.billingSettings, tenantId, tenantId)).state.settings;
