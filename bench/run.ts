@@ -8,9 +8,10 @@
  *   DATABASE_URL=postgres://... npm run bench   an existing server (creates and drops bench_* databases)
  *
  * The cases, one module each in bench/cases/: P1 appends, P2 end-to-end GraphQL commands, P3 projection rebuild and
- * catch-up, P4 freshness under a fixed offered load, P5 appends on a big store, P6 the invoice list. Each case runs
- * in a child process of its own (no JIT state, pools or global pg type parsers shared between cases); this process
- * owns the server, the temporary directory and the report, and cleans up on exit, on failure and on Ctrl-C.
+ * catch-up, P4 freshness under a fixed offered load, P5 appends on a big store, P6 the invoice list, P7 a renewal run
+ * of subscriptions through the scheduler. Each case runs in a child process of its own (no JIT state, pools or global
+ * pg type parsers shared between cases); this process owns the server, the temporary directory and the report, and
+ * cleans up on exit, on failure and on Ctrl-C.
  */
 import 'reflect-metadata';
 import { killChildren, repositoryRoot, runInChild, sendResult, type CaseContext } from './lib/context.js';
@@ -32,6 +33,7 @@ const CASES: readonly CaseModule[] = [
   { id: 'P4', title: 'freshness at a fixed load', load: async () => (await import('./cases/p4-freshness.js')).runP4, timeoutMinutes: { full: 20, quick: 5 } },
   { id: 'P5', title: 'appends on a big store', load: async () => (await import('./cases/p5-big-store.js')).runP5, timeoutMinutes: { full: 90, quick: 10 } },
   { id: 'P6', title: 'invoice list', load: async () => (await import('./cases/p6-invoice-list.js')).runP6, timeoutMinutes: { full: 60, quick: 5 } },
+  { id: 'P7', title: 'renewal run', load: async () => (await import('./cases/p7-renewals.js')).runP7, timeoutMinutes: { full: 60, quick: 10 } },
 ];
 
 function parseArguments(argv: readonly string[]): { quick: boolean; only: Set<string> | undefined } {

@@ -91,7 +91,7 @@ export class BillingEventsResolver {
   billingEvents(
     @Args('fromPosition', { type: () => String, nullable: true }) fromPosition: string | null,
     @Args('types', { type: () => [String], nullable: true }) types: string[] | null,
-    @Args('categories', { type: () => [String], nullable: true, description: 'Stream categories, e.g. "invoice", "receipt", "billing_settings"' }) categories: string[] | null,
+    @Args('categories', { type: () => [String], nullable: true, description: 'Stream categories, e.g. "invoice", "receipt", "billing_settings", "subscription" (Subscription* and Service* events)' }) categories: string[] | null,
     @Args('streams', { type: () => [String], nullable: true, description: 'Exact streams, as streamId shows them without the tenant, e.g. "invoice-<id>"' }) streams: string[] | null,
     @Context() request: GraphQLRequestContext,
   ): AsyncIterableIterator<BillingEventType> {

@@ -38,6 +38,11 @@ export type CreateSubscription = DomainCommand<
     alignment: PeriodAlignment;
     /** 1..31 for month-based cycles: the day periods start on (clamped in short months). */
     anchorDay?: number | null;
+    /**
+     * The IANA zone `today` and every date of the subscription are in: the tenant's zone when it subscribes. Kept for
+     * the subscription's life (a later change of the tenant's zone does not move its days). Absent means 'UTC'.
+     */
+    timeZone?: string | null;
   }
 >;
 

@@ -40,6 +40,7 @@ describe('CreateSubscription', () => {
       subscriptionId,
       customerId: 'cus-1',
       currency: 'USD',
+      timeZone: 'UTC',
       timing: 'in_advance',
       items: [{ itemId: 'base', role: 'base', terms: fibre100, quantity: '1' }],
       startDate: '2025-04-01',
@@ -113,6 +114,14 @@ describe('CreateSubscription', () => {
     expect(event).toMatchObject({ data: { schedule: { anchorDate: '2025-08-01' }, firstPeriod: { start: '2025-08-10', end: '2025-09-01' } } });
   });
 
+  it('records the time zone its dates are in (the tenant\'s when it subscribes), and UTC when none is given', () => {
+    const [zoned] = decided([], commands.create({ today: '2025-03-20', timeZone: 'Pacific/Kiritimati' }));
+    expect(zoned).toMatchObject({ data: { timeZone: 'Pacific/Kiritimati' } });
+    expect(stateOf(zoned === undefined ? [] : [zoned]).timeZone).toBe('Pacific/Kiritimati');
+    const [plain] = decided([], commands.create({ today: '2025-03-20' }));
+    expect(plain).toMatchObject({ data: { timeZone: 'UTC' } });
+  });
+
   it('with an anchor day, boundaries fall on that day', () => {
     const [event] = decided([], commands.create({ today: '2025-04-01', startDate: '2025-04-10', anchorDay: 1 }));
     expect(event).toMatchObject({ data: { anchorDay: 1, firstPeriod: { start: '2025-04-10', end: '2025-05-01' } } });
@@ -155,6 +164,8 @@ describe('CreateSubscription', () => {
     ['a start 367 days back', { startDate: '2024-03-30', today: '2025-04-01' }, 'VALIDATION_FAILED', /startDate 2024-03-30 is more than 366 days before today/],
     ['a start 731 days ahead', { startDate: '2027-04-02', today: '2025-04-01' }, 'VALIDATION_FAILED', /startDate 2027-04-02 is more than 730 days after today/],
     ['an unsupported currency', { currency: 'XXX' }, 'VALIDATION_FAILED', /currency must be a supported ISO 4217/],
+    ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, 'VALIDATION_FAILED', /timeZone must be an IANA time zone/],
+    ['a UTC offset instead of a zone', { timeZone: '+05:30' }, 'VALIDATION_FAILED', /timeZone must be an IANA time zone/],
     ['a customer id with a space', { customerId: 'cus 1' }, 'VALIDATION_FAILED', /customerId must start with a letter/],
     ['an amount per period of 10^12', withBase({ ...fibre100, unitPrice: '999999999999.99' }, '2'), 'AMOUNT_OUT_OF_RANGE', /base\.quantity: the amount per period/],
     [

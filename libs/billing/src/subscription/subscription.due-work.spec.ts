@@ -177,7 +177,7 @@ describe('previewChange decides the change without recording it', () => {
 });
 
 describe('event contracts', () => {
-  it('every event type is emitted by some decision and matches its zod schema (version 1)', () => {
+  it('every event type is emitted by some decision and matches its zod schema (version 1; SubscriptionCreated version 2)', () => {
     const lives = [
       historyOf([
         commands.create({ today: '2025-03-01', ...withBase(planTerms({ trialDays: 5, setupFee: '5.00' })) }),
@@ -201,8 +201,15 @@ describe('event contracts', () => {
     expect(new Set(events.map((event) => event.type))).toEqual(new Set(Object.keys(subscriptionEventSchemas)));
     for (const event of events) {
       const schema = subscriptionEventSchemas[event.type];
-      expect(schema.schemaVersion).toBe(1);
+      expect(schema.schemaVersion).toBe(event.type === 'SubscriptionCreated' ? 2 : 1);
       expect({ type: event.type, data: schema.data.parse(event.data) }).toEqual(event);
     }
+  });
+
+  it('reads a SubscriptionCreated of version 1 (no time zone recorded) as a subscription in UTC', () => {
+    const [created] = historyOf([commands.create({ today: '2025-03-01', timeZone: 'Europe/Paris' })]);
+    if (created?.type !== 'SubscriptionCreated') throw new Error('expected SubscriptionCreated first');
+    const { timeZone: _zone, ...version1 } = created.data;
+    expect(subscriptionEventSchemas.SubscriptionCreated.data.parse(version1)).toMatchObject({ timeZone: 'UTC', subscriptionId: 'sub-1' });
   });
 });

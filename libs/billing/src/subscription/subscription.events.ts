@@ -77,13 +77,19 @@ const itemConfigSchema = z.object({ terms: planTermsSchema, quantity: decimal })
 
 export const changeDirections = ['upgrade', 'downgrade', 'unchanged'] as const;
 
+/**
+ * Version 2 added `timeZone`: the IANA zone the subscription's calendar dates are in (the tenant's when it was
+ * created), so that a reader (the scheduler's due work) can turn a due date into the instant it starts without reading
+ * the settings. A version 1 event, written before the zone was recorded, reads as 'UTC' (the tenants' default zone).
+ */
 export const subscriptionCreatedSchema = defineEventSchema(
   'SubscriptionCreated',
-  1,
+  2,
   z.object({
     subscriptionId: identifier,
     customerId: identifier,
     currency: currencyCode,
+    timeZone: z.string().min(1).max(64).default('UTC'),
     timing: z.enum(['in_advance', 'in_arrears']),
     items: z.array(subscriptionItemSchema).min(1),
     startDate: calendarDate,

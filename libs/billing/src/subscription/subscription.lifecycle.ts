@@ -2,6 +2,7 @@ import { daysBetween, requirePeriodAlignment, startSchedule } from '../billing-p
 import { addDaysToCalendarDate, requireCalendarDate } from '../common/calendar-date.js';
 import { assertDecidedOnOwnStream } from '../common/decider.js';
 import { DomainError } from '../common/domain-error.js';
+import { requireTimeZone } from '../tenant-calendar/intl-identifiers.js';
 import { requireCurrency, requireIdentifier, requireIntegerInRange, requireList, requireRecord, validationFailed } from '../common/validation.js';
 import type { ActivateSubscription, CreateSubscription, EndSubscriptionTrial } from './subscription.commands.js';
 import type { SubscriptionActivated, SubscriptionCreated, SubscriptionEvent, SubscriptionItem } from './subscription.events.js';
@@ -30,6 +31,7 @@ export function createSubscription({ data, metadata }: CreateSubscription, state
   }
   const customerId = requireIdentifier(data.customerId, 'customerId');
   const currency = requireCurrency(data.currency, 'currency');
+  const timeZone = data.timeZone === undefined || data.timeZone === null ? 'UTC' : requireTimeZone(data.timeZone, 'timeZone');
   const today = requireCalendarDate(data.today, 'today');
   const startDate = requireCalendarDate(data.startDate, 'startDate');
   const alignment = requirePeriodAlignment(data.alignment, 'alignment');
@@ -60,6 +62,7 @@ export function createSubscription({ data, metadata }: CreateSubscription, state
       subscriptionId,
       customerId,
       currency,
+      timeZone,
       timing: base.terms.timing,
       items,
       startDate,

@@ -51,6 +51,8 @@ export interface SubscriptionState {
   subscriptionId: string | null;
   customerId: string | null;
   currency: string | null;
+  /** The IANA zone of the subscription's dates (SubscriptionCreated): where a due date starts as an instant. */
+  timeZone: string;
   timing: BillingTiming | null;
   alignment: PeriodAlignment | null;
   anchorDay: number | null;
@@ -90,6 +92,7 @@ export const initialSubscriptionState: SubscriptionState = {
   subscriptionId: null,
   customerId: null,
   currency: null,
+  timeZone: 'UTC',
   timing: null,
   alignment: null,
   anchorDay: null,
@@ -128,6 +131,7 @@ function applyEvent(state: SubscriptionState, event: SubscriptionEvent): Subscri
         subscriptionId: data.subscriptionId,
         customerId: data.customerId,
         currency: data.currency,
+        timeZone: data.timeZone,
         timing: data.timing,
         alignment: data.alignment,
         anchorDay: data.anchorDay,

@@ -1,23 +1,10 @@
-import {
-  autoApplyPlan,
-  calendarDateInZone,
-  decideCustomerCreditApplication,
-  decideInvoice,
-  evolveInvoice,
-  invoiceSettingsContextOf,
-  type InvoiceState,
-  type IssueInvoice,
-} from '../../../billing/src/index.js';
-import { load, aggregates, storedEvents, storedAppend, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
-import type { AppendRequest } from '../../../event-store/src/index.js';
-
-import { loadInvoiceCustomerContext } from '../common/customer-context.js';
+import { evolveInvoice } from '../../../billing/src/index.js';
+import { load, aggregates, storedAppend, executeWithRetry, streams, type CommandContext } from '../../../application/src/index.js';
 import type { ApplicationServices } from '../common/application-services.js';
 import { loadBillingSettings } from '../common/billing-settings.js';
-import { takeDocumentNumber } from '../common/numbering.js';
+import { autoAppliedCredit, decideInvoiceIssue } from '../common/invoice-issue.js';
 import type { InvoiceIdInput } from './invoice.inputs.js';
 import { invoiceOutcome, type InvoiceOutcome } from '../common/invoice-outcome.js';
-import { exchangeRateAt } from '../common/exchange-rates.js';
 
 /**
  * Issuing takes the next gapless number and freezes the invoice in ONE atomic two-stream append (sequence stream +
@@ -41,19 +28,7 @@ export function issueInvoice(services: ApplicationServices, context: CommandCont
   return executeWithRetry(services.store, async () => {
     const [invoice, settings] = await Promise.all([load(services.store, aggregates.invoice, context.tenantId, input.invoiceId, context.commandId), loadBillingSettings(services, tenantId)]);
     if (invoice.alreadyAppliedAt) return { appends: [], result: () => invoiceOutcome(invoice.state, invoice.alreadyAppliedAt, settings) };
-    const { customerId, currency } = invoice.state;
-    const data: Omit<IssueInvoice['data'], 'number'> = {
-      invoiceId: input.invoiceId,
-      issueDate: calendarDateInZone(context.now, settings.tenant.timeZone),
-      exchangeRate: currency === null ? null : await exchangeRateAt(services, tenantId, currency, settings.payment.defaultCurrency, context.now),
-      settings: invoiceSettingsContextOf(settings),
-      ...(customerId === null ? {} : { customer: await loadInvoiceCustomerContext(services, tenantId, customerId) }),
-    };
-    const issue = (number: string): IssueInvoice => ({ type: 'IssueInvoice', data: { ...data, number }, metadata: { now: context.now } });
-    // Check every invoice rule first, so that an invalid issue never touches the sequence.
-    decideInvoice(issue('provisional'), invoice.state);
-    const { number, appends: numberAppends } = await takeDocumentNumber(services.store, context, settings, 'invoice', input.invoiceId, context.now);
-    const issuedEvents = decideInvoice(issue(number), invoice.state);
+    const { events: issuedEvents, numberAppends } = await decideInvoiceIssue(services, context, invoice.state, input.invoiceId, settings);
     const credit = await autoAppliedCredit(services, context, issuedEvents.reduce(evolveInvoice, invoice.state));
     const invoiceEvents = [...issuedEvents, ...credit.invoiceEvents];
     return {
@@ -65,32 +40,4 @@ export function issueInvoice(services: ApplicationServices, context: CommandCont
       result: (position) => invoiceOutcome(invoiceEvents.reduce(evolveInvoice, invoice.state), position ?? invoice.lastPosition, settings),
     };
   });
-}
-
-/**
- * Auto-apply (docs/domain.md, "Credit notes and customer credit"): when the customer's account has auto-apply on and
- * credit in the invoice's currency, the issue's own append also spends min(credit, balance due) on it
- * (InvoiceCreditApplied after InvoiceIssued, and CustomerCreditApplied on the account at the revision read). An account
- * with auto-apply off, or without credit in that currency, is not touched.
- */
-async function autoAppliedCredit(services: ApplicationServices, context: CommandContext, issued: InvoiceState) {
-  const none = { invoiceEvents: [], accountAppends: [] as AppendRequest[] };
-  const { customerId, currency, invoiceId } = issued;
-  if (customerId === null || currency === null || invoiceId === null) return none;
-  const account = await load(services.store, aggregates.customerAccount, context.tenantId, customerId);
-  if (!account.state.autoApplyCredit) return none;
-  const [planned] = autoApplyPlan(account.state.balances, [{ invoiceId, balanceDue: issued.balanceDue, currency }]);
-  if (planned === undefined) return none;
-  const decided = decideCustomerCreditApplication({
-    invoice: issued,
-    account: account.state,
-    command: { customerId, invoiceId, amount: planned.amount, currency },
-    ids: { applicationId: uuidV5(`${context.commandId}:auto-applied-credit`) },
-    now: context.now,
-  });
-  const accountStream = streams.customerAccount(context.tenantId, customerId);
-  return {
-    invoiceEvents: decided.invoice,
-    accountAppends: [{ streamId: accountStream, expectedRevision: account.expectedRevision, events: storedEvents(decided.account, context, accountStream) }],
-  };
 }
