@@ -10,6 +10,11 @@ import { receiptsProjection } from './receipts/receipts.projection.js';
 import { paymentMethodsProjection } from './payment-methods/payment-methods.projection.js';
 import { paymentsProjection } from './payments/payments.projection.js';
 import { creditNotesProjection } from './credit-notes/credit-notes.projection.js';
+import { productsProjection } from './catalog/products.projection.js';
+import { plansProjection } from './catalog/plans.projection.js';
+import { pricingRulesProjection } from './pricing-rules/pricing-rules.projection.js';
+import { dueWorkSources } from './due-work-sources.js';
+import { subscriptionsProjection } from './subscriptions/subscriptions.projection.js';
 
 export { invoicesProjection, parseInvoiceEvent } from './invoices/invoices.projection.js';
 export { customerBalancesProjection } from './customer-balances/customer-balances.projection.js';
@@ -22,9 +27,14 @@ export { receiptsProjection } from './receipts/receipts.projection.js';
 export { paymentMethodsProjection } from './payment-methods/payment-methods.projection.js';
 export { paymentsProjection } from './payments/payments.projection.js';
 export { creditNotesProjection } from './credit-notes/credit-notes.projection.js';
+export { productsProjection } from './catalog/products.projection.js';
+export { plansProjection } from './catalog/plans.projection.js';
+export { pricingRulesProjection } from './pricing-rules/pricing-rules.projection.js';
+export { dueWorkSources } from './due-work-sources.js';
+export { subscriptionsProjection } from './subscriptions/subscriptions.projection.js';
 
-/** Every read model the ledger maintains, in the order the runner starts them. */
-export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection];
+/** Every read model the ledger maintains, in the order the runner starts them; the due-work projections last. */
+export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection, productsProjection, plansProjection, pricingRulesProjection, subscriptionsProjection, ...dueWorkSources];
 
 /** The worker-thread module of rebuildProjectionsInParallel for these projections (compiled JavaScript: dist/). */
 export const rebuildWorkerModule: URL = new URL('./rebuild-worker.js', import.meta.url);

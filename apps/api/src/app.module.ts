@@ -28,6 +28,12 @@ import { CustomerCreditResolver } from './customer-credit/customer-credit.resolv
 import { PaymentsResolver } from './payments/payments.resolver.js';
 import { LEDGER_SERVICES, type LedgerServices } from './ledger-services.js';
 import { ApiKeysResolver } from './api-keys/api-keys.resolver.js';
+import { ProductsResolver } from './catalog/products.resolver.js';
+import { PlansResolver } from './catalog/plans.resolver.js';
+import { PricingRulesResolver } from './pricing/pricing-rules.resolver.js';
+import { PriceQuoteResolver } from './pricing/price-quote.resolver.js';
+import { SubscriptionsResolver } from './subscriptions/subscriptions.resolver.js';
+import { TestClocksResolver } from './test-clocks/test-clocks.resolver.js';
 import { operationAccessPlugin, scopedWebSocketExecution } from './platform/operation-access.js';
 import { authenticateBearer, requestIdentity, requestScopeMiddleware } from './platform/request-scope.middleware.js';
 import type { Principal } from '../../../libs/access/src/principal.js';
@@ -111,7 +117,7 @@ export class AppModule implements NestModule {
         }),
       ],
       controllers: [OperationsController, ReceiptsPdfController, CreditNotesPdfController, ...graphiql.controllers],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver],
     };
   }
 }

@@ -15,6 +15,11 @@ const identifierFields: ReadonlySet<string> = new Set([
   'sourceInvoiceId',
   'paymentMethodId',
   'taxRateId',
+  'productId',
+  'planId',
+  'ruleId',
+  'subscriptionId',
+  'clockId',
 ]);
 
 /** GraphQL inputs nest a few levels at most; the walk stops there rather than follow anything deeper. */

@@ -56,6 +56,7 @@ export const domainErrorCodes = [
   'TEST_CLOCK_CANNOT_GO_BACK',
   'INVALID_STATE_TRANSITION',
   'PRODUCT_NOT_ACTIVE',
+  'DUE_WORK_INCOMPLETE',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
