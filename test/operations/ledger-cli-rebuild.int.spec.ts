@@ -44,10 +44,12 @@ describe('ledger projections rebuild', () => {
     // The live read models as a projector makes them, caught up to the head, then stopped.
     const runner = new ProjectionRunner({ store, db: connection.db, connectionString: database.connectionString, projections: allProjections });
     await runner.start();
-    for (;;) {
-      const checkpoint = await loadCheckpoint(connection.db, 'invoices', 'read_models');
-      if (checkpoint && checkpoint.position.commit >= head.commit) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const projection of allProjections) {
+      for (;;) {
+        const checkpoint = await loadCheckpoint(connection.db, projection.name, 'read_models');
+        if (checkpoint && checkpoint.position.commit >= head.commit) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     }
     await runner.stop();
     live = await readModelSnapshot(connection.db, 'read_models', allProjections);

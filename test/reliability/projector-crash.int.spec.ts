@@ -9,6 +9,8 @@ import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/te
 import { allProjections } from '../../projections/index.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
 import { seedInvoiceHistory, settledHead } from '../support/seed-ledger-history.js';
+import { catalogHistory } from '../../projections/catalog/catalog-history.test-helper.js';
+import { sql } from 'kysely';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const projectorMain = join(root, 'dist', 'apps', 'projector', 'src', 'main.js');
@@ -46,6 +48,8 @@ describe('a projector killed with SIGKILL in the middle of catch-up', () => {
     await store.migrate();
     connection = connectDatabase(database.connectionString);
     await seedInvoiceHistory(store, 'acme', 2_500, 'seed', { withSettings: true });
+    // Products, plans and pricing rules too, so that their read models are compared with a rebuild as well.
+    await catalogHistory(store, 300, 2026);
     head = await settledHead(store, 'acme');
   });
 
@@ -92,10 +96,14 @@ describe('a projector killed with SIGKILL in the middle of catch-up', () => {
     }
 
     for (const projection of allProjections) await rebuildProjection(store, connection.db, projection, { buildSchema: `fresh_${projection.name}` });
+    // Every projection the seeded history feeds has rows in every table (so the comparison compares something).
+    const { rows: seededTypes } = await sql<{ type: string }>`select distinct type from event_store.events`.execute(connection.db);
+    const fed = allProjections.filter((projection) => projection.eventTypes.some((type) => seededTypes.some((row) => row.type === type)));
+    expect(fed.map((projection) => projection.name)).toEqual(expect.arrayContaining(['invoices', 'general_ledger', 'payments', 'plans', 'products', 'pricing_rules']));
     for (const projection of allProjections) {
       const live = await readModelSnapshot(connection.db, 'read_models', [projection]);
       const fresh = await readModelSnapshot(connection.db, `fresh_${projection.name}`, [projection]);
-      expect(Object.values(live).every((rows) => rows.length > 0)).toBe(true);
+      if (fed.includes(projection)) expect(Object.entries(live).filter(([, rows]) => rows.length === 0).map(([table]) => table)).toEqual([]);
       expect(live).toEqual(fresh);
     }
   }, 240_000);
