@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { customerAccountEventSchemas, invoicePaymentRecordedSchema } from '../../libs/billing/src/index.js';
-import { tenantOfStream } from '../../libs/application/src/index.js';
+import { storedEventData, tenantOfStream } from '../../libs/application/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import type { Projection, ProjectionContext, ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { parseComputedDecimal } from '../../libs/money/src/index.js';
@@ -84,19 +84,19 @@ function changeOf(recorded: RecordedEvent): Change {
   const at = recorded.recordedAt;
   switch (recorded.type) {
     case 'InvoicePaymentRecorded': {
-      const data = invoicePaymentRecordedSchema.data.parse(recorded.data);
+      const data = storedEventData(invoicePaymentRecordedSchema, recorded);
       return { kind: 'legacy_payment', tenantId, customerId: data.customerId, paymentId: data.paymentId, currency: data.currency, excess: data.excessAmount, at };
     }
     case 'CustomerAccountCredited': {
-      const data = customerAccountEventSchemas.CustomerAccountCredited.data.parse(recorded.data);
+      const data = storedEventData(customerAccountEventSchemas.CustomerAccountCredited, recorded);
       return { kind: 'account', tenantId, customerId: data.customerId, currency: data.currency, balanceAfter: data.balanceAfter, overpaymentOf: data.source === 'overpayment' ? data.sourceId : null, at };
     }
     case 'CustomerCreditApplied': {
-      const data = customerAccountEventSchemas.CustomerCreditApplied.data.parse(recorded.data);
+      const data = storedEventData(customerAccountEventSchemas.CustomerCreditApplied, recorded);
       return { kind: 'account', tenantId, customerId: data.customerId, currency: data.currency, balanceAfter: data.balanceAfter, overpaymentOf: null, at };
     }
     case 'CustomerAccountDebited': {
-      const data = customerAccountEventSchemas.CustomerAccountDebited.data.parse(recorded.data);
+      const data = storedEventData(customerAccountEventSchemas.CustomerAccountDebited, recorded);
       return { kind: 'account', tenantId, customerId: data.customerId, currency: data.currency, balanceAfter: data.balanceAfter, overpaymentOf: null, at };
     }
     default:

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { exchangeRateEventSchemas, type ExchangeRateEvent } from '../../libs/billing/src/index.js';
-import { tenantOfStream } from '../../libs/application/src/index.js';
+import { storedEventData, tenantOfStream } from '../../libs/application/src/index.js';
 import { encodePosition, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import type { Projection, ProjectionContext, ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { insertRows } from '../common/batch-rows.js';
@@ -20,7 +20,7 @@ export const exchangeRatesProjection: Projection = {
 
 export function parseExchangeRateEvent(recorded: RecordedEvent): ExchangeRateEvent {
   if (recorded.type !== 'ExchangeRateRecorded') throw new Error(`not an exchange rate event: ${recorded.type}`);
-  return { type: recorded.type, data: exchangeRateEventSchemas.ExchangeRateRecorded.data.parse(recorded.data) };
+  return { type: recorded.type, data: storedEventData(exchangeRateEventSchemas.ExchangeRateRecorded, recorded) };
 }
 
 /** Every key starts with the tenant, so no query can read across tenants. */

@@ -11,7 +11,7 @@ import {
   type LedgerSourceEvent,
 } from '../../libs/billing/src/index.js';
 import { encodePosition, type RecordedEvent } from '../../libs/event-store/src/index.js';
-import { tenantOfStream } from '../../libs/application/src/index.js';
+import { storedEventData, tenantOfStream } from '../../libs/application/src/index.js';
 import type { Projection, ProjectionContext } from '../../libs/projection-runtime/src/index.js';
 import { deleteRows, insertRows, keyOf, loadRows, upsertRows, type Row } from '../common/batch-rows.js';
 import { createGeneralLedgerTables } from './general-ledger.tables.js';
@@ -43,7 +43,7 @@ export const generalLedgerProjection: Projection = {
 export function parseLedgerEvent(recorded: RecordedEvent): LedgerSourceEvent {
   const schema = ledgerEventSchemas[recorded.type];
   if (!schema) throw new Error(`general ledger: not a ledger event: ${recorded.type}`);
-  return { type: recorded.type, data: schema.data.parse(recorded.data), eventId: recorded.eventId, recordedAt: recorded.recordedAt.toISOString() } as LedgerSourceEvent;
+  return { type: recorded.type, data: storedEventData(schema, recorded), eventId: recorded.eventId, recordedAt: recorded.recordedAt.toISOString() } as LedgerSourceEvent;
 }
 
 /**

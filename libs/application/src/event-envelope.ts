@@ -66,10 +66,18 @@ export function recordedEventParser<Event extends DomainEventLike>(schemas: Even
   return (recorded) => {
     const schema = Object.hasOwn(schemas, recorded.type) ? schemas[recorded.type] : undefined;
     if (!schema) throw new Error(`not a ${aggregate} event: ${recorded.type}`);
-    const current = schema.schemaVersion !== undefined && recorded.metadata.schemaVersion === schema.schemaVersion;
-    const data = current ? recorded.data : schema.data.parse(recorded.data);
-    return { type: recorded.type, data: freezeParsedEvents ? deepFreeze(data) : data } as unknown as Event;
+    return { type: recorded.type, data: storedEventData(schema, recorded) } as unknown as Event;
   };
+}
+
+/**
+ * One stored event's data read through the contract of its type, for a reader that knows the type (a projection's
+ * `case`): taken as stored at the schema's current version, parsed by the schema otherwise (see recordedEventParser).
+ */
+export function storedEventData<Data>(schema: { readonly schemaVersion?: number; readonly data: { parse(value: unknown): Data } }, recorded: RecordedEvent): Data {
+  const current = schema.schemaVersion !== undefined && recorded.metadata.schemaVersion === schema.schemaVersion;
+  const data = current ? (recorded.data as Data) : schema.data.parse(recorded.data);
+  return freezeParsedEvents ? deepFreeze(data) : data;
 }
 
 function deepFreeze<Value>(value: Value): Value {

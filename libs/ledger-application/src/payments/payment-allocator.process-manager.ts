@@ -1,4 +1,4 @@
-import { tenantOfStream } from '../../../application/src/index.js';
+import { storedEventData, tenantOfStream } from '../../../application/src/index.js';
 import { DomainError, paymentEventSchemas } from '../../../billing/src/index.js';
 import type { Projection } from '../../../projection-runtime/src/index.js';
 import { allocatePayment, type PaymentAllocationServices } from './allocate-payment.js';
@@ -29,7 +29,7 @@ export function paymentAllocator(services: PaymentAllocationServices, options: P
     sideEffects: true,
     createTables: () => Promise.resolve(),
     async apply(_context, recorded) {
-      const { paymentId } = paymentEventSchemas.PaymentSucceeded.data.parse(recorded.data);
+      const { paymentId } = storedEventData(paymentEventSchemas.PaymentSucceeded, recorded);
       const tenantId = tenantOfStream(recorded.streamId);
       const correlationId = typeof recorded.metadata.correlationId === 'string' ? recorded.metadata.correlationId : recorded.eventId;
       try {

@@ -1,4 +1,4 @@
-import { load, aggregates, tenantOfStream } from '../../../application/src/index.js';
+import { load, aggregates, storedEventData, tenantOfStream } from '../../../application/src/index.js';
 import { invoiceEventSchemas, paymentEventSchemas } from '../../../billing/src/index.js';
 import { Money } from '../../../money/src/index.js';
 import type { RecordedEvent } from '../../../event-store/src/index.js';
@@ -57,7 +57,7 @@ async function succeededPaymentOf(services: ReceiptIssuerServices, recorded: Rec
   const correlationId = typeof recorded.metadata.correlationId === 'string' ? recorded.metadata.correlationId : recorded.eventId;
   switch (type) {
     case 'PaymentAllocated': {
-      const data = paymentEventSchemas.PaymentAllocated.data.parse(recorded.data);
+      const data = storedEventData(paymentEventSchemas.PaymentAllocated, recorded);
       const tenantId = tenantOfStream(recorded.streamId);
       const payment = (await load(services.store, aggregates.payment, tenantId, data.paymentId)).state;
       // Allocated means succeeded: the allocation is appended only to a succeeded payment's stream.
@@ -78,7 +78,7 @@ async function succeededPaymentOf(services: ReceiptIssuerServices, recorded: Rec
       };
     }
     case 'InvoicePaymentRecorded': {
-      const data = invoiceEventSchemas.InvoicePaymentRecorded.data.parse(recorded.data);
+      const data = storedEventData(invoiceEventSchemas.InvoicePaymentRecorded, recorded);
       return {
         tenantId: tenantOfStream(recorded.streamId),
         paymentId: data.paymentId,
