@@ -83,10 +83,13 @@ async function applyLedgerBatch(context: ProjectionContext, events: readonly Rec
   }
   await upsertRows(context, 'gl_issued_invoices', ['tenant_id', 'invoice_id'], [...issuedRows.values()]);
   const posted = [...entries.values()];
-  // Only a redelivered event finds rows of its entries: they are replaced, never added to.
-  const entryKeys = posted.map(({ tenantId, entry }) => [tenantId, entry.entryId]);
-  await deleteRows(context, 'journal_lines', ['tenant_id', 'entry_id'], entryKeys);
-  await deleteRows(context, 'journal_entries', ['tenant_id', 'entry_id'], entryKeys);
+  // Only a redelivered event finds rows of its entries: they are replaced, never added to. A rebuild delivers each
+  // event once into fresh tables, so it has nothing to delete.
+  if (!context.rebuilding) {
+    const entryKeys = posted.map(({ tenantId, entry }) => [tenantId, entry.entryId]);
+    await deleteRows(context, 'journal_lines', ['tenant_id', 'entry_id'], entryKeys);
+    await deleteRows(context, 'journal_entries', ['tenant_id', 'entry_id'], entryKeys);
+  }
   await insertRows(context, 'journal_entries', posted.map(({ tenantId, entry, recorded }) => entryRow(tenantId, entry, recorded)));
   await insertRows(
     context,

@@ -91,7 +91,7 @@ export async function rebuildProjections(
         if (batch.length > 0) {
           await db.transaction().execute(async (trx) => {
             await sql`set local synchronous_commit = off`.execute(trx);
-            await applyEvents(target.projection, { trx, schema: target.schema }, batch);
+            await applyEvents(target.projection, { trx, schema: target.schema, rebuilding: true }, batch);
           });
           target.events += batch.length;
         }

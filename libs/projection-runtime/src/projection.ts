@@ -9,6 +9,11 @@ export interface ProjectionContext {
   readonly trx: Transaction<ReadModelDatabase>;
   /** The PostgreSQL schema holding this projection's tables: `read_models` live, another one during a rebuild. */
   readonly schema: string;
+  /**
+   * True while a rebuild loads fresh tables from position zero: every event comes exactly once, in log order, so a
+   * projection may skip work that only a redelivery needs (deleting rows an event wrote before).
+   */
+  readonly rebuilding?: boolean;
 }
 
 /**
