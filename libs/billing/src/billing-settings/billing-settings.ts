@@ -15,7 +15,10 @@ import { taxRateSchema, taxRoundings } from '../tax/tax-rate.js';
 export const billingSettingsSections = ['company', 'invoice', 'payment', 'tax', 'notifications', 'features', 'subscriptions', 'tenant'] as const;
 export type BillingSettingsSection = (typeof billingSettingsSections)[number];
 
-/** WebhookEvent (docs/domain.md, "Settings"; subscription.* joins when subscriptions exist). */
+/**
+ * WebhookEvent (docs/domain.md, "Settings"), with the subscription.* events of recurring billing (docs/domain.md,
+ * "Subscriptions": which stored event each one stands for).
+ */
 export const webhookEvents = [
   'invoice.created',
   'invoice.sent',
@@ -30,6 +33,16 @@ export const webhookEvents = [
   'credit_note.applied',
   'credit_note.voided',
   'customer.credit_updated',
+  'subscription.created',
+  'subscription.activated',
+  'subscription.trial_ended',
+  'subscription.renewed',
+  'subscription.updated',
+  'subscription.suspended',
+  'subscription.resumed',
+  'subscription.cancellation_scheduled',
+  'subscription.cancellation_withdrawn',
+  'subscription.terminated',
 ] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];
 
