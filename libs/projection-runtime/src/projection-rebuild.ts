@@ -35,6 +35,8 @@ export interface RebuiltProjection {
   readonly position: Position;
   /** The events of its types it applied. */
   readonly events: number;
+  /** Milliseconds from the start of its rebuild until its last page was applied (before indexes and swap). */
+  readonly loadMs: number;
 }
 
 /**
@@ -72,7 +74,8 @@ export async function rebuildProjections(
     options.buildSchemaOf?.(projection) ??
     (projections.length === 1 ? options.buildSchema : undefined) ??
     `rebuild_${projection.name.replace(/[^a-z0-9_]/g, '_')}_${stamp}`;
-  const targets = projections.map((projection) => ({ projection, schema: schemaOf(projection), types: new Set(projection.eventTypes), events: 0 }));
+  const started = performance.now();
+  const targets = projections.map((projection) => ({ projection, schema: schemaOf(projection), types: new Set(projection.eventTypes), events: 0, loadMs: 0 }));
   await ensureProjectionRuntimeSchema(db);
   for (const target of targets) {
     await sql.raw(`drop schema if exists ${target.schema} cascade; create schema ${target.schema}`).execute(db);
@@ -86,7 +89,10 @@ export async function rebuildProjections(
     targets.map(async (target, targetIndex) => {
       for (let index = 0; ; index += 1) {
         const page = await pages.page(index);
-        if (page.length === 0) break;
+        if (page.length === 0) {
+          target.loadMs = Math.round(performance.now() - started);
+          break;
+        }
         const batch = targets.length === 1 ? page : page.filter((event) => target.types.has(event.type));
         if (batch.length > 0) {
           await db.transaction().execute(async (trx) => {
@@ -110,7 +116,7 @@ export async function rebuildProjections(
       await target.projection.createIndexes?.(db, target.schema);
       const schema = await finishRebuild(db, target.projection, target.schema, position, options.targetSchema);
       log(`projection ${target.projection.name}: rebuilt ${target.events} events into ${schema}`);
-      return { name: target.projection.name, schema, position, events: target.events };
+      return { name: target.projection.name, schema, position, events: target.events, loadMs: target.loadMs };
     }),
   );
 }
@@ -213,7 +219,7 @@ interface WorkerRequest {
   readonly batchSize?: number;
 }
 
-type WorkerMessage = { kind: 'log'; message: string } | { kind: 'done'; rebuilt: { name: string; schema: string; position: { commit: string; prepare: string }; events: number }[] } | { kind: 'failed'; message: string; stack?: string };
+type WorkerMessage = { kind: 'log'; message: string } | { kind: 'done'; rebuilt: { name: string; schema: string; position: { commit: string; prepare: string }; events: number; loadMs: number }[] } | { kind: 'failed'; message: string; stack?: string };
 
 /**
  * Rebuilds projections of the PostgreSQL event store in several worker threads at once: a rebuild is bound by the
