@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.ledger/**', 'coverage/**', '*.cjs'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-bench/**', '.ledger/**', 'coverage/**', '*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
