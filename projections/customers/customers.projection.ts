@@ -1,4 +1,4 @@
-import { customerEventTypes } from '../../libs/billing/src/index.js';
+import { customerEventTypes, type CustomerDetails } from '../../libs/billing/src/index.js';
 import { assertNever } from '../../libs/billing/src/common/assert-never.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { aggregates, tenantOfStream } from '../../libs/application/src/index.js';
@@ -6,10 +6,13 @@ import type { Projection, ProjectionContext } from '../../libs/projection-runtim
 import { createCustomerTables } from './customers.tables.js';
 import { keyOf, loadRows, upsertRows, type Row } from '../common/batch-rows.js';
 
-/** The `customers` read model: each registered customer as it now is. Times come from the events, never the clock. */
+/**
+ * The `customers` read model: each registered customer as it now is. Times come from the events, never the clock.
+ * Version 2 added the segment column (CustomerSegmentSet): the bump has the runtime rebuild the table from the log.
+ */
 export const customersProjection: Projection = {
   name: 'customers',
-  version: 1,
+  version: 2,
   eventTypes: customerEventTypes,
   tables: ['customers'],
   createTables: createCustomerTables,
@@ -34,28 +37,29 @@ async function applyCustomerBatch(context: ProjectionContext, events: readonly R
   const touched = new Set<string>();
   for (const { tenantId, event } of parsed) {
     const key = keyOf(tenantId, event.data.customerId);
-    const { data } = event;
-    const details = {
-      name: data.name,
-      email: data.email,
-      line1: data.billingAddress.line1,
-      line2: data.billingAddress.line2,
-      city: data.billingAddress.city,
-      region: data.billingAddress.region,
-      postal_code: data.billingAddress.postalCode,
-      country: data.billingAddress.country,
-      tax_exempt: data.taxExempt,
-    };
     switch (event.type) {
       case 'CustomerRegistered':
         // Registered once: a second registration fails the batch, as the one-row INSERT did.
         if (rows.has(key)) throw new Error(`customers: customer ${event.data.customerId} of ${tenantId} is registered already`);
-        rows.set(key, { tenant_id: tenantId, customer_id: event.data.customerId, ...details, registered_at: event.data.registeredAt, updated_at: event.data.registeredAt });
+        rows.set(key, {
+          tenant_id: tenantId,
+          customer_id: event.data.customerId,
+          ...detailsOf(event.data),
+          segment: null,
+          registered_at: event.data.registeredAt,
+          updated_at: event.data.registeredAt,
+        });
         break;
       case 'CustomerUpdated': {
-        // An update of a customer never registered changes nothing, as the UPDATE did.
+        // An update of a customer never registered changes nothing, as the UPDATE did. The segment stays.
         const row = rows.get(key);
-        if (row) rows.set(key, { ...row, ...details, updated_at: event.data.updatedAt });
+        if (row) rows.set(key, { ...row, ...detailsOf(event.data), updated_at: event.data.updatedAt });
+        break;
+      }
+      case 'CustomerSegmentSet': {
+        // Like an update: nothing for a customer never registered (the decider refuses one).
+        const row = rows.get(key);
+        if (row) rows.set(key, { ...row, segment: event.data.segment, updated_at: event.data.setAt });
         break;
       }
       default:
@@ -64,4 +68,19 @@ async function applyCustomerBatch(context: ProjectionContext, events: readonly R
     if (rows.has(key)) touched.add(key);
   }
   await upsertRows(context, 'customers', KEY, [...touched].map((key) => rows.get(key) as Row));
+}
+
+/** The columns a registration or an update writes (the whole customer as the event carries it). */
+function detailsOf(data: CustomerDetails): Row {
+  return {
+    name: data.name,
+    email: data.email,
+    line1: data.billingAddress.line1,
+    line2: data.billingAddress.line2,
+    city: data.billingAddress.city,
+    region: data.billingAddress.region,
+    postal_code: data.billingAddress.postalCode,
+    country: data.billingAddress.country,
+    tax_exempt: data.taxExempt,
+  };
 }

@@ -9,6 +9,8 @@ export interface CustomerRecord {
   readonly email: string | null;
   readonly billingAddress: { line1: string; line2: string | null; city: string; region: string | null; postalCode: string; country: string };
   readonly taxExempt: boolean;
+  /** The pricing segment, null for none. */
+  readonly segment: string | null;
   readonly registeredAt: string;
   readonly updatedAt: string;
 }
@@ -50,6 +52,7 @@ function customerRecord(row: Record<string, unknown>): CustomerRecord {
       country: row.country as string,
     },
     taxExempt: row.tax_exempt as boolean,
+    segment: row.segment as string | null,
     registeredAt: (row.registered_at as Date).toISOString(),
     updatedAt: (row.updated_at as Date).toISOString(),
   };

@@ -18,7 +18,9 @@ import { seedInvoiceHistory } from './seed-ledger-history.js';
  * A realistic history for batch-split tests, made by the real deciders and recorded by the real store: two tenants
  * seeded with every money flow (seedInvoiceHistory), plus what the seed never writes: customers updated, payment
  * methods verified, failed, expired and deactivated, drafts whose lines are added and removed under automatic tax,
- * an invoice issued with a locked exchange rate, and one issued for nothing (paid at once).
+ * an invoice issued with a locked exchange rate, and one issued for nothing (paid at once). Last come customers put in
+ * pricing segments (set, moved, cleared, kept across an update): appended after everything else, so the log before
+ * them is the history the batch-split digests were first pinned on (every event keeps its position and recordedAt).
  *
  * The events come back as $all delivers them, except recordedAt, which is replaced by one instant a second apart in
  * log order: rows take last_event_at from it, so two runs of the same history give byte-identical rows.
@@ -29,6 +31,7 @@ export async function batchTestHistory(store: EventStore, invoiceCount = 84): Pr
   // its tenant would collide.
   await seedInvoiceHistory(store, 'globex', Math.ceil(invoiceCount / 4), 'batch', { withSettings: true });
   for (const tenantId of ['acme', 'globex']) await appendExtras(store, tenantId);
+  for (const tenantId of ['acme', 'globex']) await appendSegments(store, tenantId);
   // $all in pages (a read returns at most a page).
   const events: RecordedEvent[] = [];
   for (;;) {
@@ -54,24 +57,52 @@ const autoTax: InvoiceSettingsContext = {
 };
 const quebec = { taxExempt: false, billingAddress: { country: 'CA', region: 'QC' } };
 
+const extrasAt = (minute: number): string => new Date(Date.UTC(2026, 0, 20) + minute * 60_000).toISOString();
+
+/** The seed's registration of customer `index` and the two updates appendExtras makes. */
+function customerUpdates(customerId: string, index: number): CustomerCommand[] {
+  const registered = { name: `Customer ${index} (batch)`, billingAddress: { line1: '1 Rue de Rivoli', city: 'Paris', postalCode: '75001', country: 'FR' }, taxExempt: index === 2 };
+  return [
+    { type: 'UpsertCustomer', data: { customerId, ...registered }, metadata: { now: '2026-01-01T00:00:00.000Z' } },
+    { type: 'UpsertCustomer', data: { customerId, ...registered, name: `Renamed ${index}`, email: `billing-${index}@example.com` }, metadata: { now: extrasAt(1) } },
+    {
+      type: 'UpsertCustomer',
+      data: { customerId, ...registered, name: `Renamed ${index}`, billingAddress: { line1: '2 Main Street', line2: 'Suite 4', city: 'Montréal', region: 'QC', postalCode: 'H3B 1A1', country: 'CA' }, taxExempt: true },
+      metadata: { now: extrasAt(2) },
+    },
+  ];
+}
+
+/**
+ * Segments, after everything else: customer 0 is put in "enterprise", then updated (the update keeps the segment);
+ * customer 1 is put in "smb", moved to "non-profit", then cleared.
+ */
+async function appendSegments(store: EventStore, tenantId: string): Promise<void> {
+  for (const index of [0, 1]) {
+    const customerId = `batch-customer-${index}`;
+    const before = customerUpdates(customerId, index);
+    const segment = (value: string | null, minute: number): CustomerCommand => ({ type: 'SetCustomerSegment', data: { customerId, segment: value }, metadata: { now: extrasAt(minute) } });
+    const last = before.at(-1) as CustomerCommand & { type: 'UpsertCustomer' };
+    const then =
+      index === 0
+        ? [segment('enterprise', 100), { ...last, data: { ...last.data, email: 'accounts-0@example.com' }, metadata: { now: extrasAt(101) } }]
+        : [segment('smb', 100), segment('non-profit', 101), segment(null, 102)];
+    const events = eventsOf(customerDecider, [...before, ...then]).slice(before.length);
+    const streamId = streams.customer(tenantId, customerId);
+    const context: CommandContext = { tenantId, actor: 'batch-history', commandId: uuidV5(`batch-history:${tenantId}:segments-${index}`), correlationId: 'batch', causationId: 'batch', now: extrasAt(100) };
+    await store.appendToStream(streamId, events.map((event, position) => toEventData(event, context, streamId, position, 1)), { expectedRevision: 'any' });
+  }
+}
+
 async function appendExtras(store: EventStore, tenantId: string): Promise<void> {
-  const at = (minute: number) => new Date(Date.UTC(2026, 0, 20) + minute * 60_000).toISOString();
+  const at = extrasAt;
   const appends: { streamId: string; events: { type: string; data: object }[]; context: CommandContext }[] = [];
   const contextOf = (what: string, now: string): CommandContext => ({ tenantId, actor: 'batch-history', commandId: uuidV5(`batch-history:${tenantId}:${what}`), correlationId: 'batch', causationId: 'batch', now });
 
   // Customers registered by the seed ("batch-customer-<n>"), updated twice: the row keeps the last details.
   for (const index of [0, 1]) {
     const customerId = `batch-customer-${index}`;
-    const registered = { name: `Customer ${index} (batch)`, billingAddress: { line1: '1 Rue de Rivoli', city: 'Paris', postalCode: '75001', country: 'FR' }, taxExempt: index === 2 };
-    const commands: CustomerCommand[] = [
-      { type: 'UpsertCustomer', data: { customerId, ...registered }, metadata: { now: '2026-01-01T00:00:00.000Z' } },
-      { type: 'UpsertCustomer', data: { customerId, ...registered, name: `Renamed ${index}`, email: `billing-${index}@example.com` }, metadata: { now: at(1) } },
-      {
-        type: 'UpsertCustomer',
-        data: { customerId, ...registered, name: `Renamed ${index}`, billingAddress: { line1: '2 Main Street', line2: 'Suite 4', city: 'Montréal', region: 'QC', postalCode: 'H3B 1A1', country: 'CA' }, taxExempt: true },
-        metadata: { now: at(2) },
-      },
-    ];
+    const commands = customerUpdates(customerId, index);
     // The seed's registration is the stream's first event: only the updates are new.
     const events = eventsOf(customerDecider, commands).slice(1);
     appends.push({ streamId: streams.customer(tenantId, customerId), events, context: contextOf(`customer-${index}`, at(2)) });

@@ -109,6 +109,7 @@ export const operationRoles: Readonly<Record<OperationKind, Readonly<Record<stri
     revokeApiKey: admins,
     rotateApiKey: admins,
     setAutoApplyCredit: writers,
+    setCustomerSegment: writers,
     suspendSubscription: writers,
     unarchivePlan: writers,
     updateCompanySettings: writers,

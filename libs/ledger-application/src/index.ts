@@ -25,6 +25,7 @@ export * from './process-managers.js';
 export * from './scheduled-work.js';
 export * from './test-clocks/index.js';
 export * from './customers/upsert-customer.handler.js';
+export * from './customers/set-customer-segment.handler.js';
 export * from './exchange-rates/record-exchange-rate.handler.js';
 export * from './credit-notes/credit-note.inputs.js';
 export * from './credit-notes/credit-note-command.support.js';

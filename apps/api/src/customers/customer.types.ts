@@ -19,6 +19,8 @@ export class CustomerType {
   @Field(() => String, { nullable: true }) email!: string | null;
   @Field(() => BillingAddressType) billingAddress!: BillingAddressType;
   @Field(() => Boolean, { description: 'Pays no tax on automatically taxed invoice lines' }) taxExempt!: boolean;
+  @Field(() => String, { nullable: true, description: 'The pricing segment: pricing rules conditioned on segments apply to it in quotes and subscriptions. Null: none' })
+  segment!: string | null;
   @Field(() => DateTimeScalar) registeredAt!: string;
   @Field(() => DateTimeScalar) updatedAt!: string;
 }
@@ -48,5 +50,13 @@ export class UpsertCustomerInput {
   @Field(() => String, { nullable: true }) email?: string | null;
   @Field(() => BillingAddressInput) billingAddress!: BillingAddressInput;
   @Field(() => Boolean) taxExempt!: boolean;
+  @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
+}
+
+@InputType('SetCustomerSegmentInput')
+export class SetCustomerSegmentInput {
+  @Field(() => ID, { description: 'A registered customer' }) customerId!: string;
+  @Field(() => String, { nullable: true, description: 'Up to 64 ASCII letters, digits and "_ . : -", starting with a letter or a digit; null clears it' })
+  segment?: string | null;
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }

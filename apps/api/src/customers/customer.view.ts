@@ -6,5 +6,5 @@ export function customerViewFromState(state: CustomerState): CustomerType {
   if (state.details === null || state.customerId === null || state.registeredAt === null || state.updatedAt === null) {
     throw new Error('a customer view was asked of a customer that is not registered');
   }
-  return { id: state.customerId, ...state.details, registeredAt: state.registeredAt, updatedAt: state.updatedAt };
+  return { id: state.customerId, ...state.details, segment: state.segment, registeredAt: state.registeredAt, updatedAt: state.updatedAt };
 }

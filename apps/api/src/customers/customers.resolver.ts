@@ -4,10 +4,10 @@ import { CUSTOMER_PAGE_SIZE_MAX, CustomerQueries } from '../../../../projections
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
-import { upsertCustomer } from '../../../../libs/ledger-application/src/index.js';
+import { setCustomerSegment, upsertCustomer } from '../../../../libs/ledger-application/src/index.js';
 import { encodePosition, START_POSITION } from '../../../../libs/event-store/src/index.js';
 import { customerViewFromState } from './customer.view.js';
-import { CustomerConnectionType, CustomerPayloadType, CustomerType, UpsertCustomerInput } from './customer.types.js';
+import { CustomerConnectionType, CustomerPayloadType, CustomerType, SetCustomerSegmentInput, UpsertCustomerInput } from './customer.types.js';
 
 /** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
 @Resolver(() => CustomerType)
@@ -22,6 +22,13 @@ export class CustomersResolver {
   upsertCustomer(@Args('input', { type: () => UpsertCustomerInput }) input: UpsertCustomerInput, @Context() request: GraphQLRequestContext) {
     return runMutation(this.services, request, 'upsertCustomer', input, (context) =>
       upsertCustomer(this.services, context, input).then(({ state, position }): CustomerPayloadType => ({ customer: customerViewFromState(state), position: encodePosition(position ?? START_POSITION) })),
+    );
+  }
+
+  @Mutation(() => CustomerPayloadType, { description: "Puts a registered customer in a pricing segment, or takes it out of any (segment null); the customer's other details stay" })
+  setCustomerSegment(@Args('input', { type: () => SetCustomerSegmentInput }) input: SetCustomerSegmentInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'setCustomerSegment', input, (context) =>
+      setCustomerSegment(this.services, context, input).then(({ state, position }): CustomerPayloadType => ({ customer: customerViewFromState(state), position: encodePosition(position ?? START_POSITION) })),
     );
   }
 

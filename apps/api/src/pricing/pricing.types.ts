@@ -155,7 +155,7 @@ export class PriceQuoteItemInput {
 @InputType('PriceQuoteInput')
 export class PriceQuoteInput {
   @Field(() => [PriceQuoteItemInput], { description: '1 to 50 items, priced in order: a rule with a usage limit counts its applications across them' }) items!: PriceQuoteItemInput[];
-  @Field(() => String, { nullable: true, description: 'The customer segment to price for (customers carry no segment yet)' }) customerSegment?: string | null;
+  @Field(() => String, { nullable: true, description: "The customer segment to price for; null: the customer's own segment (setCustomerSegment), or none" }) customerSegment?: string | null;
   @Field(() => ID, { nullable: true, description: 'The customer the quote is for; must be registered' }) customerId?: string | null;
   @Field(() => DateScalar, { nullable: true, description: "The day to price on; default the tenant's today in its time zone" }) date?: string | null;
 }

@@ -28,4 +28,19 @@ export type UpsertCustomer = DomainCommand<
   }
 >;
 
-export type CustomerCommand = UpsertCustomer;
+/**
+ * Puts the customer in a pricing segment ("enterprise", "non-profit"), or takes it out of any (null). Pricing rules
+ * may be conditioned on segments (pricing/price-item.ts): quotes and subscriptions price a customer with the segment
+ * it has when they are priced. Kept apart from UpsertCustomer, whose caller (a CRM sync) sends the whole customer
+ * each time and knows nothing of segments: an upsert leaves the segment as it is.
+ */
+export type SetCustomerSegment = DomainCommand<
+  'SetCustomerSegment',
+  {
+    customerId: string;
+    /** An identifier of at most 64 characters (see customerLimits.segmentLengthMax), or null for no segment. */
+    segment: string | null;
+  }
+>;
+
+export type CustomerCommand = UpsertCustomer | SetCustomerSegment;

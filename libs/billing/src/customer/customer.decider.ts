@@ -1,10 +1,11 @@
 import { assertNever } from '../common/assert-never.js';
 import { requireInstant } from '../common/calendar-date.js';
 import { assertDecidedOnOwnStream, type Decider } from '../common/decider.js';
+import { DomainError } from '../common/domain-error.js';
 import { optionalText, requireIdentifier, requireText, validationFailed } from '../common/validation.js';
 import { isCountryCode } from '../tax/country-codes.js';
 import { isRegionCode } from '../tax/tax-rate.js';
-import type { CustomerCommand, UpsertCustomer } from './customer.commands.js';
+import type { CustomerCommand, SetCustomerSegment, UpsertCustomer } from './customer.commands.js';
 import type { BillingAddress, CustomerDetails, CustomerEvent } from './customer.events.js';
 
 /** Bounds on every text of a customer. */
@@ -14,18 +15,25 @@ export const customerLimits = {
   addressLineLengthMax: 200,
   cityLengthMax: 100,
   postalCodeLengthMax: 20,
+  /** A segment is an identifier (requireIdentifier: what pricing rules name segments with), shorter than most. */
+  segmentLengthMax: 64,
 } as const;
 
-/** 'none' is a stream without events: a customer id that was never registered. */
+/**
+ * 'none' is a stream without events: a customer id that was never registered. `segment` is the pricing segment, null
+ * until a CustomerSegmentSet gives one (so streams recorded before segments existed read as "no segment").
+ * `updatedAt` is the last change of any kind, details or segment.
+ */
 export interface CustomerState {
   status: 'none' | 'registered';
   customerId: string | null;
   details: CustomerDetails | null;
+  segment: string | null;
   registeredAt: string | null;
   updatedAt: string | null;
 }
 
-export const initialCustomerState: CustomerState = { status: 'none', customerId: null, details: null, registeredAt: null, updatedAt: null };
+export const initialCustomerState: CustomerState = { status: 'none', customerId: null, details: null, segment: null, registeredAt: null, updatedAt: null };
 
 /**
  * Order of checks: the metadata, then the command's data (every field, so that a bad update is refused whole),
@@ -36,8 +44,10 @@ export function decideCustomer(command: CustomerCommand, state: CustomerState): 
   switch (command.type) {
     case 'UpsertCustomer':
       return upsertCustomer(command, state);
+    case 'SetCustomerSegment':
+      return setCustomerSegment(command, state);
     default:
-      return assertNever(command.type, 'customer command');
+      return assertNever(command, 'customer command');
   }
 }
 
@@ -45,12 +55,14 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
   switch (event.type) {
     case 'CustomerRegistered': {
       const { customerId, registeredAt, ...details } = event.data;
-      return { status: 'registered', customerId, details, registeredAt, updatedAt: registeredAt };
+      return { status: 'registered', customerId, details, segment: null, registeredAt, updatedAt: registeredAt };
     }
     case 'CustomerUpdated': {
       const { customerId, updatedAt, previous: _previous, ...details } = event.data;
       return { ...state, status: 'registered', customerId, details, updatedAt };
     }
+    case 'CustomerSegmentSet':
+      return { ...state, segment: event.data.segment, updatedAt: event.data.setAt };
     default:
       return assertNever(event, 'customer event');
   }
@@ -74,6 +86,31 @@ function upsertCustomer({ data, metadata }: UpsertCustomer, state: CustomerState
   if (state.details === null) return [{ type: 'CustomerRegistered', data: { customerId, ...details, registeredAt: metadata.now } }];
   if (sameDetails(details, state.details)) return [];
   return [{ type: 'CustomerUpdated', data: { customerId, ...details, previous: state.details, updatedAt: metadata.now } }];
+}
+
+/**
+ * Order of checks: the id and the segment (VALIDATION_FAILED), then the customer (NOT_FOUND when never registered),
+ * then the comparison: the segment it already has decides no event, so a retry appends nothing.
+ */
+function setCustomerSegment({ data, metadata }: SetCustomerSegment, state: CustomerState): CustomerEvent[] {
+  const customerId = requireIdentifier(data?.customerId, 'customerId');
+  assertDecidedOnOwnStream('customer', customerId, state.customerId);
+  const segment = optionalSegment(data.segment);
+  if (state.status !== 'registered') {
+    throw new DomainError('NOT_FOUND', `Customer ${customerId} is not registered: register it before setting its segment`, { field: 'customerId', customerId });
+  }
+  if (segment === state.segment) return [];
+  return [{ type: 'CustomerSegmentSet', data: { customerId, segment, previous: state.segment, setAt: metadata.now } }];
+}
+
+/** Null (or absent) clears the segment; otherwise an identifier of at most customerLimits.segmentLengthMax characters. */
+function optionalSegment(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const segment = requireIdentifier(value, 'segment');
+  if (segment.length > customerLimits.segmentLengthMax) {
+    throw validationFailed(`segment must be at most ${customerLimits.segmentLengthMax} characters (got ${segment.length})`, { field: 'segment' });
+  }
+  return segment;
 }
 
 function requireBoolean(value: unknown, field: string): boolean {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineEventSchema, type DomainEvent } from '../common/event.js';
 import { eventFields } from '../common/event-fields.js';
 
-const { instant } = eventFields;
+const { identifier, instant } = eventFields;
 
 /**
  * Customer events are contracts (docs/architecture.md, Conventions 4). Each carries the whole customer as it now is, so
@@ -44,10 +44,21 @@ export const customerUpdatedSchema = defineEventSchema(
   customerDetailsSchema.extend({ customerId: z.string().min(1), previous: customerDetailsSchema, updatedAt: instant }),
 );
 
+/**
+ * The customer's pricing segment set, changed or cleared (segment null). `previous` is the segment it replaced (null:
+ * none), so the event alone tells the audit trail what changed. A stream without this event has no segment.
+ */
+export const customerSegmentSetSchema = defineEventSchema(
+  'CustomerSegmentSet',
+  1,
+  z.object({ customerId: z.string().min(1), segment: identifier.nullable(), previous: identifier.nullable(), setAt: instant }),
+);
+
 /** Every customer event type, by its stored name. */
 export const customerEventSchemas = {
   CustomerRegistered: customerRegisteredSchema,
   CustomerUpdated: customerUpdatedSchema,
+  CustomerSegmentSet: customerSegmentSetSchema,
 } as const;
 
 export type CustomerEventType = keyof typeof customerEventSchemas;
@@ -56,4 +67,6 @@ export const customerEventTypes = Object.keys(customerEventSchemas) as CustomerE
 export type CustomerRegistered = DomainEvent<'CustomerRegistered', z.infer<typeof customerRegisteredSchema.data>>;
 export type CustomerUpdated = DomainEvent<'CustomerUpdated', z.infer<typeof customerUpdatedSchema.data>>;
 
-export type CustomerEvent = CustomerRegistered | CustomerUpdated;
+export type CustomerSegmentSet = DomainEvent<'CustomerSegmentSet', z.infer<typeof customerSegmentSetSchema.data>>;
+
+export type CustomerEvent = CustomerRegistered | CustomerUpdated | CustomerSegmentSet;

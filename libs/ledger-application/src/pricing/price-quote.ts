@@ -25,6 +25,9 @@ import { loadPricingRules, priceItemsWith } from './price-items.js';
  * says the plan's status. Checks, in order: the input's shape (VALIDATION_FAILED naming the field), then each plan
  * (NOT_FOUND), version (PLAN_VERSION_NOT_FOUND) and price in the currency (PRICE_NOT_AVAILABLE_IN_CURRENCY), the
  * customer when one is named (NOT_FOUND), then the pricing itself (quantity, unit price, date, segment).
+ *
+ * The segment priced for is the input's `customerSegment` when it gives one, else the named customer's segment (as
+ * the customers read model has it), else none: so a quote for a customer prices what its subscription would.
  */
 
 export interface PriceQuoteItemInput {
@@ -40,8 +43,9 @@ export interface PriceQuoteItemInput {
 export interface PriceQuoteInput {
   readonly items: readonly PriceQuoteItemInput[];
   /**
-   * The segment to price for. Customers carry no segment yet, so without one the quote is for no segment (rules with
-   * a segment condition skip as segment_mismatch), customer or not.
+   * The segment to price for, overriding the customer's ("what would this customer pay as a non-profit?"). Null /
+   * absent: the named customer's segment, or no segment without a customer or for a customer in none (rules with a
+   * segment condition then skip as segment_mismatch).
    */
   readonly customerSegment?: string | null;
   /** The customer the quote is for: it must be registered (NOT_FOUND otherwise). */
@@ -78,6 +82,7 @@ export interface PriceQuoteTotal {
 export interface PriceQuote {
   readonly date: string;
   readonly customerId: string | null;
+  /** The segment the items were priced for: the input's, or the customer's, or null. */
   readonly customerSegment: string | null;
   readonly items: readonly QuotedItem[];
   /** One per currency, sorted by currency. */
@@ -102,7 +107,6 @@ interface RequestedItem {
 export async function priceQuote(services: Pick<ApplicationServices, 'db' | 'tenantClock'>, tenantId: string, input: PriceQuoteInput): Promise<PriceQuote> {
   const requested = requireQuoteItems(input.items);
   const customerId = input.customerId === null || input.customerId === undefined ? null : requireIdentifier(input.customerId, 'customerId');
-  const customerSegment = input.customerSegment ?? null;
 
   const plans = new PlanQueries(services.db);
   const found = await plans.plansByIds(tenantId, requested.map((item) => item.planId));
@@ -114,9 +118,11 @@ export async function priceQuote(services: Pick<ApplicationServices, 'db' | 'ten
   const versions = await plans.versionsByKeys(tenantId, selected.map(({ plan, version }) => ({ planId: plan.id, version })));
   const resolved = selected.map(({ item, plan, version }, index) => resolveItem(index, item, plan, versions.get(planVersionKey(plan.id, version)), version));
 
-  if (customerId !== null && (await new CustomerQueries(services.db).getCustomer(tenantId, customerId)) === undefined) {
+  const customer = customerId === null ? null : await new CustomerQueries(services.db).getCustomer(tenantId, customerId);
+  if (customerId !== null && customer === undefined) {
     throw new DomainError('NOT_FOUND', `Customer ${customerId} is not registered`, { field: 'customerId', customerId });
   }
+  const customerSegment = input.customerSegment ?? customer?.segment ?? null;
   const date = input.date ?? (await tenantToday(services, tenantId));
   const ruleSet = await loadPricingRules(services, tenantId);
   const priced = priceItemsWith(ruleSet, { items: resolved.map(({ pricing }) => pricing), customerSegment, date });

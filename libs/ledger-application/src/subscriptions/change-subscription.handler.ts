@@ -4,7 +4,7 @@ import { commandInvoiceId } from '../../../../projections/subscriptions/subscrip
 import { runSubscriptionCommand, type SubscriptionOutcome } from './subscription-command.js';
 import type { SubscriptionHistory } from './subscription-stream.js';
 import type { ChangeSubscriptionCommandInput } from './subscription.inputs.js';
-import { loadPlan, pricedTerms, requireAddonPlan, requireBasePlan, versionOf, type SubscriptionServices } from './subscription-terms.js';
+import { loadCustomerSegment, loadPlan, pricedTerms, requireAddonPlan, requireBasePlan, versionOf, type SubscriptionServices } from './subscription-terms.js';
 import { todayOf } from './subscription-today.js';
 
 /**
@@ -44,7 +44,8 @@ export async function changeCommandData(
     else if (item !== undefined) requireBasePlan(plan, 'planId');
     const quantity = input.quantity ?? (item === undefined ? '1' : currentConfig(item).quantity);
     if (state.currency === null) throw new DomainError('NOT_FOUND', `Subscription ${state.subscriptionId ?? input.subscriptionId} does not exist`, { subscriptionId: input.subscriptionId });
-    newTerms = (await pricedTerms(services, context.tenantId, [{ plan, requested, quantity: requireQuantity(quantity, 'quantity') }], state.currency, settings, today))[0] ?? null;
+    const segment = state.customerId === null ? null : await loadCustomerSegment(services, context.tenantId, state.customerId);
+    newTerms = (await pricedTerms(services, context.tenantId, [{ plan, requested, quantity: requireQuantity(quantity, 'quantity') }], state.currency, settings, today, segment))[0] ?? null;
   }
   return {
     subscriptionId: input.subscriptionId,

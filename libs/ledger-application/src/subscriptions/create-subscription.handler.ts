@@ -9,8 +9,8 @@ import { loadPlan, pricedTerms, requireAddonPlan, requireBasePlan, versionOf, ty
  * what is allowed (invoicing on, the currency supported: every renewal is an invoice) and give the subscription its
  * day: `today` is the tenant's clock (the command's `now`, real time or its test clock) in the tenant's zone, which
  * the subscription keeps as its own (SubscriptionCreated.timeZone). Each item copies its plan version's terms in the
- * currency (toPlanTerms, with the tenant's standard tax rate), priced by the tenant's pricing rules on that day
- * (subscription-terms.ts). The first period is billed by the scheduler when it falls due, like every later one.
+ * currency (toPlanTerms, with the tenant's standard tax rate), priced by the tenant's pricing rules on that day for
+ * the customer's segment (subscription-terms.ts). The first period is billed by the scheduler when it falls due, like every later one.
  */
 export function createSubscription(services: SubscriptionServices, context: CommandContext, input: CreateSubscriptionCommandInput): Promise<SubscriptionOutcome> {
   const subscriptionId = requireIdentifier(input.subscriptionId, 'subscriptionId');
@@ -44,6 +44,7 @@ export function createSubscription(services: SubscriptionServices, context: Comm
       input.currency,
       settings,
       today,
+      customer.state.segment,
     );
     if (baseTerms === undefined) throw new Error('no terms for the base item');
     return {

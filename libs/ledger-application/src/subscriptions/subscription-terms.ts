@@ -48,6 +48,15 @@ export async function loadPlan(services: Pick<ApplicationServices, 'store'>, ten
   return state;
 }
 
+/**
+ * The pricing segment of the subscription's customer, as its stream says now (null: none, or no such customer, which
+ * the callers refuse on their own terms): the segment pricedTerms prices with.
+ */
+export async function loadCustomerSegment(services: Pick<ApplicationServices, 'store'>, tenantId: string, customerId: string): Promise<string | null> {
+  const { state } = await load(services.store, aggregates.customer, tenantId, customerId);
+  return state.segment;
+}
+
 /** The plan kind a base item takes: not an add-on (ADDON_NOT_ALLOWED), which only attaches to a base plan. */
 export function requireBasePlan(plan: PlanState, field: string): void {
   if (plan.kind === 'addon') {
@@ -71,10 +80,11 @@ export function requireAddonPlan(plan: PlanState, basePlanId: string, field: str
 /**
  * The terms the subscription copies, priced. `toPlanTerms` gives the version's list price in the currency (the gates:
  * PLAN_NOT_ACTIVE, PLAN_VERSION_NOT_FOUND, PRICE_NOT_AVAILABLE_IN_CURRENCY); then the tenant's pricing rules price each
- * item on `date` (the tenant's today) and the subscription keeps the result: rules are applied once, when an item
+ * item on `date` (the tenant's today) for the customer's segment at that moment (`customerSegment`, from the customer's
+ * stream: see loadCustomerSegment) and the subscription keeps the result: rules are applied once, when an item
  * takes its terms (a subscription or a change), and frozen there like the plan version, so that every renewal, every
- * proration and every preview bills the same unit price, and a rule that ends or changes later alters no subscription
- * (docs/domain.md, "Subscriptions"). Terms are amounts of their currency, so the priced unit price is rounded once,
+ * proration and every preview bills the same unit price, and a rule that ends or changes later alters no subscription,
+ * nor does a later change of the customer's segment (docs/domain.md, "Subscriptions"). Terms are amounts of their currency, so the priced unit price is rounded once,
  * half-up, to the currency's minor unit.
  */
 export async function pricedTerms(
@@ -84,6 +94,7 @@ export async function pricedTerms(
   currency: string,
   settings: BillingSettings,
   date: string,
+  customerSegment: string | null,
 ): Promise<PlanTerms[]> {
   const listed = items.map(({ plan, requested }) => termsNamingTheField(requested.field, () => toPlanTerms(plan, requested.planVersion, currency, standardTaxRateOf(settings))));
   if (services.pricing === undefined || listed.length === 0) return listed;
@@ -96,8 +107,7 @@ export async function pricedTerms(
       unitPrice: terms.unitPrice,
       currency,
     })),
-    // Customers carry no segment yet: rules with a segment condition do not apply to subscriptions.
-    customerSegment: null,
+    customerSegment,
     date,
   });
   return listed.map((terms, index) => {
