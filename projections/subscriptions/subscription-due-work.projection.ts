@@ -30,11 +30,13 @@ export interface SubscriptionWorkPayload {
  * scheduler runs what the decider will accept and nothing else. A due date is a calendar date in the subscription's
  * zone (SubscriptionCreated.timeZone, carried by the event so that no other stream is read); the work falls due at the
  * start of that day there (startOfDayInZone). Work keys are `subscription:<id>:<kind>:<date>`: the period is in the key,
- * so each period's bill has its own command id and is never taken for another's.
+ * so each period's bill has its own command id and is never taken for another's. A subscription's work shares one lane,
+ * `subscription:<id>` (version 2): the scheduler runs it one piece at a time in due order, and runs different
+ * subscriptions' work side by side.
  */
 export const subscriptionDueWorkProjection: DueWorkProjection = dueWorkProjection<SubscriptionState>({
   name: 'subscription_due_work',
-  version: 1,
+  version: 2,
   eventTypes: subscriptionEventTypes,
   fold: {
     entityOf: (event: RecordedEvent) => String((event.data as { subscriptionId?: unknown }).subscriptionId),
@@ -53,6 +55,7 @@ export function subscriptionDueWorkOf(state: SubscriptionState): DueWorkEntry[] 
       kind: subscriptionWorkKinds[work.kind],
       dueAt: startOfDayInZone(work.dueDate, state.timeZone),
       payload: { ...payload },
+      lane: `subscription:${work.subscriptionId}`,
     };
   });
 }

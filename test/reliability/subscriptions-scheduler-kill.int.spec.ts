@@ -20,14 +20,19 @@ import { periodInvoiceId } from '../../projections/subscriptions/subscription-do
  * kill -9 of the scheduler process in the middle of a renewal run (docs/domain.md, "Subscriptions: renewals exactly
  * once"). The child (test/support/subscription-scheduler-child.ts) runs the ledger's own due-work projections and
  * renewal handlers, and pauses after each renewal's atomic append, before the scheduler's bookkeeping: the kill lands
- * there, with an invoice issued and its work still in the table. A restarted scheduler re-dispatches that work with
- * the same command id, which the event store recognises: every period is billed exactly once, none is missed, and the
- * invoice numbers stay gapless.
+ * there, with an invoice issued and its work still in the table. The subscriptions renew in groups of four due at one
+ * instant, which the scheduler runs as waves (one lane per subscription, four renewals sharing one wait for the
+ * due-work projections before their bookkeeping), so the kill lands in the middle of a wave, with several renewals
+ * appended and none of their bookkeeping done. A restarted scheduler
+ * re-dispatches that work with the same command ids, which the event store recognises: every period is billed exactly
+ * once, none is missed, and the invoice numbers stay gapless.
  */
 
 const childMain = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'test', 'support', 'subscription-scheduler-child.js');
 const TENANT = 'renewals';
 const SUBSCRIPTIONS = 8;
+/** Subscriptions starting on the same day: their renewals fall due at one instant, and run as one wave. */
+const WAVE = 4;
 /** Each subscription started this many days ago: about four monthly periods to catch up each. */
 const BACKDATE_DAYS = 100;
 
@@ -72,6 +77,11 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
+/** The day (after the first) subscription `index` starts on. */
+function startDay(index: number): number {
+  return Math.floor(index / WAVE);
+}
+
 describe('the scheduler killed with SIGKILL in the middle of a renewal run', () => {
   let opened: StoreDatabase<ReadModelDatabase>;
   let services: ApplicationServices;
@@ -104,13 +114,13 @@ describe('the scheduler killed with SIGKILL in the middle of a renewal run', () 
     const ids = Array.from({ length: SUBSCRIPTIONS }, (_, index) => `sub-${index}`);
     for (const [index, subscriptionId] of ids.entries()) {
       await upsertCustomer(services, context(), { customerId: `customer-${index}`, name: `Customer ${index}`, email: null, billingAddress: address, taxExempt: false });
-      // Staggered start days, so the renewals of the subscriptions interleave in due order.
-      await createSubscription(services, context(), { subscriptionId, customerId: `customer-${index}`, currency: 'USD', planId: 'fibre-100', startDate: addDaysToCalendarDate(startDate, index) });
+      // Two start days, four subscriptions each: the groups' renewals interleave in due order, each group a wave.
+      await createSubscription(services, context(), { subscriptionId, customerId: `customer-${index}`, currency: 'USD', planId: 'fibre-100', startDate: addDaysToCalendarDate(startDate, startDay(index)) });
     }
 
     let killedAt: string | undefined;
     const first = startScheduler(opened.database.connectionString, 400, (key, child) => {
-      // The 10th renewal has appended its invoice; its bookkeeping is 400 ms away: kill now.
+      // The 10th renewal (the second of the third wave) has appended its invoice; its bookkeeping is 400 ms away: kill now.
       if (child.appended.length === 10 && killedAt === undefined) {
         killedAt = key;
         child.process.kill('SIGKILL');
@@ -123,6 +133,14 @@ describe('the scheduler killed with SIGKILL in the middle of a renewal run', () 
     // Really killed in between: the renewal appended, the row of its work is still there.
     const { rows: left } = await sql<{ work_key: string }>`select work_key from read_models.subscription_due_work where tenant_id = ${TENANT} order by due_at, work_key`.execute(opened.connection.db);
     expect(left.map((row) => row.work_key)).toContain(killed);
+    // In the middle of a wave: the killed renewal was not the first of its wave to append (its wave is the renewals
+    // due at its instant), and the rest of the wave had not started: still due, untouched.
+    const dateOf = (key: string) => key.slice(key.lastIndexOf(':') + 1);
+    const inWave = first.appended.filter((key) => dateOf(key) === dateOf(killed));
+    expect(inWave.length).toBeGreaterThanOrEqual(2);
+    expect(inWave.length).toBeLessThan(WAVE);
+    const notStarted = left.map((row) => row.work_key).filter((key) => dateOf(key) === dateOf(killed) && !first.appended.includes(key));
+    expect(notStarted).toHaveLength(WAVE - inWave.length);
 
     const second = startScheduler(opened.database.connectionString, 0);
     const now = new Date().toISOString();
@@ -143,7 +161,10 @@ describe('the scheduler killed with SIGKILL in the middle of a renewal run', () 
     expect(second.process.exitCode).toBe(0);
     // The renewal the first was killed in was either re-sent first (and recognised by its command id) or withdrawn by
     // the due-work projection once it saw the bill; never sent later, after another renewal of its subscription.
-    if (second.appended.includes(killed)) expect(second.appended.filter((key) => key.startsWith(`${killed.split(':bill_period:')[0] as string}:`))[0]).toBe(killed);
+    for (const inHand of inWave) {
+      const ofItsSubscription = second.appended.filter((key) => key.startsWith(`${inHand.split(':bill_period:')[0] as string}:`));
+      if (ofItsSubscription.includes(inHand)) expect(ofItsSubscription[0]).toBe(inHand);
+    }
 
     const events: RecordedEvent[] = await opened.store.readAll({ fromPosition: 'start', maxCount: 10_000, filter: { streamPrefixes: [`${TENANT}:`] } });
     const bills = events.filter((event) => event.type === 'SubscriptionPeriodBilled');
@@ -152,7 +173,7 @@ describe('the scheduler killed with SIGKILL in the middle of a renewal run', () 
     expect(billed.filter((bill) => bill.subscriptionId === killedPeriod[0]?.slice('subscription:'.length) && bill.period.start === killedPeriod[1])).toHaveLength(1);
     for (const [index, subscriptionId] of ids.entries()) {
       // Every monthly period from the start date to today, once each, in order.
-      const start = addDaysToCalendarDate(startDate, index);
+      const start = addDaysToCalendarDate(startDate, startDay(index));
       const periods = billed.filter((bill) => bill.subscriptionId === subscriptionId).map((bill) => bill.period.start);
       expect(periods.length).toBeGreaterThanOrEqual(4);
       expect(periods[0]).toBe(start);

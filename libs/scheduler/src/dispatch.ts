@@ -32,6 +32,11 @@ export function dueWorkContext(item: DueWork, tenantNow: string): DueWorkContext
   return { tenantId: item.tenantId, now: item.dueAt, tenantNow, commandId, command };
 }
 
+/** The lane an item runs in: the one its mapping stated, or its own key (independent of every other piece). */
+export function dueWorkLane(item: Pick<DueWork, 'workKey' | 'lane'>): string {
+  return item.lane ?? item.workKey;
+}
+
 /** How long to hold work back after `attempts` failed attempts. */
 export function retryBackoffMs(attempts: number): number {
   const exponent = Math.max(0, Math.min(attempts - 1, 30));

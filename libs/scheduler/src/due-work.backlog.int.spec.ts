@@ -120,8 +120,8 @@ describe('the scheduler lease and the due-work backlog', () => {
 
   it(`stops counting past ${DUE_WORK_BACKLOG_COUNT_MAX} items and says so`, async () => {
     const { connection } = opened;
-    await sql`insert into read_models.backlog_due_work (tenant_id, work_key, kind, due_at, payload, created_position, updated_position)
-      select 'bulk', 'bulk-' || g, 'toy.count', timestamptz '2024-01-01T00:00:00Z' + make_interval(secs => g), '{}'::jsonb, '0', '0'
+    await sql`insert into read_models.backlog_due_work (tenant_id, work_key, kind, lane, due_at, payload, created_position, updated_position)
+      select 'bulk', 'bulk-' || g, 'toy.count', 'bulk-' || g, timestamptz '2024-01-01T00:00:00Z' + make_interval(secs => g), '{}'::jsonb, '0', '0'
       from generate_series(1, ${DUE_WORK_BACKLOG_COUNT_MAX + 5}::int) g`.execute(connection.db);
     const work = new DueWorkStore(connection.db, [toy.dueWork.table]);
     const backlog = await work.backlog({ now: '2025-01-01T00:00:00.000Z', excludedTenants: [] });

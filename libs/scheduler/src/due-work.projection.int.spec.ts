@@ -24,6 +24,7 @@ function row(tenant: string, entry: DueWorkEntry, created: string, updated = cre
     tenant_id: tenant,
     work_key: entry.workKey,
     kind: entry.kind,
+    lane: entry.lane ?? entry.workKey,
     due_at: new Date(entry.dueAt).toISOString(),
     payload: entry.payload,
     created_position: created,
@@ -139,6 +140,29 @@ describe('the due-work projection', () => {
         .then({ toy_due_work: [row('acme', a, '3.3')] });
     });
 
+    it('keeps the lane stated (the work\'s own key by default); work moved to another lane is restated, with a fresh retry state', async () => {
+      const { db } = opened.connection;
+      const laned = { ...countEntry('toy:laned', '2025-03-01T00:00:00Z'), lane: 'customer:c1' };
+      const spec = ProjectionSpecification.for({ projection: toy, db });
+      await spec.given([inStream('acme:toy_work-1', scheduled(a)), inStream('acme:toy_work-1', scheduled(laned))]).then({
+        toy_due_work: [row('acme', a, '1.1'), row('acme', laned, '2.2')],
+      });
+      expect(row('acme', a, '1.1').lane).toBe('toy:a');
+      // Stated again in the same lane: unchanged. In another lane: a new version of the work, its attempts forgotten.
+      const schema = 'lane_moves';
+      await sql.raw(`drop schema if exists ${schema} cascade; create schema ${schema}`).execute(db);
+      await toy.createTables(db, schema);
+      const statements = [scheduled(laned), scheduled(laned), scheduled({ ...laned, lane: 'customer:c2' })].map((event) => ({ streamId: 'acme:toy_work-1', ...event }));
+      const events = recordedEvents(statements);
+      await db.transaction().execute((trx) => applyEvents(toy, { trx, schema }, events.slice(0, 1)));
+      await sql`update ${sql.table(`${schema}.toy_due_work`)} set attempts = 2, last_error = 'busy'`.execute(db);
+      await db.transaction().execute((trx) => applyEvents(toy, { trx, schema }, events.slice(1, 2)));
+      const restated = async () => (await sql<{ lane: string; attempts: number; updated_position: string }>`select lane, attempts, updated_position from ${sql.table(`${schema}.toy_due_work`)}`.execute(db)).rows;
+      expect(await restated()).toEqual([{ lane: 'customer:c1', attempts: 2, updated_position: '1.1' }]);
+      await db.transaction().execute((trx) => applyEvents(toy, { trx, schema }, events.slice(2)));
+      expect(await restated()).toEqual([{ lane: 'customer:c2', attempts: 0, updated_position: '3.3' }]);
+    });
+
     it('stores the due instant in UTC with milliseconds, whatever offset it was stated in', async () => {
       const spec = ProjectionSpecification.for({ projection: toy, db: opened.connection.db });
       await spec
@@ -174,6 +198,8 @@ describe('the due-work projection', () => {
       ['an empty key', countEntry('', '2025-03-01T00:00:00Z'), /workKey must be a string of 1 to 300 characters/],
       ['a payload that is a list', { ...countEntry('toy:x', '2025-03-01T00:00:00Z'), payload: [] as unknown as JsonObject }, /payload must be a JSON object/],
       ['no kind', { ...countEntry('toy:x', '2025-03-01T00:00:00Z'), kind: '' }, /kind must be a string/],
+      ['an empty lane', { ...countEntry('toy:x', '2025-03-01T00:00:00Z'), lane: '' }, /lane must be a string of 1 to 300 characters/],
+      ['a lane too long', { ...countEntry('toy:x', '2025-03-01T00:00:00Z'), lane: 'x'.repeat(301) }, /lane must be a string of 1 to 300 characters/],
     ])('a mapping that states %s fails the batch (a bug in the mapping) and writes nothing', async (_case, entry, message) => {
       const spec = ProjectionSpecification.for({ projection: toy, db: opened.connection.db });
       await expect(spec.given([inStream('acme:toy_work-1', scheduled(countEntry('toy:ok', '2025-03-01T00:00:00Z'))), inStream('acme:toy_work-1', scheduled(entry))]).then({ toy_due_work: [] })).rejects.toThrow(
@@ -231,6 +257,7 @@ describe('the due-work projection', () => {
       kind: fc.constantFrom('schedule', 'schedule', 'cancel'),
       day: fc.integer({ min: 1, max: 4 }),
       payload: fc.constantFrom<JsonObject[]>({}, { note: 'x' }, { note: 'y', nested: { a: 1, b: [1, 2] } }),
+      lane: fc.constantFrom<(string | null)[]>(null, 'lane-a', 'lane-b'),
     });
 
     it('plan mode: one event per batch, all in one batch, and random splits give the same rows', async () => {
@@ -238,9 +265,11 @@ describe('the due-work projection', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 1_000_000 }), async (operations, seed) => {
           const events = recordedEvents(
-            operations.map(({ tenant, key, kind, day, payload }, index) => ({
+            operations.map(({ tenant, key, kind, day, payload, lane }, index) => ({
               streamId: `${tenant}:toy_work-${index}`,
-              ...(kind === 'cancel' ? cancelled(`toy:${key}`) : scheduled({ workKey: `toy:${key}`, kind: 'toy.count', dueAt: `2025-03-0${day}T00:00:00Z`, payload })),
+              ...(kind === 'cancel'
+                ? cancelled(`toy:${key}`)
+                : scheduled({ workKey: `toy:${key}`, kind: 'toy.count', dueAt: `2025-03-0${day}T00:00:00Z`, payload, ...(lane === null ? {} : { lane }) })),
             })),
           );
           const one = await projectInBatches(db, toy, events, events.map(() => 1));

@@ -7,7 +7,7 @@ import { createDueWorkIndexes, createDueWorkStateTable, createDueWorkTable, dueW
 import type { DueWorkChanges, DueWorkEntry } from './due-work.types.js';
 
 /** Bounds on what a mapping may state (a limit on everything that grows). */
-export const dueWorkLimits = { workKeyLengthMax: 300, kindLengthMax: 100, payloadCharactersMax: 8_000 } as const;
+export const dueWorkLimits = { workKeyLengthMax: 300, kindLengthMax: 100, laneLengthMax: 300, payloadCharactersMax: 8_000 } as const;
 
 /** A projection of due work: a Projection (run by the ProjectionRunner) whose table the scheduler reads. */
 export interface DueWorkProjection extends Projection {
@@ -17,7 +17,7 @@ export interface DueWorkProjection extends Projection {
 interface DueWorkProjectionBase {
   /** The projection's name, which is also its table's name (lower case, digits, _). */
   readonly name: string;
-  /** Raise it when the mapping changes: the runner rebuilds the table from the log. */
+  /** Raise it when the mapping or the table's shape changes: the runner rebuilds the table from the log and swaps it in. */
   readonly version: number;
   readonly eventTypes: readonly string[];
 }
@@ -54,6 +54,7 @@ interface WorkRow {
   tenant_id: string;
   work_key: string;
   kind: string;
+  lane: string;
   due_at: string;
   payload: JsonObject;
   created_position: string;
@@ -185,7 +186,7 @@ async function applyPlannedEvents(context: ProjectionContext, table: string, pla
       const key = keyOf(tenantId, entry.workKey);
       const row = current.get(key);
       if (row && sameObligation(row, entry)) continue;
-      const obligation = { kind: entry.kind, due_at: entry.dueAt, payload: entry.payload, updated_position: position };
+      const obligation = { kind: entry.kind, lane: entry.lane ?? entry.workKey, due_at: entry.dueAt, payload: entry.payload, updated_position: position };
       const fresh = { attempts: 0, last_error: null, not_before: null, parked_at: null };
       current.set(key, row ? { ...row, ...obligation, ...fresh } : { tenant_id: tenantId, work_key: entry.workKey, ...obligation, created_position: position, ...fresh });
     }
@@ -223,6 +224,7 @@ function workRowOf(row: Record<string, unknown>): WorkRow {
     tenant_id: row.tenant_id as string,
     work_key: row.work_key as string,
     kind: row.kind as string,
+    lane: row.lane as string,
     due_at: instant(row.due_at) as string,
     payload: row.payload as JsonObject,
     created_position: row.created_position as string,
@@ -234,22 +236,24 @@ function workRowOf(row: Record<string, unknown>): WorkRow {
   };
 }
 
+/** A lane is part of the obligation: work moved to another lane is restated (new version, fresh retry state). */
 function sameObligation(row: WorkRow, entry: DueWorkEntry): boolean {
-  return row.kind === entry.kind && row.due_at === entry.dueAt && canonicalJson(row.payload) === canonicalJson(entry.payload);
+  return row.kind === entry.kind && row.lane === entry.lane && row.due_at === entry.dueAt && canonicalJson(row.payload) === canonicalJson(entry.payload);
 }
 
 /**
- * An entry checked and in stored form (instant with milliseconds). A mapping that states something malformed is a bug
+ * An entry checked and in stored form (instant with milliseconds, the lane given: its own key by default). A mapping that states something malformed is a bug
  * in the mapping, not input: it fails the batch, which the runner retries, and says what was wrong.
  */
 function normalisedEntry(entry: DueWorkEntry): DueWorkEntry {
   const workKey = requireText(entry?.workKey, 'workKey', dueWorkLimits.workKeyLengthMax);
   const kind = requireText(entry.kind, 'kind', dueWorkLimits.kindLengthMax);
+  const lane = requireText(entry.lane ?? workKey, 'lane', dueWorkLimits.laneLengthMax);
   if (!isInstant(entry.dueAt)) throw new Error(`due work ${workKey}: dueAt must be an ISO-8601 instant (got ${JSON.stringify(entry.dueAt)})`);
   const payload = entry.payload;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new Error(`due work ${workKey}: payload must be a JSON object`);
   if (JSON.stringify(payload).length > dueWorkLimits.payloadCharactersMax) throw new Error(`due work ${workKey}: payload is longer than ${dueWorkLimits.payloadCharactersMax} characters`);
-  return { workKey, kind, dueAt: new Date(Date.parse(entry.dueAt)).toISOString(), payload };
+  return { workKey, kind, dueAt: new Date(Date.parse(entry.dueAt)).toISOString(), payload, lane };
 }
 
 function requireText(value: unknown, what: string, lengthMax: number): string {

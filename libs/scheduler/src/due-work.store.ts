@@ -11,6 +11,7 @@ interface DueRow {
   tenant_id: string;
   work_key: string;
   kind: string;
+  lane: string;
   due_at: Date;
   payload: JsonObject;
   attempts: number;
@@ -58,7 +59,7 @@ export class DueWorkStore {
     const { now, kinds, excludedTenants, limit } = options;
     if (this.tables.length === 0) return [];
     const parts = this.tables.map(
-      (table) => sql`(select ${table}::text as source, tenant_id, work_key, kind, due_at, payload, attempts, updated_position from ${this.table(table)}
+      (table) => sql`(select ${table}::text as source, tenant_id, work_key, kind, lane, due_at, payload, attempts, updated_position from ${this.table(table)}
          where parked_at is null and due_at <= ${now}::timestamptz and (not_before is null or not_before <= ${now}::timestamptz)
            and kind = any(${[...kinds]}::text[]) and not (tenant_id = any(${[...excludedTenants]}::text[]))
          order by due_at, work_key limit ${limit})`,
@@ -70,7 +71,7 @@ export class DueWorkStore {
   async earliestFor(tenantId: string, until: string): Promise<DueWork | undefined> {
     if (this.tables.length === 0) return undefined;
     const parts = this.tables.map(
-      (table) => sql`(select ${table}::text as source, tenant_id, work_key, kind, due_at, payload, attempts, updated_position from ${this.table(table)}
+      (table) => sql`(select ${table}::text as source, tenant_id, work_key, kind, lane, due_at, payload, attempts, updated_position from ${this.table(table)}
          where tenant_id = ${tenantId} and parked_at is null and due_at <= ${until}::timestamptz
          order by due_at, work_key limit 1)`,
     );
@@ -143,6 +144,7 @@ export class DueWorkStore {
       tenantId: row.tenant_id,
       workKey: row.work_key,
       kind: row.kind,
+      lane: row.lane,
       dueAt: new Date(row.due_at).toISOString(),
       payload: row.payload,
       attempts: Number(row.attempts),

@@ -18,7 +18,7 @@ export function dueWorkStateTable(table: string): string {
 }
 
 /**
- * One row per pending obligation of a tenant. The projection owns `kind`, `due_at`, `payload` and the positions; the
+ * One row per pending obligation of a tenant. The projection owns `kind`, `lane`, `due_at`, `payload` and the positions; the
  * scheduler owns `attempts`, `last_error`, `not_before` (retry backoff) and `parked_at` (a refusal set aside for an
  * operator), and deletes the row once the work is done. Every key starts with the tenant, and the table has a
  * tenant_id, so the runner gives it row-level security like every read model.
@@ -31,6 +31,7 @@ create table if not exists ${schema}.${table} (
   tenant_id        text not null,
   work_key         text not null,
   kind             text not null,
+  lane             text not null,
   due_at           timestamptz not null,
   payload          jsonb not null,
   created_position text not null,

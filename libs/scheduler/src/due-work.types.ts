@@ -19,6 +19,13 @@ export interface DueWorkEntry {
   readonly dueAt: string;
   /** What the handler needs besides the key (ids, the period...): small, and a pure function of the events. */
   readonly payload: JsonObject;
+  /**
+   * Work in the same lane runs one piece at a time, in (due_at, work_key) order; work in different lanes may run at
+   * the same time (the scheduler's waves). Default: the work key itself, i.e. independent of every other piece. Give
+   * pieces that must not overlap or overtake each other (one subscription's activation, bills and termination) one
+   * lane: `subscription:<id>`.
+   */
+  readonly lane?: string;
 }
 
 /** What one event changes in the due work: obligations stated (new or changed) and obligations withdrawn (by key). */
@@ -41,6 +48,11 @@ export interface DueWork {
   readonly attempts: number;
   /** The position of the event that last stated it: bookkeeping only touches the row if it is still this version. */
   readonly updatedPosition: string;
+  /**
+   * Its lane (DueWorkEntry.lane): the store always gives it; absent (an item built by hand) means the work key, so the
+   * item is a lane of its own.
+   */
+  readonly lane?: string;
 }
 
 /** What a handler gets besides the item. */

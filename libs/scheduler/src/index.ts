@@ -2,7 +2,7 @@ export * from './due-work.types.js';
 export { DUE_WORK_CHANNEL, createDueWorkIndexes, createDueWorkTable, dueWorkStateTable } from './due-work.tables.js';
 export { canonicalJson, dueWorkLimits, dueWorkProjection, type DueWorkFold, type DueWorkProjection, type FoldedDueWorkOptions, type PlannedDueWorkOptions } from './due-work.projection.js';
 export { DUE_WORK_BACKLOG_COUNT_MAX, DueWorkStore, type DueWorkBacklog } from './due-work.store.js';
-export { SCHEDULER_ACTOR, dueWorkCommandId, dueWorkContext, dueWorkRetryLimits, retryBackoffMs } from './dispatch.js';
+export { SCHEDULER_ACTOR, dueWorkCommandId, dueWorkContext, dueWorkLane, dueWorkRetryLimits, retryBackoffMs } from './dispatch.js';
 export { DueWorkWakeups } from './due-work-wakeups.js';
 export { schedulerDefaults, type SchedulerOptions } from './scheduler-options.js';
 export { SchedulerRunner, schedulerRunnerDefaults, type SchedulerRunnerOptions, type SchedulerRunnerStatus } from './scheduler-runner.js';

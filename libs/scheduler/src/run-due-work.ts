@@ -73,6 +73,9 @@ export class DueWorkRunError extends Error {
  * test-clock tenants alone, and one run per tenant at a time holds a per-tenant lease, so nothing else acts on the
  * tenant's work meanwhile. A refusal is handled by its handler's policy (park, drop, or stop for a retry); a
  * failure, a retry request or more than `stepsMax` steps stop the run with a DueWorkRunError naming the item.
+ *
+ * One piece at a time, unlike the runner's waves: a test-clock scenario must give the same result (the same invoice
+ * numbers) every time it is run, so pieces due at the same instant run in key order, not in the order they commit.
  */
 export async function runDueWork(options: SchedulerOptions & RunDueWorkOptions, tenantId: string, until: string): Promise<RunDueWorkResult> {
   if (!isInstant(until)) throw new Error(`runDueWork: until must be an ISO-8601 instant (got ${JSON.stringify(until)})`);

@@ -27,9 +27,9 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined> |
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A piece of work for the toy counter `customerId`, of `kind` (each test has kinds of its own). */
-function work(kind: string, workKey: string, dueAt: string, customerId = 'counter'): DueWorkEntry {
-  return { workKey, kind, dueAt, payload: { customerId } };
+/** A piece of work for the toy counter `customerId`, of `kind` (each test has kinds of its own), in its own lane unless `lane` names one. */
+function work(kind: string, workKey: string, dueAt: string, customerId = 'counter', lane?: string): DueWorkEntry {
+  return { workKey, kind, dueAt, payload: { customerId }, ...(lane === undefined ? {} : { lane }) };
 }
 
 interface Dispatched {
@@ -81,9 +81,11 @@ describe('the scheduler runner', () => {
     const { store } = opened;
     const tenant = 'order';
     const kind = 'order.count';
+    // Every piece counts on one counter: one lane, so the two pieces due at the same instant run one after the other.
+    const counted = (key: string, dueAt: string) => work(kind, key, dueAt, 'counter', 'counter');
     // Stated out of order, over two events; one piece is not due for decades.
-    await scheduleToyWork(store, tenant, [work(kind, 'k3', '2025-01-03T00:00:00Z'), work(kind, 'k2b', '2025-01-02T00:00:00Z'), work(kind, 'future', '2099-01-01T00:00:00Z')]);
-    await projected(await scheduleToyWork(store, tenant, [work(kind, 'k2a', '2025-01-02T00:00:00Z'), work(kind, 'k1', '2025-01-01T00:00:00Z')]));
+    await scheduleToyWork(store, tenant, [counted('k3', '2025-01-03T00:00:00Z'), counted('k2b', '2025-01-02T00:00:00Z'), counted('future', '2099-01-01T00:00:00Z')]);
+    await projected(await scheduleToyWork(store, tenant, [counted('k2a', '2025-01-02T00:00:00Z'), counted('k1', '2025-01-01T00:00:00Z')]));
     const dispatched: Dispatched[] = [];
     const scheduler = runner({ handlers: { [kind]: recording(dispatched, counterHandler(store)) } });
     await scheduler.start();
@@ -128,6 +130,174 @@ describe('the scheduler runner', () => {
       ...monthly('01').map((now, index) => [`renewal ${index + 1} of 6`, now]),
     ]);
     expect((await toyCustomerHistory(store, tenant, 'c2')).slice(1).map((event) => event.now)).toEqual(monthly('15'));
+  });
+
+  describe('waves: work of different lanes at once, each lane one piece at a time', () => {
+    /** What the handlers saw, in the order it happened: each piece's start and end. */
+    interface Trace {
+      readonly events: { readonly at: 'start' | 'end'; readonly workKey: string; readonly lane: string; readonly dueAt: string }[];
+      mostInFlight: number;
+      mostInFlightPerLane: number;
+    }
+
+    /** A counter handler on the piece's own customer that traces starts and ends and takes `delayMs(item)` in between. */
+    function traced(store: Parameters<typeof counterHandler>[0], trace: Trace, delayMs: (item: DueWork) => number): DueWorkHandler {
+      const inFlight = new Map<string, number>();
+      let total = 0;
+      return counterHandler(store, {
+        before: async (item) => {
+          const lane = item.lane ?? item.workKey;
+          trace.events.push({ at: 'start', workKey: item.workKey, lane, dueAt: item.dueAt });
+          total += 1;
+          inFlight.set(lane, (inFlight.get(lane) ?? 0) + 1);
+          trace.mostInFlight = Math.max(trace.mostInFlight, total);
+          trace.mostInFlightPerLane = Math.max(trace.mostInFlightPerLane, inFlight.get(lane) ?? 0);
+          await delay(delayMs(item));
+        },
+        after: async (item) => {
+          const lane = item.lane ?? item.workKey;
+          total -= 1;
+          inFlight.set(lane, (inFlight.get(lane) ?? 0) - 1);
+          trace.events.push({ at: 'end', workKey: item.workKey, lane, dueAt: item.dueAt });
+        },
+      });
+    }
+
+    it('overlaps lanes, never two pieces of one lane, keeps each lane\'s order, and starts nothing due later before an earlier instant is done', async () => {
+      const { store } = opened;
+      const tenant = 'lanes';
+      const kind = 'lanes.count';
+      const day = (n: number) => `2025-01-0${n}T00:00:00.000Z`;
+      // Three lanes (one customer each) with work on days 1 to 3, lane a twice on day 1; a piece of its own lane on day 2.
+      const entries = ['a', 'b', 'c'].flatMap((lane) => [1, 2, 3].map((n) => work(kind, `${lane}:${n}`, day(n), `customer-${lane}`, `lane-${lane}`)));
+      entries.push(work(kind, 'a:1b', day(1), 'customer-a', 'lane-a'), work(kind, 'solo', day(2), 'customer-solo'));
+      await projected(await scheduleToyWork(store, tenant, [...entries].reverse()));
+      const trace: Trace = { events: [], mostInFlight: 0, mostInFlightPerLane: 0 };
+      // The first piece of lane a is slow: the rest of day 1 and all of day 2 must wait for it. One tenant, whose
+      // pieces may all run at once.
+      const scheduler = runner({ tenantConcurrency: 8, handlers: { [kind]: traced(store, trace, (item) => (item.workKey === 'a:1' ? 300 : 60)) } });
+      await scheduler.start();
+      try {
+        await eventually('every piece done', async () => ((await rowsOf(tenant)).length === 0 ? true : undefined));
+      } finally {
+        await scheduler.stop();
+      }
+      const starts = trace.events.filter((event) => event.at === 'start');
+      expect(starts.map((event) => event.workKey).sort()).toEqual(entries.map((entry) => entry.workKey).sort());
+      // Day 2 ran four lanes at once (a, b, c and solo); never two pieces of one lane.
+      expect(trace.mostInFlight).toBe(4);
+      expect(trace.mostInFlightPerLane).toBe(1);
+      // Each lane in (due instant, key) order; its commands decided at the due instants, in that order.
+      const laneOrder = (lane: string) => starts.filter((event) => event.lane === lane).map((event) => event.workKey);
+      expect(laneOrder('lane-a')).toEqual(['a:1', 'a:1b', 'a:2', 'a:3']);
+      expect(laneOrder('lane-b')).toEqual(['b:1', 'b:2', 'b:3']);
+      expect((await toyCustomerHistory(store, tenant, 'customer-a')).map((event) => event.now)).toEqual([day(1), day(1), day(2), day(3)]);
+      // Nothing due later started before every piece of an earlier instant had ended.
+      for (const [index, event] of trace.events.entries()) {
+        if (event.at !== 'start') continue;
+        const unfinished = trace.events.filter((other) => other.at === 'start' && other.dueAt < event.dueAt && trace.events.findIndex((end) => end.at === 'end' && end.workKey === other.workKey) > index);
+        expect(unfinished).toEqual([]);
+      }
+      expect(trace.events.findIndex((event) => event.workKey === 'solo')).toBeGreaterThan(trace.events.findIndex((event) => event.at === 'end' && event.workKey === 'a:1b'));
+    });
+
+    it.each([
+      [1, 1],
+      [2, 2],
+      [8, 5],
+    ])('runs at most `concurrency` pieces at once (%i: %i of 5 lanes due at one instant)', async (concurrency, expected) => {
+      const { store } = opened;
+      const tenant = `wave-${concurrency}`;
+      const kind = `wave${concurrency}.count`;
+      const keys = ['p1', 'p2', 'p3', 'p4', 'p5'];
+      await projected(await scheduleToyWork(store, tenant, keys.map((key) => work(kind, key, '2025-02-01T00:00:00Z', `customer-${key}`))));
+      const trace: Trace = { events: [], mostInFlight: 0, mostInFlightPerLane: 0 };
+      const scheduler = runner({ concurrency, tenantConcurrency: 8, handlers: { [kind]: traced(store, trace, () => 80) } });
+      await scheduler.start();
+      try {
+        await eventually('every piece done', async () => ((await rowsOf(tenant)).length === 0 ? true : undefined));
+      } finally {
+        await scheduler.stop();
+      }
+      expect(trace.mostInFlight).toBe(expected);
+      expect(trace.events.filter((event) => event.at === 'start').map((event) => event.workKey)).toEqual(keys);
+    });
+
+    it('by default runs tenants side by side and one tenant\'s pieces of a wave one after another, in key order', async () => {
+      const { store } = opened;
+      const kind = 'tenants.count';
+      const keys = ['p1', 'p2', 'p3'];
+      for (const tenant of ['tenant-x', 'tenant-y']) {
+        await projected(await scheduleToyWork(store, tenant, keys.map((key) => work(kind, key, '2025-03-01T00:00:00Z', `customer-${key}`))));
+      }
+      const traces = new Map<string, { order: string[]; inFlight: number; most: number }>();
+      let inFlight = 0;
+      let most = 0;
+      const handler = counterHandler(store, {
+        before: async (item) => {
+          const trace = traces.get(item.tenantId) ?? { order: [], inFlight: 0, most: 0 };
+          traces.set(item.tenantId, trace);
+          trace.order.push(item.workKey);
+          trace.inFlight += 1;
+          trace.most = Math.max(trace.most, trace.inFlight);
+          most = Math.max(most, (inFlight += 1));
+          await delay(60);
+        },
+        after: async (item) => {
+          (traces.get(item.tenantId) as { inFlight: number }).inFlight -= 1;
+          inFlight -= 1;
+        },
+      });
+      const scheduler = runner({ handlers: { [kind]: handler } });
+      await scheduler.start();
+      try {
+        await eventually('every piece done', async () => ((await rowsOf('tenant-x')).length + (await rowsOf('tenant-y')).length === 0 ? true : undefined));
+      } finally {
+        await scheduler.stop();
+      }
+      expect(most).toBe(2);
+      expect([...traces.keys()].sort()).toEqual(['tenant-x', 'tenant-y']);
+      for (const trace of traces.values()) expect(trace).toEqual({ order: keys, inFlight: 0, most: 1 });
+      // In key order, so the same run gives the same result: the counter's events follow the keys.
+      expect((await toyCustomerHistory(store, 'tenant-x', 'customer-p2')).map((event) => event.commandId)).toEqual([dueWorkCommandId('tenant-x', 'p2')]);
+    });
+
+    it('refuses a concurrency that is not a whole number from 1', () => {
+      expect(() => runner({ concurrency: 0, handlers: {} })).toThrow(/concurrency must be a whole number from 1/);
+      expect(() => runner({ concurrency: 2.5, handlers: {} })).toThrow(/concurrency must be a whole number from 1/);
+      expect(() => runner({ tenantConcurrency: 0, handlers: {} })).toThrow(/tenantConcurrency must be a whole number from 1/);
+    });
+
+    it('settles each piece of a wave for itself: a failure and a refusal are recorded, the others finished', async () => {
+      const { store } = opened;
+      const tenant = 'mixed';
+      const kind = 'mixed.count';
+      await projected(await scheduleToyWork(store, tenant, ['fails', 'ok-1', 'ok-2', 'refused'].map((key) => work(kind, key, '2025-02-01T00:00:00Z', `customer-${key}`))));
+      const counter = counterHandler(store);
+      const started: string[] = [];
+      const handler: DueWorkHandler = async (item, context) => {
+        started.push(item.workKey);
+        await delay(50);
+        if (item.workKey === 'fails') throw new Error('gateway unreachable');
+        if (item.workKey === 'refused') throw new DomainError('SUBSCRIPTION_TERMINATED', 'terminated');
+        return counter(item, context);
+      };
+      const scheduler = runner({ handlers: { [kind]: handler } });
+      await scheduler.start();
+      try {
+        await eventually('the wave settled', async () => ((await rowsOf(tenant)).length === 2 ? true : undefined));
+        await delay(300);
+      } finally {
+        await scheduler.stop();
+      }
+      expect(started.slice(0, 4)).toEqual(['fails', 'ok-1', 'ok-2', 'refused']);
+      expect(await rowsOf(tenant)).toEqual([
+        { work_key: 'fails', attempts: 1, last_error: 'Error: gateway unreachable', not_before: expect.any(Date), parked_at: null },
+        { work_key: 'refused', attempts: 1, last_error: 'SUBSCRIPTION_TERMINATED: terminated', not_before: null, parked_at: expect.any(Date) },
+      ]);
+      expect(await toyCount(store, tenant, 'customer-ok-1')).toBe(1);
+      expect(await toyCount(store, tenant, 'customer-ok-2')).toBe(1);
+    });
   });
 
   it('two schedulers at once: one holds the lease, no piece of work is dispatched twice or two at a time', async () => {
@@ -234,6 +404,56 @@ describe('the scheduler runner', () => {
       }
       expect(await toyCount(store, tenant)).toBe(30);
       expect(new Set((await toyCustomerHistory(store, tenant, 'counter')).map((event) => event.commandId))).toEqual(new Set(keys.map((key) => dueWorkCommandId(tenant, key))));
+    });
+
+    it.each([
+      ['side by side', 8],
+      ['one after another', 1],
+    ])('in the middle of a wave run %s: after the pieces in hand, and a restart does the rest exactly once', async (_how, tenantConcurrency) => {
+      const { store } = opened;
+      const tenant = `busy-wave-${tenantConcurrency}`;
+      const kind = `busywave${tenantConcurrency}.count`;
+      // 30 pieces due at one instant, each its own lane, all counting on one counter (their commands conflict and retry).
+      const keys = Array.from({ length: 30 }, (_, index) => `k${String(index).padStart(2, '0')}`);
+      await projected(await scheduleToyWork(store, tenant, keys.map((key) => work(kind, key, '2025-01-01T00:00:00Z'))));
+      const dispatched: Dispatched[] = [];
+      let inFlight = 0;
+      const handler = recording(
+        dispatched,
+        counterHandler(store, {
+          before: async () => {
+            inFlight += 1;
+            await delay(200);
+          },
+          after: async () => void (inFlight -= 1),
+        }),
+      );
+      const first = runner({ tenantConcurrency, handlers: { [kind]: handler } });
+      await first.start();
+      await eventually('the second wave under way', () => (dispatched.length > 8 ? true : undefined));
+      const started = Date.now();
+      await first.stop();
+      expect(Date.now() - started).toBeLessThan(1_000);
+      // The pieces in hand finished (no command left running), and nothing else started: side by side, the whole
+      // second wave had started; one after another, the piece in hand was its last.
+      expect(inFlight).toBe(0);
+      const dispatchedAtStop = dispatched.length;
+      if (tenantConcurrency === 8) expect(dispatchedAtStop).toBe(16);
+      else expect(dispatchedAtStop).toBeLessThan(16);
+      await delay(300);
+      expect(dispatched).toHaveLength(dispatchedAtStop);
+
+      const second = runner({ tenantConcurrency, handlers: { [kind]: handler } });
+      await second.start();
+      try {
+        await eventually('the rest done', async () => ((await rowsOf(tenant)).length === 0 ? true : undefined), 30_000);
+      } finally {
+        await second.stop();
+      }
+      expect(await toyCount(store, tenant)).toBe(30);
+      const history = await toyCustomerHistory(store, tenant, 'counter');
+      expect(history).toHaveLength(30);
+      expect(new Set(history.map((event) => event.commandId))).toEqual(new Set(keys.map((key) => dueWorkCommandId(tenant, key))));
     });
 
     it('while it waits for the due-work projections to see what a command appended', async () => {
