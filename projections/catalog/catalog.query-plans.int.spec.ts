@@ -10,6 +10,7 @@ import { PricingRuleQueries } from '../pricing-rules/pricing-rules.queries.js';
 import { createPricingRuleTables } from '../pricing-rules/pricing-rules.tables.js';
 import { PlanQueries, ProductQueries } from './catalog.queries.js';
 import { createPlanTables, createProductTables } from './catalog.tables.js';
+import { explainingDatabase, nodesOf, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 
 /**
  * Every list query of the catalog and pricing-rule read models pages through an index in its own order, for each
@@ -23,17 +24,6 @@ const SCHEMA = LIVE_READ_MODEL_SCHEMA;
 const TENANT = 'catalog-big';
 const ROWS = 20_000;
 
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodesOf(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
-}
-
 let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
 let tenantClient: pg.Client;
@@ -41,17 +31,7 @@ let explained: { sql: string; plan: PlanNode }[] = [];
 
 /** A Kysely whose every SELECT is EXPLAINed on a connection set to the tenant role and tenant, instead of being run. */
 function explainingDb(): Kysely<ReadModelDatabase> {
-  const client = {
-    query: async (text: string, parameters: unknown[]) => {
-      if (!/^\s*select/i.test(text)) throw new Error(`not a select: ${text}`);
-      const { rows } = await tenantClient.query(`explain (format json) ${text}`, parameters);
-      explained.push({ sql: text, plan: (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan });
-      return { rows: [], command: 'SELECT', rowCount: 0 };
-    },
-    release: () => undefined,
-  };
-  const pool = { connect: async () => client, end: async () => undefined };
-  return new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+  return explainingDatabase(() => tenantClient, (query) => explained.push(query));
 }
 
 const among = (values: string[]) => `(array[${values.map((value) => `'${value}'`).join(', ')}])[1 + g % ${values.length}]`;

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/te
 import { encodeCursor } from '../common/opaque-cursor.js';
 import { SubscriptionQueries } from './subscriptions.queries.js';
 import { createSubscriptionIndexes, createSubscriptionTables } from './subscriptions.tables.js';
+import { explainingDatabase, nodesOf, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 
 /**
  * Every list of the subscriptions read model pages through an index in its own order (docs/architecture.md,
@@ -21,15 +22,6 @@ const SCHEMA = LIVE_READ_MODEL_SCHEMA;
 const TENANT = 'subs-big';
 const ROWS = 40_000;
 
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-const nodesOf = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
-
 let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
 let tenantClient: pg.Client;
@@ -37,17 +29,7 @@ let explained: { sql: string; plan: PlanNode }[] = [];
 
 /** A Kysely whose every SELECT is EXPLAINed as the tenant instead of being run. */
 function explainingDb(): Kysely<ReadModelDatabase> {
-  const client = {
-    query: async (text: string, parameters: unknown[]) => {
-      if (!/^\s*select/i.test(text)) throw new Error(`not a select: ${text}`);
-      const { rows } = await tenantClient.query(`explain (format json) ${text}`, parameters);
-      explained.push({ sql: text, plan: (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan });
-      return { rows: [], command: 'SELECT', rowCount: 0 };
-    },
-    release: () => undefined,
-  };
-  const pool = { connect: async () => client, end: async () => undefined };
-  return new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+  return explainingDatabase(() => tenantClient, (query) => explained.push(query));
 }
 
 const tenantOfRow = `case when g % 20 = 0 then 'subs-small' else '${TENANT}' end`;

@@ -25,6 +25,7 @@ import { PaymentQueries } from '../../projections/payments/payments.queries.js';
 import { createPaymentTables } from '../../projections/payments/payments.tables.js';
 import { ReceiptQueries } from '../../projections/receipts/receipts.queries.js';
 import { createReceiptTables } from '../../projections/receipts/receipts.tables.js';
+import { explainingDatabase, nodesOf, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 
 /**
  * Every list query of the read models pages through an index in its own order (docs/architecture.md, "Performance
@@ -38,18 +39,6 @@ const SCHEMA = LIVE_READ_MODEL_SCHEMA;
 const TENANT = 'plans-big';
 const ROWS = 40_000;
 
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Relation Name'?: string;
-  'Scan Direction'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodesOf(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
-}
-
 let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
 let tenantClient: pg.Client;
@@ -61,17 +50,7 @@ let explained: { sql: string; plan: PlanNode }[] = [];
  * request's connection) instead of being run; the query code receives no rows.
  */
 function explainingDb(): Kysely<ReadModelDatabase> {
-  const client = {
-    query: async (text: string, parameters: unknown[]) => {
-      if (!/^\s*select/i.test(text)) throw new Error(`not a select: ${text}`);
-      const { rows } = await tenantClient.query(`explain (format json) ${text}`, parameters);
-      explained.push({ sql: text, plan: (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan });
-      return { rows: [], command: 'SELECT', rowCount: 0 };
-    },
-    release: () => undefined,
-  };
-  const pool = { connect: async () => client, end: async () => undefined };
-  return new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+  return explainingDatabase(() => tenantClient, (query) => explained.push(query));
 }
 
 /** The expression that fills a column of a seeded row (`g` is the row number), by its name, then by its type. */

@@ -1,0 +1,42 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import type { ReadModelDatabase } from '../../projection-runtime/src/index.js';
+
+/** One node of PostgreSQL's EXPLAIN (FORMAT JSON) plan, with the fields the query-plan tests read. */
+export interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  'Scan Direction'?: string;
+  Plans?: PlanNode[];
+}
+
+/** The statement a query sent and PostgreSQL's plan for it. */
+export interface ExplainedQuery {
+  readonly sql: string;
+  readonly plan: PlanNode;
+}
+
+/** A plan node and every node below it, depth first. */
+export function nodesOf(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
+}
+
+/**
+ * A Kysely whose every SELECT is EXPLAINed on `client` (set by the test to the tenant role and tenant, as scoped-pool.ts
+ * sets a request's connection) instead of being run: the query code receives no rows, and each statement with its plan
+ * goes to `explained`. Anything but a SELECT is refused, so a query that writes fails its test.
+ */
+export function explainingDatabase(client: () => pg.Client, explained: (query: ExplainedQuery) => void): Kysely<ReadModelDatabase> {
+  const connection = {
+    query: async (text: string, parameters: unknown[]) => {
+      if (!/^\s*select/i.test(text)) throw new Error(`not a select: ${text}`);
+      const { rows } = await client().query(`explain (format json) ${text}`, parameters);
+      explained({ sql: text, plan: (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan });
+      return { rows: [], command: 'SELECT', rowCount: 0 };
+    },
+    release: () => undefined,
+  };
+  const pool = { connect: async () => connection, end: async () => undefined };
+  return new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+}
