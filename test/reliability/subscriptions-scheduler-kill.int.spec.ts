@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -15,6 +14,7 @@ import { silentLog } from '../../libs/runtime/src/index.js';
 import { dueWorkCommandId, RealTimeTenantClock } from '../../libs/scheduler/src/index.js';
 import { createStoreDatabase, type StoreDatabase } from '../../libs/testing/src/test-database.js';
 import { periodInvoiceId } from '../../projections/subscriptions/subscription-documents.js';
+import { eventually as eventuallyEvery, exited, startSchedulerChild, type SchedulerChild } from '../../libs/testing/src/scheduler-child.js';
 
 /**
  * kill -9 of the scheduler process in the middle of a renewal run (docs/domain.md, "Subscriptions: renewals exactly
@@ -36,46 +36,13 @@ const WAVE = 4;
 /** Each subscription started this many days ago: about four monthly periods to catch up each. */
 const BACKDATE_DAYS = 100;
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly appended: string[];
-  readonly output: string[];
-}
+type Child = SchedulerChild;
 
 function startScheduler(connectionString: string, pauseMs: number, onAppended?: (key: string, child: Child) => void): Child {
-  const spawned = spawn(process.execPath, [childMain], { env: { ...process.env, DATABASE_URL: connectionString, SCHEDULER_PAUSE_MS: String(pauseMs) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const child: Child = { process: spawned, appended: [], output: [] };
-  let buffered = '';
-  spawned.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      child.output.push(line);
-      const parsed = JSON.parse(line) as { appended?: string };
-      if (parsed.appended !== undefined) {
-        child.appended.push(parsed.appended);
-        onAppended?.(parsed.appended, child);
-      }
-    }
-  });
-  spawned.stderr?.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
-  return child;
+  return startSchedulerChild(childMain, connectionString, pauseMs, onAppended);
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output: () => string[]): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; child output:\n${output().join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output: () => string[]): Promise<T> => eventuallyEvery(what, probe, timeoutMs, output, 50);
 
 /** The day (after the first) subscription `index` starts on. */
 function startDay(index: number): number {

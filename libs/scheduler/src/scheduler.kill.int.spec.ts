@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -7,6 +6,7 @@ import type { ReadModelDatabase } from '../../projection-runtime/src/index.js';
 import { createStoreDatabase, type StoreDatabase } from '../../testing/src/test-database.js';
 import { dueWorkCommandId } from './dispatch.js';
 import { countEntry, scheduleToyWork, toyCount, toyCustomerHistory } from './testing/toy-due-work.js';
+import { eventually, exited, startSchedulerChild, type SchedulerChild } from '../../testing/src/scheduler-child.js';
 
 /** Built from libs/scheduler/src/testing/scheduler-child.ts by the test run's global setup (scripts/build.mjs). */
 const childMain = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'libs', 'scheduler', 'src', 'testing', 'scheduler-child.js');
@@ -15,45 +15,10 @@ const WORK = 40;
 /** Pieces due at the same instant (their own lanes): the scheduler runs them as one wave, with one bookkeeping after it. */
 const WAVE = 4;
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly appended: string[];
-  readonly output: string[];
-}
+type Child = SchedulerChild;
 
 function startScheduler(connectionString: string, pauseMs: number, onAppended?: (key: string, child: Child) => void): Child {
-  const process_ = spawn(process.execPath, [childMain], { env: { ...process.env, DATABASE_URL: connectionString, SCHEDULER_PAUSE_MS: String(pauseMs) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const child: Child = { process: process_, appended: [], output: [] };
-  let buffered = '';
-  process_.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      child.output.push(line);
-      const parsed = JSON.parse(line) as { appended?: string };
-      if (parsed.appended !== undefined) {
-        child.appended.push(parsed.appended);
-        onAppended?.(parsed.appended, child);
-      }
-    }
-  });
-  process_.stderr?.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output: () => string[]): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; child output:\n${output().join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return startSchedulerChild(childMain, connectionString, pauseMs, onAppended);
 }
 
 describe('a scheduler process killed with SIGKILL between a command and its bookkeeping', () => {
