@@ -68,7 +68,7 @@ async function setSegment(scenario: SubscriptionScenario, customerId: string, se
   return (await scenario.ok<{ setCustomerSegment: Payload }>('setCustomerSegment', SET_SEGMENT, { input: { customerId, segment } })).setCustomerSegment;
 }
 
-/** One fibre item quoted for the customer (the read models awaited up to the scenario's last write). */
+/** One fibre item quoted for the customer (the read models awaited up to the last committed event). */
 async function quote(scenario: SubscriptionScenario, input: Record<string, unknown>): Promise<QuoteView> {
   return requireData(await scenario.send<{ priceQuote: QuoteView }>(QUOTE, { input: { items: [{ planId: 'fibre', quantity: '1', currency: 'USD' }], ...input }, minPosition: await scenario.head() }), 'priceQuote').priceQuote;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { encodePosition } from '../../libs/event-store/src/index.js';
 import { requireData, type GraphQLHttpResponse } from './graphql-http.client.js';
 import { INVOICE_FIELDS, type InvoiceView, type MoneyView } from './invoice-api.documents.js';
@@ -189,8 +190,17 @@ export class SubscriptionScenario {
     return data.advanceTestClock.dueWork;
   }
 
+  /**
+   * The position of the last committed event, to wait for with minPosition. Not the store's headPosition, which is the
+   * position every follower of $all may safely pass: it stays below a fresh commit while any older transaction of the
+   * server is open (other test files share the server), so a read waiting for it could still miss this test's writes.
+   */
   async head(): Promise<string> {
-    return encodePosition(await this.ledger.services.store.headPosition());
+    const { rows } = await sql<{ commit: string; prepare: string }>`
+      select transaction_id::text as commit, global_position::text as prepare from event_store.events
+      order by transaction_id desc, global_position desc limit 1`.execute(this.ledger.services.db);
+    const last = rows[0];
+    return encodePosition(last ? { commit: BigInt(last.commit), prepare: BigInt(last.prepare) } : await this.ledger.services.store.headPosition());
   }
 
   async customer(customerId: string, autoApplyCredit = false): Promise<void> {
