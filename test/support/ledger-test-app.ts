@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { startLedgerApi, type RunningLedgerApi, type StartOptions } from '../../apps/api/src/ledger-api.js';
 import type { LedgerServices } from '../../apps/api/src/ledger-services.js';
 import type { Role } from '../../libs/access/src/principal.js';
 import type { CommandContext } from '../../libs/application/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/index.js';
 import { readLedgerConfig } from '../../libs/runtime/src/index.js';
-import { waitForProjections } from '../../libs/projection-runtime/src/index.js';
+import { waitForEarlierTransactions as waitForEarlierTransactionsToEnd, waitForProjections } from '../../libs/projection-runtime/src/index.js';
 import { RECEIPT_ISSUER_NAME } from '../../libs/ledger-application/src/receipts/receipt-issuer.process-manager.js';
 import { PAYMENT_ALLOCATOR_NAME } from '../../libs/ledger-application/src/payments/payment-allocator.process-manager.js';
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
@@ -206,15 +206,7 @@ export function startSecondApiNode(ledger: TestLedger, clock: TestClock): Promis
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function waitForEarlierTransactions(db: Kysely<any>): Promise<void> {
-  const started = await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(db);
-  const horizon = BigInt(started.rows[0]?.xmax ?? '0');
-  const deadline = Date.now() + SETTLE_WAIT_MS_MAX;
-  for (let interval = 2; ; interval = Math.min(interval * 2, 50)) {
-    const current = await sql<{ xmin: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`.execute(db);
-    if (BigInt(current.rows[0]?.xmin ?? '0') >= horizon) return;
-    if (Date.now() > deadline) throw new Error(`transactions older than xid ${horizon} were still running after ${SETTLE_WAIT_MS_MAX} ms`);
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
+  if (!(await waitForEarlierTransactionsToEnd(db, SETTLE_WAIT_MS_MAX))) throw new Error(`transactions older than this wait were still running after ${SETTLE_WAIT_MS_MAX} ms`);
 }
 
 /** A command context as a resolver makes one (a fresh command id, which is also its correlation and causation), at the ledger's clock. */

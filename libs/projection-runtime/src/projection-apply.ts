@@ -32,3 +32,21 @@ export function applyOne(projection: Projection, context: ProjectionContext, eve
   if (!projection.apply) throw new Error(`projection ${projection.name} has neither apply nor applyBatch`);
   return projection.apply(context, event);
 }
+
+/**
+ * Waits until every transaction of the server that began before this call has ended. The PostgreSQL store's head
+ * (headPosition) is the position every follower of $all may safely pass, which stays below a fresh commit while an
+ * older transaction is still open; after this wait it includes every event committed before the call. Returns false
+ * when older transactions were still running after `timeoutMs`.
+ */
+export async function waitForEarlierTransactions(db: Kysely<ReadModelDatabase>, timeoutMs: number): Promise<boolean> {
+  const started = await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(db);
+  const horizon = BigInt(started.rows[0]?.xmax ?? '0');
+  const deadline = Date.now() + timeoutMs;
+  for (let interval = 2; ; interval = Math.min(interval * 2, 50)) {
+    const current = await sql<{ xmin: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`.execute(db);
+    if (BigInt(current.rows[0]?.xmin ?? '0') >= horizon) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}

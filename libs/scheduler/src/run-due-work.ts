@@ -1,6 +1,6 @@
 import { isInstant } from '../../billing/src/common/calendar-date.js';
 import type { Position } from '../../event-store/src/index.js';
-import { ProjectionLease } from '../../projection-runtime/src/index.js';
+import { ProjectionLease, waitForEarlierTransactions } from '../../projection-runtime/src/index.js';
 import { describeError, dispatch, retryBackoffMs, type DispatchResult } from './dispatch.js';
 import type { DueWork } from './due-work.types.js';
 import { schedulerParts, type SchedulerOptions } from './scheduler-options.js';
@@ -91,6 +91,11 @@ export async function runDueWork(options: SchedulerOptions & RunDueWorkOptions, 
   const fail = (reason: DueWorkRunFailure, message: string, item?: DueWork, cause?: unknown): DueWorkRunError =>
     new DueWorkRunError(reason, `runDueWork for tenant ${tenantId} until ${untilInstant}: ${message}`, steps, item, cause === undefined ? undefined : { cause });
   try {
+    // Without a position to start from, work stated a moment ago must be seen: the store's head includes every event
+    // committed before this call only once the transactions older than it have ended.
+    if (options.after === undefined && !(await waitForEarlierTransactions(options.db, projectionWaitMs))) {
+      throw fail('projection_timeout', `transactions older than this run were still open after ${projectionWaitMs} ms`);
+    }
     const start = options.after ?? (await options.store.headPosition());
     if ((await waitForSources(start)) !== true) throw fail('projection_timeout', `the due-work projections did not reach the log's position within ${projectionWaitMs} ms`);
     for (;;) {
