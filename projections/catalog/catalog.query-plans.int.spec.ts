@@ -10,7 +10,7 @@ import { PricingRuleQueries } from '../pricing-rules/pricing-rules.queries.js';
 import { createPricingRuleTables } from '../pricing-rules/pricing-rules.tables.js';
 import { PlanQueries, ProductQueries } from './catalog.queries.js';
 import { createPlanTables, createProductTables } from './catalog.tables.js';
-import { explainingDatabase, nodesOf, type PlanNode } from '../../libs/testing/src/explained-queries.js';
+import { nodesOf, QueryExplainer, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 
 /**
  * Every list query of the catalog and pricing-rule read models pages through an index in its own order, for each
@@ -27,11 +27,11 @@ const ROWS = 20_000;
 let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
 let tenantClient: pg.Client;
-let explained: { sql: string; plan: PlanNode }[] = [];
+const explainer = new QueryExplainer(() => tenantClient);
 
 /** A Kysely whose every SELECT is EXPLAINed on a connection set to the tenant role and tenant, instead of being run. */
 function explainingDb(): Kysely<ReadModelDatabase> {
-  return explainingDatabase(() => tenantClient, (query) => explained.push(query));
+  return explainer.db();
 }
 
 const among = (values: string[]) => `(array[${values.map((value) => `'${value}'`).join(', ')}])[1 + g % ${values.length}]`;
@@ -81,12 +81,8 @@ afterAll(async () => {
 });
 
 /** The plan of the first statement `run` sends. */
-async function planOf(run: () => Promise<unknown>): Promise<{ sql: string; plan: PlanNode }> {
-  explained = [];
-  await run();
-  const first = explained[0];
-  if (first === undefined) throw new Error('the query sent no statement');
-  return first;
+function planOf(run: () => Promise<unknown>): Promise<{ sql: string; plan: PlanNode }> {
+  return explainer.planOf(run);
 }
 
 type Shape = [name: string, run: () => Promise<unknown>, index: string];

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/te
 import { encodeCursor } from '../common/opaque-cursor.js';
 import { SubscriptionQueries } from './subscriptions.queries.js';
 import { createSubscriptionIndexes, createSubscriptionTables } from './subscriptions.tables.js';
-import { explainingDatabase, nodesOf, type PlanNode } from '../../libs/testing/src/explained-queries.js';
+import { nodesOf, QueryExplainer, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 
 /**
  * Every list of the subscriptions read model pages through an index in its own order (docs/architecture.md,
@@ -25,11 +25,11 @@ const ROWS = 40_000;
 let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
 let tenantClient: pg.Client;
-let explained: { sql: string; plan: PlanNode }[] = [];
+const explainer = new QueryExplainer(() => tenantClient);
 
 /** A Kysely whose every SELECT is EXPLAINed as the tenant instead of being run. */
 function explainingDb(): Kysely<ReadModelDatabase> {
-  return explainingDatabase(() => tenantClient, (query) => explained.push(query));
+  return explainer.db();
 }
 
 const tenantOfRow = `case when g % 20 = 0 then 'subs-small' else '${TENANT}' end`;
@@ -71,12 +71,8 @@ afterAll(async () => {
 
 const queries = () => new SubscriptionQueries(explainingDb(), SCHEMA);
 
-async function planOf(run: () => Promise<unknown>): Promise<{ sql: string; plan: PlanNode }> {
-  explained = [];
-  await run();
-  const first = explained[0];
-  if (first === undefined) throw new Error('the query sent no statement');
-  return first;
+function planOf(run: () => Promise<unknown>): Promise<{ sql: string; plan: PlanNode }> {
+  return explainer.planOf(run);
 }
 
 describe('subscription lists read an index in their order, sorting nothing', () => {

@@ -25,7 +25,7 @@ import { PaymentQueries } from '../../projections/payments/payments.queries.js';
 import { createPaymentTables } from '../../projections/payments/payments.tables.js';
 import { ReceiptQueries } from '../../projections/receipts/receipts.queries.js';
 import { createReceiptTables } from '../../projections/receipts/receipts.tables.js';
-import { explainingDatabase, nodesOf, type PlanNode } from '../../libs/testing/src/explained-queries.js';
+import { nodesOf, QueryExplainer, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 
 /**
  * Every list query of the read models pages through an index in its own order (docs/architecture.md, "Performance
@@ -42,15 +42,14 @@ const ROWS = 40_000;
 let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
 let tenantClient: pg.Client;
-/** The plans of the statements the query code sent, in order. */
-let explained: { sql: string; plan: PlanNode }[] = [];
+const explainer = new QueryExplainer(() => tenantClient);
 
 /**
  * A Kysely whose every SELECT is EXPLAINed on a connection set to the tenant role and tenant (as scoped-pool.ts sets a
  * request's connection) instead of being run; the query code receives no rows.
  */
 function explainingDb(): Kysely<ReadModelDatabase> {
-  return explainingDatabase(() => tenantClient, (query) => explained.push(query));
+  return explainer.db();
 }
 
 /** The expression that fills a column of a seeded row (`g` is the row number), by its name, then by its type. */
@@ -148,12 +147,8 @@ const TODAY = '2025-01-01';
 const TIME = '2024-06-01T00:00:00.000000Z';
 
 /** The plan of the first statement `run` sends: the page itself (later ones fetch the page's details). */
-async function planOf(run: () => Promise<unknown>): Promise<{ sql: string; plan: PlanNode }> {
-  explained = [];
-  await run();
-  const first = explained[0];
-  if (first === undefined) throw new Error('the query sent no statement');
-  return first;
+function planOf(run: () => Promise<unknown>): Promise<{ sql: string; plan: PlanNode }> {
+  return explainer.planOf(run);
 }
 
 /** A list query shape: what it is, how the real query code runs it, and the index its page must be read through. */

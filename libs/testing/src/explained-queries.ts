@@ -40,3 +40,22 @@ export function explainingDatabase(client: () => pg.Client, explained: (query: E
   const pool = { connect: async () => connection, end: async () => undefined };
   return new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
 }
+
+/** EXPLAINing Kyselys on one tenant connection, and the plan of the first statement a piece of query code sends. */
+export class QueryExplainer {
+  private explained: ExplainedQuery[] = [];
+
+  constructor(private readonly client: () => pg.Client) {}
+
+  db(): Kysely<ReadModelDatabase> {
+    return explainingDatabase(this.client, (query) => this.explained.push(query));
+  }
+
+  async planOf(run: () => Promise<unknown>): Promise<ExplainedQuery> {
+    this.explained = [];
+    await run();
+    const first = this.explained[0];
+    if (first === undefined) throw new Error('the query sent no statement');
+    return first;
+  }
+}
