@@ -53,6 +53,55 @@ describe('features', () => {
   });
 });
 
+describe('receipts and reporting', () => {
+  const receiptsOf = async (paymentId: string, key: string): Promise<{ number: string }[]> => {
+    const query = 'query ($paymentId: ID!) { receipts(filter: { paymentId: $paymentId }, first: 10) { edges { node { number } } } }';
+    const data = requireData(await ledger.graphql<{ receipts: { edges: { node: { number: string } }[] } }>(query, { paymentId }, key), 'receipts');
+    return data.receipts.edges.map((edge) => edge.node);
+  };
+  const waitForReceipt = async (paymentId: string, key: string): Promise<{ number: string }[]> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const found = await receiptsOf(paymentId, key);
+      if (found.length > 0 || Date.now() > deadline) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it('with receipts off, a succeeded payment gets no receipt and takes no number; turned on again, the next payment gets the first number', async () => {
+    const { tenantId, key } = await newTenant(ledger, 'receipts-off');
+    const pay = async (reference: string): Promise<string> => {
+      const issued = await ledger.mutateOk('issueInvoice', { invoiceId: (await ledger.mutateOk('createInvoice', draftInput(), key)).invoice.id }, key);
+      const paid = await ledger.mutateOk('recordPayment', { invoiceId: issued.invoice.id, amount: '1.00', currency: 'USD', method: 'CARD', reference }, key);
+      const paymentId = paid.invoice.payments.find((payment) => payment.reference === reference)?.paymentId;
+      if (paymentId === undefined) throw new Error(`payment ${reference} not on the invoice`);
+      return paymentId;
+    };
+    await updateSettings(ledger, tenantId, 'features', { receipts: false });
+    const skipped = await pay('ch_receipts_off');
+    await updateSettings(ledger, tenantId, 'features', { receipts: true });
+    const issued = await pay('ch_receipts_on');
+    // The receipt issuer handles payments in log order: once the later payment has its receipt, the earlier one was seen.
+    expect((await waitForReceipt(issued, key)).map((receipt) => receipt.number)).toEqual([expect.stringMatching(/-000001$/)]);
+    expect(await receiptsOf(skipped, key)).toEqual([]);
+  });
+
+  it('with reporting off, trialBalance, arAging and invoiceTotals fail FEATURE_DISABLED; the documents stay readable', async () => {
+    const { tenantId, key } = await newTenant(ledger, 'reporting-off');
+    const issued = await ledger.mutateOk('issueInvoice', { invoiceId: (await ledger.mutateOk('createInvoice', draftInput(), key)).invoice.id }, key);
+    const reports = {
+      trialBalance: 'query { trialBalance(asOf: "2030-01-01T00:00:00Z", currency: "USD") { totalDebit { amount } } }',
+      arAging: 'query { arAging(asOf: "2030-01-01") { totals { currency } } }',
+      invoiceTotals: 'query { invoiceTotals(reportingCurrency: "USD") { invoiceCount } }',
+    };
+    for (const query of Object.values(reports)) expect(firstErrorCode(await ledger.graphql(query, {}, key))).toBeUndefined();
+    await updateSettings(ledger, tenantId, 'features', { reporting: false });
+    for (const [name, query] of Object.entries(reports)) expect({ name, code: firstErrorCode(await ledger.graphql(query, {}, key)) }).toEqual({ name, code: 'FEATURE_DISABLED' });
+    const invoice = requireData(await ledger.graphql<{ invoice: { id: string } | null }>('query ($id: ID!) { invoice(id: $id) { id } }', { id: issued.invoice.id }, key), 'invoice');
+    expect(invoice.invoice?.id).toBe(issued.invoice.id);
+  });
+});
+
 describe('payment settings', () => {
   it('an invoice in a currency outside payment.supportedCurrencies fails CURRENCY_NOT_SUPPORTED; adding it allows it', async () => {
     const { tenantId, key } = await newTenant(ledger, 'currencies');

@@ -9,6 +9,7 @@ import { requireReader, type GraphQLRequestContext } from '../graphql/request-co
 import { DateScalar, DateTimeScalar } from '../graphql/scalars.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
+import { requireReporting } from '../../../../libs/ledger-application/src/common/billing-settings.js';
 import { ArAgingReportType, JournalEntryConnectionType, JournalEntryFilterInput, TrialBalanceType } from './general-ledger.types.js';
 
 const minPositionDescription = 'Wait (bounded) until the read models include this position (a mutation\'s position)';
@@ -81,6 +82,7 @@ export class GeneralLedgerResolver {
   ) {
     const principal = requireReader(request);
     requireCurrency(currency, 'currency');
+    await requireReporting(this.services, principal.tenantId);
     await awaitReadModels(this.services, minPosition, ['general_ledger']);
     const balance = await this.queries.trialBalance(principal.tenantId, asOf, currency);
     return {
@@ -99,6 +101,7 @@ export class GeneralLedgerResolver {
     @Context() request: GraphQLRequestContext,
   ) {
     const principal = requireReader(request);
+    await requireReporting(this.services, principal.tenantId);
     await awaitReadModels(this.services, minPosition, ['invoices']);
     const report = await this.queries.arAging(principal.tenantId, asOf);
     return {

@@ -9,7 +9,7 @@ import { invoicePayload } from './invoice.payload.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { isCurrencyCode } from '../../../../libs/money/src/index.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
-import { tenantToday } from '../../../../libs/ledger-application/src/common/billing-settings.js';
+import { requireReporting, tenantToday } from '../../../../libs/ledger-application/src/common/billing-settings.js';
 import {
   AddInvoiceLineInput,
   CreateInvoiceInput,
@@ -118,6 +118,7 @@ export class InvoicesResolver {
   ) {
     const principal = requireReader(request);
     const currency = requireReportingCurrency(reportingCurrency) as string;
+    await requireReporting(this.services, principal.tenantId);
     await this.awaitPosition(minPosition, ['invoices', 'billing_settings']);
     const totals = await this.services.invoiceQueries.invoiceTotals(principal.tenantId, filter ?? {}, currency, await tenantToday(this.services, principal.tenantId));
     return { ...totals, total: money(totals.total, currency) };

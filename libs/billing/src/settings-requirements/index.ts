@@ -5,4 +5,6 @@ export {
   requireMethodEnabled,
   requirePaymentAllowed,
   requirePaymentsFeature,
+  requireReportingFeature,
+  receiptsEnabled,
 } from './settings-requirements.js';

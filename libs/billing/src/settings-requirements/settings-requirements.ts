@@ -58,3 +58,20 @@ export function requireCreditNoteCurrencySupported(settings: BillingSettings, cu
     { currency },
   );
 }
+
+/**
+ * FEATURE_DISABLED while features.reporting is off, for the reports (trial balance, receivables aging, invoice totals
+ * in a reporting currency). The documents and lists themselves stay readable: they are the records, not reports.
+ */
+export function requireReportingFeature(settings: BillingSettings): void {
+  if (settings.features.reporting) return;
+  throw new DomainError('FEATURE_DISABLED', "Reporting is turned off in this tenant's billing settings (features.reporting)", { feature: 'reporting' });
+}
+
+/**
+ * Whether a succeeded payment gets a receipt: features.receipts. While it is off, payments get none (the receipt issuer
+ * skips them, and turning the feature on later issues receipts for later payments only, not for the ones skipped).
+ */
+export function receiptsEnabled(settings: BillingSettings): boolean {
+  return settings.features.receipts;
+}

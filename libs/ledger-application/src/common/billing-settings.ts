@@ -1,4 +1,4 @@
-import { calendarDateInZone, type BillingSettings, type BillingSettingsState } from '../../../billing/src/index.js';
+import { calendarDateInZone, requireReportingFeature, type BillingSettings, type BillingSettingsState } from '../../../billing/src/index.js';
 import { BillingSettingsQueries } from '../../../../projections/billing-settings/billing-settings.queries.js';
 import { aggregates, load, type FoldedPrefix } from '../../../application/src/index.js';
 import type { EventStore } from '../../../event-store/src/index.js';
@@ -58,4 +58,9 @@ export function tenantTodayIn(now: string, settings: BillingSettings): string {
 export async function tenantToday(services: Pick<ApplicationServices, 'db' | 'tenantClock'>, tenantId: string): Promise<string> {
   const [{ settings }, now] = await Promise.all([new BillingSettingsQueries(services.db).current(tenantId), services.tenantClock.now(tenantId)]);
   return calendarDateInZone(now, settings.tenant.timeZone);
+}
+
+/** FEATURE_DISABLED while the tenant's reporting feature is off (features.reporting): every report query calls it first. */
+export async function requireReporting(services: Pick<ApplicationServices, 'store'>, tenantId: string): Promise<void> {
+  requireReportingFeature(await loadBillingSettings(services, tenantId));
 }

@@ -1,4 +1,4 @@
-import { calendarDateInZone, decideReceipt, describePaymentMethod, describePaymentMethodType, DomainError, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput } from '../../../billing/src/index.js';
+import { calendarDateInZone, decideReceipt, receiptsEnabled, describePaymentMethod, describePaymentMethodType, DomainError, type BillingSettings, type IssueReceipt, type PaymentMethodType, type ReceiptCompanyInput } from '../../../billing/src/index.js';
 import { load, aggregates, storedEvents, executeWithRetry, streams, uuidV5, type CommandContext } from '../../../application/src/index.js';
 import type { EventStore } from '../../../event-store/src/index.js';
 import { takeDocumentNumber } from '../common/numbering.js';
@@ -39,7 +39,8 @@ export function receiptIdOf(tenantId: string, paymentId: string): string {
 }
 
 
-export type IssueReceiptOutcome = { readonly receiptId: string; readonly outcome: 'issued' | 'already_issued' };
+/** `skipped`: the tenant's receipts feature is off (features.receipts), so the payment gets no receipt. */
+export type IssueReceiptOutcome = { readonly receiptId: string; readonly outcome: 'issued' | 'already_issued' | 'skipped' };
 
 /**
  * Issues the receipt of a succeeded payment: ONE atomic two-stream append of the receipt number sequence and the
@@ -66,6 +67,8 @@ export function issueReceiptForPayment(services: ReceiptIssuerServices, payment:
       now: Date.parse(clockNow) < Date.parse(payment.succeededAt) ? payment.succeededAt : clockNow,
     };
     const settings = (await load(services.store, aggregates.billingSettings, tenantId, tenantId)).state.settings;
+    // The feature as it is when the payment is processed: a payment made while receipts are off never gets one later.
+    if (!receiptsEnabled(settings)) return { appends: [], result: () => ({ receiptId, outcome: 'skipped' as const }) };
     const data: Omit<IssueReceipt['data'], 'number'> = {
       receiptId,
       paymentId: payment.paymentId,

@@ -42,6 +42,7 @@ export function receiptIssuer(services: ReceiptIssuerServices, options: ReceiptI
       try {
         const { receiptId, outcome } = await issueReceiptForPayment(services, payment);
         if (outcome === 'issued') log(`receipt ${receiptId} issued for payment ${payment.paymentId} of tenant ${payment.tenantId}`);
+        if (outcome === 'skipped') log(`no receipt for payment ${payment.paymentId} of tenant ${payment.tenantId}: features.receipts is off`);
       } catch (error) {
         // A receipt the domain refuses would be refused on every retry: report it loudly and go on with the next
         // payment rather than hold back every later receipt. Anything else (the store, the network) is retried.
