@@ -110,6 +110,14 @@ describe('payment settings', () => {
     expect((await ledger.mutateOk('createInvoice', draftInput({ currency: 'EUR' }), key)).invoice.currency).toBe('EUR');
   });
 
+  it('an invoice created without a currency is in payment.defaultCurrency', async () => {
+    const { tenantId, key } = await newTenant(ledger, 'default-currency');
+    expect((await ledger.mutateOk('createInvoice', draftInput({ currency: undefined }), key)).invoice.currency).toBe('USD');
+    await updateSettings(ledger, tenantId, 'payment', { supportedCurrencies: ['USD', 'EUR'], defaultCurrency: 'EUR' });
+    expect((await ledger.mutateOk('createInvoice', draftInput({ currency: null }), key)).invoice.currency).toBe('EUR');
+    expect((await ledger.mutateOk('createInvoice', draftInput({ currency: 'USD' }), key)).invoice.currency).toBe('USD');
+  });
+
   it('a payment method outside payment.enabledMethods fails PAYMENT_METHOD_DISABLED', async () => {
     const { tenantId, key } = await newTenant(ledger, 'methods');
     const issued = await ledger.mutateOk('issueInvoice', { invoiceId: (await ledger.mutateOk('createInvoice', draftInput(), key)).invoice.id }, key);

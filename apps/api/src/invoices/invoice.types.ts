@@ -169,7 +169,7 @@ export class InvoiceLineInput {
 @InputType('CreateInvoiceInput')
 export class CreateInvoiceInput {
   @Field(() => String) customerId!: string;
-  @Field(() => String, { description: 'ISO 4217 code' }) currency!: string;
+  @Field(() => String, { nullable: true, description: 'ISO 4217 code; default: the settings payment.defaultCurrency' }) currency?: string | null;
   @Field(() => [InvoiceLineInput]) lines!: InvoiceLineInput[];
   @Field(() => DateScalar, { nullable: true, description: 'Overrides the payment terms' }) dueDate?: string | null;
   @Field(() => Int, { nullable: true, description: 'Days from issue to due date; default: the settings invoice.defaultDueDays' }) paymentTermsDays?: number | null;

@@ -8,7 +8,8 @@ import { loadBillingSettings } from '../common/billing-settings.js';
 
 /**
  * Ids derive from the command id, so a retried request (same idempotency key) names the same invoice and lines.
- * The settings decide whether invoicing is on, which currencies are allowed, the default terms and automatic tax;
+ * The settings decide whether invoicing is on, which currencies are allowed, the currency when none is given
+ * (payment.defaultCurrency), the default terms and automatic tax;
  * the customer's exemption and billing address decide which tax rates apply.
  */
 export function createInvoice(services: ApplicationServices, context: CommandContext, input: CreateInvoiceCommandInput): Promise<InvoiceOutcome> {
@@ -20,7 +21,7 @@ export function createInvoice(services: ApplicationServices, context: CommandCon
       data: {
         invoiceId,
         customerId: input.customerId,
-        currency: input.currency,
+        currency: input.currency ?? settings.payment.defaultCurrency,
         lines: input.lines.map((line, index) => ({ lineId: uuidV5(`${context.commandId}:line:${index}`), description: line.description, quantity: line.quantity, unitPrice: line.unitPrice, taxRate: line.taxRate ?? null })),
         dueDate: input.dueDate ?? null,
         ...(input.paymentTermsDays === null || input.paymentTermsDays === undefined ? {} : { paymentTermsDays: input.paymentTermsDays }),

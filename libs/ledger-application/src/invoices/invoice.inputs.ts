@@ -9,7 +9,8 @@ export interface InvoiceLineCommandInput {
 
 export interface CreateInvoiceCommandInput {
   readonly customerId: string;
-  readonly currency: string;
+  /** ISO 4217; absent or null: the tenant's payment.defaultCurrency. */
+  readonly currency?: string | null;
   readonly lines: InvoiceLineCommandInput[];
   readonly dueDate?: string | null;
   readonly paymentTermsDays?: number | null;
