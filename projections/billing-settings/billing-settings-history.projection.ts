@@ -18,11 +18,14 @@ import { insertRows } from '../common/batch-rows.js';
 /**
  * `billing_settings_history`: one row per settings event, the audit trail (docs/domain.md, "Settings": every change an
  * event with its actor): which sections, who (the actor of the event metadata), when (the instant in the event), and
- * the new and previous values, redacted.
+ * the new and previous values, redacted. Webhook endpoints carry references to their secrets, never a secret (the
+ * events do not hold any since version 2, and older events are upcast as they are parsed); the redaction walk stays
+ * as a second guard.
  */
 export const billingSettingsHistoryProjection: Projection = {
   name: 'billing_settings_history',
-  version: 1,
+  // 2: endpoints name their secrets by reference (settings events of version 2, older ones upcast).
+  version: 2,
   eventTypes: billingSettingsEventTypes,
   tables: ['billing_settings_history'],
   createTables: createBillingSettingsHistoryTables,
@@ -54,6 +57,13 @@ export function billingSettingsChangeOf(event: BillingSettingsEvent): BillingSet
       return { sections: ['tax'], changedAt: event.data.updatedAt, values: { taxRate: event.data.taxRate }, previous: { taxRate: event.data.previous } };
     case 'TaxRateDeactivated':
       return { sections: ['tax'], changedAt: event.data.deactivatedAt, values: { taxRateId: event.data.taxRateId, active: false }, previous: null };
+    case 'WebhookEndpointDisabled':
+      return {
+        sections: ['notifications'],
+        changedAt: event.data.disabledAt,
+        values: { endpointId: event.data.endpointId, enabled: false, reason: event.data.reason },
+        previous: { endpointId: event.data.endpointId, enabled: true },
+      };
     default:
       return assertNever(event, 'billing settings event');
   }

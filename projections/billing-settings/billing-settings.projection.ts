@@ -8,13 +8,15 @@ import { redactSecrets } from './secret-redaction.js';
 import { loadRows, upsertRows, type Row } from '../common/batch-rows.js';
 
 /**
- * `billing_settings`: one row per tenant with its current settings, redacted. Each event is redacted first and then
- * folded with the domain's own evolve onto the stored (already redacted) settings, so the row is exactly the
- * decider's state with every secret masked, and the secret itself is never in memory next to a database write.
+ * `billing_settings`: one row per tenant with its current settings. Settings hold no secret: a webhook endpoint names
+ * its secret by reference (secretRef, previousSecretRef) beside the last four characters the API shows; version-1
+ * events, which held the plaintext, are upcast to references as they are parsed. Each event is still passed
+ * through the redaction walk before it is folded with the domain's own evolve, as a second guard.
  */
 export const billingSettingsProjection: Projection = {
   name: 'billing_settings',
-  version: 1,
+  // 2: endpoints name their secrets by reference, with their last four characters (settings events of version 2).
+  version: 2,
   eventTypes: billingSettingsEventTypes,
   tables: ['billing_settings'],
   createTables: createBillingSettingsTables,

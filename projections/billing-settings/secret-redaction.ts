@@ -1,16 +1,18 @@
 import { billingSettingsLimits, type BillingSettings } from '../../libs/billing/src/index.js';
 
 /**
- * Webhook secrets live in the settings events, because the domain must be able to replay them. Nothing that leaves
- * the event store may carry them: read models, query results, mutation payloads and the event subscription all see
- * a mask instead. The mask keeps the last four characters only of secrets long enough for that to give little away
- * (the minimum length of a secret the settings accept for signing); a shorter secret is masked whole.
+ * Webhook secrets live in the secret store (libs/secrets); settings events of version 2 name them by reference, and
+ * older events (which held the plaintext `secret`) are upcast to references whenever they are parsed. The one reader
+ * that sees stored events raw is the billingEvents subscription: for it, and as a second guard in the settings read
+ * models, every property named `secret` is still masked. The mask keeps the last four characters only of secrets
+ * long enough for that to give little away (the minimum length of a secret the settings accept); a shorter secret
+ * is masked whole.
  */
 
 export const SECRET_MASK = '********';
 const SECRET_LAST_CHARACTERS = 4;
 
-/** Settings whose every webhook secret is a mask (or null): the only settings a read model or response may hold. */
+/** Settings that hold no secret (references only, every stray `secret` masked): the only settings a read model or response may hold. */
 export type RedactedBillingSettings = BillingSettings & { readonly __secretsRedacted: true };
 
 export function maskSecret(secret: string | null): string | null {

@@ -218,7 +218,7 @@ describe('full card data is refused and never echoed', () => {
 });
 
 describe('the gateway token never leaves the server', () => {
-  it('is absent from payloads, queries, lists and the billingEvents subscription (masked there)', async () => {
+  it('is absent from payloads, queries, lists, the billingEvents subscription and the stored event (the secret store holds it)', async () => {
     const { tenantId, key } = await newTenant(ledger, 'pm');
     const connection = await connectWebSocket(ledger.url, key);
     const events = collectSubscription<{ type: string; data: Record<string, unknown> }>(
@@ -236,13 +236,17 @@ describe('the gateway token never leaves the server', () => {
       for (const body of [add.rawBody, replay.rawBody, read.rawBody, list.rawBody]) expect(body.includes(GATEWAY_TOKEN)).toBe(false);
       const [added] = await events.waitForCount(1);
       expect(added?.type).toBe('PaymentMethodAdded');
-      expect(added?.data.gatewayToken).toBe('********');
+      expect(added?.data.gatewayToken).toBeUndefined();
+      expect(added?.data.gatewayTokenRef).toMatch(/^sec_[0-9a-f-]{36}$/);
       expect(added?.data.last4).toBe('4242');
       expect(JSON.stringify(events.items).includes(GATEWAY_TOKEN)).toBe(false);
       expect(ledger.logs.join('\n').includes(GATEWAY_TOKEN)).toBe(false);
-      // The token is kept in the event itself: the decider needs it to recognise a re-sent add.
+      // The event names the token by its reference (docs/secrets.md); the secret store gives the token back.
       const stored = (await ledger.tenantEvents(tenantId)).find((event) => event.type === 'PaymentMethodAdded');
-      expect((stored?.data as { gatewayToken?: string }).gatewayToken).toBe(GATEWAY_TOKEN);
+      const data = stored?.data as { gatewayToken?: string; gatewayTokenRef: string };
+      expect(data.gatewayToken).toBeUndefined();
+      expect(JSON.stringify(stored?.data).includes(GATEWAY_TOKEN)).toBe(false);
+      expect(await ledger.services.secrets.reveal(tenantId, data.gatewayTokenRef)).toBe(GATEWAY_TOKEN);
     } finally {
       events.stop();
       await connection.close();

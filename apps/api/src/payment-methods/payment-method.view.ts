@@ -4,8 +4,8 @@ import type { PaymentMethodObjectType, PaymentMethodStatus, VerificationStatus }
 import type { PaymentMethodType } from '../invoices/invoice.types.js';
 
 /**
- * The PaymentMethod as the API shows it. Both views drop the gateway token: the state holds it (the decider needs
- * it to recognise a re-sent add), the read model never does; every response says only that one is held.
+ * The PaymentMethod as the API shows it. Neither view has the gateway token: it is in the secret store, the state
+ * and the events name it by reference, the read model not at all; every response says only that one is held.
  */
 export function paymentMethodViewFromState(state: PaymentMethodState): PaymentMethodObjectType {
   if (state.status === 'none' || state.paymentMethodId === null || state.customerId === null || state.type === null || state.addedAt === null) {
@@ -24,7 +24,7 @@ export function paymentMethodViewFromState(state: PaymentMethodState): PaymentMe
     expiryYear: state.expiryYear,
     holderName: state.holderName,
     description: describePaymentMethod(state),
-    hasGatewayToken: state.gatewayToken !== null,
+    hasGatewayToken: state.gatewayTokenRef !== null,
     addedAt: state.addedAt,
     verifiedAt: state.verifiedAt,
     expiredAt: state.expiredAt,

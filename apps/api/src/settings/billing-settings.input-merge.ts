@@ -1,4 +1,10 @@
-import type { BillingSettings, BillingSettingsSection, BillingSettingsSectionInput, WebhookEndpoint } from '../../../../libs/billing/src/index.js';
+import type {
+  BillingSettings,
+  BillingSettingsSection,
+  BillingSettingsSectionInput,
+  WebhookEndpoint,
+  WebhookEndpointInput as DomainWebhookEndpointInput,
+} from '../../../../libs/billing/src/index.js';
 import type { BillingSettingsSectionInputs, WebhookEndpointInput } from './billing-settings.types.js';
 
 /**
@@ -29,29 +35,21 @@ export function sectionValuesFromInput<Section extends BillingSettingsSection>(
 }
 
 /**
- * An endpoint as given; a secret left out keeps the stored one, but only while the endpoint (same id) keeps its
- * origin and auth type: bearer tokens, passwords and API keys are sent to the endpoint, so moving them to another
- * host or using a signing key as a token must be a deliberate act that sends the secret again.
+ * An endpoint as given. A secret left out stays out: the domain keeps the stored one, but only while the endpoint
+ * (same id) keeps its origin and auth type (keepsWebhookSecret): bearer tokens, passwords and API keys are sent to the
+ * endpoint, so moving them to another host or using a signing key as a token must be a deliberate act that sends the
+ * secret again. A secret given is a new secret (the handler stores it and passes its reference); null is none.
  */
-function webhookFromInput(input: WebhookEndpointInput, stored: readonly WebhookEndpoint[]): WebhookEndpoint {
+function webhookFromInput(input: WebhookEndpointInput, stored: readonly WebhookEndpoint[]): DomainWebhookEndpointInput {
   const existing = stored.find((endpoint) => endpoint.id === input.id);
-  const keepsSecret = existing !== undefined && existing.authType === input.authType && sameOrigin(existing.url, input.url);
   return {
     id: input.id,
     url: input.url,
     events: input.events,
     authType: input.authType,
-    secret: input.secret !== undefined ? input.secret : keepsSecret ? existing.secret : null,
+    ...(input.secret === undefined ? {} : { secret: input.secret }),
     enabled: (input.enabled === undefined ? (existing?.enabled ?? true) : input.enabled) as boolean,
   };
-}
-
-function sameOrigin(left: string, right: string): boolean {
-  try {
-    return new URL(left).origin === new URL(right).origin;
-  } catch {
-    return false;
-  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,7 @@ import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { BillingSettingsSection } from '../../../../libs/billing/src/index.js';
 import { BILLING_SETTINGS_HISTORY_PAGE_SIZE_MAX, BillingSettingsQueries } from '../../../../projections/billing-settings/billing-settings.queries.js';
 import { ApplicationError } from '../graphql/application-error.js';
-import { resetBillingSettings, updateBillingSettingsSection } from '../../../../libs/ledger-application/src/index.js';
+import { disableWebhookEndpoint, enableWebhookEndpoint, resetBillingSettings, updateBillingSettingsSection } from '../../../../libs/ledger-application/src/index.js';
 import { sectionValuesFromInput } from './billing-settings.input-merge.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
@@ -15,6 +15,8 @@ import {
   BillingSettingsType,
   BillingSettingsValidationType,
   CompanySettingsInput,
+  DisableWebhookEndpointInput,
+  EnableWebhookEndpointInput,
   FeatureSettingsInput,
   InvoiceSettingsInput,
   NotificationSettingsInput,
@@ -122,10 +124,24 @@ export class BillingSettingsResolver {
     );
   }
 
-  @Mutation(() => BillingSettingsPayloadType, { description: 'Changes the notification fields given; webhooks, when given, is the complete list' })
+  @Mutation(() => BillingSettingsPayloadType, { description: 'Changes the notification fields given; webhooks, when given, is the complete list (secrets are write-only: see WebhookEndpointInput.secret)' })
   updateNotificationSettings(@Args('input', { type: () => UpdateNotificationSettingsInput }) input: UpdateNotificationSettingsInput, @Context() request: GraphQLRequestContext) {
     return runMutation(this.services, request, 'updateNotificationSettings', input, (context) =>
       updateBillingSettingsSection(this.services, context, 'notifications', (current) => sectionValuesFromInput(current, 'notifications', input)).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
+  }
+
+  @Mutation(() => BillingSettingsPayloadType, { description: 'Switches a webhook endpoint on again (e.g. after the ledger disabled it on 410 Gone); its secret is kept' })
+  enableWebhookEndpoint(@Args('input', { type: () => EnableWebhookEndpointInput }) input: EnableWebhookEndpointInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'enableWebhookEndpoint', input, (context) =>
+      enableWebhookEndpoint(this.services, context, { endpointId: input.endpointId }).then(({ state, position }) => billingSettingsPayload(state, position)),
+    );
+  }
+
+  @Mutation(() => BillingSettingsPayloadType, { description: 'Switches a webhook endpoint off, with why (recorded in the settings history); nothing is delivered to it until it is enabled' })
+  disableWebhookEndpoint(@Args('input', { type: () => DisableWebhookEndpointInput }) input: DisableWebhookEndpointInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'disableWebhookEndpoint', input, (context) =>
+      disableWebhookEndpoint(this.services, context, { endpointId: input.endpointId, reason: input.reason }).then(({ state, position }) => billingSettingsPayload(state, position)),
     );
   }
 

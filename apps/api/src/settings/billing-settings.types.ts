@@ -8,7 +8,8 @@ import { BillingSettingsSectionEnum, InvoiceColorSchemeEnum, SuspensionPolicyEnu
 
 /**
  * The billing settings as the API shows them (docs/domain.md, "Settings"). Optional text is null when unset. A webhook
- * secret is never shown: only whether one is set and, for a secret long enough, its last four characters.
+ * secret is never shown (it is in the secret store, docs/secrets.md): only whether one is set, its last four
+ * characters, and until when a replaced one is still valid.
  */
 
 @ObjectType('PostalAddress')
@@ -116,7 +117,12 @@ export class WebhookEndpointType {
   @Field(() => WebhookAuthTypeEnum) authType!: WebhookAuthType;
   @Field(() => Boolean, { description: 'Whether a secret is stored. The secret itself is never returned.' }) secretSet!: boolean;
   @Field(() => String, { nullable: true, description: 'The last 4 characters of a stored secret of 16 characters or more; null otherwise' }) secretLast4!: string | null;
-  @Field(() => Boolean) enabled!: boolean;
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'After a secret changed, the replaced one stays valid for 24 hours (deliveries carry both signatures): until when; null when no replaced secret is valid',
+  })
+  previousSecretExpiresAt!: string | null;
+  @Field(() => Boolean, { description: 'False when switched off by hand or by the ledger (the endpoint answered 410 Gone); enableWebhookEndpoint switches it on' }) enabled!: boolean;
 }
 
 @ObjectType('NotificationSettings')
@@ -308,7 +314,14 @@ export class WebhookEndpointInput {
   @Field(() => String) url!: string;
   @Field(() => [WebhookEventEnum]) events!: WebhookEvent[];
   @Field(() => WebhookAuthTypeEnum) authType!: WebhookAuthType;
-  @Field(() => String, { nullable: true, description: 'Left out: the endpoint keeps its stored secret. null: no secret. Never returned.' }) secret?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Write-only, never returned. SIGNATURE: a Standard Webhooks secret, "whsec_" and the base64 of 24 to 64 random bytes; BASIC_AUTH: "user:password"; ' +
+      'BEARER_TOKEN, API_KEY: 16 to 256 characters. Left out: the endpoint keeps its stored secret while it keeps its auth type and URL origin. null: no secret. ' +
+      'A new secret replaces the stored one, which stays valid for 24 hours beside it.',
+  })
+  secret?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Default: the stored value, or true for a new endpoint' }) enabled?: boolean | null;
 }
 
@@ -386,6 +399,19 @@ export class UpdateTenantProfileInput extends TenantProfileInput {
 @InputType('ResetBillingSettingsInput')
 export class ResetBillingSettingsInput {
   @Field(() => BillingSettingsSectionEnum, { nullable: true, description: 'Left out: every section. Tax rates survive a reset.' }) section?: BillingSettingsSection | null;
+  @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
+}
+
+@InputType('EnableWebhookEndpointInput')
+export class EnableWebhookEndpointInput {
+  @Field(() => ID) endpointId!: string;
+  @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
+}
+
+@InputType('DisableWebhookEndpointInput')
+export class DisableWebhookEndpointInput {
+  @Field(() => ID) endpointId!: string;
+  @Field(() => String, { description: 'Why; recorded in the settings history' }) reason!: string;
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }
 

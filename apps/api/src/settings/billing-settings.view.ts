@@ -1,13 +1,14 @@
 import type { BillingSettingsState, TaxRate } from '../../../../libs/billing/src/index.js';
 import { encodePosition, START_POSITION, type Position } from '../../../../libs/event-store/src/index.js';
-import { lastCharactersOfMask, redactBillingSettings, type RedactedBillingSettings } from '../../../../projections/billing-settings/secret-redaction.js';
+import { redactBillingSettings, type RedactedBillingSettings } from '../../../../projections/billing-settings/secret-redaction.js';
 import type { BillingSettingsChangeRecord } from '../../../../projections/billing-settings/billing-settings.queries.js';
 import type { BillingSettingsChangeType, BillingSettingsPayloadType, BillingSettingsType, TaxRateType, WebhookEndpointType } from './billing-settings.types.js';
 
 /**
  * The settings as the API shows them. It accepts only redacted settings (the type says so), and it names every
- * webhook field it copies rather than spreading the stored object, so no secret, masked or not, can slip into a
- * response or into a stored idempotent answer.
+ * webhook field it copies rather than spreading the stored object, so nothing about a secret but whether one is set,
+ * its last four characters and how long a replaced one stays valid reaches a response or a stored idempotent answer
+ * (not even its reference into the secret store).
  */
 export function billingSettingsView(settings: RedactedBillingSettings, updatedAt: string | null): BillingSettingsType {
   return {
@@ -23,8 +24,9 @@ export function billingSettingsView(settings: RedactedBillingSettings, updatedAt
           url: webhook.url,
           events: [...webhook.events],
           authType: webhook.authType,
-          secretSet: webhook.secret !== null,
-          secretLast4: lastCharactersOfMask(webhook.secret),
+          secretSet: webhook.secretRef !== null,
+          secretLast4: webhook.secretRef === null ? null : webhook.secretLast4,
+          previousSecretExpiresAt: webhook.previousSecretRef === null ? null : webhook.previousSecretExpiresAt,
           enabled: webhook.enabled,
         }),
       ),

@@ -53,9 +53,16 @@ export type UpdateTaxRate = DomainCommand<
 /** Retires a tax rate: it applies to no new document, but stays in the settings so past documents can name it. */
 export type DeactivateTaxRate = DomainCommand<'DeactivateTaxRate', { taxRateId: string }>;
 
+/**
+ * Switches an endpoint off, with why (the webhook sender on HTTP 410 Gone). An endpoint already disabled changes
+ * nothing; an unknown one is NOT_FOUND. Enabling it again is a notifications update (enableWebhookEndpoint).
+ */
+export type DisableWebhookEndpoint = DomainCommand<'DisableWebhookEndpoint', { endpointId: string; reason: string }>;
+
 export type BillingSettingsCommand =
   | UpdateBillingSettingsSection
   | ResetBillingSettings
   | CreateTaxRate
   | UpdateTaxRate
-  | DeactivateTaxRate;
+  | DeactivateTaxRate
+  | DisableWebhookEndpoint;

@@ -2,20 +2,30 @@ import { assertNever } from '../common/assert-never.js';
 import { requireInstant } from '../common/calendar-date.js';
 import type { Decider } from '../common/decider.js';
 import { DomainError, translatingMoneyErrors } from '../common/domain-error.js';
-import { requireIdentifier, requireOneOf, validationFailed } from '../common/validation.js';
+import { requireIdentifier, requireOneOf, requireText, validationFailed } from '../common/validation.js';
 import type { TaxRate } from '../tax/tax-rate.js';
-import { billingSettingsLimits, billingSettingsSections, type BillingSettings, type BillingSettingsSection } from './billing-settings.js';
+import {
+  billingSettingsLimits,
+  billingSettingsSections,
+  type BillingSettings,
+  type BillingSettingsSection,
+  type NotificationSettings,
+  type NotificationSettingsInput,
+  type WebhookEndpoint,
+  type WebhookEndpointInput,
+} from './billing-settings.js';
 import type {
   BillingSettingsCommand,
   CreateTaxRate,
   DeactivateTaxRate,
+  DisableWebhookEndpoint,
   ResetBillingSettings,
   UpdateBillingSettingsSection,
   UpdateTaxRate,
 } from './billing-settings.commands.js';
 import type { BillingSettingsEvent, BillingSettingsSectionUpdated } from './billing-settings.events.js';
 import { evolveBillingSettings, initialBillingSettingsState, resetSectionValues, type BillingSettingsState } from './billing-settings.state.js';
-import { validateBillingSettingsSection, validateTaxRate, sectionCandidate, type SettingsValidationError } from './billing-settings.validation.js';
+import { keepsWebhookSecret, validateBillingSettingsSection, validateTaxRate, sectionCandidate, type SettingsValidationError } from './billing-settings.validation.js';
 
 /**
  * Order of checks in every command: the metadata, then the command's own data, then rules that relate it to the
@@ -36,6 +46,8 @@ export function decideBillingSettings(command: BillingSettingsCommand, state: Bi
         return updateTaxRate(command, state);
       case 'DeactivateTaxRate':
         return deactivateTaxRate(command, state);
+      case 'DisableWebhookEndpoint':
+        return disableWebhookEndpoint(command, state);
       default:
         return assertNever(command, 'billing settings command');
     }
@@ -58,7 +70,9 @@ function updateSection({ data, metadata }: UpdateBillingSettingsSection, state: 
   const result = validateBillingSettingsSection(state.settings, section, data.values);
   if (result.errors.length > 0) throw settingsInvalid(`billing settings (${section})`, result.errors);
   // Validation proved the shape (every key, no unknown key, right types); the copy drops anything but plain data.
-  const values = plainCopy(sectionCandidate(state.settings, section, data.values).values) as BillingSettings[typeof section];
+  const candidate = sectionCandidate(state.settings, section, data.values).values;
+  const stored = section === 'notifications' ? storedNotifications(candidate as NotificationSettingsInput, state.settings.notifications, metadata.now) : candidate;
+  const values = plainCopy(stored) as BillingSettings[typeof section];
   const previous = state.settings[section];
   if (deepEqual(values, previous)) return [];
   const event = { section, values, previous, updatedAt: metadata.now } as BillingSettingsSectionUpdated['data'];
@@ -130,6 +144,57 @@ function deactivateTaxRate({ data, metadata }: DeactivateTaxRate, state: Billing
   const rate = requireRate(state, taxRateId);
   if (!rate.active) return [];
   return [{ type: 'TaxRateDeactivated', data: { taxRateId, deactivatedAt: metadata.now } }];
+}
+
+/**
+ * The notifications an update stores. Its secrets stay out: a new secret becomes the reference the application
+ * stored it under (with its last four characters), and the secret it replaces stays valid beside it for 24 hours
+ * (`previousSecretRef`, until `now` + 24 h), as long as the endpoint keeps its auth type and origin (a replaced token
+ * is never offered to another host). A secret left out is kept with everything known about it; none means none.
+ */
+function storedNotifications(input: NotificationSettingsInput, current: NotificationSettings, now: string): NotificationSettings {
+  const errors: SettingsValidationError[] = [];
+  const webhooks = input.webhooks.map((endpoint, index) =>
+    storedEndpoint(endpoint, current.webhooks.find((stored) => stored.id === endpoint.id), now, `notifications.webhooks[${index}]`, errors),
+  );
+  if (errors.length > 0) throw settingsInvalid('billing settings (notifications)', errors);
+  return { email: input.email, webhooks };
+}
+
+const noSecret = { secretRef: null, secretLast4: null, previousSecretRef: null, previousSecretExpiresAt: null } as const;
+const HOUR_MS = 3_600_000;
+
+function storedEndpoint(input: WebhookEndpointInput, existing: WebhookEndpoint | undefined, now: string, path: string, errors: SettingsValidationError[]): WebhookEndpoint {
+  const endpoint = { id: input.id, url: input.url, events: input.events, authType: input.authType, enabled: input.enabled };
+  if (input.authType === 'none' || input.secret === null) return { ...endpoint, ...noSecret };
+  const kept = existing === undefined ? noSecret : existing;
+  const keep = { secretRef: kept.secretRef, secretLast4: kept.secretLast4, previousSecretRef: kept.previousSecretRef, previousSecretExpiresAt: kept.previousSecretExpiresAt };
+  // Validation allowed a secret left out only where the stored one may stay.
+  if (input.secret === undefined) return { ...endpoint, ...keep };
+  const reference = input.secretRef;
+  if (typeof reference !== 'string' || reference.trim() !== reference || reference.length === 0 || reference.length > billingSettingsLimits.secretReferenceLengthMax) {
+    errors.push({ path: `${path}.secretRef`, code: 'required', message: `${path}.secretRef is required with a new secret: the application stores the secret and gives its reference` });
+    return { ...endpoint, ...noSecret };
+  }
+  // The same reference again is the same secret (a command decided twice): nothing rotates.
+  if (reference === existing?.secretRef) return { ...endpoint, ...keep };
+  const rotates = existing !== undefined && keepsWebhookSecret(existing, input.authType, input.url);
+  return {
+    ...endpoint,
+    secretRef: reference,
+    secretLast4: input.secret.length >= billingSettingsLimits.webhookSecretLengthMin ? input.secret.slice(-4) : null,
+    previousSecretRef: rotates ? existing.secretRef : null,
+    previousSecretExpiresAt: rotates ? new Date(Date.parse(now) + billingSettingsLimits.webhookPreviousSecretValidHours * HOUR_MS).toISOString() : null,
+  };
+}
+
+function disableWebhookEndpoint({ data, metadata }: DisableWebhookEndpoint, state: BillingSettingsState): BillingSettingsEvent[] {
+  const endpointId = requireIdentifier(data?.endpointId, 'endpointId');
+  const reason = requireText(data.reason, 'reason', billingSettingsLimits.webhookDisabledReasonLengthMax);
+  const endpoint = state.settings.notifications.webhooks.find((webhook) => webhook.id === endpointId);
+  if (endpoint === undefined) throw new DomainError('NOT_FOUND', `Webhook endpoint ${JSON.stringify(endpointId)} does not exist`, { endpointId });
+  if (!endpoint.enabled) return [];
+  return [{ type: 'WebhookEndpointDisabled', data: { endpointId, reason, disabledAt: metadata.now } }];
 }
 
 function findRate(state: BillingSettingsState, taxRateId: string): TaxRate | undefined {

@@ -10,6 +10,10 @@ const { instant } = eventFields;
  * Settings events are the audit trail (docs/domain.md, "Settings": every change an event with its actor): each carries
  * the new values and the previous ones, so "who changed what from what to what" reads off one event. Who: the
  * application puts the acting user in the stored event's metadata.
+ *
+ * Version 2 of BillingSettingsSectionUpdated and BillingSettingsReset: a webhook endpoint carries `secretRef` (and
+ * `secretLast4`, `previousSecretRef`, `previousSecretExpiresAt`) instead of the plaintext `secret` of version 1. The
+ * secret lives in the secret store; version-1 events are upcast by billing-settings.upcast.ts.
  */
 
 
@@ -21,7 +25,7 @@ function sectionUpdate<Section extends BillingSettingsSection>(section: Section)
 /** One whole section replaced. For 'tax', `values` includes the (unchanged) tax rates. */
 export const billingSettingsSectionUpdatedSchema = defineEventSchema(
   'BillingSettingsSectionUpdated',
-  1,
+  2,
   z.discriminatedUnion('section', [
     sectionUpdate('company'),
     sectionUpdate('invoice'),
@@ -40,7 +44,7 @@ export const billingSettingsSectionUpdatedSchema = defineEventSchema(
  */
 export const billingSettingsResetSchema = defineEventSchema(
   'BillingSettingsReset',
-  1,
+  2,
   z.object({
     sections: z.array(z.enum(billingSettingsSections)).min(1),
     previous: billingSettingsSchema.partial(),
@@ -62,6 +66,16 @@ export const taxRateDeactivatedSchema = defineEventSchema(
   z.object({ taxRateId: z.string().min(1), deactivatedAt: instant }),
 );
 
+/**
+ * An endpoint switched off by the ledger itself (the webhook sender, when the endpoint answered 410 Gone): it stays
+ * in the settings, disabled, until someone enables it again (enableWebhookEndpoint, or a notifications update).
+ */
+export const webhookEndpointDisabledSchema = defineEventSchema(
+  'WebhookEndpointDisabled',
+  1,
+  z.object({ endpointId: z.string().min(1), reason: z.string().min(1), disabledAt: instant }),
+);
+
 /** Every billing-settings event type, by its stored name. */
 export const billingSettingsEventSchemas = {
   BillingSettingsSectionUpdated: billingSettingsSectionUpdatedSchema,
@@ -69,6 +83,7 @@ export const billingSettingsEventSchemas = {
   TaxRateCreated: taxRateCreatedSchema,
   TaxRateUpdated: taxRateUpdatedSchema,
   TaxRateDeactivated: taxRateDeactivatedSchema,
+  WebhookEndpointDisabled: webhookEndpointDisabledSchema,
 } as const;
 
 export type BillingSettingsEventType = keyof typeof billingSettingsEventSchemas;
@@ -82,10 +97,12 @@ export type BillingSettingsReset = DomainEvent<'BillingSettingsReset', z.infer<t
 export type TaxRateCreated = DomainEvent<'TaxRateCreated', z.infer<typeof taxRateCreatedSchema.data>>;
 export type TaxRateUpdated = DomainEvent<'TaxRateUpdated', z.infer<typeof taxRateUpdatedSchema.data>>;
 export type TaxRateDeactivated = DomainEvent<'TaxRateDeactivated', z.infer<typeof taxRateDeactivatedSchema.data>>;
+export type WebhookEndpointDisabled = DomainEvent<'WebhookEndpointDisabled', z.infer<typeof webhookEndpointDisabledSchema.data>>;
 
 export type BillingSettingsEvent =
   | BillingSettingsSectionUpdated
   | BillingSettingsReset
   | TaxRateCreated
   | TaxRateUpdated
-  | TaxRateDeactivated;
+  | TaxRateDeactivated
+  | WebhookEndpointDisabled;

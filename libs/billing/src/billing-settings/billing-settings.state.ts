@@ -48,6 +48,10 @@ export function evolveBillingSettings(state: BillingSettingsState, event: Billin
         state.settings.tax.rates.map((rate) => (rate.id === event.data.taxRateId ? { ...rate, active: false } : rate)),
         event.data.deactivatedAt,
       );
+    case 'WebhookEndpointDisabled': {
+      const webhooks = state.settings.notifications.webhooks.map((webhook) => (webhook.id === event.data.endpointId ? { ...webhook, enabled: false } : webhook));
+      return { settings: { ...state.settings, notifications: { ...state.settings.notifications, webhooks } }, lastChangedAt: event.data.disabledAt };
+    }
     default:
       return assertNever(event, 'billing settings event');
   }
@@ -55,17 +59,4 @@ export function evolveBillingSettings(state: BillingSettingsState, event: Billin
 
 function withRates(state: BillingSettingsState, rates: TaxRate[], changedAt: string): BillingSettingsState {
   return { settings: { ...state.settings, tax: { ...state.settings.tax, rates } }, lastChangedAt: changedAt };
-}
-
-export const redactedSecret = '********';
-
-/** The settings as a query shows them: every webhook secret replaced by a fixed mask (null stays null). */
-export function redactedBillingSettings(settings: BillingSettings): BillingSettings {
-  return {
-    ...settings,
-    notifications: {
-      ...settings.notifications,
-      webhooks: settings.notifications.webhooks.map((webhook) => ({ ...webhook, secret: webhook.secret === null ? null : redactedSecret })),
-    },
-  };
 }

@@ -100,10 +100,10 @@ describe('the subscriptions section: updates', () => {
     expect(error.details.errors).toEqual([expect.objectContaining({ path, code })]);
   });
 
-  it('emits events that match their schema (version 1)', () => {
+  it('emits events that match their schema (version 2)', () => {
     const [event] = billingSettingsDecider.decide(update(paused), fold(billingSettingsDecider, []));
     const schema = billingSettingsEventSchemas.BillingSettingsSectionUpdated;
-    expect(schema.schemaVersion).toBe(1);
+    expect(schema.schemaVersion).toBe(2);
     expect(schema.data.parse(event?.data)).toEqual(event?.data);
     expect(() => schema.data.parse({ ...event?.data, values: { ...paused, suspensionPolicy: 'stop_billing' } })).toThrow();
   });

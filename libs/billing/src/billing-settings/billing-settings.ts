@@ -79,6 +79,14 @@ export const billingSettingsLimits = {
   webhooksMax: 10,
   webhookSecretLengthMin: 16,
   webhookSecretLengthMax: 256,
+  /** A signing secret is `whsec_` + the base64 of this many random bytes (Standard Webhooks). */
+  webhookSigningSecretBytesMin: 24,
+  webhookSigningSecretBytesMax: 64,
+  /** How long a replaced secret stays valid beside the new one (both signatures are sent meanwhile). */
+  webhookPreviousSecretValidHours: 24,
+  /** A secret's reference, as the application names it (`sec_<uuid>`, or a legacy reference into an old event). */
+  secretReferenceLengthMax: 300,
+  webhookDisabledReasonLengthMax: 500,
 } as const;
 
 const optionalText = z.string().nullable();
@@ -164,19 +172,26 @@ export const taxSettingsSchema = z.object({
   rounding: z.enum(taxRoundings),
 });
 
+/**
+ * A webhook endpoint as stored (schema version 2 of the settings events). The secret itself is never in an event:
+ * the application keeps it in the secret store (libs/secrets) and the endpoint names it by `secretRef`. Settings
+ * events written before (version 1) carried the plaintext `secret`; their upcaster (billing-settings.upcast.ts) turns
+ * it into a legacy reference that the store resolves by reading that old event.
+ */
 export const webhookEndpointSchema = z.object({
   id: z.string(),
   url: z.string(),
   events: z.array(z.enum(webhookEvents)),
   authType: z.enum(webhookAuthTypes),
-  /**
-   * The signing key, token or password. Stored in the settings events because the settings must be replayable;
-   * read models and query results show it redacted (see `redactedBillingSettings`), and no message repeats it.
-   */
-  secret: optionalText,
+  /** Where the signing key, token or `user:password` is stored; null when the endpoint has none (auth type none). */
+  secretRef: optionalText,
+  /** The secret's last four characters, as the API shows them (a secret is at least 16 characters long). */
+  secretLast4: optionalText,
+  /** The secret replaced last, still valid until `previousSecretExpiresAt` (deliveries are signed with both). */
+  previousSecretRef: optionalText,
+  previousSecretExpiresAt: optionalText,
   enabled: z.boolean(),
 });
-
 export const notificationSettingsSchema = z.object({
   email: z.object({ invoices: z.boolean(), paymentConfirmations: z.boolean(), overdueNotices: z.boolean(), receipts: z.boolean() }),
   webhooks: z.array(webhookEndpointSchema),
@@ -231,6 +246,31 @@ export type TaxRegistration = z.infer<typeof taxRegistrationSchema>;
 export type TaxSettings = z.infer<typeof taxSettingsSchema>;
 export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
 export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
+
+/**
+ * A webhook endpoint as an update of the notifications section gives it. The secret travels in the command only
+ * (commands are not stored): the decider validates it and records `secretRef`, where the application stored it.
+ */
+export interface WebhookEndpointInput {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  authType: WebhookAuthType;
+  /**
+   * A new secret (plaintext), or null for none. Left out: the endpoint keeps the secret it has, which it may only
+   * while it keeps its auth type and its URL's origin (a token must not follow an endpoint to another host).
+   */
+  secret?: string | null;
+  /** Where the application stored the new `secret` (required with one, ignored otherwise). */
+  secretRef?: string | null;
+  enabled: boolean;
+}
+
+/** What an update of the notifications section carries: the e-mail switches and the complete list of endpoints. */
+export interface NotificationSettingsInput {
+  email: NotificationSettings['email'];
+  webhooks: WebhookEndpointInput[];
+}
 export type FeatureSettings = z.infer<typeof featureSettingsSchema>;
 export type SubscriptionSettings = z.infer<typeof subscriptionSettingsSchema>;
 export type BillingSettings = z.infer<typeof billingSettingsSchema>;
@@ -238,7 +278,9 @@ export type BillingSettings = z.infer<typeof billingSettingsSchema>;
 /** What UpdateBillingSettingsSection carries for a section: the whole section, except the tax rates. */
 export type BillingSettingsSectionInput<Section extends BillingSettingsSection> = Section extends 'tax'
   ? Omit<TaxSettings, 'rates'>
-  : BillingSettings[Section];
+  : Section extends 'notifications'
+    ? NotificationSettingsInput
+    : BillingSettings[Section];
 
 const defaultNumberFormat = '{prefix}-{year}-{sequence:06d}';
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import type { TaxRate } from '../tax/tax-rate.js';
-import { defaultBillingSettings, type BillingSettings, type WebhookEndpoint } from './billing-settings.js';
+import { billingSettingsLimits, defaultBillingSettings, type BillingSettings, type WebhookEndpoint, type WebhookEndpointInput } from './billing-settings.js';
 import {
   isPathInSection,
+  isSigningSecret,
   validateBillingSettings,
   validateBillingSettingsSection,
   validateTaxRate,
@@ -10,15 +12,21 @@ import {
 } from './billing-settings.validation.js';
 
 const vat: TaxRate = { id: 'vat-de', name: 'USt 19%', type: 'vat', rate: '19', jurisdiction: 'DE', inclusive: false, compound: false, active: true };
-const secret = 'whsec_0123456789abcdef';
+/** A stored endpoint: its secret is in the secret store, the settings name it. */
 const webhook: WebhookEndpoint = {
   id: 'wh-1',
   url: 'https://hooks.example.com/billing',
   events: ['invoice.created', 'invoice.paid'],
   authType: 'signature',
-  secret,
+  secretRef: 'sec_3d1d7c1e-55a4-5f0e-9d6b-1c1f0e2a9b70',
+  secretLast4: 'cdef',
+  previousSecretRef: null,
+  previousSecretExpiresAt: null,
   enabled: true,
 };
+/** Standard Webhooks signing secrets: whsec_ + base64 of 24 and of 32 bytes. */
+const signingSecret24 = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+const signingSecret32 = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 
 /** Complete, valid settings without warnings: the baseline every case changes one thing in. */
 function validSettings(): BillingSettings {
@@ -143,8 +151,9 @@ describe('validateBillingSettings', () => {
     ['a webhook event that does not exist', (s) => (s.notifications.webhooks[0].events = ['invoice.created', 'invoice.exploded']), 'notifications.webhooks[0].events[1]', 'invalid_option'],
     ['a webhook event twice', (s) => (s.notifications.webhooks[0].events = ['invoice.paid', 'invoice.paid']), 'notifications.webhooks[0].events[1]', 'duplicate'],
     ['an unknown auth type', (s) => (s.notifications.webhooks[0].authType = 'oauth'), 'notifications.webhooks[0].authType', 'invalid_option'],
-    ['a signed webhook without a secret', (s) => (s.notifications.webhooks[0].secret = null), 'notifications.webhooks[0].secret', 'secret_required'],
-    ['a bearer webhook with a short token', (s) => Object.assign(s.notifications.webhooks[0], { authType: 'bearer_token', secret: 'short' }), 'notifications.webhooks[0].secret', 'secret_too_short'],
+    ['a signed webhook without a secret', (s) => (s.notifications.webhooks[0].secretRef = null), 'notifications.webhooks[0].secretRef', 'secret_required'],
+    ['a plaintext secret in a stored webhook', (s) => (s.notifications.webhooks[0].secret = 'whsec_plain'), 'notifications.webhooks[0].secret', 'unknown_field'],
+    ['a blank secret reference', (s) => (s.notifications.webhooks[0].secretRef = ' '), 'notifications.webhooks[0].secretRef', 'blank'],
     ['two webhooks with one id', (s) => s.notifications.webhooks.push({ ...webhook, url: 'https://other.example.com/' }), 'notifications.webhooks[1]', 'duplicate'],
     ['an email toggle as text', (s) => (s.notifications.email.invoices = 'yes'), 'notifications.email.invoices', 'invalid_type'],
     // Features and tenant
@@ -176,25 +185,6 @@ describe('validateBillingSettings', () => {
     expect(error?.message).toContain('write it as "de-DE"');
   });
 
-  it('never repeats a webhook secret or URL in a message', () => {
-    const leakingUrl = 'http://hooks.example.com/billing?token=abcdefghijklmnop';
-    const result = validateBillingSettings(
-      Object.assign(validSettings(), {
-        notifications: {
-          email: defaultBillingSettings.notifications.email,
-          webhooks: [
-            { ...webhook, secret: 'too-short-secret'.slice(0, 12) },
-            { ...webhook, id: 'wh-2', url: leakingUrl, authType: 'basic_auth', secret: 12345 },
-          ],
-        },
-      }),
-    );
-    expect(result.errors.map((error) => error.code)).toEqual(['secret_too_short', 'insecure_url', 'invalid_type']);
-    const text = JSON.stringify(result);
-    expect(text).not.toContain('too-short-se');
-    expect(text).not.toContain('12345');
-    expect(text).not.toContain('token=');
-  });
 });
 
 describe('warnings', () => {
@@ -211,7 +201,6 @@ describe('warnings', () => {
     ['tax calculation on with no active rate', (s) => (s.tax.rates[0].active = false), 'tax.rates', /no tax rate is active/],
     ['invoice emails on without a company email', (s) => (s.company.email = null), 'company.email', /no email address/],
     ['payment instructions shown without text', (s) => (s.invoice.paymentInstructions.enabled = true), 'invoice.paymentInstructions.text', /have no text/],
-    ['a secret on a webhook without auth', (s) => (s.notifications.webhooks[0].authType = 'none'), 'notifications.webhooks[0].secret', /is ignored/],
     ['enabled webhooks with the feature off', (s) => (s.features.webhooks = false), 'features.webhooks', /nothing will be delivered/],
   ])('warns about %s without an error', (_case, change, path, message) => {
     expect(warningsAfter(change)).toEqual([{ path, message: expect.stringMatching(message) }]);
@@ -262,5 +251,92 @@ describe('validateTaxRate', () => {
       { path: 'taxRate.extra', code: 'unknown_field', message: expect.any(String) },
       { path: 'taxRate.rate', code: 'invalid_percentage', message: expect.any(String) },
     ]);
+  });
+});
+
+describe('validateBillingSettingsSection: notifications as an update gives them', () => {
+  const current = validSettings();
+  /** The stored endpoint as an update would repeat it: without `secret`, which keeps the stored one. */
+  const given = (overrides: Partial<WebhookEndpointInput> & Record<string, unknown> = {}): WebhookEndpointInput => {
+    const { secretRef: _ref, secretLast4: _last4, previousSecretRef: _previous, previousSecretExpiresAt: _expires, ...fields } = webhook;
+    return { ...fields, ...overrides } as WebhookEndpointInput;
+  };
+  const check = (...webhooks: unknown[]) => validateBillingSettingsSection(current, 'notifications', { email: current.notifications.email, webhooks });
+  const bearer = 'tok_0123456789abcdefXYZ';
+
+  it.each<[string, unknown]>([
+    ['the stored secret kept (secret left out)', given()],
+    ['the stored secret kept on another path of the same origin', given({ url: 'https://hooks.example.com/v2/billing', events: ['invoice.paid'] })],
+    ['a new signing secret of 24 bytes', given({ secret: signingSecret24 })],
+    ['a new signing secret of 32 bytes', given({ secret: signingSecret32 })],
+    ['a new signing secret of 64 bytes', given({ secret: `whsec_${Buffer.alloc(64, 1).toString('base64')}` })],
+    ['a bearer token of 16 characters', given({ authType: 'bearer_token', secret: 'x'.repeat(16) })],
+    ['an API key', given({ authType: 'api_key', secret: bearer })],
+    ['basic auth with a colon in the password', given({ authType: 'basic_auth', secret: 'billing:pa:ss:word-1234' })],
+    ['no auth and no secret', given({ authType: 'none', secret: null })],
+    ['no auth and the secret left out', given({ id: 'wh-new', authType: 'none' })],
+  ])('accepts %s', (_case, endpoint) => {
+    expect(check(endpoint)).toEqual({ errors: [], warnings: [] });
+  });
+
+  it.each<[string, unknown, string, SettingsValidationCode]>([
+    ['a new endpoint that signs without a secret', given({ id: 'wh-2' }), 'secret', 'secret_required'],
+    ['a kept secret moved to another host', given({ url: 'https://attacker.example.org/collect' }), 'secret', 'secret_required'],
+    ['a kept secret moved to another port of the same host', given({ url: 'https://hooks.example.com:8443/billing' }), 'secret', 'secret_required'],
+    ['a kept signing secret used as a bearer token', given({ authType: 'bearer_token' }), 'secret', 'secret_required'],
+    ['a signing secret of null', given({ secret: null }), 'secret', 'secret_required'],
+    ['a blank bearer token', given({ authType: 'bearer_token', secret: ' '.repeat(20) }), 'secret', 'secret_required'],
+    ['a short bearer token', given({ authType: 'bearer_token', secret: 'tok-9x' }), 'secret', 'secret_too_short'],
+    ['a bearer token over 256 characters', given({ authType: 'bearer_token', secret: 'x'.repeat(257) }), 'secret', 'too_long'],
+    ['a signing secret without the whsec_ prefix', given({ secret: Buffer.alloc(32, 9).toString('base64') }), 'secret', 'invalid_secret_format'],
+    ['a signing secret that is not base64', given({ secret: 'whsec_this is not base64 at all!!' }), 'secret', 'invalid_secret_format'],
+    ['a signing secret in base64url', given({ secret: `whsec_${Buffer.alloc(24, 0xfb).toString('base64url')}` }), 'secret', 'invalid_secret_format'],
+    ['a signing secret of 16 bytes', given({ secret: `whsec_${Buffer.alloc(16, 3).toString('base64')}` }), 'secret', 'invalid_secret_format'],
+    ['a signing secret of 65 bytes', given({ secret: `whsec_${Buffer.alloc(65, 3).toString('base64')}` }), 'secret', 'invalid_secret_format'],
+    ['basic auth without a colon', given({ authType: 'basic_auth', secret: 'no-colon-in-this-secret' }), 'secret', 'invalid_secret_format'],
+    ['basic auth without a user', given({ authType: 'basic_auth', secret: ':only-a-password-here' }), 'secret', 'invalid_secret_format'],
+    ['basic auth without a password', given({ authType: 'basic_auth', secret: 'only-a-user-name-here:' }), 'secret', 'invalid_secret_format'],
+    ['a secret that is a number', given({ authType: 'bearer_token', secret: 1234567890123456 as unknown as string }), 'secret', 'invalid_type'],
+    ['a field the input does not have', given({ token: bearer }), 'token', 'unknown_field'],
+  ])('refuses %s, once, without repeating the secret', (_case, endpoint, field, code) => {
+    const result = check(endpoint);
+    expect(result.errors).toEqual([{ path: `notifications.webhooks[0].${field}`, code, message: expect.stringMatching(/^notifications\.webhooks\[0\]\./) }]);
+    const secret = (endpoint as { secret?: unknown }).secret;
+    if (typeof secret === 'string' && secret.trim() !== '') expect(JSON.stringify(result)).not.toContain(secret);
+    expect(JSON.stringify(result)).not.toContain(bearer);
+  });
+
+  it('says why a stored secret is not kept, and that it must be sent again', () => {
+    const [error] = check(given({ url: 'https://attacker.example.org/collect' })).errors;
+    expect(error?.message).toMatch(/keeps its auth type and host, so send it again/);
+  });
+
+  it('warns that a secret on an endpoint without auth is ignored', () => {
+    expect(check(given({ authType: 'none', secret: bearer })).warnings).toEqual([{ path: 'notifications.webhooks[0].secret', message: expect.stringMatching(/is ignored/) }]);
+  });
+
+  it('never repeats a secret or a URL in a message', () => {
+    const leakingUrl = 'http://hooks.example.com/billing?token=abcdefghijklmnop';
+    const result = check(given({ secret: 'too-short-secret'.slice(0, 12) }), given({ id: 'wh-2', url: leakingUrl, authType: 'basic_auth', secret: 'pass-without-colon-1234' }));
+    expect(result.errors.map((error) => error.code)).toEqual(['secret_too_short', 'insecure_url', 'invalid_secret_format']);
+    const text = JSON.stringify(result);
+    for (const hidden of ['too-short-se', 'pass-without-colon', 'token=']) expect(text).not.toContain(hidden);
+  });
+});
+
+describe('isSigningSecret', () => {
+  const { webhookSigningSecretBytesMin: min, webhookSigningSecretBytesMax: max } = billingSettingsLimits;
+
+  it(`accepts whsec_ and the base64 of any ${min} to ${max} bytes`, () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: min, maxLength: max }), (bytes) => isSigningSecret(`whsec_${Buffer.from(bytes).toString('base64')}`)));
+  });
+
+  it('refuses fewer or more bytes, another prefix, and base64 without its padding', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ minLength: 1, maxLength: min - 1 }), fc.uint8Array({ minLength: max + 1, maxLength: max + 40 })), (bytes) => !isSigningSecret(`whsec_${Buffer.from(bytes).toString('base64')}`)),
+    );
+    fc.assert(fc.property(fc.uint8Array({ minLength: min, maxLength: max }), fc.constantFrom('', 'whsec', 'wh_', 'WHSEC_', 'whsec-'), (bytes, prefix) => !isSigningSecret(`${prefix}${Buffer.from(bytes).toString('base64')}`)));
+    const unpadded = Buffer.alloc(32, 5).toString('base64').replace(/=+$/, '');
+    expect(isSigningSecret(`whsec_${unpadded}`)).toBe(false);
   });
 });

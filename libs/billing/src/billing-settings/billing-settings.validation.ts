@@ -15,6 +15,8 @@ import {
   webhookEvents,
   type BillingSettings,
   type BillingSettingsSection,
+  type WebhookAuthType,
+  type WebhookEndpoint,
 } from './billing-settings.js';
 
 /**
@@ -22,6 +24,10 @@ import {
  * `errors` block a change (each names its path, a stable code and a message), `warnings` only advise. Each rule
  * reports one error per offending value; a value of the wrong type gets only its type error. Messages never
  * repeat a webhook secret or URL (a URL may carry a token), and quote other values only when short.
+ *
+ * The notifications section has two shapes: as stored (endpoints name their secret by `secretRef`), which
+ * `validateBillingSettings` checks, and as an update gives it (a new secret in plaintext, or none to keep the stored
+ * one), which `validateBillingSettingsSection` checks against the stored endpoints.
  */
 
 export const settingsValidationCodes = [
@@ -52,6 +58,7 @@ export const settingsValidationCodes = [
   'invalid_jurisdiction',
   'secret_required',
   'secret_too_short',
+  'invalid_secret_format',
   'invalid_time_zone',
   'invalid_locale',
   'managed_by_commands',
@@ -431,9 +438,8 @@ function validateTax(findings: Findings, value: unknown): void {
   findings.oneOf('tax.rounding', tax.rounding, taxRoundings);
 }
 
-function validateWebhook(findings: Findings, path: string, value: unknown): void {
-  const webhook = findings.object(path, value, ['id', 'url', 'events', 'authType', 'secret', 'enabled']);
-  if (!webhook) return;
+/** The fields every endpoint has, stored or given: id, URL, events, auth type and the enabled switch. */
+function validateWebhookFields(findings: Findings, path: string, webhook: Raw): WebhookAuthType | undefined {
   findings.identifier(`${path}.id`, webhook.id);
   url(findings, `${path}.url`, webhook.url, true);
   const events = findings.list(`${path}.events`, webhook.events, webhookEvents.length);
@@ -442,38 +448,125 @@ function validateWebhook(findings: Findings, path: string, value: unknown): void
     events.forEach((event, index) => findings.oneOf(`${path}.events[${index}]`, event, webhookEvents));
     findings.unique(`${path}.events`, events, 'event');
   }
-  const authType = findings.oneOf(`${path}.authType`, webhook.authType, webhookAuthTypes);
   findings.boolean(`${path}.enabled`, webhook.enabled);
-  // The secret is never quoted, and its length is not reported either.
-  const secret = webhook.secret;
-  const secretPath = `${path}.secret`;
-  if (secret === undefined) return void findings.error(secretPath, 'required', 'is required (null when the auth type is none)');
-  if (secret !== null && typeof secret !== 'string') return void findings.error(secretPath, 'invalid_type', 'must be a string or null');
-  if (authType === undefined || authType === 'none') {
-    if (secret !== null) findings.warn(secretPath, 'is ignored: the auth type is none');
-    return;
-  }
-  if (secret === null || secret.trim().length === 0) {
-    return void findings.error(secretPath, 'secret_required', `is required for the auth type ${authType}`);
-  }
-  if (secret.length < limits.webhookSecretLengthMin) {
-    findings.error(secretPath, 'secret_too_short', `must be at least ${limits.webhookSecretLengthMin} characters`);
-  } else if (secret.length > limits.webhookSecretLengthMax) {
-    findings.error(secretPath, 'too_long', `must be at most ${limits.webhookSecretLengthMax} characters`);
+  return findings.oneOf(`${path}.authType`, webhook.authType, webhookAuthTypes);
+}
+
+const signingSecretPattern = /^whsec_([A-Za-z0-9+/]+)(={0,2})$/;
+
+/**
+ * Whether `secret` is a Standard Webhooks signing secret: `whsec_` and the (padded) base64 of 24 to 64 random bytes,
+ * the key the signature's HMAC-SHA256 is computed with.
+ */
+export function isSigningSecret(secret: string): boolean {
+  const match = signingSecretPattern.exec(secret);
+  if (!match) return false;
+  const [, body = '', padding = ''] = match;
+  if ((body.length + padding.length) % 4 !== 0) return false;
+  const bytes = ((body.length + padding.length) / 4) * 3 - padding.length;
+  return bytes >= limits.webhookSigningSecretBytesMin && bytes <= limits.webhookSigningSecretBytesMax;
+}
+
+/** Whether a stored endpoint's secret may stay with the endpoint as given: same auth type, same URL origin. */
+export function keepsWebhookSecret(stored: Pick<WebhookEndpoint, 'authType' | 'url' | 'secretRef'> | undefined, authType: unknown, endpointUrl: unknown): boolean {
+  if (stored === undefined || stored.secretRef === null || stored.authType !== authType || typeof endpointUrl !== 'string') return false;
+  try {
+    return new URL(stored.url).origin === new URL(endpointUrl).origin;
+  } catch {
+    return false;
   }
 }
 
-function validateNotifications(findings: Findings, value: unknown): void {
-  const notifications = findings.object('notifications', value, ['email', 'webhooks']);
-  if (!notifications) return;
+/**
+ * A new secret's rules, by auth type (the secret is never quoted, nor its length reported): 16 to 256 characters;
+ * a signing secret in the Standard Webhooks format; basic auth as `user:password`.
+ */
+function validateNewSecret(findings: Findings, path: string, secret: string, authType: Exclude<WebhookAuthType, 'none'>): void {
+  if (secret.trim().length === 0) return void findings.error(path, 'secret_required', `is required for the auth type ${authType}`);
+  if (secret.length < limits.webhookSecretLengthMin) return void findings.error(path, 'secret_too_short', `must be at least ${limits.webhookSecretLengthMin} characters`);
+  if (secret.length > limits.webhookSecretLengthMax) return void findings.error(path, 'too_long', `must be at most ${limits.webhookSecretLengthMax} characters`);
+  if (authType === 'signature' && !isSigningSecret(secret)) {
+    findings.error(
+      path,
+      'invalid_secret_format',
+      `must be a Standard Webhooks signing secret: "whsec_" followed by the base64 of ${limits.webhookSigningSecretBytesMin} to ${limits.webhookSigningSecretBytesMax} random bytes (for example: echo "whsec_$(openssl rand -base64 32)")`,
+    );
+  }
+  if (authType === 'basic_auth') {
+    const colon = secret.indexOf(':');
+    if (colon <= 0 || colon === secret.length - 1) findings.error(path, 'invalid_secret_format', 'must be user:password for basic auth (a user name, a colon, a password)');
+  }
+}
+
+/**
+ * An endpoint as an update gives it (WebhookEndpointInput), judged against the stored endpoint of the same id: a
+ * new secret is validated; a secret left out is kept, which it may only be while the endpoint keeps its auth type
+ * and origin; the auth type none takes no secret.
+ */
+function validateWebhookInput(findings: Findings, path: string, value: unknown, stored: readonly WebhookEndpoint[]): void {
+  const webhook = findings.object(path, value, ['id', 'url', 'events', 'authType', 'secret', 'secretRef', 'enabled']);
+  if (!webhook) return;
+  const authType = validateWebhookFields(findings, path, webhook);
+  const secret = webhook.secret;
+  const secretPath = `${path}.secret`;
+  if (secret !== undefined && secret !== null && typeof secret !== 'string') return void findings.error(secretPath, 'invalid_type', 'must be a string or null');
+  if (webhook.secretRef !== undefined && webhook.secretRef !== null && typeof webhook.secretRef !== 'string') {
+    findings.error(`${path}.secretRef`, 'invalid_type', 'must be a string or null');
+  }
+  if (authType === undefined) return;
+  if (authType === 'none') {
+    if (typeof secret === 'string') findings.warn(secretPath, 'is ignored: the auth type is none');
+    return;
+  }
+  if (secret === undefined) {
+    const existing = stored.find((endpoint) => endpoint.id === webhook.id);
+    if (keepsWebhookSecret(existing, authType, webhook.url)) return;
+    const why = existing?.secretRef ? ': a stored secret stays only while the endpoint keeps its auth type and host, so send it again' : '';
+    return void findings.error(secretPath, 'secret_required', `is required for the auth type ${authType}${why}`);
+  }
+  if (secret === null) return void findings.error(secretPath, 'secret_required', `is required for the auth type ${authType}`);
+  validateNewSecret(findings, secretPath, secret, authType);
+}
+
+/** A stored endpoint (a whole settings value, as a read model or a replayed state holds it). */
+function validateStoredWebhook(findings: Findings, path: string, value: unknown): void {
+  const keys = ['id', 'url', 'events', 'authType', 'secretRef', 'secretLast4', 'previousSecretRef', 'previousSecretExpiresAt', 'enabled'];
+  const webhook = findings.object(path, value, keys);
+  if (!webhook) return;
+  const authType = validateWebhookFields(findings, path, webhook);
+  const reference = findings.text(`${path}.secretRef`, webhook.secretRef, limits.secretReferenceLengthMax, false);
+  findings.text(`${path}.secretLast4`, webhook.secretLast4, 4, false);
+  findings.text(`${path}.previousSecretRef`, webhook.previousSecretRef, limits.secretReferenceLengthMax, false);
+  findings.text(`${path}.previousSecretExpiresAt`, webhook.previousSecretExpiresAt, 64, false);
+  if (authType !== undefined && authType !== 'none' && reference === null) findings.error(`${path}.secretRef`, 'secret_required', `is required for the auth type ${authType}`);
+}
+
+function validateEmailSwitches(findings: Findings, notifications: Raw): void {
   const email = findings.object('notifications.email', notifications.email, ['invoices', 'paymentConfirmations', 'overdueNotices', 'receipts']);
   if (email) {
     for (const field of ['invoices', 'paymentConfirmations', 'overdueNotices', 'receipts'] as const) {
       findings.boolean(`notifications.email.${field}`, email[field]);
     }
   }
+}
+
+/** The notifications section as stored: endpoints name their secrets by reference. */
+function validateNotifications(findings: Findings, value: unknown): void {
+  const notifications = findings.object('notifications', value, ['email', 'webhooks']);
+  if (!notifications) return;
+  validateEmailSwitches(findings, notifications);
   const webhooks = findings.list('notifications.webhooks', notifications.webhooks, limits.webhooksMax);
-  webhooks?.forEach((webhook, index) => validateWebhook(findings, `notifications.webhooks[${index}]`, webhook));
+  webhooks?.forEach((webhook, index) => validateStoredWebhook(findings, `notifications.webhooks[${index}]`, webhook));
+  if (webhooks) findings.unique('notifications.webhooks', webhooks, 'id', (webhook) => (webhook as Raw | null)?.id);
+}
+
+/** The notifications section as an update gives it (NotificationSettingsInput), against the stored endpoints. */
+function validateNotificationsInput(findings: Findings, value: unknown, stored: readonly WebhookEndpoint[]): void {
+  const notifications = findings.object('notifications', value, ['email', 'webhooks']);
+  if (!notifications) return;
+  validateEmailSwitches(findings, notifications);
+  const webhooks = findings.list('notifications.webhooks', notifications.webhooks, limits.webhooksMax);
+  webhooks?.forEach((webhook, index) => validateWebhookInput(findings, `notifications.webhooks[${index}]`, webhook, stored));
   if (webhooks) findings.unique('notifications.webhooks', webhooks, 'id', (webhook) => (webhook as Raw | null)?.id);
 }
 
@@ -573,6 +666,13 @@ export function sectionCandidate(
 export function validateBillingSettingsSection(current: BillingSettings, section: BillingSettingsSection, values: unknown): SettingsValidationResult {
   const candidate = sectionCandidate(current, section, values);
   if (candidate.errors.length > 0) return { errors: candidate.errors, warnings: [] };
+  if (section === 'notifications') {
+    // An update gives endpoints with new secrets or none (WebhookEndpointInput), judged against the stored ones.
+    const findings = new Findings();
+    validateNotificationsInput(findings, candidate.values, current.notifications.webhooks);
+    addWarnings(findings, { ...current, notifications: candidate.values });
+    return { errors: findings.errors, warnings: findings.warnings };
+  }
   const result = validateBillingSettings({ ...current, [section]: candidate.values });
   return { errors: result.errors.filter((error) => isPathInSection(error.path, section)), warnings: result.warnings };
 }

@@ -4,7 +4,10 @@ export { billingSettingsDecider, decideBillingSettings } from './billing-setting
 export * from './billing-settings.events.js';
 export * from './billing-settings.numbering.js';
 export * from './billing-settings.state.js';
+export * from './billing-settings.upcast.js';
 export {
+  isSigningSecret,
+  keepsWebhookSecret,
   settingsValidationCodes,
   validateBillingSettings,
   validateBillingSettingsSection,

@@ -1,5 +1,6 @@
 export * from './payment-method.commands.js';
 export * from './payment-method.events.js';
+export * from './payment-method.upcast.js';
 export { containsCardNumber, passesLuhn, rejectCardData } from './payment-method.card-data.js';
 export {
   decidePaymentMethod,

@@ -11,7 +11,7 @@ export type VerificationStatus = (typeof verificationStatuses)[number];
 
 /**
  * Puts a customer's payment method on file. The ledger keeps only what a gateway lets a merchant keep: the gateway's
- * token, the brand, the last four digits and the expiry. A full card number or a security code anywhere in the
+ * token (in the secret store), the brand, the last four digits and the expiry. A full card number or a security code anywhere in the
  * command is refused (VALIDATION_FAILED, without repeating the digits). Cards need brand, last4 and expiry.
  */
 export type AddPaymentMethod = DomainCommand<
@@ -27,8 +27,13 @@ export type AddPaymentMethod = DomainCommand<
     expiryMonth?: number | null;
     /** Four digits, 2000..2100. */
     expiryYear?: number | null;
-    /** The gateway's reference to the stored instrument: what is charged. */
+    /**
+     * The gateway's reference to the stored instrument: what is charged. Validated here, never recorded: the event
+     * carries `gatewayTokenRef`, where the application stored it (commands are not stored).
+     */
     gatewayToken: string;
+    /** Where the application stored `gatewayToken` in the secret store. */
+    gatewayTokenRef: string;
     holderName?: string | null;
   }
 >;

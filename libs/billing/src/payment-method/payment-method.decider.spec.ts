@@ -10,7 +10,7 @@ import type {
   PaymentMethodCommand,
   VerifyPaymentMethod,
 } from './payment-method.commands.js';
-import { describePaymentMethod, describePaymentMethodType, paymentMethodDecider } from './payment-method.decider.js';
+import { describePaymentMethod, describePaymentMethodType, initialPaymentMethodState, paymentMethodDecider } from './payment-method.decider.js';
 import {
   paymentMethodEventSchemas,
   type PaymentMethodAdded,
@@ -29,6 +29,8 @@ const later = '2024-01-18T10:00:00.000Z';
 const lastValidInstant = '2026-12-31T23:59:59.999Z';
 const expiredInstant = '2027-01-01T00:00:00.000Z';
 const paymentMethodId = 'pm-1';
+/** Where the application stored the gateway token (the event names it; the token is never in an event). */
+const TOKEN_REF = 'sec_8b3f2c1a-0d4e-5f6a-9b7c-1d2e3f4a5b6c';
 const customerId = 'cus-1';
 
 /** Lets a spec send what a careless caller could send, past the compile-time types. */
@@ -46,6 +48,7 @@ function addCard(data: Partial<AddPaymentMethod['data']> = {}, at = now): AddPay
       expiryMonth: 12,
       expiryYear: 2026,
       gatewayToken: 'pm_1OaBcDeFgHiJ',
+      gatewayTokenRef: TOKEN_REF,
       holderName: 'Ada Lovelace',
       ...data,
     },
@@ -55,7 +58,7 @@ function addCard(data: Partial<AddPaymentMethod['data']> = {}, at = now): AddPay
 function addBankAccount(data: Partial<AddPaymentMethod['data']> = {}): AddPaymentMethod {
   return {
     type: 'AddPaymentMethod',
-    data: { paymentMethodId, customerId, type: 'bank_account', last4: '6789', gatewayToken: 'ba_1XyZ', holderName: 'Acme Fibre Inc.', ...data },
+    data: { paymentMethodId, customerId, type: 'bank_account', last4: '6789', gatewayToken: 'ba_1XyZ', gatewayTokenRef: TOKEN_REF, holderName: 'Acme Fibre Inc.', ...data },
     metadata: { now },
   };
 }
@@ -83,7 +86,7 @@ function cardAdded(data: Partial<PaymentMethodAdded['data']> = {}): PaymentMetho
       last4: '4242',
       expiryMonth: 12,
       expiryYear: 2026,
-      gatewayToken: 'pm_1OaBcDeFgHiJ',
+      gatewayTokenRef: TOKEN_REF,
       holderName: 'Ada Lovelace',
       status: 'active',
       verificationStatus: null,
@@ -99,7 +102,6 @@ function bankAccountAdded(): PaymentMethodAdded {
     last4: '6789',
     expiryMonth: null,
     expiryYear: null,
-    gatewayToken: 'ba_1XyZ',
     holderName: 'Acme Fibre Inc.',
     status: 'requires_verification',
     verificationStatus: 'pending',
@@ -148,10 +150,22 @@ describe('no payment method', () => {
   it('AddPaymentMethod adds a digital wallet with only a token, as active', () => {
     spec
       .given([])
-      .when({ type: 'AddPaymentMethod', data: { paymentMethodId, customerId, type: 'digital_wallet', brand: 'Apple Pay', gatewayToken: 'tok_wallet' }, metadata: { now } })
+      .when({ type: 'AddPaymentMethod', data: { paymentMethodId, customerId, type: 'digital_wallet', brand: 'Apple Pay', gatewayToken: 'tok_wallet', gatewayTokenRef: TOKEN_REF }, metadata: { now } })
       .then([
-        cardAdded({ type: 'digital_wallet', brand: 'apple pay', last4: null, expiryMonth: null, expiryYear: null, gatewayToken: 'tok_wallet', holderName: null }),
+        cardAdded({ type: 'digital_wallet', brand: 'apple pay', last4: null, expiryMonth: null, expiryYear: null, holderName: null }),
       ]);
+  });
+
+  it('AddPaymentMethod records where the token is stored, never the token (event schema version 2)', () => {
+    const events = paymentMethodDecider.decide(addCard(), initialPaymentMethodState);
+    expect(JSON.stringify(events)).not.toContain('pm_1OaBcDeFgHiJ');
+    expect(paymentMethodEventSchemas.PaymentMethodAdded.schemaVersion).toBe(2);
+    for (const event of events) expect(paymentMethodEventSchemas[event.type].data.parse(event.data)).toEqual(event.data);
+    expect(fold(paymentMethodDecider, events)).toMatchObject({ gatewayTokenRef: TOKEN_REF });
+  });
+
+  it('AddPaymentMethod does not scan the reference the ledger made for card numbers (only the caller\'s input)', () => {
+    spec.given([]).when(addCard({ gatewayTokenRef: 'sec_4242-4242-4242-4242' })).then([cardAdded({ gatewayTokenRef: 'sec_4242-4242-4242-4242' })]);
   });
 
   it('AddPaymentMethod accepts a card in its last valid instant', () => {
@@ -190,7 +204,7 @@ describe('no payment method', () => {
     spec
       .given([])
       .when(addCard({ gatewayToken: 'tok_4242424242424241', holderName: 'Account 12345678903 / 123456789012345678906' }))
-      .then([cardAdded({ gatewayToken: 'tok_4242424242424241', holderName: 'Account 12345678903 / 123456789012345678906' })]);
+      .then([cardAdded({ holderName: 'Account 12345678903 / 123456789012345678906' })]);
   });
 
   it.each([
@@ -207,6 +221,7 @@ describe('no payment method', () => {
     ['an expiry already past', { expiryMonth: 12, expiryYear: 2023 }, /The expiry 12\/2023 has passed: an expired method cannot be added/],
     ['a brand with punctuation', { brand: 'Visa!' }, /brand must start with a letter/],
     ['no gateway token', { gatewayToken: '' }, /gatewayToken is required/],
+    ['no reference for the gateway token', { gatewayTokenRef: unchecked<string>(undefined) }, /gatewayTokenRef is required/],
     ['an unknown type', { type: unchecked<'card'>('voucher') }, /type must be one of/],
     ['no customer', { customerId: '' }, /customerId is required/],
   ])('AddPaymentMethod with %s fails VALIDATION_FAILED', (_case, data, message) => {
@@ -234,6 +249,10 @@ describe('active', () => {
 
   it('AddPaymentMethod again with the same data is acknowledged without an event', () => {
     spec.given(activeCard).when(addCard({}, later)).thenNothing();
+  });
+
+  it('AddPaymentMethod again with the token stored under another reference fails ALREADY_EXISTS', () => {
+    spec.given(activeCard).when(addCard({ gatewayTokenRef: 'sec_other' }, later)).thenThrows('ALREADY_EXISTS', /with different data/);
   });
 
   it('AddPaymentMethod again with other data fails ALREADY_EXISTS', () => {
@@ -399,7 +418,7 @@ describe('describePaymentMethod and the card-number check', () => {
 });
 
 describe('event contracts', () => {
-  it('every event the decider emits matches its zod schema (version 1)', () => {
+  it('every event the decider emits matches its zod schema (PaymentMethodAdded at version 2, the others at 1)', () => {
     const emitted: PaymentMethodEvent[] = [];
     const run = (commands: PaymentMethodCommand[]): void => {
       let state = paymentMethodDecider.initialState;
@@ -415,7 +434,7 @@ describe('event contracts', () => {
     expect(new Set(emitted.map((event) => event.type))).toEqual(new Set(Object.keys(paymentMethodEventSchemas)));
     for (const event of emitted) {
       const schema = paymentMethodEventSchemas[event.type];
-      expect(schema.schemaVersion).toBe(1);
+      expect(schema.schemaVersion).toBe(event.type === 'PaymentMethodAdded' ? 2 : 1);
       expect(schema.data.parse(event.data)).toEqual(event.data);
     }
   });

@@ -21,6 +21,7 @@ import type { PaymentMethodAdded, PaymentMethodEvent } from './payment-method.ev
 export const paymentMethodLimits = {
   brandLengthMax: 32,
   gatewayTokenLengthMax: 500,
+  gatewayTokenRefLengthMax: 300,
   holderNameLengthMax: 200,
   reasonLengthMax: 500,
   expiryYearMin: 2000,
@@ -43,7 +44,8 @@ export interface PaymentMethodState {
   last4: string | null;
   expiryMonth: number | null;
   expiryYear: number | null;
-  gatewayToken: string | null;
+  /** Where the secret store keeps the gateway's token; the token itself is never in an event or a state. */
+  gatewayTokenRef: string | null;
   holderName: string | null;
   /** null for methods that need no verification (cards, wallets). */
   verificationStatus: VerificationStatus | null;
@@ -64,7 +66,7 @@ export const initialPaymentMethodState: PaymentMethodState = {
   last4: null,
   expiryMonth: null,
   expiryYear: null,
-  gatewayToken: null,
+  gatewayTokenRef: null,
   holderName: null,
   verificationStatus: null,
   verificationFailureReason: null,
@@ -82,7 +84,7 @@ export const initialPaymentMethodState: PaymentMethodState = {
  */
 export function decidePaymentMethod(command: PaymentMethodCommand, state: PaymentMethodState): PaymentMethodEvent[] {
   requireInstant(command.metadata?.now, 'metadata.now');
-  rejectCardData(command.data);
+  rejectCardData(withoutTokenReference(command.data));
   switch (command.type) {
     case 'AddPaymentMethod':
       return addPaymentMethod(command, state);
@@ -176,7 +178,9 @@ function addedDataOf(data: AddPaymentMethod['data'], now: string): AddedData {
   const paymentMethodId = requireIdentifier(data.paymentMethodId, 'paymentMethodId');
   const customerId = requireIdentifier(data.customerId, 'customerId');
   const type = requireOneOf(data.type, 'type', paymentMethodTypes);
-  const gatewayToken = requireText(data.gatewayToken, 'gatewayToken', paymentMethodLimits.gatewayTokenLengthMax);
+  // The token is checked (its length, and that it is no card number: rejectCardData) but never recorded.
+  requireText(data.gatewayToken, 'gatewayToken', paymentMethodLimits.gatewayTokenLengthMax);
+  const gatewayTokenRef = requireText(data.gatewayTokenRef, 'gatewayTokenRef', paymentMethodLimits.gatewayTokenRefLengthMax);
   const brand = optionalBrand(data.brand);
   const last4 = optionalLast4(data.last4);
   const expiry = optionalExpiry(data.expiryMonth, data.expiryYear);
@@ -201,11 +205,21 @@ function addedDataOf(data: AddPaymentMethod['data'], now: string): AddedData {
     last4,
     expiryMonth: expiry?.month ?? null,
     expiryYear: expiry?.year ?? null,
-    gatewayToken,
+    gatewayTokenRef,
     holderName,
     status: requiresVerification ? 'requires_verification' : 'active',
     verificationStatus: requiresVerification ? 'pending' : null,
   };
+}
+
+/**
+ * The command's data as the card-data scan reads it: without the token's reference, which the ledger made (a
+ * `sec_<uuid>` whose digit groups could pass Luhn by chance) and which is no input of the caller's.
+ */
+function withoutTokenReference(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || !Object.hasOwn(data, 'gatewayTokenRef')) return data;
+  const { gatewayTokenRef: _reference, ...rest } = data as Record<string, unknown>;
+  return rest;
 }
 
 function isAbsent(value: unknown): value is null | undefined {
@@ -251,7 +265,7 @@ function sameMethod(added: AddedData, state: PaymentMethodState): boolean {
     added.last4 === state.last4 &&
     added.expiryMonth === state.expiryMonth &&
     added.expiryYear === state.expiryYear &&
-    added.gatewayToken === state.gatewayToken &&
+    added.gatewayTokenRef === state.gatewayTokenRef &&
     added.holderName === state.holderName
   );
 }

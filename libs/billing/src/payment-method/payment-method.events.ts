@@ -7,14 +7,16 @@ const { instant, identifier } = eventFields;
 
 /**
  * Payment-method events are contracts (docs/architecture.md, Conventions 4). They never hold card data beyond what may
- * be kept: brand, last four digits, expiry and the gateway's token. Optional values are null when unset. All at schema
- * version 1.
+ * be kept: brand, last four digits and expiry. Optional values are null when unset. All at schema version 1, except
+ * PaymentMethodAdded at version 2: it names the gateway's token by `gatewayTokenRef` (the token itself is in the
+ * secret store, libs/secrets); version 1 carried the token, and its upcaster (payment-method.upcast.ts) names it by
+ * a legacy reference into that event.
  */
 
 
 export const paymentMethodAddedSchema = defineEventSchema(
   'PaymentMethodAdded',
-  1,
+  2,
   z.object({
     paymentMethodId: identifier,
     customerId: identifier,
@@ -24,7 +26,8 @@ export const paymentMethodAddedSchema = defineEventSchema(
     last4: z.string().regex(/^\d{4}$/).nullable(),
     expiryMonth: z.number().int().min(1).max(12).nullable(),
     expiryYear: z.number().int().min(2000).max(2100).nullable(),
-    gatewayToken: z.string().min(1),
+    /** Where the secret store keeps the gateway's token (what is charged). */
+    gatewayTokenRef: z.string().min(1),
     holderName: z.string().min(1).nullable(),
     /** `requires_verification` for bank accounts, `active` otherwise. */
     status: z.enum(['active', 'requires_verification']),

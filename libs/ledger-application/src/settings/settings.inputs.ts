@@ -30,3 +30,12 @@ export interface ResetBillingSettingsCommandInput {
   /** Left out: every section. */
   readonly section?: BillingSettingsSection | null;
 }
+
+export interface WebhookEndpointIdInput {
+  readonly endpointId: string;
+}
+
+/** Why the endpoint is switched off (e.g. "HTTP 410 Gone from the endpoint"): recorded in the event, shown in the history. */
+export interface DisableWebhookEndpointCommandInput extends WebhookEndpointIdInput {
+  readonly reason: string;
+}
