@@ -3,19 +3,18 @@ import type { LedgerServices } from '../ledger-services.js';
 import { authorizeOperation } from '../../../../libs/access/src/operation-roles.js';
 import { requestIdentity } from '../platform/request-scope.middleware.js';
 import { textProblem } from '../graphql/limits/well-formed-text.js';
+import type { RenderedDocument } from '../../../../libs/ledger-application/src/index.js';
 
 const PDF_FILE_PATTERN = /^(.{1,200})\.pdf$/;
 
-/** What a PDF endpoint serves: how to find the document of a tenant, and how to print it. */
-export interface TenantPdf<Document> {
+/** What a PDF endpoint serves: which documents, and how to render one of a tenant (libs/ledger-application/src/documents). */
+export interface TenantPdf {
   /** Named in the 404 message: `no ${kind} <file>`. */
   kind: string;
-  /** The route's first segment (`receipts`, `credit-notes`): its entry in the roles table is `GET /<route>/:id.pdf`. */
+  /** The route's first segment (`invoices`, `receipts`, `credit-notes`): its entry in the roles table is `GET /<route>/:id.pdf`. */
   route: string;
-  find(tenantId: string, id: string): Promise<Document | undefined>;
-  render(tenantId: string, document: Document): Promise<Buffer>;
-  /** The file name without `.pdf`; characters other than letters, digits, `.`, `_` and `-` become `_`. */
-  fileName(document: Document): string;
+  /** The document of the tenant as a PDF, or undefined when the tenant has no such document. */
+  render(tenantId: string, id: string): Promise<RenderedDocument | undefined>;
 }
 
 /**
@@ -24,7 +23,7 @@ export interface TenantPdf<Document> {
  * it), 404 for an unknown document and for another tenant's alike (ids reveal nothing across tenants), otherwise
  * the PDF inline. Never cached (a shared cache must not keep one tenant's document), never content-sniffed.
  */
-export async function serveTenantPdf<Document>(services: LedgerServices, file: string, request: Request, response: Response, pdf: TenantPdf<Document>): Promise<void> {
+export async function serveTenantPdf(services: LedgerServices, file: string, request: Request, response: Response, pdf: TenantPdf): Promise<void> {
   response.set({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   // Authenticated by the request-scope middleware, which also put the rest of this request in the key's tenant scope.
   const { principal } = requestIdentity(request);
@@ -40,15 +39,14 @@ export async function serveTenantPdf<Document>(services: LedgerServices, file: s
     response.status(400).json({ code: 'VALIDATION_FAILED', message: `the document id ${problem}` });
     return;
   }
-  const document = id === undefined ? undefined : await pdf.find(principal.tenantId, id);
+  const document = id === undefined ? undefined : await pdf.render(principal.tenantId, id);
   if (!document) {
     response.status(404).json({ code: 'NOT_FOUND', message: `no ${pdf.kind} ${file}` });
     return;
   }
-  const bytes = await pdf.render(principal.tenantId, document);
-  const fileName = pdf.fileName(document).replace(/[^A-Za-z0-9._-]/g, '_');
+  const fileName = document.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
   response
     .status(200)
-    .set({ 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${fileName}.pdf"`, 'content-length': String(bytes.length) })
-    .end(bytes);
+    .set({ 'content-type': document.contentType, 'content-disposition': `inline; filename="${fileName}"`, 'content-length': String(document.bytes.length) })
+    .end(document.bytes);
 }
