@@ -15,7 +15,8 @@ export const invoicesProjection: Projection = {
   // Version 2: a draft's balance_due is zero (version 1 showed the draft total), so stored read models rebuild.
   // Version 3: lines carry their net and their taxes, invoices their tax breakdown and locked exchange rate.
   // Version 4: payments applied from the Payment aggregate, credits, refunds, write-offs and the creditable amount.
-  version: 4,
+  // Version 5: when the invoice became overdue, and the payment reminders that fell due.
+  version: 5,
   eventTypes: invoiceEventTypes,
   tables: ['invoices', 'invoice_lines', 'invoice_payments', 'invoice_payment_applications', 'invoice_credit_applications'],
   createTables: createInvoiceTables,
@@ -165,6 +166,8 @@ class InvoiceBatch {
           reporting_currency: null,
           exchange_rate: null,
           reporting_total: null,
+          became_overdue_at: null,
+          payment_reminders: [],
           last_event_at: at,
         };
         this.touchedInvoices.add(keyOf(tenantId, data.invoiceId));
@@ -297,6 +300,18 @@ class InvoiceBatch {
       case 'InvoiceVoided':
         this.update(tenantId, event.data.invoiceId, { status: 'void', voided_at: event.data.voidedAt, void_reason: event.data.reason, balance_due: '0', last_event_at: at });
         return;
+      case 'InvoiceBecameOverdue':
+        // The settlement status stays (see invoices.tables.ts): the status shown becomes overdue while a balance is left.
+        this.update(tenantId, event.data.invoiceId, { became_overdue_at: event.data.becameOverdueAt, last_event_at: at });
+        return;
+      case 'InvoicePaymentReminderDue': {
+        const { data } = event;
+        const row = this.rowsOf(tenantId, data.invoiceId).row;
+        if (row === undefined) return;
+        const reminders = [...(row.payment_reminders as { daysBeforeDue: number; dueAt: string }[]), { daysBeforeDue: data.daysBeforeDue, dueAt: data.dueAt }];
+        this.update(tenantId, data.invoiceId, { payment_reminders: reminders, last_event_at: at });
+        return;
+      }
       default:
         assertNever(event);
     }

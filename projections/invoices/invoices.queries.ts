@@ -8,8 +8,11 @@ import { connectionOf, decodeCursor, encodeCursor, isParsableTime } from '../com
 export type EffectiveInvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'written_off' | 'overdue';
 
 /**
- * Overdue is derived, not stored: an open or partly paid invoice whose due date has passed with a balance left.
- * `today` is the calendar date in the tenant's time zone.
+ * The status shown: an open or partly paid invoice with a balance left is overdue once its due date has passed on
+ * `today` (the calendar date in the tenant's time zone, by its clock). The scheduler records InvoiceBecameOverdue at
+ * the start of that same day (`becameOverdueAt`, for e-mails and webhooks), so the two agree; the date decides, so
+ * that the status shown, the list filters and their indexes follow one rule, also in the moments before the mark is
+ * recorded, and after a sandbox tenant leaves its test clock for an earlier real time (docs/overdue.md).
  */
 export function effectiveInvoiceStatus(status: string, dueDate: string | null, balanceDue: string, today: string): EffectiveInvoiceStatus {
   if ((status === 'open' || status === 'partially_paid') && dueDate !== null && dueDate < today && parseComputedDecimal(balanceDue).gt(0)) return 'overdue';
@@ -62,6 +65,10 @@ export interface InvoiceRecord {
   readonly voidReason: string | null;
   readonly writtenOffAt: string | null;
   readonly writeOffReason: string | null;
+  /** When InvoiceBecameOverdue was recorded (null while it was not, even if the status already shows overdue). */
+  readonly becameOverdueAt: string | null;
+  /** The payment reminders that fell due, in order. */
+  readonly paymentReminders: { daysBeforeDue: number; dueAt: string }[];
   /** The reporting currency and locked rate recorded at issue (null before issue, or for invoices issued without settings). */
   readonly reportingCurrency: string | null;
   readonly exchangeRate: LockedExchangeRate | null;
@@ -177,6 +184,8 @@ export class InvoiceQueries {
     if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
     if (filter.issuedFrom) query = query.where('issue_date', '>=', filter.issuedFrom);
     if (filter.issuedTo) query = query.where('issue_date', '<=', filter.issuedTo);
+    // The due date decides, as in effectiveInvoiceStatus: the filters keep the plain shape the list indexes serve
+    // (test/performance/list-query-plans.int.spec.ts).
     if (filter.status === 'overdue') {
       query = query.where('status', 'in', ['open', 'partially_paid']).where('due_date', '<', today).where('balance_due', '>', '0');
     } else if (filter.status === 'open' || filter.status === 'partially_paid') {
@@ -290,6 +299,8 @@ export class InvoiceQueries {
         voidReason: row.void_reason,
         writtenOffAt: row.written_off_at ? (row.written_off_at as Date).toISOString() : null,
         writeOffReason: row.write_off_reason,
+        becameOverdueAt: row.became_overdue_at ? (row.became_overdue_at as Date).toISOString() : null,
+        paymentReminders: (row.payment_reminders as { daysBeforeDue: number; dueAt: string }[]).map((reminder) => ({ daysBeforeDue: reminder.daysBeforeDue, dueAt: reminder.dueAt })),
         reportingCurrency: row.reporting_currency,
         exchangeRate: row.exchange_rate as LockedExchangeRate | null,
         reportingTotal: reportingTotalIn(

@@ -4,7 +4,9 @@ import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.
 /**
  * Every row carries its tenant; every key and index starts with it, so no query can read across tenants.
  * Amounts are NUMERIC; the tax lists (`taxes`, `tax_breakdown`, `exchange_rate`) are JSON whose amounts and rates
- * are decimal strings, exactly as in the events.
+ * are decimal strings, exactly as in the events. `status` is the settlement status; `became_overdue_at` records
+ * InvoiceBecameOverdue beside it (the status shown is derived from both, see effectiveInvoiceStatus), so the partial
+ * indexes on open and partially paid invoices keep covering overdue ones.
  */
 export async function createInvoiceTables(db: Kysely<ReadModelDatabase>, schema: string): Promise<void> {
   await sql
@@ -41,6 +43,8 @@ create table if not exists ${schema}.invoices (
   reporting_currency char(3),
   exchange_rate      jsonb,
   reporting_total    numeric(38, 12),
+  became_overdue_at  timestamptz,
+  payment_reminders  jsonb not null default '[]'::jsonb,
   last_event_at      timestamptz not null,
   primary key (tenant_id, invoice_id)
 );

@@ -116,6 +116,9 @@ describe('invoice handlers', () => {
   });
 
   describe('issueInvoice', () => {
+    /** What the issue records from the default settings for the invoice's due work (docs/overdue.md). */
+    const collectionCalendar = { timeZone: 'UTC', reminderScheduleDays: [7, 3, 1] };
+
     it('takes the first number of the year and freezes the totals, in one append of the sequence and the invoice', async () => {
       const tenant = h.newTenant();
       const invoiceStream = streams.invoice(tenant, 'inv-1');
@@ -124,7 +127,7 @@ describe('invoice handlers', () => {
         .when(() => issueInvoice(services(), h.context(tenant, `${tenant}-issue`, ISSUED_AT), { invoiceId: 'inv-1' }))
         .then({
           [streams.numberSequence(tenant, 'invoice', '2026')]: [invoiceNumberAssigned('inv-1', 1)],
-          [invoiceStream]: [invoiceIssued('inv-1', 'INV-2026-000001')],
+          [invoiceStream]: [invoiceIssued('inv-1', 'INV-2026-000001', collectionCalendar)],
         });
     });
 
@@ -137,7 +140,7 @@ describe('invoice handlers', () => {
         .when(() => issueInvoice(services(), h.context(tenant, `${tenant}-issue`, ISSUED_AT), { invoiceId: 'inv-3' }))
         .then({
           [sequence]: [invoiceNumberAssigned('inv-3', 3)],
-          [invoiceStream]: [invoiceIssued('inv-3', 'INV-2026-000003')],
+          [invoiceStream]: [invoiceIssued('inv-3', 'INV-2026-000003', collectionCalendar)],
         });
     });
 
@@ -149,7 +152,7 @@ describe('invoice handlers', () => {
         .when(() => issueInvoice(services(), h.context(tenant, `${tenant}-issue`, ISSUED_AT), { invoiceId: 'inv-1' }))
         .then({
           [streams.numberSequence(tenant, 'invoice', '2026')]: [invoiceNumberAssigned('inv-1', 1)],
-          [invoiceStream]: [invoiceIssued('inv-1', 'INV-2026-000001', { dueDate: '2026-03-16' })],
+          [invoiceStream]: [invoiceIssued('inv-1', 'INV-2026-000001', { dueDate: '2026-03-16', ...collectionCalendar })],
         });
     });
 

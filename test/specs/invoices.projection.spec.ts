@@ -3,6 +3,7 @@ import { InvoiceQueries } from '../../projections/invoices/invoices.queries.js';
 import { invoicesProjection } from '../../projections/invoices/invoices.projection.js';
 import { inStream, ProjectionSpecification } from '../../libs/testing/src/projection-spec.js';
 import { invoiceDrafted, invoiceIssued, invoicePaymentApplied, invoicePaymentRefunded, invoiceVoided, type PaymentFixture } from './billing-events.fixtures.js';
+import type { InvoiceEvent } from '../../libs/billing/src/index.js';
 import { startProjectionSpecDatabase, type ProjectionSpecDatabase } from './projection-spec.support.js';
 
 /**
@@ -60,6 +61,8 @@ describe('invoices projection', () => {
     reporting_currency: null,
     exchange_rate: null,
     reporting_total: null,
+    became_overdue_at: null,
+    payment_reminders: [],
     last_event_at: at(0),
     ...overrides,
   });
@@ -215,9 +218,65 @@ describe('invoices projection', () => {
         voidReason: null,
         writtenOffAt: null,
         writeOffReason: null,
+        becameOverdueAt: null,
+        paymentReminders: [],
         reportingCurrency: 'USD',
         exchangeRate: null,
         reportingTotal: { amount: '71.96', currency: 'USD' },
       });
+  });
+
+  const reminderDue = (daysBeforeDue: number, dueAt: string): InvoiceEvent => ({
+    type: 'InvoicePaymentReminderDue',
+    data: { invoiceId: 'inv-1', customerId: 'customer-1', dueDate: '2026-04-01', daysBeforeDue, balanceDue: '71.96', currency: 'USD', dueAt },
+  });
+  const becameOverdue: InvoiceEvent = {
+    type: 'InvoiceBecameOverdue',
+    data: { invoiceId: 'inv-1', customerId: 'customer-1', dueDate: '2026-04-01', balanceDue: '71.96', currency: 'USD', becameOverdueAt: '2026-04-02T04:00:00.000Z' },
+  };
+
+  it('reminders and overdue: the reminders that fell due in order, when it became overdue; the settlement status stays open', async () => {
+    await spec()
+      .given([inStream(stream, invoiceDrafted('inv-1')), inStream(stream, invoiceIssued('inv-1', 'INV-2026-000001'))])
+      .when([
+        inStream(stream, reminderDue(7, '2026-03-25T04:00:00.000Z')),
+        inStream(stream, reminderDue(1, '2026-03-31T04:00:00.000Z')),
+        inStream(stream, becameOverdue),
+      ])
+      .then({
+        invoices: [
+          draftRow({
+            ...issued,
+            payment_reminders: [
+              { daysBeforeDue: 7, dueAt: '2026-03-25T04:00:00.000Z' },
+              { daysBeforeDue: 1, dueAt: '2026-03-31T04:00:00.000Z' },
+            ],
+            became_overdue_at: '2026-04-02T04:00:00.000Z',
+            last_event_at: at(4),
+          }),
+        ],
+      });
+  });
+
+  it('InvoiceQueries: the due date decides the status shown and the lists alike; a recorded mark is reported beside it', async () => {
+    const given = () =>
+      spec().given([inStream(stream, invoiceDrafted('inv-1')), inStream(stream, invoiceIssued('inv-1', 'INV-2026-000001')), inStream(stream, becameOverdue)]);
+    const seen = (today: string) => async (db: Parameters<Parameters<ReturnType<typeof given>['thenQuery']>[0]>[0], schema: string) => {
+      const queries = new InvoiceQueries(db, schema);
+      const invoice = await queries.getInvoice('acme', 'inv-1', today);
+      const ids = async (status: 'overdue' | 'open') => (await queries.listInvoices('acme', { status }, 10, null, today)).edges.map((edge) => edge.node.id);
+      return { status: invoice?.status, becameOverdueAt: invoice?.becameOverdueAt, overdue: await ids('overdue'), open: await ids('open') };
+    };
+    // After the due date: overdue, and listed under overdue only.
+    await given().thenQuery(seen('2026-04-15'), { status: 'overdue', becameOverdueAt: '2026-04-02T04:00:00.000Z', overdue: ['inv-1'], open: [] });
+    // A clock behind the mark (a sandbox tenant back on real time): open by the date, and listed so; the mark stays.
+    await given().thenQuery(seen('2026-04-01'), { status: 'open', becameOverdueAt: '2026-04-02T04:00:00.000Z', overdue: [], open: ['inv-1'] });
+  });
+
+  it('a payment that settles an overdue invoice shows it paid', async () => {
+    await spec()
+      .given([inStream(stream, invoiceDrafted('inv-1')), inStream(stream, invoiceIssued('inv-1', 'INV-2026-000001')), inStream(stream, becameOverdue)])
+      .when([inStream(stream, invoicePaymentApplied('inv-1', payment, { amount: '71.96', balanceDueAfter: '0.00', appliedAt: payment.recordedAt }))])
+      .thenQuery(async (db, schema) => (await new InvoiceQueries(db, schema).getInvoice('acme', 'inv-1', '2026-04-15'))?.status, 'paid');
   });
 });

@@ -109,6 +109,12 @@ export class InvoiceCreditApplicationType {
   @Field(() => DateTimeScalar) appliedAt!: string;
 }
 
+@ObjectType('InvoicePaymentReminder', { description: 'A payment reminder that fell due before the due date (the reminder e-mail is sent from it)' })
+export class InvoicePaymentReminderType {
+  @Field(() => Int, { description: 'Days before the due date, from the reminder schedule in force at issue' }) daysBeforeDue!: number;
+  @Field(() => DateTimeScalar, { description: 'The start of that day in the invoice time zone' }) dueAt!: string;
+}
+
 @ObjectType('Invoice')
 export class InvoiceType {
   @Field(() => ID) id!: string;
@@ -147,6 +153,13 @@ export class InvoiceType {
   @Field(() => String, { nullable: true }) voidReason!: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the balance was written off (status WRITTEN_OFF)' }) writtenOffAt!: string | null;
   @Field(() => String, { nullable: true }) writeOffReason!: string | null;
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the invoice became overdue (the start of the day after its due date in its time zone), recorded once; null while it was not recorded',
+  })
+  becameOverdueAt!: string | null;
+  @Field(() => [InvoicePaymentReminderType], { description: 'The payment reminders that fell due, in order; at most one per schedule day' })
+  paymentReminders!: InvoicePaymentReminderType[];
 }
 
 @ObjectType('InvoicePayload')

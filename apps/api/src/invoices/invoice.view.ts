@@ -79,6 +79,8 @@ export function invoiceViewFromState(state: InvoiceState, today: string): Invoic
     voidReason: state.voidReason,
     writtenOffAt: state.writtenOffAt,
     writeOffReason: state.writeOffReason,
+    becameOverdueAt: state.overdue?.becameOverdueAt ?? null,
+    paymentReminders: state.paymentReminders.map((reminder) => ({ daysBeforeDue: reminder.daysBeforeDue, dueAt: reminder.dueAt })),
   };
 }
 

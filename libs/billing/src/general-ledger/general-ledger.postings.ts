@@ -41,6 +41,8 @@ import { journalEntryOf, type JournalEntry, type PostingDraft, type PostingLeg }
  *                            (PaymentRefunded posts them), InvoiceCreditNoteRegistered/Released (CreditNoteIssued/Voided).
  *   Drafts, line edits, tax recalculations, CustomerAutoApplyCreditSet, the payment's lifecycle events (recorded,
  *   processing, succeeded, failed, retried, cancelled): nothing (no money reached the books until the allocation).
+ *   InvoiceBecameOverdue, InvoicePaymentReminderDue: nothing (time passing moves no money). A late fee is charged on
+ *   an invoice of its own, whose InvoiceIssued posts like any other (docs/overdue.md).
  *
  * paymentRefundPostings and invoiceWriteOffPostings take plain inputs, so other sources can map onto them too.
  */
@@ -252,6 +254,8 @@ export function postingsFor(event: LedgerSourceEvent, context: LedgerPostingCont
       case 'InvoicePaymentRefunded':
       case 'InvoiceCreditNoteRegistered':
       case 'InvoiceCreditNoteReleased':
+      case 'InvoiceBecameOverdue':
+      case 'InvoicePaymentReminderDue':
       case 'CreditNoteDrafted':
       case 'CustomerAccountDebited':
       case 'CustomerAutoApplyCreditSet':

@@ -6,4 +6,6 @@ export * from './invoice.tax.js';
 export * from './invoice.number.js';
 export * from './invoice.settings-context.js';
 export { invoiceLimits } from './invoice.limits.js';
+export { isInvoiceCollectible, overdueDateOf, paymentReminderDateOf } from './invoice.overdue.js';
+export { lateFeeLineDescription, lateFeeOf, type LateFee } from './invoice.late-fee.js';
 export { decideInvoice, invoiceDecider } from './invoice.decider.js';

@@ -49,6 +49,16 @@ export interface InvoiceSettingsContext {
   /** payment.defaultCurrency: the currency reports are kept in; an invoice in another currency locks a rate to it at issue. */
   reportingCurrency: string;
   tax: InvoiceTaxPolicy;
+  /**
+   * tenant.timeZone, recorded at issue (InvoiceIssued.timeZone) so that the invoice's due work knows when its days
+   * begin. Optional: a command without it issues an invoice whose days are judged in the tenant's zone at run time.
+   */
+  timeZone?: string;
+  /**
+   * invoice.reminderScheduleDays, recorded at issue like timeZone (the days a reminder may fall due); empty when
+   * invoice.sendPaymentReminders is off at issue.
+   */
+  reminderScheduleDays?: readonly number[];
 }
 
 /**
@@ -147,6 +157,21 @@ export type ReleaseCreditNote = DomainCommand<'ReleaseCreditNote', { invoiceId: 
 
 export type VoidInvoice = DomainCommand<'VoidInvoice', { invoiceId: string; reason: string; settings?: InvoiceSettingsContext }>;
 
+/**
+ * The due date has passed: records InvoiceBecameOverdue once, on an issued invoice with a balance left. `today` is
+ * the tenant's calendar date of `metadata.now` in the invoice's time zone; it must be after the due date
+ * (NOT_DUE_YET otherwise). An invoice settled meanwhile (paid, void, written off) or already overdue is acknowledged
+ * without an event, so the scheduler's work is simply done.
+ */
+export type MarkInvoiceOverdue = DomainCommand<'MarkInvoiceOverdue', { invoiceId: string; today: string }>;
+
+/**
+ * The reminder `daysBeforeDue` days before the due date falls due: records InvoicePaymentReminderDue once per number
+ * of days, while a balance is left and the due date has not passed. `today` is as for MarkInvoiceOverdue and must be
+ * on or after the reminder's day (NOT_DUE_YET otherwise).
+ */
+export type MarkPaymentReminderDue = DomainCommand<'MarkPaymentReminderDue', { invoiceId: string; daysBeforeDue: number; today: string }>;
+
 export type InvoiceCommand =
   | CreateInvoice
   | AddInvoiceLine
@@ -159,4 +184,6 @@ export type InvoiceCommand =
   | RefundInvoicePayment
   | WriteOffInvoice
   | RegisterCreditNote
-  | ReleaseCreditNote;
+  | ReleaseCreditNote
+  | MarkInvoiceOverdue
+  | MarkPaymentReminderDue;

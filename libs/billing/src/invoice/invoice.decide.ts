@@ -6,6 +6,7 @@ import { registerCreditNote, releaseCreditNote } from './invoice.credit-notes.js
 import { addInvoiceLine, createInvoice, removeInvoiceLine } from './invoice.drafting.js';
 import type { InvoiceEvent } from './invoice.events.js';
 import { issueInvoice } from './invoice.issue.js';
+import { markInvoiceOverdue, markPaymentReminderDue } from './invoice.overdue.js';
 import { applyCreditToInvoice, applyPaymentToInvoice, recordInvoicePayment, refundInvoicePayment, writeOffInvoice } from './invoice.settlement.js';
 import type { InvoiceState } from './invoice.state.js';
 import { voidInvoice } from './invoice.voiding.js';
@@ -47,6 +48,10 @@ export function decideInvoice(command: InvoiceCommand, state: InvoiceState): Inv
         return registerCreditNote(command, state);
       case 'ReleaseCreditNote':
         return releaseCreditNote(command, state);
+      case 'MarkInvoiceOverdue':
+        return markInvoiceOverdue(command, state);
+      case 'MarkPaymentReminderDue':
+        return markPaymentReminderDue(command, state);
       default:
         return assertNever(command, 'invoice command');
     }

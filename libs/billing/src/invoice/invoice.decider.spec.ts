@@ -634,6 +634,8 @@ describe('event contracts', () => {
     InvoiceWrittenOff: 1,
     InvoiceCreditNoteRegistered: 1,
     InvoiceCreditNoteReleased: 1,
+    InvoiceBecameOverdue: 1,
+    InvoicePaymentReminderDue: 1,
   };
 
   it('every event type has the documented schema version', () => {

@@ -21,6 +21,9 @@ const { decimal, calendarDate, instant, currencyCode, identifier } = eventFields
  * - InvoiceTaxCalculated v1 (new): the tax figures of every line after a change of the lines or of the settings.
  * - InvoiceIssued v1 gains optional `taxBreakdown`, `reportingCurrency`, `exchangeRate` and `reportingTotal`:
  *   additions that change the meaning of no existing field (subtotal is, as before, the sum of the line nets).
+ * - InvoiceIssued v1 gains optional `timeZone` and `reminderScheduleDays` (the tenant's zone and reminder schedule at
+ *   issue), so that the invoice's due work knows the instants its days begin without reading the settings.
+ * - InvoiceBecameOverdue v1 and InvoicePaymentReminderDue v1 (new): recorded by the scheduler (docs/overdue.md).
  */
 
 
@@ -142,6 +145,17 @@ export const invoiceIssuedSchema = defineEventSchema(
     exchangeRate: lockedExchangeRateSchema.nullable().optional(),
     /** The total in the reporting currency (converted at the locked rate, half-up); null without a rate. */
     reportingTotal: decimal.nullable().optional(),
+    /**
+     * The tenant's IANA time zone at issue: the invoice's days (its due date, its reminder days) begin at midnight
+     * there. Absent on invoices issued before it was recorded or without settings.
+     */
+    timeZone: z.string().min(1).optional(),
+    /**
+     * The settings' invoice.reminderScheduleDays at issue (days before the due date a reminder may fall due); empty
+     * when invoice.sendPaymentReminders was off at issue. The switch is read again when a reminder falls due (switched
+     * off since, no reminder). Absent as for timeZone.
+     */
+    reminderScheduleDays: z.array(z.number().int().min(1)).optional(),
   }),
 );
 
@@ -310,6 +324,44 @@ export const invoiceCreditNoteReleasedSchema = defineEventSchema(
   }),
 );
 
+/**
+ * The invoice's due date passed with a balance left (open or partially paid), recorded once per invoice at the
+ * start of the day after the due date in the invoice's time zone. `balanceDue` is the balance at that instant (what a
+ * late fee is a percentage of). A later payment that settles the invoice makes it paid; a partial one leaves it
+ * overdue.
+ */
+export const invoiceBecameOverdueSchema = defineEventSchema(
+  'InvoiceBecameOverdue',
+  1,
+  z.object({
+    invoiceId: identifier,
+    customerId: identifier,
+    dueDate: calendarDate,
+    balanceDue: decimal,
+    currency: currencyCode,
+    becameOverdueAt: instant,
+  }),
+);
+
+/**
+ * A payment reminder fell due: `daysBeforeDue` days before the due date, at the start of that day in the invoice's
+ * zone (`dueAt`), with a balance left. At most once per invoice and number of days; it posts nothing and has no public
+ * event (the reminder e-mail is sent from it).
+ */
+export const invoicePaymentReminderDueSchema = defineEventSchema(
+  'InvoicePaymentReminderDue',
+  1,
+  z.object({
+    invoiceId: identifier,
+    customerId: identifier,
+    dueDate: calendarDate,
+    daysBeforeDue: z.number().int().min(1),
+    balanceDue: decimal,
+    currency: currencyCode,
+    dueAt: instant,
+  }),
+);
+
 /** Every invoice event type, by its stored name. */
 export const invoiceEventSchemas = {
   InvoiceDrafted: invoiceDraftedSchema,
@@ -325,6 +377,8 @@ export const invoiceEventSchemas = {
   InvoiceWrittenOff: invoiceWrittenOffSchema,
   InvoiceCreditNoteRegistered: invoiceCreditNoteRegisteredSchema,
   InvoiceCreditNoteReleased: invoiceCreditNoteReleasedSchema,
+  InvoiceBecameOverdue: invoiceBecameOverdueSchema,
+  InvoicePaymentReminderDue: invoicePaymentReminderDueSchema,
 } as const;
 
 export type InvoiceEventType = keyof typeof invoiceEventSchemas;
@@ -346,6 +400,8 @@ export type InvoicePaymentRefunded = DomainEvent<'InvoicePaymentRefunded', z.inf
 export type InvoiceWrittenOff = DomainEvent<'InvoiceWrittenOff', z.infer<typeof invoiceWrittenOffSchema.data>>;
 export type InvoiceCreditNoteRegistered = DomainEvent<'InvoiceCreditNoteRegistered', z.infer<typeof invoiceCreditNoteRegisteredSchema.data>>;
 export type InvoiceCreditNoteReleased = DomainEvent<'InvoiceCreditNoteReleased', z.infer<typeof invoiceCreditNoteReleasedSchema.data>>;
+export type InvoiceBecameOverdue = DomainEvent<'InvoiceBecameOverdue', z.infer<typeof invoiceBecameOverdueSchema.data>>;
+export type InvoicePaymentReminderDue = DomainEvent<'InvoicePaymentReminderDue', z.infer<typeof invoicePaymentReminderDueSchema.data>>;
 
 export type InvoiceEvent =
   | InvoiceDrafted
@@ -360,4 +416,6 @@ export type InvoiceEvent =
   | InvoicePaymentRefunded
   | InvoiceWrittenOff
   | InvoiceCreditNoteRegistered
-  | InvoiceCreditNoteReleased;
+  | InvoiceCreditNoteReleased
+  | InvoiceBecameOverdue
+  | InvoicePaymentReminderDue;

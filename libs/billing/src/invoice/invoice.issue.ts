@@ -1,7 +1,9 @@
 import { Money } from '../../../money/src/index.js';
 import { convert } from '../exchange-rate/exchange-rate.lookup.js';
 import { addDaysToCalendarDate, compareCalendarDates, requireCalendarDate, requireInstant } from '../common/calendar-date.js';
-import { requireAmountWithinBound, requireCurrency, requireText, validationFailed } from '../common/validation.js';
+import { requireAmountWithinBound, requireCurrency, requireIntegerInRange, requireList, requireText, validationFailed } from '../common/validation.js';
+import { billingSettingsLimits } from '../billing-settings/billing-settings.js';
+import { requireTimeZone } from '../tenant-calendar/intl-identifiers.js';
 import type { InvoiceSettingsContext, IssueInvoice } from './invoice.commands.js';
 import { withTaxCalculation } from './invoice.drafting.js';
 import type { InvoiceEvent, InvoiceIssued } from './invoice.events.js';
@@ -43,10 +45,28 @@ export function issueInvoice({ data, metadata }: IssueInvoice, state: InvoiceSta
         : {
             taxBreakdown: taxBreakdownOf(priced.lines, draft.currency),
             ...reportingFigures(data.settings, data.exchangeRate ?? null, draft.currency, totals.total, metadata.now),
+            ...collectionCalendar(data.settings),
           }),
     },
   };
   return [...taxEvents, issued];
+}
+
+/**
+ * The tenant's zone and reminder schedule, recorded on the issued invoice so that its due work (docs/overdue.md) knows
+ * the instant each of its days begins without reading the settings. Each only when the settings bring it.
+ */
+function collectionCalendar(settings: InvoiceSettingsContext): Pick<InvoiceIssued['data'], 'timeZone' | 'reminderScheduleDays'> {
+  const calendar: Pick<InvoiceIssued['data'], 'timeZone' | 'reminderScheduleDays'> = {};
+  if (settings.timeZone !== undefined) calendar.timeZone = requireTimeZone(settings.timeZone, 'settings.timeZone');
+  if (settings.reminderScheduleDays !== undefined) {
+    const days = requireList(settings.reminderScheduleDays, 'settings.reminderScheduleDays', billingSettingsLimits.reminderScheduleLengthMax).map((day, index) =>
+      requireIntegerInRange(day, `settings.reminderScheduleDays[${index}]`, 1, billingSettingsLimits.reminderDaysMax),
+    );
+    // Kept as a set, largest first (the order reminders fall due in): the settings refuse duplicates anyway.
+    calendar.reminderScheduleDays = [...new Set(days)].sort((a, b) => b - a);
+  }
+  return calendar;
 }
 
 /** The draft's own due date (never before the issue date), or the issue date plus the draft's payment terms. */

@@ -19,6 +19,10 @@ export function invoiceSettingsContextOf(settings: BillingSettings): InvoiceSett
       rounding: settings.tax.rounding,
       rates: settings.tax.rates,
     },
+    timeZone: settings.tenant.timeZone,
+    // Reminders switched off at issue: the invoice records no reminder day, so no reminder work is ever stated for it
+    // (switching them on later reaches the invoices issued from then on; switching them off stops every reminder).
+    reminderScheduleDays: settings.invoice.sendPaymentReminders ? settings.invoice.reminderScheduleDays : [],
   };
 }
 

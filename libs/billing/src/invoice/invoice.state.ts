@@ -6,11 +6,30 @@ import type { InvoiceCreditSource, InvoiceEvent, LockedExchangeRate, InvoiceTaxB
 import { explicitlyPricedLine, pricedInvoiceTotals, taxBreakdownOf, type PricedInvoiceLine } from './invoice.tax.js';
 
 /**
- * 'none' is a stream without events. 'overdue' is not a state here: it depends on the clock and the tenant's time
- * zone, so read models derive it from the due date and the balance. 'written_off': the remaining balance was written
- * off as uncollectable (nothing is due; a later refund of a payment applied here reopens a balance).
+ * 'none' is a stream without events. 'written_off': the remaining balance was written off as uncollectable (nothing
+ * is due; a later refund of a payment applied here reopens a balance).
+ *
+ * This is the invoice's settlement status, which every rule about money reads (an overdue invoice takes payments and
+ * credit like an open one). Overdue is recorded beside it (`overdue`, from InvoiceBecameOverdue) rather than in it, so
+ * that no such rule has to learn a status that means "open, and late": the status the invoice shows is
+ * effectiveInvoiceStatusOf (docs/overdue.md).
  */
 export type InvoiceLifecycleStatus = 'none' | 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'written_off';
+
+/** The status an invoice shows: its settlement status, or 'overdue' for an open or partially paid one that became overdue. */
+export type InvoiceEffectiveStatus = InvoiceLifecycleStatus | 'overdue';
+
+/** InvoiceBecameOverdue as the invoice remembers it: when, and the balance it had then (a late fee's base). */
+export interface InvoiceOverdue {
+  becameOverdueAt: string;
+  balanceDue: string;
+}
+
+/** A payment reminder that fell due (InvoicePaymentReminderDue). */
+export interface InvoicePaymentReminder {
+  daysBeforeDue: number;
+  dueAt: string;
+}
 
 /**
  * What the invoice remembers of each payment recorded against it (legacy InvoicePaymentRecorded) or applied to it
@@ -122,6 +141,14 @@ export interface InvoiceState {
   reportingCurrency: string | null;
   exchangeRate: LockedExchangeRate | null;
   reportingTotal: string | null;
+  /** The tenant's zone recorded at issue (InvoiceIssued.timeZone); null before issue or when none was recorded. */
+  timeZone: string | null;
+  /** The reminder schedule recorded at issue, largest first; null before issue or when none was recorded. */
+  reminderScheduleDays: number[] | null;
+  /** Set once by InvoiceBecameOverdue, and kept: a refund that reopens a settled invoice makes it show overdue again. */
+  overdue: InvoiceOverdue | null;
+  /** The payment reminders that fell due, in order. */
+  paymentReminders: InvoicePaymentReminder[];
 }
 
 export const defaultPaymentTermsDays = 30;
@@ -162,6 +189,10 @@ export const initialInvoiceState: InvoiceState = {
   reportingCurrency: null,
   exchangeRate: null,
   reportingTotal: null,
+  timeZone: null,
+  reminderScheduleDays: null,
+  overdue: null,
+  paymentReminders: [],
 };
 
 /** Applies one event. Events are facts: evolve never validates or throws for business reasons. */
@@ -231,6 +262,8 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         reportingCurrency: data.reportingCurrency ?? null,
         exchangeRate: data.exchangeRate ?? null,
         reportingTotal: data.reportingTotal ?? null,
+        timeZone: data.timeZone ?? null,
+        reminderScheduleDays: data.reminderScheduleDays === undefined ? null : [...data.reminderScheduleDays],
       };
     }
     case 'InvoicePaymentRecorded': {
@@ -342,6 +375,11 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         voidedAt: event.data.voidedAt,
         voidReason: event.data.reason,
       };
+    case 'InvoiceBecameOverdue':
+      // The settlement status is untouched (see InvoiceLifecycleStatus): effectiveInvoiceStatusOf shows it as overdue.
+      return { ...state, overdue: { becameOverdueAt: event.data.becameOverdueAt, balanceDue: event.data.balanceDue } };
+    case 'InvoicePaymentReminderDue':
+      return { ...state, paymentReminders: [...state.paymentReminders, { daysBeforeDue: event.data.daysBeforeDue, dueAt: event.data.dueAt }] };
     default:
       return assertNever(event, 'invoice event');
   }
@@ -370,6 +408,16 @@ export function settledStatusOf(state: InvoiceState): InvoiceLifecycleStatus {
   if (balance.isZero()) return 'paid';
   const netPaid = Money.of(state.amountPaid, currency).minus(Money.of(state.amountRefunded, currency));
   return netPaid.isPositive() || Money.of(state.amountCredited, currency).isPositive() ? 'partially_paid' : 'open';
+}
+
+/**
+ * The status the invoice shows (read models, the API): 'overdue' once it became overdue while it is open or partially
+ * paid; its settlement status otherwise. So a partial payment leaves an overdue invoice overdue, a payment that settles
+ * it makes it paid, and a refund that reopens it after its due date shows it overdue again.
+ */
+export function effectiveInvoiceStatusOf(state: Pick<InvoiceState, 'status' | 'overdue'>): InvoiceEffectiveStatus {
+  if (state.overdue !== null && (state.status === 'open' || state.status === 'partially_paid')) return 'overdue';
+  return state.status;
 }
 
 function withBalanceChange(state: InvoiceState): InvoiceState {
