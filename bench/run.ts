@@ -34,6 +34,7 @@ const CASES: readonly CaseModule[] = [
   { id: 'P5', title: 'appends on a big store', load: async () => (await import('./cases/p5-big-store.js')).runP5, timeoutMinutes: { full: 90, quick: 10 } },
   { id: 'P6', title: 'invoice list', load: async () => (await import('./cases/p6-invoice-list.js')).runP6, timeoutMinutes: { full: 60, quick: 5 } },
   { id: 'P7', title: 'renewal run', load: async () => (await import('./cases/p7-renewals.js')).runP7, timeoutMinutes: { full: 60, quick: 10 } },
+  { id: 'P8', title: 'webhook fan-out', load: async () => (await import('./cases/p8-webhook-fanout.js')).runP8, timeoutMinutes: { full: 20, quick: 5 } },
 ];
 
 function parseArguments(argv: readonly string[]): { quick: boolean; only: Set<string> | undefined } {

@@ -1,0 +1,11 @@
+export * from './webhook-delivery.limits.js';
+export * from './log-position.js';
+export * from './webhook-message.commands.js';
+export * from './webhook-message.events.js';
+export { evolveWebhookMessage, initialWebhookMessageState, isAttemptMade, type WebhookMessageState } from './webhook-message.state.js';
+export { decideWebhookMessage, webhookMessageDecider } from './webhook-message.decider.js';
+export * from './webhook-endpoint-feed.commands.js';
+export * from './webhook-endpoint-feed.events.js';
+export { evolveWebhookEndpointFeed, initialWebhookEndpointFeedState, type WebhookEndpointFeedState } from './webhook-endpoint-feed.state.js';
+export { decideWebhookEndpointFeed, webhookEndpointFeedDecider } from './webhook-endpoint-feed.decider.js';
+export { activeWebhookEndpointIds, webhookEndpointsActivatedBy } from './webhook-endpoint-activation.js';
