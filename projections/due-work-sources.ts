@@ -1,5 +1,8 @@
 import type { DueWorkProjection } from '../libs/scheduler/src/index.js';
 import { subscriptionDueWorkProjection } from './subscriptions/subscription-due-work.projection.js';
+import { invoiceDueWorkProjection } from './invoices/invoice-due-work.projection.js';
+import { emailDueWorkProjection } from './email-deliveries/email-due-work.projection.js';
+import { webhookRetryDueWorkProjection } from './webhook-deliveries/webhook-retry-due-work.projection.js';
 
 /**
  * Every due-work projection of the ledger (libs/scheduler/README.md, "Due work"): each maps the events of one feature
@@ -11,4 +14,4 @@ import { subscriptionDueWorkProjection } from './subscriptions/subscription-due-
  * Subscriptions (renewals, trial ends, pending changes, activations, scheduled terminations) are the first feature
  * to state due work.
  */
-export const dueWorkSources: readonly DueWorkProjection[] = [subscriptionDueWorkProjection];
+export const dueWorkSources: readonly DueWorkProjection[] = [subscriptionDueWorkProjection, invoiceDueWorkProjection, emailDueWorkProjection, webhookRetryDueWorkProjection];

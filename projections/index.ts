@@ -15,6 +15,9 @@ import { plansProjection } from './catalog/plans.projection.js';
 import { pricingRulesProjection } from './pricing-rules/pricing-rules.projection.js';
 import { dueWorkSources } from './due-work-sources.js';
 import { subscriptionsProjection } from './subscriptions/subscriptions.projection.js';
+import { companyLogosProjection } from './company-logos/company-logos.projection.js';
+import { emailsProjection } from './email-deliveries/emails.projection.js';
+import { webhookDeliveriesProjection } from './webhook-deliveries/webhook-deliveries.projection.js';
 
 export { invoicesProjection, parseInvoiceEvent } from './invoices/invoices.projection.js';
 export { customerBalancesProjection } from './customer-balances/customer-balances.projection.js';
@@ -32,9 +35,12 @@ export { plansProjection } from './catalog/plans.projection.js';
 export { pricingRulesProjection } from './pricing-rules/pricing-rules.projection.js';
 export { dueWorkSources } from './due-work-sources.js';
 export { subscriptionsProjection } from './subscriptions/subscriptions.projection.js';
+export { companyLogosProjection } from './company-logos/company-logos.projection.js';
+export { emailsProjection } from './email-deliveries/emails.projection.js';
+export { webhookDeliveriesProjection } from './webhook-deliveries/webhook-deliveries.projection.js';
 
 /** Every read model the ledger maintains, in the order the runner starts them; the due-work projections last. */
-export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection, productsProjection, plansProjection, pricingRulesProjection, subscriptionsProjection, ...dueWorkSources];
+export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection, productsProjection, plansProjection, pricingRulesProjection, subscriptionsProjection, companyLogosProjection, emailsProjection, webhookDeliveriesProjection, ...dueWorkSources];
 
 /** The worker-thread module of rebuildProjectionsInParallel for these projections (compiled JavaScript: dist/). */
 export const rebuildWorkerModule: URL = new URL('./rebuild-worker.js', import.meta.url);

@@ -26,6 +26,7 @@ import { createSubscription } from '../../libs/ledger-application/src/subscripti
 import { ProjectionRunner, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { silentLog } from '../../libs/runtime/src/index.js';
 import { EventStoreTenantClock, SchedulerRunner, schedulerRunnerDefaults, type DueWorkHandlerRegistration, type DueWorkHandlers } from '../../libs/scheduler/src/index.js';
+import { InMemorySecretStore } from '../../libs/secrets/src/index.js';
 import { allProjections } from '../../projections/index.js';
 import { caseDatabase, integerFromEnv, type CaseContext } from '../lib/context.js';
 import { waitForCheckpoints } from '../lib/ledger-api.js';
@@ -49,7 +50,7 @@ export async function runP7(context: CaseContext): Promise<CaseReport> {
   await store.migrate();
   const { db, close } = connectDatabase<ReadModelDatabase>(connectionString, { poolSize: 10, applicationName: 'bench-p7' });
   const clock = () => new Date();
-  const services: ApplicationServices = { store, db, clock, tenantClock: new EventStoreTenantClock(store, clock), log: silentLog, config: { readYourWritesTimeoutMs: 5_000 } };
+  const services: ApplicationServices = { store, db, clock, tenantClock: new EventStoreTenantClock(store, clock), log: silentLog, config: { readYourWritesTimeoutMs: 5_000 }, secrets: new InMemorySecretStore() };
   const projections = new ProjectionRunner({ store, db, connectionString, projections: [...allProjections] });
   const work = scheduledWork(services);
   let scheduler: SchedulerRunner | undefined;

@@ -7,6 +7,8 @@ import { GraphQLModule, type GraphQLWsSubscriptionsConfig } from '@nestjs/graphq
 import type { Request } from 'express';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { BillingEventsResolver } from './events/billing-events.resolver.js';
+import { PublicEventsResolver } from './public-events/public-events.resolver.js';
+import { PublicEventsSchemaController } from './public-events/public-events-schema.controller.js';
 import { formatLedgerError } from './graphql/error-mapping.js';
 import { guardedApolloDriver } from './graphql/limits/guarded-apollo.driver.js';
 import type { GraphQLRequestContext } from './graphql/request-context.js';
@@ -34,6 +36,10 @@ import { PricingRulesResolver } from './pricing/pricing-rules.resolver.js';
 import { PriceQuoteResolver } from './pricing/price-quote.resolver.js';
 import { SubscriptionsResolver } from './subscriptions/subscriptions.resolver.js';
 import { TestClocksResolver } from './test-clocks/test-clocks.resolver.js';
+import { WebhooksResolver } from './webhooks/webhooks.resolver.js';
+import { EmailsResolver } from './email/emails.resolver.js';
+import { InvoicePdfController } from './invoices/invoice-pdf.controller.js';
+import { CompanyLogoResolver } from './company-logo/company-logo.resolver.js';
 import { operationAccessPlugin, scopedWebSocketExecution } from './platform/operation-access.js';
 import { authenticateBearer, requestIdentity, requestScopeMiddleware } from './platform/request-scope.middleware.js';
 import type { Principal } from '../../../libs/access/src/principal.js';
@@ -50,7 +56,7 @@ export class AppModule implements NestModule {
 
   /** Every tenant-facing route is authenticated once and runs in its tenant's scope (platform/request-scope.middleware.ts). */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestScopeMiddleware(this.services)).forRoutes({ path: 'graphql', method: RequestMethod.ALL }, { path: 'receipts/*path', method: RequestMethod.ALL }, { path: 'credit-notes/*path', method: RequestMethod.ALL });
+    consumer.apply(requestScopeMiddleware(this.services)).forRoutes({ path: 'graphql', method: RequestMethod.ALL }, { path: 'receipts/*path', method: RequestMethod.ALL }, { path: 'credit-notes/*path', method: RequestMethod.ALL }, { path: 'invoices/*path', method: RequestMethod.ALL });
   }
 
   static register(services: LedgerServices): DynamicModule {
@@ -116,8 +122,8 @@ export class AppModule implements NestModule {
           formatError: (formatted, error) => formatLedgerError(formatted, error, services.log),
         }),
       ],
-      controllers: [OperationsController, ReceiptsPdfController, CreditNotesPdfController, ...graphiql.controllers],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver],
+      controllers: [OperationsController, InvoicePdfController, ReceiptsPdfController, CreditNotesPdfController, PublicEventsSchemaController, ...graphiql.controllers],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, PublicEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver, WebhooksResolver, EmailsResolver, CompanyLogoResolver],
     };
   }
 }

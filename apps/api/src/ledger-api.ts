@@ -24,6 +24,7 @@ import { EventStoreTenantClock, SchedulerRunner } from '../../../libs/scheduler/
 import { NestLogAdapter } from './platform/nest-log.adapter.js';
 import { KeyRevocationWatcher } from './platform/key-revocation.watcher.js';
 import { refuseOversizedBodies } from './graphql/limits/oversized-body.middleware.js';
+import { openLedgerSecretStore } from '../../../libs/secrets/src/index.js';
 
 export interface RunningLedgerApi {
   readonly url: string;
@@ -77,7 +78,9 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
     cleanups.unshift(async () => keyRevocations.stop());
     // Every tenant's now: real time by `clock`, or its test clock (one indexed read per command, cached by revision).
     const tenantClock = new EventStoreTenantClock(store, clock);
-    const application: ApplicationServices = { store, db, clock, tenantClock, log, config };
+    // Webhook secrets and gateway tokens: encrypted in platform.secrets, with the key of LEDGER_SECRET_KEY (or its file).
+    const secrets = await openLedgerSecretStore(db, store, config, log);
+    const application: ApplicationServices = { store, db, clock, tenantClock, log, config, secrets };
     const work = (options.scheduledWork ?? scheduledWork)(application);
     const scheduler = schedulerOptionsOf(application, work, database.connectionString);
     const schedulerRunner = config.projections === 'on' ? new SchedulerRunner(scheduler) : undefined;
@@ -92,6 +95,7 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
       metrics,
       clock,
       tenantClock,
+      secrets,
       scheduler,
       schedulerRunner,
       log,

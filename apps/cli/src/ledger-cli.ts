@@ -172,12 +172,13 @@ type CliDatabase = import('kysely').Kysely<any>;
 
 async function withDatabase<Result>(environment: NodeJS.ProcessEnv, io: CliIo, work: (db: CliDatabase, connectionString: string) => Promise<Result>): Promise<Result> {
   // Loaded here, not at the top: --help and usage errors answer without loading the database stack.
-  const [{ sql }, { platformMigrations }, { connectDatabase, installRowLevelSecurity, migrateToLatest, runAsSystem, secureTenantTables }, { attachOrStartEmbeddedPostgres }, { readLedgerConfig }] = await Promise.all([
+  const [{ sql }, { platformMigrations }, { connectDatabase, installRowLevelSecurity, migrateToLatest, runAsSystem, secureTenantTables }, { attachOrStartEmbeddedPostgres }, { readLedgerConfig }, { ensureSecretStore }] = await Promise.all([
     import('kysely'),
     import('../../../libs/access/src/platform.migrations.js'),
     import('../../../libs/database/src/index.js'),
     import('../../../libs/runtime/src/database-bootstrap.js'),
     import('../../../libs/runtime/src/ledger-config.js'),
+    import('../../../libs/secrets/src/secret-store.migrations.js'),
   ]);
   const config = readLedgerConfig(environment);
   const note = (line: string) => {
@@ -198,6 +199,8 @@ async function withDatabase<Result>(environment: NodeJS.ProcessEnv, io: CliIo, w
         await migrateToLatest(db, platformMigrations, 'platform_migrations');
         await installRowLevelSecurity(db);
         await secureTenantTables(db);
+        // The secret store's table too: a data directory set up by the CLI is complete (the key stays the api's).
+        await ensureSecretStore(db);
         return work(db, database.connectionString);
       });
     } finally {

@@ -4,9 +4,11 @@ import { createLedgerLogger, startupLedgerLogger, openDatabase, openEventStore, 
 import { encodePosition } from '../../../libs/event-store/src/index.js';
 import { allProjections } from '../../../projections/index.js';
 import { processManagers } from '../../../libs/ledger-application/src/process-managers.js';
+import { stopWebhookDelivery } from '../../../libs/ledger-application/src/webhooks/webhook-dispatcher.process-manager.js';
 import { scheduledWork } from '../../../libs/ledger-application/src/scheduled-work.js';
 import { schedulerOptionsOf, type ApplicationServices } from '../../../libs/ledger-application/src/index.js';
 import { EventStoreTenantClock, SchedulerRunner } from '../../../libs/scheduler/src/index.js';
+import { openLedgerSecretStore } from '../../../libs/secrets/src/index.js';
 
 /**
  * `npm run start:projector`: maintains every read model in a process of its own (run the api with PROJECTIONS=off),
@@ -25,11 +27,13 @@ try {
   const store = await openEventStore(config, database.connectionString);
   const clock = () => new Date();
   // Commands sent on a tenant's behalf (process managers, due work) take the tenant's now: real time or its test clock.
-  const application: ApplicationServices = { store, db, clock, tenantClock: new EventStoreTenantClock(store, clock), log, config };
+  // The process managers reveal webhook secrets: the same key as the api's (LEDGER_SECRET_KEY, or the same key file).
+  const secrets = await openLedgerSecretStore(db, store, config, log);
+  const application: ApplicationServices = { store, db, clock, tenantClock: new EventStoreTenantClock(store, clock), log, config, secrets };
   const work = scheduledWork(application);
   // The process managers (receipts, payment allocation) append commands under the same runner; the due-work
   // projections are in allProjections (projections/due-work-sources.ts).
-  const projections = [...allProjections, ...processManagers(application)];
+  const projections = [...allProjections, ...processManagers({ ...application, config })];
   const applied = new Map<string, { events: number; position: string }>();
   const runner = new ProjectionRunner({
     store,
@@ -60,6 +64,8 @@ try {
     // The scheduler first: it waits on the projections, which must still run while it finishes its piece of work.
     await scheduler.stop();
     await runner.stop();
+    // Webhook lanes end after the attempt in hand; their endpoints resume from their cursors wherever the dispatcher runs next.
+    await stopWebhookDelivery(store);
     await store.close();
     await close();
     await database.embedded?.stop();

@@ -71,6 +71,7 @@ import {
   type ProductEvent,
   type ProductState,
 } from '../../billing/src/index.js';
+import { emailDecider, emailEventSchemas, type EmailCommand, type EmailEvent, type EmailState } from '../../billing/src/index.js';
 import {
   subscriptionDecider,
   subscriptionEventSchemas,
@@ -83,6 +84,20 @@ import {
   type TestClockEvent,
   type TestClockState,
 } from '../../billing/src/index.js';
+import { companyLogoDecider, companyLogoEventSchemas, type CompanyLogoCommand, type CompanyLogoEvent, type CompanyLogoState } from '../../billing/src/index.js';
+import {
+  webhookEndpointFeedDecider,
+  webhookEndpointFeedEventSchemas,
+  webhookMessageDecider,
+  webhookMessageEventSchemas,
+  type WebhookEndpointFeedCommand,
+  type WebhookEndpointFeedEvent,
+  type WebhookEndpointFeedState,
+  type WebhookMessageCommand,
+  type WebhookMessageEvent,
+  type WebhookMessageState,
+} from '../../billing/src/index.js';
+import { upcastBillingSettingsEvent, upcastPaymentMethodEvent } from '../../billing/src/index.js';
 import type { AppendRequest, EventData, EventStore, ExpectedRevision, Position, RecordedEvent } from '../../event-store/src/index.js';
 import { loadStream, type FoldedPrefix, type LoadedStream } from './stream-loader.js';
 import { recordedEventParser, toEventData, type CommandContext, type DomainEventLike } from './event-envelope.js';
@@ -141,18 +156,34 @@ export interface TargetedCommand<Event extends DomainEventLike, State, Read, Res
   result(state: State, position: Position | undefined, read: Read): Result;
 }
 
+/**
+ * An aggregate's upcaster, for an older version whose data needs more than its stored data to be made current (the
+ * settings' and payment methods' secrets: a legacy reference names the event that holds the old plaintext, so it
+ * needs the event id). It returns the data unchanged (the same object) when there is nothing to do; the schema then
+ * reads what it returns.
+ */
+export type EventUpcaster = (event: { readonly eventId: string; readonly type: string; readonly schemaVersion: number | undefined; readonly data: unknown }) => unknown;
+
+function upcasted(recorded: RecordedEvent, upcast: EventUpcaster): RecordedEvent {
+  const version = recorded.metadata.schemaVersion;
+  const data = upcast({ eventId: recorded.eventId, type: recorded.type, schemaVersion: typeof version === 'number' ? version : undefined, data: recorded.data });
+  return data === recorded.data ? recorded : { ...recorded, data: data as RecordedEvent['data'] };
+}
+
 function aggregate<Command extends { metadata: { now: string } }, Event extends DomainEventLike, State>(
   name: string,
   stream: (tenantId: string, id: string) => string,
   decider: Decider<Command, Event, State>,
   schemas: VersionedEventSchemas,
+  upcast?: EventUpcaster,
 ): Aggregate<Command, Event, State> {
+  const parseStored = recordedEventParser<Event>(schemas, name);
   const registered: Aggregate<Command, Event, State> = {
     name,
     stream,
     decider,
     schemas,
-    parse: recordedEventParser<Event>(schemas, name),
+    parse: upcast === undefined ? parseStored : (recorded) => parseStored(upcasted(recorded, upcast)),
     on: <Read, Result>(id: string, spec: AggregateCommand<Command, State, Read, Result>): TargetedCommand<Event, State, Read, Result> => ({
       aggregate: registered,
       id,
@@ -170,12 +201,12 @@ export const aggregates = {
   /** Keyed `<documentKind>-<periodKey>`. */
   numberSequence: aggregate<NumberSequenceCommand, NumberSequenceEvent, NumberSequenceState>('number sequence', (tenantId, id) => streams.numberSequenceById(tenantId, id), numberSequenceDecider, numberSequenceEventSchemas),
   /** One per tenant: its id is the tenant id. */
-  billingSettings: aggregate<BillingSettingsCommand, BillingSettingsEvent, BillingSettingsState>('billing settings', (tenantId) => streams.billingSettings(tenantId), billingSettingsDecider, billingSettingsEventSchemas),
+  billingSettings: aggregate<BillingSettingsCommand, BillingSettingsEvent, BillingSettingsState>('billing settings', (tenantId) => streams.billingSettings(tenantId), billingSettingsDecider, billingSettingsEventSchemas, upcastBillingSettingsEvent),
   /** Keyed `<base>-<quote>`. */
   exchangeRate: aggregate<ExchangeRateCommand, ExchangeRateEvent, ExchangeRateState>('exchange rate', (tenantId, id) => streams.exchangeRateById(tenantId, id), exchangeRateDecider, exchangeRateEventSchemas),
   customer: aggregate<CustomerCommand, CustomerEvent, CustomerState>('customer', streams.customer, customerDecider, customerEventSchemas),
   receipt: aggregate<ReceiptCommand, ReceiptEvent, ReceiptState>('receipt', streams.receipt, receiptDecider, receiptEventSchemas),
-  paymentMethod: aggregate<PaymentMethodCommand, PaymentMethodEvent, PaymentMethodState>('payment method', streams.paymentMethod, paymentMethodDecider, paymentMethodEventSchemas),
+  paymentMethod: aggregate<PaymentMethodCommand, PaymentMethodEvent, PaymentMethodState>('payment method', streams.paymentMethod, paymentMethodDecider, paymentMethodEventSchemas, upcastPaymentMethodEvent),
   payment: aggregate<PaymentCommand, PaymentEvent, PaymentState>('payment', streams.payment, paymentDecider, paymentEventSchemas),
   /** Keyed by the normalised reference. */
   paymentReference: aggregate<PaymentReferenceCommand, PaymentReferenceEvent, PaymentReferenceState>('payment reference', streams.paymentReference, paymentReferenceDecider, paymentReferenceEventSchemas),
@@ -187,6 +218,13 @@ export const aggregates = {
   subscription: aggregate<SubscriptionCommand, SubscriptionEvent, SubscriptionState>('subscription', streams.subscription, subscriptionDecider, subscriptionEventSchemas),
   /** One per tenant: its id is the tenant id. */
   testClock: aggregate<TestClockCommand, TestClockEvent, TestClockState>('test clock', (tenantId) => streams.testClock(tenantId), testClockDecider, testClockEventSchemas),
+  /** Keyed `<endpointId>-<messageId>`: one message's delivery to one webhook endpoint. */
+  webhookMessage: aggregate<WebhookMessageCommand, WebhookMessageEvent, WebhookMessageState>('webhook message', (tenantId, id) => streams.webhookMessageById(tenantId, id), webhookMessageDecider, webhookMessageEventSchemas),
+  /** Keyed by the endpoint id. */
+  webhookEndpointFeed: aggregate<WebhookEndpointFeedCommand, WebhookEndpointFeedEvent, WebhookEndpointFeedState>('webhook endpoint feed', streams.webhookEndpointFeed, webhookEndpointFeedDecider, webhookEndpointFeedEventSchemas),
+  email: aggregate<EmailCommand, EmailEvent, EmailState>('email', streams.email, emailDecider, emailEventSchemas),
+  /** One per tenant: its id is the tenant id. */
+  companyLogo: aggregate<CompanyLogoCommand, CompanyLogoEvent, CompanyLogoState>('company logo', (tenantId) => streams.companyLogo(tenantId), companyLogoDecider, companyLogoEventSchemas),
 } as const;
 
 /**

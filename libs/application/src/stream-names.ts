@@ -39,4 +39,14 @@ export const streams = {
   subscription: (tenantId: string, subscriptionId: string) => streamName(tenantId, 'subscription', subscriptionId),
   /** One test clock per tenant: the stream's id is the tenant. */
   testClock: (tenantId: string) => streamName(tenantId, 'test_clock', tenantId),
+  /** One stream per (endpoint, message): every attempt to deliver one public event to one webhook endpoint. Message ids are UUIDs. */
+  webhookMessage: (tenantId: string, endpointId: string, messageId: string) => streamName(tenantId, 'webhook_message', `${endpointId}-${messageId}`),
+  /** A message's stream by its id, `<endpointId>-<messageId>`. */
+  webhookMessageById: (tenantId: string, deliveryId: string) => streamName(tenantId, 'webhook_message', deliveryId),
+  /** One webhook endpoint's feed: where its messages start, and its replays. */
+  webhookEndpointFeed: (tenantId: string, endpointId: string) => streamName(tenantId, 'webhook_endpoint', endpointId),
+  /** One stream per email: what was asked and every attempt (libs/billing/src/email). */
+  email: (tenantId: string, emailId: string) => streamName(tenantId, 'email', emailId),
+  /** One company logo per tenant: the stream's id is the tenant. */
+  companyLogo: (tenantId: string) => streamName(tenantId, 'company_logo', tenantId),
 };

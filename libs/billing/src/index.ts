@@ -23,3 +23,7 @@ export * from './catalog/index.js';
 export * from './pricing/index.js';
 export * from './test-clock/index.js';
 export * from './subscription/index.js';
+export * from './public-events/index.js';
+export * from './webhook-delivery/index.js';
+export * from './email/index.js';
+export * from './company-logo/index.js';

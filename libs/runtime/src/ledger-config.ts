@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { logFormats, logLevels, type LogFormat, type LogLevel } from './ledger-logger.js';
+import { readMailConfig, type MailConfig } from '../../mail/src/mail-config.js';
 
 /** Everything the processes read from the environment, parsed and checked once at start. */
 export interface LedgerConfig {
@@ -28,6 +29,15 @@ export interface LedgerConfig {
   /** Introspection and "did you mean" suggestions in errors; off by default when NODE_ENV=production. */
   readonly introspection: boolean;
   readonly graphqlLimits: GraphQLLimits;
+  /** LEDGER_WEBHOOK_TIMEOUT_MS: one webhook attempt's whole HTTP exchange (connect, send, response headers); default 15000. */
+  readonly webhookTimeoutMs: number;
+  /**
+   * LEDGER_SECRET_KEY: the secret store's key, the base64 of 32 random bytes (libs/secrets). Unset: a key generated
+   * on first start is kept beside the data directory (secret-store.key). Never logged.
+   */
+  readonly secretStoreKey: string | undefined;
+  /** LEDGER_SMTP_URL, LEDGER_SMTP_USER, LEDGER_SMTP_PASSWORD(_FILE), LEDGER_MAIL_FROM, LEDGER_SMTP_TIMEOUT_MS (libs/mail/src/mail-config.ts); no SMTP URL: the file outbox. */
+  readonly mail: MailConfig;
 }
 
 /** What one GraphQL request may ask for, over HTTP and WebSocket alike (README, "Limits"). */
@@ -82,7 +92,20 @@ export function readLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
     ...operations,
     introspection: oneOf(environment, 'LEDGER_INTROSPECTION', ['on', 'off'] as const, environment.NODE_ENV === 'production' ? 'off' : 'on') === 'on',
     graphqlLimits: readGraphQLLimits(environment),
+    webhookTimeoutMs: integer(environment, 'LEDGER_WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
+    secretStoreKey: readSecretStoreKey(environment),
+    mail: readMailConfig(environment),
   };
+}
+
+/** The base64 of exactly 32 bytes, padded; the message never repeats the value. */
+function readSecretStoreKey(environment: NodeJS.ProcessEnv): string | undefined {
+  const raw = environment.LEDGER_SECRET_KEY?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(raw) || Buffer.from(raw, 'base64').length !== 32) {
+    throw new ConfigError('LEDGER_SECRET_KEY must be the base64 encoding of exactly 32 random bytes (make one with: openssl rand -base64 32)');
+  }
+  return raw;
 }
 
 function readGraphQLLimits(environment: NodeJS.ProcessEnv): GraphQLLimits {

@@ -57,6 +57,12 @@ export const domainErrorCodes = [
   'INVALID_STATE_TRANSITION',
   'PRODUCT_NOT_ACTIVE',
   'DUE_WORK_INCOMPLETE',
+  // Email: sendInvoice refuses a draft or a voided invoice.
+  'INVOICE_NOT_SENDABLE',
+  // Documents: a company logo that is not an acceptable PNG or JPEG (details.reason says why).
+  'LOGO_INVALID',
+  // Overdue: an invoice's overdue mark or payment reminder asked for before its day (docs/overdue.md).
+  'NOT_DUE_YET',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EventStore } from '../../../event-store/src/index.js';
 import type { LedgerConfig, LedgerLog } from '../../../runtime/src/index.js';
 import type { TenantClock } from '../../../scheduler/src/index.js';
+import type { SecretStore } from '../../../secrets/src/index.js';
 
 /**
  * What the command handlers and process managers need, and nothing of a framework: the event store they load and
@@ -27,4 +28,9 @@ export interface ApplicationServices {
   /** `log(message)` is info; `log.warn`, `log.error` and `log.debug` log at their level, with fields. */
   readonly log: LedgerLog;
   readonly config: Pick<LedgerConfig, 'readYourWritesTimeoutMs'>;
+  /**
+   * Webhook secrets and gateway tokens (libs/secrets): events and read models carry only their references; a handler
+   * puts a new secret under `secretReference(commandId, label)`, and only the code that uses one reveals it.
+   */
+  readonly secrets: SecretStore;
 }
