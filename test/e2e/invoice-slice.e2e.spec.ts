@@ -230,7 +230,9 @@ describe('the billingEvents subscription', () => {
   it("delivers a mutation's events, with their data, to a subscription started before it", async () => {
     const earlier = await ledger.mutateOk('createInvoice', draftInput({ customerId: 'live-customer' }));
     const sentinel = await ledger.mutateOk('createInvoice', draftInput({ customerId: 'live-customer' }));
-    const subscription = collectSubscription<BillingEventMessage>(connection, 'billingEvents', BILLING_EVENTS_SUBSCRIPTION, { fromPosition: earlier.position });
+    // Only the types these commands append: background work (e-mails on issue, overdue marks as the clock moves) appends too.
+    const types = ['InvoiceDrafted', 'DocumentNumberAssigned', 'InvoiceIssued', 'PaymentReferenceReserved', 'PaymentRecorded', 'PaymentSucceeded', 'PaymentAllocated', 'InvoicePaymentApplied'];
+    const subscription = collectSubscription<BillingEventMessage>(connection, 'billingEvents', BILLING_EVENTS_SUBSCRIPTION, { fromPosition: earlier.position, types });
     try {
       // Receiving the sentinel shows the subscription is running before the mutation below is sent.
       await subscription.waitForCount(1);
@@ -277,7 +279,8 @@ describe('the billingEvents subscription', () => {
     for (const variables of [{ fromPosition: '0.0' }, {}]) {
       const replay = collectSubscription<BillingEventMessage>(connection, 'billingEvents', BILLING_EVENTS_SUBSCRIPTION, variables);
       try {
-        const received = await replay.waitForCount(expected.length, 10_000);
+        // Background work (e-mails, overdue marks) may append after the read above: those come after the stored ones.
+        const received = (await replay.waitForCount(expected.length, 10_000)).slice(0, expected.length);
         expect(received.map(({ eventId, type, streamId }) => ({ eventId, type, streamId }))).toEqual(expected);
         expect(received.map((event) => event.position)).toEqual(stored.map((event) => `${event.position.commit}.${event.position.prepare}`));
       } finally {

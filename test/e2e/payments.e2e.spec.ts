@@ -9,7 +9,7 @@ import type { CommandContext } from '../../libs/application/src/index.js';
 import { encodePosition, WrongExpectedVersionError, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import { ProjectionRunner, waitForProjections } from '../../libs/projection-runtime/src/index.js';
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
-import { commandContext, draftInput, issuedInvoice, startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
+import { commandContext, draftInput, issuedInvoice, startTestLedger, TestClock, withoutBackgroundWork, type TestLedger } from '../support/ledger-test-app.js';
 import { newTenant, updateSettings } from '../support/settings-effect.support.js';
 
 /**
@@ -292,8 +292,8 @@ describe('duplicates and redelivery', () => {
     const events = await ledger.tenantEvents();
     expect(events.filter((event) => event.type === 'PaymentRecorded' && (event.data as { reference: string }).reference.toLowerCase().includes('bank-ref-5521'))).toHaveLength(1);
     expect(events.filter((event) => event.type === 'InvoicePaymentApplied' && (event.data as { invoiceId: string }).invoiceId === invoice.id)).toHaveLength(1);
-    // The duplicate appended nothing at all.
-    expect(events.map((event) => event.eventId)).toEqual(before.map((event) => event.eventId));
+    // The duplicate appended nothing at all (background work, such as an earlier invoice falling overdue, aside).
+    expect(withoutBackgroundWork(events).map((event) => event.eventId)).toEqual(withoutBackgroundWork(before).map((event) => event.eventId));
     expect(await invoiceBalance(invoice.id, first.position)).toMatchObject({ balanceDue: { amount: '41.96' } });
     // The same reference for another amount is not the same payment: refused.
     const conflict = await send('createPayment', { ...notification, amount: '31.00' });

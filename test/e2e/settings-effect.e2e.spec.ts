@@ -79,6 +79,8 @@ describe('receipts and reporting', () => {
     };
     await updateSettings(ledger, tenantId, 'features', { receipts: false });
     const skipped = await pay('ch_receipts_off');
+    // The issuer reads the toggle when it handles the payment (milliseconds later): let it pass the payment first.
+    await ledger.tenantEvents(tenantId);
     await updateSettings(ledger, tenantId, 'features', { receipts: true });
     const issued = await pay('ch_receipts_on');
     // The receipt issuer handles payments in log order: once the later payment has its receipt, the earlier one was seen.

@@ -103,8 +103,11 @@ describe("the tenant's subscription settings", () => {
     expect(cancelled.creditNoteId === null).toBe(credit.length === 0);
     if (cancelled.creditNoteId !== null) expect(await scenario.creditNote(cancelled.creditNoteId)).toMatchObject({ reason: 'CANCELLATION', status: 'APPLIED' });
     expect(await scenario.customerCredit()).toEqual(credit);
-    // Nothing is billed any more.
-    expect(await scenario.advance('2025-06-02T00:00:00Z')).toMatchObject({ steps: 0 });
+    // Nothing is billed any more: the only work left is the unpaid April invoice's (docs/overdue.md: three reminders,
+    // the overdue mark and the late-fee check).
+    const invoices = (await scenario.invoicesOf('customer')).map((invoice) => invoice.id);
+    expect(await scenario.advance('2025-06-02T00:00:00Z')).toMatchObject({ steps: 5, parked: 0, dropped: 0 });
+    expect((await scenario.invoicesOf('customer')).map((invoice) => invoice.id)).toEqual(invoices);
   });
 
   it('while suspended, billing continues by default (the service stops), and pauses under pause_billing', async () => {

@@ -133,14 +133,17 @@ describe('catching up: a year and a month of renewals in one advance', () => {
   it('bills exactly 13 periods per subscription, each once, in order, with gapless numbers per year', async () => {
     const scenario = await SubscriptionScenario.start(ledger, 'sub-catch-up', '2025-01-01T09:00:00Z');
     const starts: Record<string, string> = { first: '2025-01-01', middle: '2025-01-15', last: '2025-01-31' };
+    // No payment reminders (docs/overdue.md): the unpaid bills' due work is then their overdue mark and late-fee check.
+    await scenario.ok('updateInvoiceSettings', 'mutation ($input: UpdateInvoiceSettingsInput!) { updateInvoiceSettings(input: $input) { position } }', { input: { sendPaymentReminders: false } });
     await scenario.plan({ planId: 'fibre', price: '10.00' });
     for (const [id, startDate] of Object.entries(starts)) {
       await scenario.customer(id);
       await scenario.subscribe({ subscriptionId: id, customerId: id, planId: 'fibre', startDate });
     }
     const run = await scenario.advance('2026-01-31T12:00:00Z');
-    // Two activations, then the 39 bills: nothing parked, nothing dropped.
-    expect(run).toEqual({ steps: 41, done: 41, parked: 0, dropped: 0 });
+    // Two activations, the 39 bills, and the overdue mark and late-fee check of the 36 bills past due: nothing parked,
+    // nothing dropped.
+    expect(run).toEqual({ steps: 113, done: 113, parked: 0, dropped: 0 });
     const numbers: string[] = [];
     for (const [id, startDate] of Object.entries(starts)) {
       const invoices = await scenario.invoicesOf(id);
@@ -170,8 +173,9 @@ describe('catching up: a year and a month of renewals in one advance', () => {
 
     // Advancing again runs nothing that was already done.
     expect(await scenario.advance('2026-01-31T23:59:59Z')).toEqual({ steps: 0, done: 0, parked: 0, dropped: 0 });
-    // And the next day bills the next period of the subscription due then, once.
-    expect(await scenario.advance('2026-02-01T00:00:00Z')).toEqual({ steps: 1, done: 1, parked: 0, dropped: 0 });
+    // And the next day bills the next period of the subscription due then, once (and its bill of January, due
+    // 2026-01-31, becomes overdue: the mark and the late-fee check).
+    expect(await scenario.advance('2026-02-01T00:00:00Z')).toEqual({ steps: 3, done: 3, parked: 0, dropped: 0 });
     expect((await scenario.invoicesOf('first')).map((invoice) => invoice.issueDate).at(-1)).toBe('2026-02-01');
   }, 120_000);
 });

@@ -57,7 +57,7 @@ describe('operations endpoints', () => {
       expect(body.status).toBe('ready');
       expect(body.checks.database?.status).toBe('up');
       expect(body.checks.eventStore?.status).toBe('up');
-      expect(body.projections.map((projection) => projection.projection).sort()).toEqual([...allProjections.map((projection) => projection.name), 'receipt_issuer', 'payment_allocator'].sort());
+      expect(body.projections.map((projection) => projection.projection).sort()).toEqual([...allProjections.map((projection) => projection.name), 'receipt_issuer', 'payment_allocator', 'email_delivery', 'webhook_dispatcher'].sort());
     });
 
     it('shows projection lag rising under load and falling to zero after catch-up', async () => {

@@ -12,6 +12,7 @@ import { upsertCustomer, type ApplicationServices } from '../../libs/ledger-appl
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { silentLog } from '../../libs/runtime/src/index.js';
 import { dueWorkCommandId, RealTimeTenantClock } from '../../libs/scheduler/src/index.js';
+import { InMemorySecretStore } from '../../libs/secrets/src/index.js';
 import { createStoreDatabase, type StoreDatabase } from '../../libs/testing/src/test-database.js';
 import { periodInvoiceId } from '../../projections/subscriptions/subscription-documents.js';
 import { eventually as eventuallyEvery, exited, startSchedulerChild, type SchedulerChild } from '../../libs/testing/src/scheduler-child.js';
@@ -56,7 +57,7 @@ describe('the scheduler killed with SIGKILL in the middle of a renewal run', () 
   beforeAll(async () => {
     opened = await createStoreDatabase<ReadModelDatabase>('subscriptions_kill');
     const clock = () => new Date();
-    services = { store: opened.store, db: opened.connection.db, clock, tenantClock: new RealTimeTenantClock(clock), log: silentLog, config: { readYourWritesTimeoutMs: 5_000 } };
+    services = { store: opened.store, db: opened.connection.db, clock, tenantClock: new RealTimeTenantClock(clock), log: silentLog, config: { readYourWritesTimeoutMs: 5_000 }, secrets: new InMemorySecretStore() };
   });
 
   afterAll(() => opened.close());

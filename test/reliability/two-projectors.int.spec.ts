@@ -9,6 +9,8 @@ import { createStoreDatabase, type StoreDatabase, type TestDatabase } from '../.
 import { allProjections } from '../../projections/index.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
 import { seedInvoiceHistory, settledHead } from '../support/seed-ledger-history.js';
+import { dueWorkKeysOf, topUpReadModels } from '../support/projections-top-up.js';
+import { dueWorkSources } from '../../projections/due-work-sources.js';
 
 const projectorMain = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'apps', 'projector', 'src', 'main.js');
 
@@ -60,9 +62,16 @@ describe('two projector processes on one database', () => {
       const holders = (logsAtCatchUp ?? []).filter((lines) => lines.join('').includes(`projection ${projection.name}: lease taken`));
       expect(holders).toHaveLength(1);
     }
+    // Their scheduler and process managers may have appended (seeded invoices falling overdue) after the projections
+    // reached the seeded head: apply those too, with nothing else writing, before comparing with a rebuild.
+    await topUpReadModels(store, connection.db, database.connectionString);
     for (const projection of allProjections) await rebuildProjection(store, connection.db, projection, { buildSchema: `single_${projection.name}` });
     for (const projection of allProjections) {
-      expect(await readModelSnapshot(connection.db, 'read_models', [projection])).toEqual(await readModelSnapshot(connection.db, `single_${projection.name}`, [projection]));
+      const live = await readModelSnapshot(connection.db, 'read_models', [projection]);
+      const single = await readModelSnapshot(connection.db, `single_${projection.name}`, [projection]);
+      // Due work done is deleted by the scheduler (see dueWorkKeysOf): the live keys are among the rebuilt ones.
+      if (dueWorkSources.some((source) => source.name === projection.name)) expect(dueWorkKeysOf(single)).toEqual(expect.arrayContaining(dueWorkKeysOf(live)));
+      else expect(live).toEqual(single);
     }
   }, 180_000);
 });

@@ -22,6 +22,7 @@ import { connectDatabase, type DatabaseConnection } from '../../libs/database/sr
 import { PostgresEventStore, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import type { Projection, ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
+import { secretReference } from '../../libs/secrets/src/index.js';
 import { projectInBatches, seededBatchSizes } from '../../libs/testing/src/batch-split.js';
 import { generalLedgerProjection } from '../../projections/general-ledger/general-ledger.projection.js';
 import { paymentsProjection } from '../../projections/payments/payments.projection.js';
@@ -65,16 +66,25 @@ function context(tenantId: string, commandId: string, now: string, actor = 'api-
 async function writeSettingsHistory(tenantId: string): Promise<void> {
   const streamId = streams.billingSettings(tenantId);
   let state: BillingSettingsState = (await store.readStream(streamId)).map(parseBillingSettingsEvent).reduce(evolveBillingSettings, initialBillingSettingsState);
-  const webhook = (secret: string) => ({ id: 'wh-1', url: 'https://hooks.example.com/ledger', events: ['invoice.paid' as const], authType: 'signature' as const, secret, enabled: true });
+  // The decider takes a Standard Webhooks secret and the reference the application stored it under (docs/secrets.md).
+  const webhook = (fill: number) => ({
+    id: 'wh-1',
+    url: 'https://hooks.example.com/ledger',
+    events: ['invoice.paid' as const],
+    authType: 'signature' as const,
+    secret: `whsec_${Buffer.alloc(32, fill).toString('base64')}`,
+    secretRef: secretReference(`batch-equivalence:${tenantId}:${fill}`, 'webhook:wh-1'),
+    enabled: true,
+  });
   const commands: Omit<BillingSettingsCommand, 'metadata'>[] = [
-    { type: 'UpdateBillingSettingsSection', data: { section: 'notifications', values: { ...defaultBillingSettings.notifications, webhooks: [webhook('whsec_0123456789abcdef')] } } },
+    { type: 'UpdateBillingSettingsSection', data: { section: 'notifications', values: { ...defaultBillingSettings.notifications, webhooks: [webhook(1)] } } },
     { type: 'CreateTaxRate', data: { taxRateId: `gst-${tenantId}`, name: 'GST', type: 'gst', rate: '5', jurisdiction: 'CA' } },
     { type: 'UpdateTaxRate', data: { taxRateId: `gst-${tenantId}`, rate: '5.5' } },
     { type: 'UpdateBillingSettingsSection', data: { section: 'payment', values: { ...defaultBillingSettings.payment, supportedCurrencies: ['USD', 'EUR', 'JPY'] } } },
-    { type: 'UpdateBillingSettingsSection', data: { section: 'notifications', values: { ...defaultBillingSettings.notifications, webhooks: [webhook('whsec_fedcba9876543210xyz')] } } },
+    { type: 'UpdateBillingSettingsSection', data: { section: 'notifications', values: { ...defaultBillingSettings.notifications, webhooks: [webhook(2)] } } },
     { type: 'DeactivateTaxRate', data: { taxRateId: `gst-${tenantId}` } },
     { type: 'ResetBillingSettings', data: { section: 'notifications' } },
-    { type: 'UpdateBillingSettingsSection', data: { section: 'notifications', values: { ...defaultBillingSettings.notifications, webhooks: [webhook('whsec_second_secret_value_1')] } } },
+    { type: 'UpdateBillingSettingsSection', data: { section: 'notifications', values: { ...defaultBillingSettings.notifications, webhooks: [webhook(3)] } } },
     { type: 'ResetBillingSettings', data: { section: null } },
   ];
   let revision = (await store.readStream(streamId)).length - 1;

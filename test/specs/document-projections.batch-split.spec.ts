@@ -27,10 +27,10 @@ import { batchTestHistory } from '../support/batch-history.js';
  */
 const PER_EVENT_DIGESTS: Record<string, Record<string, string>> = {
   invoices: {
-    invoices: 'b2112db3f6afef83081a74571efd1bba3772a2cd10caf6147abb9ffb1ce30698',
-    invoice_lines: 'd61d48617f4dc9166b8281f1432388e3abc79d48ecace81e1704a543a4151430',
-    invoice_payments: '68d9671a4a2ea13c4703c1cb57a25a69f22d7f95371ed1e4ef706c0333cd0ba1',
-    invoice_payment_applications: '81cd828829875c6929b48a1d3e57d7c176eeb5632341d30cf5fca19d13329847',
+    invoices: 'b8deec740e7bf2548af3e6524286122a2115bac45098f8bf48a462b2f6989832',
+    invoice_lines: '2cb7ed4cf36c9e312a1e96cdeb187b971ffa964398a0ccaf76f738e99ada4de0',
+    invoice_payments: '8962735fea6951afa3dab82801fd91d60d9212d8e18fd19bef3b7e45571582c2',
+    invoice_payment_applications: '6e671e3e516540b9d49da26e2daa5543dfdc3622092ff3ffa01049a5193c3d66',
     invoice_credit_applications: '6e25a5b52b2b65c3736bcfa176aa7096c0c9c68ab0ab78ab3ec9d4871e20ec3a',
   },
   credit_notes: {

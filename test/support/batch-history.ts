@@ -12,6 +12,7 @@ import {
 import { eventsOf } from '../../libs/billing/src/money-movement.test-helper.js';
 import { streams, toEventData, uuidV5, type CommandContext } from '../../libs/application/src/index.js';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src/index.js';
+import { secretReference } from '../../libs/secrets/src/index.js';
 import { seedInvoiceHistory } from './seed-ledger-history.js';
 
 /**
@@ -32,6 +33,8 @@ export async function batchTestHistory(store: EventStore, invoiceCount = 84): Pr
   await seedInvoiceHistory(store, 'globex', Math.ceil(invoiceCount / 4), 'batch', { withSettings: true });
   for (const tenantId of ['acme', 'globex']) await appendExtras(store, tenantId);
   for (const tenantId of ['acme', 'globex']) await appendSegments(store, tenantId);
+  // After the segments, so that the history before them keeps its positions: an invoice falling due (docs/overdue.md).
+  for (const tenantId of ['acme', 'globex']) await appendCollection(store, tenantId);
   // $all in pages (a read returns at most a page).
   const events: RecordedEvent[] = [];
   for (;;) {
@@ -120,8 +123,8 @@ async function appendExtras(store: EventStore, tenantId: string): Promise<void> 
     const add = {
       type: 'AddPaymentMethod',
       data: card
-        ? { paymentMethodId: method.id, customerId: 'batch-customer-0', type: 'card', brand: 'visa', last4: '1111', expiryMonth: 1, expiryYear: 2026, gatewayToken: `tok_${method.id}`, holderName: 'A. Holder' }
-        : { paymentMethodId: method.id, customerId: 'batch-customer-1', type: 'bank_account', last4: '6789', gatewayToken: `tok_${method.id}` },
+        ? { paymentMethodId: method.id, customerId: 'batch-customer-0', type: 'card', brand: 'visa', last4: '1111', expiryMonth: 1, expiryYear: 2026, gatewayToken: `tok_${method.id}`, gatewayTokenRef: secretReference(method.id, 'gateway-token'), holderName: 'A. Holder' }
+        : { paymentMethodId: method.id, customerId: 'batch-customer-1', type: 'bank_account', last4: '6789', gatewayToken: `tok_${method.id}`, gatewayTokenRef: secretReference(method.id, 'gateway-token') },
     };
     // The card expires at the end of January 2026: added before, expired after.
     const commands = [add, ...method.commands].map((command, step) => ({ ...command, metadata: { now: card && step > 0 ? '2026-02-02T00:00:00.000Z' : at(10 + index * 5 + step) } }) as PaymentMethodCommand);
@@ -199,4 +202,24 @@ async function appendExtras(store: EventStore, tenantId: string): Promise<void> 
       { expectedRevision: 'any' },
     );
   }
+}
+
+/** An invoice reminded, then overdue, then partly paid (the reminders list and the overdue instant carry over batches). */
+async function appendCollection(store: EventStore, tenantId: string): Promise<void> {
+  const invoiceId = 'overdue';
+  const commands = [
+    { type: 'CreateInvoice', data: { invoiceId, customerId: 'batch-customer-0', currency: 'USD', lines: [{ lineId: 'L1', description: 'Fibre 1 Gbit/s', quantity: '1', unitPrice: '49.99' }], settings: autoTax, customer: quebec } },
+    { type: 'IssueInvoice', data: { invoiceId, number: `LATE-${tenantId}-1`, issueDate: '2026-01-20', exchangeRate: null, settings: autoTax, customer: quebec } },
+    { type: 'MarkPaymentReminderDue', data: { invoiceId, daysBeforeDue: 7, today: '2026-01-27' } },
+    { type: 'MarkPaymentReminderDue', data: { invoiceId, daysBeforeDue: 1, today: '2026-02-02' } },
+    { type: 'MarkInvoiceOverdue', data: { invoiceId, today: '2026-02-04' } },
+    { type: 'ApplyPaymentToInvoice', data: { invoiceId, paymentId: 'overdue-p1', amount: '20.00', currency: 'USD', method: 'cash', reference: 'CASH-LATE', paymentAmount: '20.00' } },
+  ].map((command, step) => ({ ...command, metadata: { now: extrasAt(110 + step) } }) as InvoiceCommand);
+  const streamId = streams.invoice(tenantId, invoiceId);
+  const context: CommandContext = { tenantId, actor: 'batch-history', commandId: uuidV5(`batch-history:${tenantId}:collection`), correlationId: 'batch', causationId: 'batch', now: extrasAt(110) };
+  await store.appendToStream(
+    streamId,
+    eventsOf(invoiceDecider, commands).map((event, index) => toEventData(event, context, streamId, index, (invoiceEventSchemas as Record<string, { schemaVersion: number }>)[event.type]?.schemaVersion ?? 1)),
+    { expectedRevision: 'any' },
+  );
 }

@@ -48,6 +48,7 @@ import { Money } from '../../libs/money/src/index.js';
 import { receiptIdOf } from '../../libs/ledger-application/src/receipts/issue-receipt.js';
 import { overpaymentEntryIdOf, splitOf } from '../../libs/ledger-application/src/payments/allocate-payment.js';
 import { loadCustomerAccount } from './stream-loaders.js';
+import { secretReference } from '../../libs/secrets/src/index.js';
 import { streams, toEventData, uuidV5, type CommandContext } from '../../libs/application/src/index.js';
 import { comparePositions, type AppendRequest, type EventStore, type Position } from '../../libs/event-store/src/index.js';
 
@@ -623,8 +624,8 @@ async function seedPaymentMethods(store: EventStore, tenantId: string, seed: str
   const now = '2026-01-01T00:00:00.000Z';
   const context: CommandContext = { tenantId, actor: 'seed', commandId: uuidV5(`${seed}:payment-methods`), correlationId: 'seed', causationId: 'seed', now };
   const commands: AddPaymentMethod['data'][] = [
-    { paymentMethodId: `${seed}-pm-card`, customerId: `${seed}-customer-0`, type: 'card', brand: 'visa', last4: '4242', expiryMonth: 12, expiryYear: 2030, gatewayToken: `tok_${seed}_card` },
-    { paymentMethodId: `${seed}-pm-bank`, customerId: `${seed}-customer-1`, type: 'bank_account', last4: '6789', gatewayToken: `tok_${seed}_bank` },
+    { paymentMethodId: `${seed}-pm-card`, customerId: `${seed}-customer-0`, type: 'card', brand: 'visa', last4: '4242', expiryMonth: 12, expiryYear: 2030, gatewayToken: `tok_${seed}_card`, gatewayTokenRef: secretReference(context.commandId, `gateway-token:${seed}-pm-card`) },
+    { paymentMethodId: `${seed}-pm-bank`, customerId: `${seed}-customer-1`, type: 'bank_account', last4: '6789', gatewayToken: `tok_${seed}_bank`, gatewayTokenRef: secretReference(context.commandId, `gateway-token:${seed}-pm-bank`) },
   ];
   const appends = commands.map((data) => {
     const streamId = streams.paymentMethod(tenantId, data.paymentMethodId);

@@ -17,7 +17,7 @@ const card = (paymentMethodId: string, commands: Omit<PaymentMethodCommand, 'met
   eventsOf(
     paymentMethodDecider,
     [
-      { type: 'AddPaymentMethod', data: { paymentMethodId, customerId: owner, type: 'card', brand: 'Visa', last4: '4242', expiryMonth: 12, expiryYear: 2030, gatewayToken: 'pm_1' } },
+      { type: 'AddPaymentMethod', data: { paymentMethodId, customerId: owner, type: 'card', brand: 'Visa', last4: '4242', expiryMonth: 12, expiryYear: 2030, gatewayToken: 'pm_1', gatewayTokenRef: 'sec_00000000-0000-5000-8000-000000000001' } },
       ...commands,
     ].map((command) => ({ ...command, metadata: at }) as PaymentMethodCommand),
   );
