@@ -54,9 +54,9 @@ describe('OutboxMailTransport', () => {
     await expect(new OutboxMailTransport(directory).send({ ...message, reference: '../escape' })).rejects.toThrow(/a message reference is/);
   });
 
-  it('is the transport without LEDGER_SMTP_URL, under <data directory>/outbox', () => {
+  it('is the transport without LEDGER_SMTP_URL, in outbox beside the data directory (which is the PostgreSQL cluster)', () => {
     const transport = openMailTransport({ smtp: undefined, from: 'billing@localhost', timeoutMs: 15_000 }, '/srv/ledger/data');
     expect(transport.description).toBe(`file outbox ${outboxDirectoryOf('/srv/ledger/data')}`);
-    expect(outboxDirectoryOf('/srv/ledger/data')).toBe('/srv/ledger/data/outbox');
+    expect(outboxDirectoryOf('/srv/ledger/data')).toBe('/srv/ledger/outbox');
   });
 });
