@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import { storedEventData, tenantOfStream } from '../../../application/src/index.js';
 import { automaticEmailEnabled, emailEventSchemas, emailToggles, invoiceEventSchemas, isDomainError, paymentEventSchemas, receiptEventSchemas, type EmailKind } from '../../../billing/src/index.js';
-import { comparePositions, decodePosition, encodePosition, START_POSITION, type Position, type RecordedEvent } from '../../../event-store/src/index.js';
-import { LIVE_READ_MODEL_SCHEMA, type Projection } from '../../../projection-runtime/src/index.js';
+import { comparePositions, encodePosition, type RecordedEvent } from '../../../event-store/src/index.js';
+import type { Projection } from '../../../projection-runtime/src/index.js';
 import { loadBillingSettings } from '../common/billing-settings.js';
+import { processManagerOrigin } from '../common/process-manager-origin.js';
 import { attemptEmail, type EmailAttemptOutcome, type EmailAttemptRequest } from './deliver-email.js';
 import { automaticEmailId } from './email-ids.js';
 import type { EmailDeliveryServices } from './email-services.js';
@@ -53,16 +53,7 @@ interface AutomaticTrigger {
 export function emailDelivery(services: EmailDeliveryServices, options: EmailDeliveryOptions = {}): Projection {
   const name = options.name ?? EMAIL_DELIVERY_NAME;
   const log = options.log ?? (() => undefined);
-  let origin: Promise<Position> | undefined;
-  const originOf = (): Promise<Position> => {
-    if (origin === undefined) {
-      const loading = options.fromStart ? Promise.resolve(START_POSITION) : loadOrigin(services, name);
-      // A failed read is tried again on the next event rather than remembered.
-      loading.catch(() => (origin = undefined));
-      origin = loading;
-    }
-    return origin;
-  };
+  const originOf = processManagerOrigin(services, 'email_delivery_origin', name, options.fromStart);
   return {
     name,
     version: 1,
@@ -160,20 +151,4 @@ function automaticTriggerOf(type: Exclude<EmailTriggerEventType, 'EmailRequested
       throw new Error(`the email process manager received an event it does not handle: ${String(unexpected)}`);
     }
   }
-}
-
-/**
- * Where this process manager starts: the log's head when it first ran, recorded once per name in
- * `email_delivery_origin` (read-model schema; no tenant data), so a restart, or another process taking the lease,
- * keeps the same starting point.
- */
-async function loadOrigin(services: EmailDeliveryServices, name: string): Promise<Position> {
-  const head = await services.store.headPosition();
-  const table = sql.table(`${LIVE_READ_MODEL_SCHEMA}.email_delivery_origin`);
-  await sql`create table if not exists ${table} (name text primary key, position text not null)`.execute(services.db);
-  await sql`insert into ${table} (name, position) values (${name}, ${encodePosition(head)}) on conflict (name) do nothing`.execute(services.db);
-  const { rows } = await sql<{ position: string }>`select position from ${table} where name = ${name}`.execute(services.db);
-  const row = rows[0];
-  if (row === undefined) throw new Error(`email_delivery_origin has no row for ${name}`);
-  return decodePosition(row.position);
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { aggregates, executeCommand, load, storedEventData, tenantOfStream, uuidV5, type CommandContext } from '../../../application/src/index.js';
 import {
   activeWebhookEndpointIds,
@@ -11,8 +10,9 @@ import {
 } from '../../../billing/src/index.js';
 import { publicEventSourceTypes } from '../../../billing/src/public-events/index.js';
 import { comparePositions, decodePosition, encodePosition, START_POSITION, type EventStore, type Position, type RecordedEvent } from '../../../event-store/src/index.js';
-import { LIVE_READ_MODEL_SCHEMA, type Projection } from '../../../projection-runtime/src/index.js';
+import type { Projection } from '../../../projection-runtime/src/index.js';
 import { WebhookDeliveryQueries } from '../../../../projections/webhook-deliveries/webhook-deliveries.queries.js';
+import { processManagerOrigin } from '../common/process-manager-origin.js';
 import { tenantNowOf } from '../common/tenant-time.js';
 import { WEBHOOK_DISPATCHER_ACTOR } from './webhook-attempt.js';
 import { WebhookEndpointCache } from './webhook-endpoints.js';
@@ -57,15 +57,7 @@ export function webhookDispatcher(services: WebhookServices, options: WebhookDis
   const name = options.name ?? WEBHOOK_DISPATCHER_NAME;
   const runtime = new WebhookDispatchRuntime(services);
   registerRuntime(services.store, runtime);
-  let origin: Promise<Position> | undefined;
-  const originOf = (): Promise<Position> => {
-    if (origin === undefined) {
-      const loading = options.fromStart ? Promise.resolve(START_POSITION) : loadOrigin(services, name);
-      loading.catch(() => (origin = undefined));
-      origin = loading;
-    }
-    return origin;
-  };
+  const originOf = processManagerOrigin(services, 'webhook_dispatcher_origin', name, options.fromStart);
   runtime.originOf = originOf;
   return {
     name,
@@ -249,21 +241,6 @@ async function startFeed(
     aggregates.webhookEndpointFeed.on(endpointId, { command: () => ({ type: 'StartWebhookFeed', data: { endpointId, fromPosition: encodePosition(from), reason } }) }),
   );
   return state;
-}
-
-/**
- * Where the dispatcher starts: the log's head when it first ran, recorded once per name in `webhook_dispatcher_origin`
- * (read-model schema; no tenant data), so a restart, or another process taking the lease, keeps the same origin.
- */
-async function loadOrigin(services: Pick<WebhookServices, 'store' | 'db'>, name: string): Promise<Position> {
-  const head = await services.store.headPosition();
-  const table = sql.table(`${LIVE_READ_MODEL_SCHEMA}.webhook_dispatcher_origin`);
-  await sql`create table if not exists ${table} (name text primary key, position text not null)`.execute(services.db);
-  await sql`insert into ${table} (name, position) values (${name}, ${encodePosition(head)}) on conflict (name) do nothing`.execute(services.db);
-  const { rows } = await sql<{ position: string }>`select position from ${table} where name = ${name}`.execute(services.db);
-  const row = rows[0];
-  if (row === undefined) throw new Error(`webhook_dispatcher_origin has no row for ${name}`);
-  return decodePosition(row.position);
 }
 
 /** Every dispatcher built over a store, so a process can end their lanes when it stops (stopWebhookDelivery). */
