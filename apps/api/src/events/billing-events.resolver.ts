@@ -7,6 +7,7 @@ import { ApplicationError } from '../graphql/application-error.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { requireReader, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
+import { eventSubscription } from './event-subscription.js';
 import { redactSecrets } from '../../../../projections/billing-settings/secret-redaction.js';
 
 @ObjectType('BillingEvent')
@@ -98,36 +99,10 @@ export class BillingEventsResolver {
     const principal = requireReader(request);
     if (types && types.length > MAX_TYPES) throw new ApplicationError('VALIDATION_FAILED', `at most ${MAX_TYPES} event types`);
     const { streamPrefixes, wanted } = streamFilterFor(principal.tenantId, categories, streams);
-    const subscription = this.services.store.subscribeToAll({
-      fromPosition: fromPosition ? decodePosition(fromPosition) : 'start',
-      filter: { streamPrefixes, ...(types && types.length > 0 ? { eventTypes: types } : {}) },
-    });
-    const iterator = subscription[Symbol.asyncIterator]();
-    const gauge = this.services.metrics.openSubscriptions;
-    gauge.inc();
-    let open = true;
-    const closeOnce = async () => {
-      if (!open) return;
-      open = false;
-      gauge.dec();
-      await subscription.close();
-    };
-    const stream: AsyncIterableIterator<BillingEventType> = {
-      [Symbol.asyncIterator]: () => stream,
-      next: async () => {
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done) return { done: true, value: undefined };
-          if (next.value.kind === 'event' && wanted(next.value.event.streamId)) {
-            return { done: false, value: toMessage(next.value.event) };
-          }
-        }
-      },
-      return: async () => {
-        await closeOnce();
-        return { done: true, value: undefined };
-      },
-    };
-    return stream;
+    return eventSubscription(
+      this.services,
+      { fromPosition: fromPosition ? decodePosition(fromPosition) : 'start', filter: { streamPrefixes, ...(types && types.length > 0 ? { eventTypes: types } : {}) } },
+      (event) => (wanted(event.streamId) ? [toMessage(event)] : []),
+    );
   }
 }

@@ -7,6 +7,7 @@ import { GraphQLJSONObject } from '../events/json.scalar.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { requireReader, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
+import { eventSubscription } from '../events/event-subscription.js';
 import { WebhookEventEnum } from '../settings/settings.enums.js';
 import { publicSourceOf } from '../../../../libs/ledger-application/src/index.js';
 
@@ -43,40 +44,13 @@ export class PublicEventsResolver {
     const principal = requireReader(request);
     const start = fromPosition ? decodePosition(fromPosition) : 'start';
     const wanted = new Set<WebhookEvent>(types ?? []);
-    const subscription = this.services.store.subscribeToAll({
-      fromPosition: start,
-      filter: { streamPrefixes: [tenantPrefix(principal.tenantId)], eventTypes: publicEventSourceTypesOf([...wanted]) },
-    });
-    const iterator = subscription[Symbol.asyncIterator]();
-    const gauge = this.services.metrics.openSubscriptions;
-    gauge.inc();
-    let open = true;
-    const closeOnce = async () => {
-      if (!open) return;
-      open = false;
-      gauge.dec();
-      await subscription.close();
-    };
-    // One internal event may give several public events: they wait here, delivered before the next read.
-    const pending: PublicEventType[] = [];
-    const stream: AsyncIterableIterator<PublicEventType> = {
-      [Symbol.asyncIterator]: () => stream,
-      next: async () => {
-        while (pending.length === 0) {
-          const next = await iterator.next();
-          if (next.done) return { done: true, value: undefined };
-          if (next.value.kind !== 'event') continue;
-          for (const event of publicEventsOf(publicSourceOf(next.value.event))) {
-            if (event.tenantId === principal.tenantId && (wanted.size === 0 || wanted.has(event.type))) pending.push(toMessage(event));
-          }
-        }
-        return { done: false, value: pending.shift() as PublicEventType };
-      },
-      return: async () => {
-        await closeOnce();
-        return { done: true, value: undefined };
-      },
-    };
-    return stream;
+    return eventSubscription(
+      this.services,
+      { fromPosition: start, filter: { streamPrefixes: [tenantPrefix(principal.tenantId)], eventTypes: publicEventSourceTypesOf([...wanted]) } },
+      (recorded) =>
+        publicEventsOf(publicSourceOf(recorded))
+          .filter((event) => event.tenantId === principal.tenantId && (wanted.size === 0 || wanted.has(event.type)))
+          .map(toMessage),
+    );
   }
 }
