@@ -13,7 +13,7 @@ import { eventsOf } from '../../libs/billing/src/money-movement.test-helper.js';
 import { streams, toEventData, uuidV5, type CommandContext } from '../../libs/application/src/index.js';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src/index.js';
 import { secretReference } from '../../libs/secrets/src/index.js';
-import { seedInvoiceHistory } from './seed-ledger-history.js';
+import { seedInvoiceHistory, settledHead } from './seed-ledger-history.js';
 
 /**
  * A realistic history for batch-split tests, made by the real deciders and recorded by the real store: two tenants
@@ -35,6 +35,9 @@ export async function batchTestHistory(store: EventStore, invoiceCount = 84): Pr
   for (const tenantId of ['acme', 'globex']) await appendSegments(store, tenantId);
   // After the segments, so that the history before them keeps its positions: an invoice falling due (docs/overdue.md).
   for (const tenantId of ['acme', 'globex']) await appendCollection(store, tenantId);
+  // $all shows an append only once every older transaction on the server has ended (other suites' too): wait until it
+  // shows a marker appended after the history (in a tenant of its own, outside the read below), so no page comes short.
+  await settledHead(store, 'batch-history-marker');
   // $all in pages (a read returns at most a page).
   const events: RecordedEvent[] = [];
   for (;;) {
