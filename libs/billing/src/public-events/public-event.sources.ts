@@ -63,6 +63,18 @@ function itemTerms({ terms, quantity }: ItemConfig): PublicEventPayload<'subscri
   return { planId: terms.planId, planVersion: terms.planVersion, name: terms.name, currency: terms.currency, unitPrice: terms.unitPrice, quantity };
 }
 
+type SubscriptionUpdate = PublicEventPayload<'subscription.updated'>;
+
+/** `subscription.updated`: what changed, how (`update`), at the instant of the internal event. */
+function subscriptionUpdated(subscriptionId: string, update: SubscriptionUpdate['update'], changes: SubscriptionUpdate['changes'], at: string): PublicEventDraft[] {
+  return [draft('subscription.updated', { subscriptionId, update, changes, updatedAt: utc(at) }, at)];
+}
+
+/** One item's change, from an event that carries the item's new terms beside its `previous` ones. */
+function itemChange(data: ItemConfig & { itemId: string; previous: ItemConfig; direction: SubscriptionUpdate['changes'][number]['direction']; effectiveDate: string }): SubscriptionUpdate['changes'][number] {
+  return { itemId: data.itemId, previous: itemTerms(data.previous), current: itemTerms(data), direction: data.direction, effectiveDate: data.effectiveDate };
+}
+
 type Cycle = { kind: 'monthly' | 'quarterly' | 'semi_annual' | 'annual' } | { kind: 'custom'; unit: 'days' | 'months'; count: number };
 
 function billingCycle(cycle: Cycle): PublicEventPayload<'subscription.created'>['billingCycle'] {
@@ -447,48 +459,15 @@ export const publicEventSources: Readonly<Record<string, PublicEventSource>> = {
       data.billedAt,
     ),
   ]),
-  SubscriptionChanged: source(subscription.SubscriptionChanged, ['subscription.updated'], (data) => [
-    draft(
-      'subscription.updated',
-      {
-        subscriptionId: data.subscriptionId,
-        update: 'changed',
-        changes: [{ itemId: data.itemId, previous: itemTerms(data.previous), current: itemTerms(data), direction: data.direction, effectiveDate: data.effectiveDate }],
-        updatedAt: utc(data.changedAt),
-      },
-      data.changedAt,
-    ),
-  ]),
-  SubscriptionChangeScheduled: source(subscription.SubscriptionChangeScheduled, ['subscription.updated'], (data) => [
-    draft(
-      'subscription.updated',
-      {
-        subscriptionId: data.subscriptionId,
-        update: 'change_scheduled',
-        changes: [{ itemId: data.itemId, previous: itemTerms(data.previous), current: itemTerms(data), direction: data.direction, effectiveDate: data.effectiveDate }],
-        updatedAt: utc(data.scheduledAt),
-      },
-      data.scheduledAt,
-    ),
-  ]),
-  SubscriptionPendingChangesApplied: source(subscription.SubscriptionPendingChangesApplied, ['subscription.updated'], (data) => [
-    draft(
-      'subscription.updated',
-      {
-        subscriptionId: data.subscriptionId,
-        update: 'scheduled_changes_applied',
-        changes: data.changes.map((change) => ({
-          itemId: change.itemId,
-          previous: itemTerms(change.previous),
-          current: itemTerms(change),
-          direction: null,
-          effectiveDate: change.effectiveDate,
-        })),
-        updatedAt: utc(data.appliedAt),
-      },
-      data.appliedAt,
-    ),
-  ]),
+  SubscriptionChanged: source(subscription.SubscriptionChanged, ['subscription.updated'], (data) =>
+    subscriptionUpdated(data.subscriptionId, 'changed', [itemChange(data)], data.changedAt),
+  ),
+  SubscriptionChangeScheduled: source(subscription.SubscriptionChangeScheduled, ['subscription.updated'], (data) =>
+    subscriptionUpdated(data.subscriptionId, 'change_scheduled', [itemChange(data)], data.scheduledAt),
+  ),
+  SubscriptionPendingChangesApplied: source(subscription.SubscriptionPendingChangesApplied, ['subscription.updated'], (data) =>
+    subscriptionUpdated(data.subscriptionId, 'scheduled_changes_applied', data.changes.map((change) => itemChange({ ...change, direction: null })), data.appliedAt),
+  ),
   SubscriptionSuspended: source(subscription.SubscriptionSuspended, ['subscription.suspended'], (data) => [
     draft(
       'subscription.suspended',
