@@ -6,7 +6,7 @@ import { connectDatabase, type DatabaseConnection } from '../../libs/database/sr
 import { pngOf, SAMPLE_JPEG_BASE64 } from '../../libs/documents/src/logo-fixtures.test-helper.js';
 import { PostgresEventStore, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { projectInBatches, seededBatchSizes } from '../../libs/testing/src/batch-split.js';
+import { projectInBatches, readAppendedLog, seededBatchSizes } from '../../libs/testing/src/batch-split.js';
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { companyLogosProjection } from './company-logos.projection.js';
 import { CompanyLogoQueries } from './company-logos.queries.js';
@@ -46,14 +46,7 @@ async function appendLives(store: PostgresEventStore): Promise<RecordedEvent[]> 
       appended += events.length;
     }
   }
-  // The log is readable below the oldest open transaction of the whole PostgreSQL cluster (other test files' databases
-  // included), so under load the last events may take a moment to become readable: wait for all of them.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const history = await store.readAll({ fromPosition: 'start', maxCount: 1_000 });
-    if (history.length >= appended || Date.now() > deadline) return history;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return readAppendedLog(store, appended);
 }
 
 describe('company_logos read model', () => {

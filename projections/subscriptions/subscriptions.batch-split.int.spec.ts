@@ -15,7 +15,7 @@ import { commands, instantOn, planTerms, withAddon, withBase } from '../../libs/
 import { connectDatabase, type DatabaseConnection } from '../../libs/database/src/index.js';
 import { PostgresEventStore, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import type { Projection, ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { projectInBatches, seededBatchSizes } from '../../libs/testing/src/batch-split.js';
+import { projectInBatches, readAppendedLog, seededBatchSizes } from '../../libs/testing/src/batch-split.js';
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { subscriptionDueWorkProjection } from './subscription-due-work.projection.js';
 import { subscriptionsProjection } from './subscriptions.projection.js';
@@ -95,6 +95,7 @@ async function appendLives(store: PostgresEventStore): Promise<RecordedEvent[]> 
     };
   });
   const revisions = new Map<string, bigint>();
+  let appended = 0;
   for (let round = 0; queues.some((queue) => queue.decided.length > round); round += 1) {
     for (const { tenantId, decided } of queues) {
       const next = decided[round];
@@ -105,9 +106,10 @@ async function appendLives(store: PostgresEventStore): Promise<RecordedEvent[]> 
       const revision = revisions.get(streamId);
       await store.appendToStream(streamId, storedEvents(next.events, context, streamId), { expectedRevision: revision === undefined ? 'no_stream' : revision });
       revisions.set(streamId, (revision ?? -1n) + BigInt(next.events.length));
+      appended += next.events.length;
     }
   }
-  return store.readAll({ fromPosition: 'start', maxCount: 10_000 });
+  return readAppendedLog(store, appended);
 }
 
 describe('subscriptions read models: any split of the log gives the same rows', () => {

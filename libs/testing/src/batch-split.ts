@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
-import type { RecordedEvent } from '../../event-store/src/index.js';
+import type { EventStore, RecordedEvent } from '../../event-store/src/index.js';
 import { applyEvents, type Projection, type ReadModelDatabase } from '../../projection-runtime/src/index.js';
 
 /**
@@ -13,6 +13,27 @@ import { applyEvents, type Projection, type ReadModelDatabase } from '../../proj
  *   const all = await projectInBatches(db, projection, events, [events.length]);
  *   expect(all.rows).toEqual(one.rows);
  */
+/**
+ * The whole log of a spec's database from the start, once all `appended` events can be read. The log is readable
+ * below the oldest open transaction of the whole PostgreSQL cluster (other test files' databases included), so
+ * right after appending, under load, the last events may take a moment to show: a history read too early would be
+ * cut short, and the comparison would silently test less.
+ */
+export async function readAppendedLog(store: EventStore, appended: number, timeoutMs = 30_000): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const events: RecordedEvent[] = [];
+    for (;;) {
+      const page = await store.readAll({ fromPosition: events.at(-1)?.position ?? 'start', maxCount: 1_000 });
+      events.push(...page);
+      if (page.length < 1_000) break;
+    }
+    if (events.length >= appended) return events;
+    if (Date.now() > deadline) throw new Error(`only ${events.length} of ${appended} appended events became readable in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export interface BatchProjectionResult {
   /** `<table>` -> every row as `to_jsonb(row)::text`, sorted: numerics keep the scale they are stored with. */
   readonly rows: Readonly<Record<string, readonly string[]>>;
