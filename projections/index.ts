@@ -18,6 +18,7 @@ import { subscriptionsProjection } from './subscriptions/subscriptions.projectio
 import { companyLogosProjection } from './company-logos/company-logos.projection.js';
 import { emailsProjection } from './email-deliveries/emails.projection.js';
 import { webhookDeliveriesProjection } from './webhook-deliveries/webhook-deliveries.projection.js';
+import { auditLogProjection } from './audit-log/audit-log.projection.js';
 
 export { invoicesProjection, parseInvoiceEvent } from './invoices/invoices.projection.js';
 export { customerBalancesProjection } from './customer-balances/customer-balances.projection.js';
@@ -38,9 +39,10 @@ export { subscriptionsProjection } from './subscriptions/subscriptions.projectio
 export { companyLogosProjection } from './company-logos/company-logos.projection.js';
 export { emailsProjection } from './email-deliveries/emails.projection.js';
 export { webhookDeliveriesProjection } from './webhook-deliveries/webhook-deliveries.projection.js';
+export { auditLogProjection } from './audit-log/audit-log.projection.js';
 
 /** Every read model the ledger maintains, in the order the runner starts them; the due-work projections last. */
-export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection, productsProjection, plansProjection, pricingRulesProjection, subscriptionsProjection, companyLogosProjection, emailsProjection, webhookDeliveriesProjection, ...dueWorkSources];
+export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection, productsProjection, plansProjection, pricingRulesProjection, subscriptionsProjection, companyLogosProjection, emailsProjection, webhookDeliveriesProjection, auditLogProjection, ...dueWorkSources];
 
 /** The worker-thread module of rebuildProjectionsInParallel for these projections (compiled JavaScript: dist/). */
 export const rebuildWorkerModule: URL = new URL('./rebuild-worker.js', import.meta.url);

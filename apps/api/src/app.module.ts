@@ -40,6 +40,7 @@ import { WebhooksResolver } from './webhooks/webhooks.resolver.js';
 import { EmailsResolver } from './email/emails.resolver.js';
 import { InvoicePdfController } from './invoices/invoice-pdf.controller.js';
 import { CompanyLogoResolver } from './company-logo/company-logo.resolver.js';
+import { AuditLogResolver } from './audit/audit-log.resolver.js';
 import { operationAccessPlugin, scopedWebSocketExecution } from './platform/operation-access.js';
 import { authenticateBearer, requestIdentity, requestScopeMiddleware } from './platform/request-scope.middleware.js';
 import type { Principal } from '../../../libs/access/src/principal.js';
@@ -123,7 +124,7 @@ export class AppModule implements NestModule {
         }),
       ],
       controllers: [OperationsController, InvoicePdfController, ReceiptsPdfController, CreditNotesPdfController, PublicEventsSchemaController, ...graphiql.controllers],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, PublicEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver, WebhooksResolver, EmailsResolver, CompanyLogoResolver],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, PublicEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver, WebhooksResolver, EmailsResolver, CompanyLogoResolver, AuditLogResolver],
     };
   }
 }

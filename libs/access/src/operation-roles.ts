@@ -23,6 +23,9 @@ export const operationRoles: Readonly<Record<OperationKind, Readonly<Record<stri
     apiKeys: admins,
     apiKey: admins,
     arAging: readers,
+    // Who did what (docs/audit-log.md): the auditors' first read, like every other read.
+    auditLog: readers,
+    auditTrail: readers,
     billingSettings: readers,
     billingSettingsHistory: readers,
     convertAmount: readers,

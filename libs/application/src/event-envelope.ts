@@ -10,6 +10,8 @@ export interface CommandContext {
   readonly actor: string;
   /** A readable name of the actor (an API key's name), recorded beside it; the actor id is what identifies. */
   readonly actorName?: string;
+  /** The actor's role when it has one (an API key's role); system actors (scheduler, process managers) have none. */
+  readonly actorRole?: string;
   /** Unique per command execution, or derived from an idempotency key so that retries produce the same event ids. */
   readonly commandId: string;
   readonly correlationId: string;
@@ -32,6 +34,7 @@ export function toEventData(event: DomainEventLike, context: CommandContext, str
       tenantId: context.tenantId,
       actor: context.actor,
       ...(context.actorName === undefined ? {} : { actorName: context.actorName }),
+      ...(context.actorRole === undefined ? {} : { actorRole: context.actorRole }),
       commandId: context.commandId,
       correlationId: context.correlationId,
       causationId: context.causationId,

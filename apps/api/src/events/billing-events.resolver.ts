@@ -9,6 +9,7 @@ import { requireReader, type GraphQLRequestContext } from '../graphql/request-co
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { eventSubscription } from './event-subscription.js';
 import { redactSecrets } from '../../../../projections/billing-settings/secret-redaction.js';
+import { EventActorType, eventMetadataView } from './event-metadata.types.js';
 
 @ObjectType('BillingEvent')
 export class BillingEventType {
@@ -19,6 +20,10 @@ export class BillingEventType {
   @Field(() => String) revision!: string;
   @Field(() => DateTimeScalar) recordedAt!: string;
   @Field(() => GraphQLJSONObject) data!: Record<string, unknown>;
+  @Field(() => EventActorType, { nullable: true, description: 'Who ran the command that recorded the event; null only on events recorded without an actor' }) actor!: EventActorType | null;
+  @Field(() => String, { nullable: true, description: 'The command that recorded the event' }) commandId!: string | null;
+  @Field(() => String, { nullable: true, description: 'Shared by every event of one request and of what it set off' }) correlationId!: string | null;
+  @Field(() => String, { nullable: true, description: 'What caused the command: a command id, or the id of the event a process manager reacted to' }) causationId!: string | null;
 }
 
 const MAX_TYPES = 50;
@@ -62,6 +67,8 @@ function toMessage(event: RecordedEvent): BillingEventType {
     // Settings events carry webhook secrets (the domain replays them); no subscriber may see one. Every event is
     // walked, not only the settings types, so an event type added later cannot leak a `secret` either.
     data: maskGatewayTokens(redactSecrets(event.data)),
+    // Only the actor and the command's ids of the metadata (which holds no secret): see eventMetadataView.
+    ...eventMetadataView(event.metadata),
   };
 }
 

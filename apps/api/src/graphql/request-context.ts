@@ -60,6 +60,7 @@ export async function runMutation<Result>(
       tenantId: principal.tenantId,
       actor: `api-key:${principal.keyId}`,
       actorName: principal.keyName,
+      actorRole: principal.role,
       commandId,
       correlationId: request.correlationId,
       causationId: commandId,

@@ -29,6 +29,7 @@ export interface PaymentAllocationServices extends TenantTimeSource {
 export interface AllocationCause {
   readonly actor: string;
   readonly actorName?: string;
+  readonly actorRole?: string;
   readonly correlationId: string;
   readonly causationId: string;
 }
@@ -123,7 +124,7 @@ export async function allocatePayment(
     const now = await tenantNowOf(services, tenantId);
     const plan = decideAllocation({ payment: payment.state, invoices, account: account.state, ids: { overpaymentEntryId: overpaymentEntryIdOf(tenantId, paymentId) }, now });
     const commandId = allocationCommandIdOf(tenantId, paymentId, payment.expectedRevision, invoices, plan.split);
-    const context: CommandContext = { tenantId, actor: cause.actor, ...(cause.actorName === undefined ? {} : { actorName: cause.actorName }), commandId, correlationId: cause.correlationId, causationId: cause.causationId, now };
+    const context: CommandContext = { tenantId, actor: cause.actor, ...(cause.actorName === undefined ? {} : { actorName: cause.actorName }), ...(cause.actorRole === undefined ? {} : { actorRole: cause.actorRole }), commandId, correlationId: cause.correlationId, causationId: cause.causationId, now };
     return {
       appends: [storedAppend(context, streams.payment(tenantId, paymentId), payment.expectedRevision, plan.payment), ...allocationAppends(context, plan, invoices, { customerId, expectedRevision: account.expectedRevision })],
       result: (position) => (position === undefined ? { outcome: 'already_allocated' } : { outcome: 'allocated', position }),

@@ -28,6 +28,7 @@ export async function allocatedOutcome(services: ApplicationServices, context: C
   const cause = {
     actor: context.actor,
     ...(context.actorName === undefined ? {} : { actorName: context.actorName }),
+    ...(context.actorRole === undefined ? {} : { actorRole: context.actorRole }),
     correlationId: context.correlationId,
     causationId: context.commandId,
   };
