@@ -21,5 +21,6 @@ export default async function globalSetup() {
   const dataDirectory = join(parent, 'data');
   const server = await startEmbeddedPostgres({ dataDirectory, ephemeral: true });
   globalThis.__LEDGER_TEST_POSTGRES__ = server;
+  globalThis.__LEDGER_TEST_POSTGRES_DIRECTORY__ = parent;
   process.env.LEDGER_TEST_ADMIN_URL = server.connectionString('postgres');
 }
