@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectDatabase, type DatabaseConnection } from '../../libs/database/src/index.js';
 import { PostgresEventStore } from '../../libs/event-store/src/index.js';
-import { loadCheckpoint, ProjectionLease, ProjectionRunner, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
+import { loadCheckpoint, ProjectionLease, ProjectionRunner, projectionStateHash, type Projection, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { allProjections } from '../../projections/index.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
@@ -65,7 +65,8 @@ describe('ledger projections rebuild', () => {
     expect(live['invoices.invoices']?.length).toBeGreaterThan(100);
     const result = await runCli(['--json', 'projections', 'rebuild', '--workers', '2'], database.connectionString);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
-    const output = JSON.parse(result.stdout) as { rebuilt: { name: string; events: number }[]; seconds: number };
+    const output = JSON.parse(result.stdout) as { rebuilt: { name: string; events: number; stateHash: string }[]; seconds: number };
+    expect(output.rebuilt.every((entry) => /^[0-9a-f]{64}$/.test(entry.stateHash))).toBe(true);
     expect(output.rebuilt.map((entry) => entry.name)).toEqual(allProjections.map((projection) => projection.name));
     expect(output.rebuilt.find((entry) => entry.name === 'invoices')?.events).toBeGreaterThan(0);
     expect(await readModelSnapshot(connection.db, 'read_models', allProjections)).toEqual(live);
@@ -74,11 +75,28 @@ describe('ledger projections rebuild', () => {
   it('rebuilds the named projections only, and says which names it does not know', async () => {
     const named = await runCli(['projections', 'rebuild', 'invoices'], database.connectionString);
     expect(named.code).toBe(0);
-    expect(named.stdout.trimEnd()).toMatch(/^rebuilt 1 projection\(s\) in [\d.]+ s:\n {2}invoices +\d+ events$/);
+    expect(named.stdout.trimEnd()).toMatch(/^rebuilt 1 projection\(s\) in [\d.]+ s:\n {2}invoices +\d+ events\nstate hash invoices [0-9a-f]{64}$/);
     expect(await readModelSnapshot(connection.db, 'read_models', allProjections)).toEqual(live);
     const unknown = await runCli(['projections', 'rebuild', 'invoices', 'nonsense'], database.connectionString);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: no projection named nonsense; the projections are invoices, /);
+  }, 120_000);
+
+  it('off a terminal prints plain progress lines per worker, and ends with state hashes equal to those of the live tables', async () => {
+    const result = await runCli(['projections', 'rebuild', 'invoices', 'payments', '--workers', '2'], database.connectionString);
+    expect(result.code).toBe(0);
+    for (const name of ['invoices', 'payments']) {
+      const lines = result.stderr.split('\n').filter((line) => line.startsWith(`ledger: rebuild ${name}: `));
+      // The last line of each worker: every event of its types read, a rate, and how long the read took.
+      expect(lines.at(-1)).toMatch(new RegExp(`^ledger: rebuild ${name}: ([1-9][\\d,]*) / \\1 events \\(100%\\), [\\d,]+ events/s, read in [\\d.]+ s$`));
+    }
+    const hashes = Object.fromEntries([...result.stdout.matchAll(/^state hash (\S+) ([0-9a-f]{64})$/gm)].map((match) => [match[1], match[2]]));
+    expect(Object.keys(hashes)).toEqual(['invoices', 'payments']);
+    for (const name of ['invoices', 'payments']) {
+      const projection = allProjections.find((candidate) => candidate.name === name) as Projection;
+      expect(hashes[name]).toBe(await projectionStateHash(connection.db, 'read_models', projection));
+    }
+    expect(await readModelSnapshot(connection.db, 'read_models', allProjections)).toEqual(live);
   }, 120_000);
 
   it('refuses while another process holds a projection lease, and changes nothing', async () => {

@@ -133,19 +133,43 @@ function buildProgram(io: CliIo, environment: NodeJS.ProcessEnv, setJson: (value
     .addOption(new Option('--workers <count>', 'worker threads (default: one per core)').argParser(parseWorkers))
     .addHelpText('after', '\nExamples:\n  npm run ledger -- projections rebuild\n  npm run ledger -- projections rebuild invoices general_ledger --workers 2')
     .action(async (names: string[], options: { workers?: number }, command: Command) => {
-      const [{ allProjections, rebuildWorkerModule }, { rebuildLiveProjections }] = await Promise.all([import('../../../projections/index.js'), import('../../../libs/projection-runtime/src/index.js')]);
+      const [{ allProjections, rebuildWorkerModule }, { rebuildLiveProjections }, { plainRebuildProgress, terminalRebuildProgress }] = await Promise.all([
+        import('../../../projections/index.js'),
+        import('../../../libs/projection-runtime/src/index.js'),
+        import('./rebuild-progress.js'),
+      ]);
       const unknown = names.filter((name) => !allProjections.some((projection) => projection.name === name));
       if (unknown.length > 0) throw new Error(`no projection named ${unknown.join(', ')}; the projections are ${allProjections.map((projection) => projection.name).join(', ')}`);
       const chosen = names.length === 0 ? allProjections : allProjections.filter((projection) => names.includes(projection.name));
       // Progress on stderr, except where stderr is a script's error channel (--json, not on a terminal).
       const quiet = command.optsWithGlobals<GlobalOptions>().json === true && !io.errIsTerminal;
       const started = Date.now();
-      const rebuilt = await withDatabase(environment, io, (db, connectionString) =>
-        rebuildLiveProjections(db, chosen, { connectionString, workerModule: rebuildWorkerModule, workers: options.workers, log: (line) => (quiet ? undefined : io.err(`ledger: ${line}`)) }),
-      );
+      // A bar per worker on a terminal, plain lines every 2 s otherwise (logs, CI), nothing where stderr must stay clean.
+      const view = quiet ? undefined : io.errIsTerminal ? terminalRebuildProgress(process.stderr) : plainRebuildProgress((line) => io.err(`ledger: ${line}`));
+      const rebuilt = await withDatabase(environment, io, async (db, connectionString) => {
+        try {
+          return await rebuildLiveProjections(db, chosen, {
+            connectionString,
+            workerModule: rebuildWorkerModule,
+            workers: options.workers,
+            stateHashes: true,
+            log: (line) => view?.note(line),
+            progress: view?.update,
+          });
+        } finally {
+          view?.stop();
+        }
+      });
       const seconds = (Date.now() - started) / 1000;
-      print(command, { rebuilt: rebuilt.map((entry) => ({ name: entry.name, events: entry.events, position: `${entry.position.commit}.${entry.position.prepare}` })), seconds }, () =>
-        [`rebuilt ${rebuilt.length} projection(s) in ${seconds.toFixed(1)} s:`, ...rebuilt.map((entry) => `  ${entry.name.padEnd(28)} ${String(entry.events).padStart(10)} events`)].join('\n'),
+      print(
+        command,
+        { rebuilt: rebuilt.map((entry) => ({ name: entry.name, events: entry.events, position: `${entry.position.commit}.${entry.position.prepare}`, stateHash: entry.stateHash })), seconds },
+        () =>
+          [
+            `rebuilt ${rebuilt.length} projection(s) in ${seconds.toFixed(1)} s:`,
+            ...rebuilt.map((entry) => `  ${entry.name.padEnd(28)} ${String(entry.events).padStart(10)} events`),
+            ...rebuilt.map((entry) => `state hash ${entry.name} ${entry.stateHash}`),
+          ].join('\n'),
       );
     });
   return program;

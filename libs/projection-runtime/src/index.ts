@@ -6,3 +6,4 @@ export * from './projection-apply.js';
 export * from './projection-rebuild.js';
 export * from './projection-lag.js';
 export * from './checkpoint-notifier.js';
+export * from './projection-state-hash.js';

@@ -9,6 +9,7 @@ import { ProjectionLease } from './projection-lease.js';
 import { LIVE_READ_MODEL_SCHEMA } from './projection.js';
 import type { Projection, ReadModelDatabase } from './projection.js';
 import { applyEvents, ensureProjectionRuntimeSchema } from './projection-apply.js';
+import { projectionStateHash } from './projection-state-hash.js';
 
 /** Events read from the log per page: fresh tables, so the larger the page the fewer round trips and commits. */
 const REBUILD_PAGE_SIZE = 5_000;
@@ -26,7 +27,20 @@ export interface RebuildOptions {
   /** ... or of each projection when several are rebuilt together. */
   readonly buildSchemaOf?: (projection: Projection) => string;
   readonly log?: (message: string) => void;
+  /** Called after each page read from the log (and once when the log is read to its end), for a progress bar. */
+  readonly progress?: (progress: RebuildProgress) => void;
   readonly batchSize?: number;
+}
+
+/** How far one read of the log (the projections rebuilt together: one worker's group) has come. */
+export interface RebuildProgress {
+  readonly projections: readonly string[];
+  /** Events of their types read (and handed to them) so far. */
+  readonly eventsRead: number;
+  /** Events of their types in the log when the rebuild started: the head to reach (events appended since come on top). */
+  readonly eventsTotal: number;
+  /** The log is read to its end (the indexes and the swap follow). */
+  readonly done: boolean;
 }
 
 export interface RebuiltProjection {
@@ -37,6 +51,8 @@ export interface RebuiltProjection {
   readonly events: number;
   /** Milliseconds from the start of its rebuild until its last page was applied (before indexes and swap). */
   readonly loadMs: number;
+  /** projectionStateHash of its live tables right after the swap (rebuildLiveProjections with stateHashes only). */
+  readonly stateHash?: string;
 }
 
 /**
@@ -81,8 +97,17 @@ export async function rebuildProjections(
     await sql.raw(`drop schema if exists ${target.schema} cascade; create schema ${target.schema}`).execute(db);
     await target.projection.createTables(db, target.schema);
   }
-  const pages = new SharedPages(store, [...new Set(projections.flatMap((projection) => projection.eventTypes))], pageSize, targets.length);
+  const eventTypes = [...new Set(projections.flatMap((projection) => projection.eventTypes))];
+  const pages = new SharedPages(store, eventTypes, pageSize, targets.length);
   let reported = 0;
+  const names = projections.map((projection) => projection.name);
+  const eventsTotal = options.progress ? await countEvents(db, eventTypes) : 0;
+  let progressed = -1;
+  const progress = (done: boolean): void => {
+    if (!options.progress || (!done && pages.eventsRead === progressed)) return;
+    progressed = pages.eventsRead;
+    options.progress({ projections: names, eventsRead: pages.eventsRead, eventsTotal: Math.max(eventsTotal, pages.eventsRead), done });
+  };
   // Each projection goes through the pages at its own pace (a slow one does not hold the others back), at most
   // PAGES_AHEAD_MAX pages ahead of the slowest, so memory stays bounded whatever the length of the log.
   await Promise.all(
@@ -102,6 +127,7 @@ export async function rebuildProjections(
           target.events += batch.length;
         }
         pages.done(index, targetIndex);
+        progress(false);
         if (pages.eventsRead >= reported + PROGRESS_EVERY_EVENTS) {
           reported = pages.eventsRead;
           log(`rebuild of ${targets.map((entry) => entry.projection.name).join(', ')}: ${reported} events read so far`);
@@ -110,6 +136,7 @@ export async function rebuildProjections(
     }),
   );
   const position = pages.lastPosition;
+  progress(true);
   return Promise.all(
     targets.map(async (target) => {
       // Secondary indexes are built once over the loaded rows rather than maintained row by row during the load.
@@ -119,6 +146,13 @@ export async function rebuildProjections(
       return { name: target.projection.name, schema, position, events: target.events, loadMs: target.loadMs };
     }),
   );
+}
+
+/** The events of these types in the log (of the PostgreSQL event store in the same database): a progress bar's 100 %. */
+async function countEvents(db: Kysely<ReadModelDatabase>, eventTypes: readonly string[]): Promise<number> {
+  if (eventTypes.length === 0) return 0;
+  const { rows } = await sql<{ events: string }>`select count(*)::text as events from event_store.events where type = any(${[...eventTypes]}::text[])`.execute(db);
+  return Number(rows[0]?.events ?? 0);
 }
 
 /**
@@ -151,11 +185,14 @@ class SharedPages {
     return page;
   }
 
-  /** The consumer has applied page `index`: pages every consumer has passed are let go. */
+  /**
+   * The consumer has applied page `index`: pages every consumer has passed are let go, except the last of them, which
+   * the next read starts after (letting it go too made the next fetch read it from the log a second time).
+   */
   done(index: number, consumer: number): void {
     this.progress[consumer] = index + 1;
     const slowest = Math.min(...this.progress);
-    for (const key of this.pages.keys()) if (key < slowest) this.pages.delete(key);
+    for (const key of this.pages.keys()) if (key < slowest - 1) this.pages.delete(key);
     for (const wake of this.waiting.splice(0)) wake();
   }
 
@@ -217,9 +254,11 @@ interface WorkerRequest {
   readonly buildSchemas: Readonly<Record<string, string>>;
   readonly targetSchema?: string;
   readonly batchSize?: number;
+  /** Whether to post progress messages (only when the caller asked for progress). */
+  readonly progress?: boolean;
 }
 
-type WorkerMessage = { kind: 'log'; message: string } | { kind: 'done'; rebuilt: { name: string; schema: string; position: { commit: string; prepare: string }; events: number; loadMs: number }[] } | { kind: 'failed'; message: string; stack?: string };
+type WorkerMessage = { kind: 'log'; message: string } | { kind: 'progress'; progress: RebuildProgress } | { kind: 'done'; rebuilt: { name: string; schema: string; position: { commit: string; prepare: string }; events: number; loadMs: number }[] } | { kind: 'failed'; message: string; stack?: string };
 
 /**
  * Rebuilds projections of the PostgreSQL event store in several worker threads at once: a rebuild is bound by the
@@ -250,7 +289,12 @@ export async function rebuildProjectionsInParallel(db: Kysely<ReadModelDatabase>
   log(`rebuild: ${projections.length} projection(s) in ${groups.length} worker thread(s): ${groups.map((group) => group.map((projection) => projection.name).join(', ')).join(' | ')}`);
   const results = await Promise.all(
     groups.map((group) =>
-      runWorker(options.workerModule, { connectionString: options.connectionString, names: group.map((projection) => projection.name), buildSchemas, targetSchema: options.targetSchema, batchSize: options.batchSize }, log),
+      runWorker(
+        options.workerModule,
+        { connectionString: options.connectionString, names: group.map((projection) => projection.name), buildSchemas, targetSchema: options.targetSchema, batchSize: options.batchSize, progress: options.progress !== undefined },
+        log,
+        options.progress,
+      ),
     ),
   );
   const byName = new Map(results.flat().map((rebuilt) => [rebuilt.name, rebuilt]));
@@ -277,7 +321,7 @@ async function balancedGroups(db: Kysely<ReadModelDatabase>, projections: readon
   return groups.filter((group) => group.projections.length > 0).map((group) => group.projections);
 }
 
-function runWorker(module: URL, request: WorkerRequest, log: (message: string) => void): Promise<RebuiltProjection[]> {
+function runWorker(module: URL, request: WorkerRequest, log: (message: string) => void, progress?: (progress: RebuildProgress) => void): Promise<RebuiltProjection[]> {
   return new Promise((resolve, reject) => {
     // A rebuild allocates many short-lived objects (parsed events, folded rows): a young generation of 64 MB semi-spaces
     // (V8's default is 16 MB) halves the time spent collecting them.
@@ -285,6 +329,7 @@ function runWorker(module: URL, request: WorkerRequest, log: (message: string) =
     let settled = false;
     worker.on('message', (message: WorkerMessage) => {
       if (message.kind === 'log') log(message.message);
+      else if (message.kind === 'progress') progress?.(message.progress);
       else if (message.kind === 'done') {
         settled = true;
         resolve(message.rebuilt.map((rebuilt) => ({ ...rebuilt, position: { commit: BigInt(rebuilt.position.commit), prepare: BigInt(rebuilt.position.prepare) } })));
@@ -327,6 +372,7 @@ export async function serveRebuildWorker(projections: readonly Projection[]): Pr
       batchSize: request.batchSize,
       buildSchemaOf: (projection) => request.buildSchemas[projection.name] as string,
       log: (message) => port.postMessage({ kind: 'log', message } satisfies WorkerMessage),
+      progress: request.progress ? (progress) => port.postMessage({ kind: 'progress', progress } satisfies WorkerMessage) : undefined,
     });
     const message: WorkerMessage = {
       kind: 'done',
@@ -360,7 +406,11 @@ export class ProjectionBusyError extends Error {
  * swaps each in with its checkpoint, then lets the leases go: a runner started afterwards continues from the
  * rebuilt checkpoints.
  */
-export async function rebuildLiveProjections(db: Kysely<ReadModelDatabase>, projections: readonly Projection[], options: Omit<ParallelRebuildOptions, 'targetSchema' | 'buildSchemas'>): Promise<RebuiltProjection[]> {
+export async function rebuildLiveProjections(
+  db: Kysely<ReadModelDatabase>,
+  projections: readonly Projection[],
+  options: Omit<ParallelRebuildOptions, 'targetSchema' | 'buildSchemas'> & { readonly stateHashes?: boolean },
+): Promise<RebuiltProjection[]> {
   const leases: ProjectionLease[] = [];
   try {
     const busy: string[] = [];
@@ -370,7 +420,14 @@ export async function rebuildLiveProjections(db: Kysely<ReadModelDatabase>, proj
       else busy.push(projection.name);
     }
     if (busy.length > 0) throw new ProjectionBusyError(busy);
-    return await rebuildProjectionsInParallel(db, projections, { ...options, targetSchema: LIVE_READ_MODEL_SCHEMA });
+    const rebuilt = await rebuildProjectionsInParallel(db, projections, { ...options, targetSchema: LIVE_READ_MODEL_SCHEMA });
+    if (!options.stateHashes) return rebuilt;
+    // Hashed while the leases are still held: no runner has moved the tables past the rebuilt checkpoint yet.
+    const hashed: RebuiltProjection[] = [];
+    for (const [index, entry] of rebuilt.entries()) {
+      hashed.push({ ...entry, stateHash: await projectionStateHash(db, LIVE_READ_MODEL_SCHEMA, projections[index] as Projection) });
+    }
+    return hashed;
   } finally {
     await Promise.all(leases.map((lease) => lease.release()));
   }
