@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { canonicalEvent, chainHash, type ChainedEvent, eventHash, GENESIS_HASH, verifyChain, type CanonicalEventFields } from './event-chain.js';
+import { canonicalEvent, canonicalEventTemplate, chainHash, type ChainedEvent, eventHash, GENESIS_HASH, verifyChain, type CanonicalEventFields } from './event-chain.js';
 
 const base: CanonicalEventFields = {
   eventId: 'evt-1',
@@ -125,6 +125,20 @@ describe('canonicalEvent: RFC 8785 JCS of exactly six fields', () => {
 
   it('accepts the largest 64-bit revision', () => {
     expect(canonicalEvent({ ...base, revision: '18446744073709551615' })).toContain('"revision":"18446744073709551615"');
+  });
+});
+
+describe('canonicalEventTemplate: the canonical text with the revision left out', () => {
+  it.each([
+    ['plain fields', base],
+    ['data and metadata that mention the mark', { ...base, data: { note: '"revision":"0","streamId":"x"', revision: '0' }, metadata: { revision: 7 } }],
+    ['a stream and type holding quotes and the mark', { ...base, streamId: 't1:s"revision":"0","streamId":', type: 'A"B' }],
+    ['unicode and numbers', { ...base, data: { name: 'Zoë €', amount: 1e21, small: 0.1, list: [3, 'x', null] } }],
+  ])('head + revision + tail is canonicalEvent for %s', (_description, event) => {
+    const template = canonicalEventTemplate(event);
+    for (const revision of ['0', '9', '10', '18446744073709551615']) {
+      expect(template.head + revision + template.tail).toBe(canonicalEvent({ ...event, revision }));
+    }
   });
 });
 

@@ -68,6 +68,27 @@ export function canonicalEvent(event: CanonicalEventFields): string {
   return text;
 }
 
+/** The canonical text of an event split around its revision: `head + revision + tail` is canonicalEvent of the event. */
+export interface CanonicalEventTemplate {
+  readonly head: string;
+  readonly tail: string;
+}
+
+const REVISION_MARK = '"revision":"0","streamId":';
+
+/**
+ * For a store that learns an event's revision only inside its append statement (expected revision 'any'): the client
+ * canonicalises everything else, the database puts the revision in and hashes, in the same statement. The revision is
+ * a decimal string between `"revision":"` and `"`; JCS puts `streamId` and `type` (JSON strings, whose quotes are
+ * escaped) after it, so the last occurrence of the mark is the field itself.
+ */
+export function canonicalEventTemplate(event: Omit<CanonicalEventFields, 'revision'>): CanonicalEventTemplate {
+  const text = canonicalEvent({ ...event, revision: '0' });
+  const at = text.lastIndexOf(REVISION_MARK);
+  const revisionStart = at + '"revision":"'.length;
+  return { head: text.slice(0, revisionStart), tail: text.slice(revisionStart + 1) };
+}
+
 /**
  * SHA-256(previous hash (32 bytes) || UTF-8 of the canonical event). `previousHash` null means the first event of a
  * stream, hashed after GENESIS_HASH (32 zero bytes) so every preimage has the same fixed-length prefix.

@@ -1,12 +1,14 @@
 export { AuditInputError, HASH_LENGTH, hashesEqual, isHash, sha256 } from './hashing.js';
 export {
   type CanonicalEventFields,
+  type CanonicalEventTemplate,
   type ChainAnchor,
   type ChainedEvent,
   type ChainFailureReason,
   type ChainVerification,
   GENESIS_HASH,
   canonicalEvent,
+  canonicalEventTemplate,
   chainHash,
   eventHash,
   verifyChain,

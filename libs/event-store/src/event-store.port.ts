@@ -31,6 +31,12 @@ export interface RecordedEvent {
   readonly metadata: JsonObject;
   readonly position: Position;
   readonly recordedAt: Date;
+  /**
+   * The event's link in its stream's hash chain, lowercase hex (SHA-256 of the previous event's hash and the event's
+   * canonical text: libs/audit eventHash). Present when the store keeps the chain (PostgreSQL); the KurrentDB adapter
+   * does not.
+   */
+  readonly hash?: string;
 }
 
 export interface AppendResult {

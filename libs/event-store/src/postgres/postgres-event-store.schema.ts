@@ -37,6 +37,20 @@ create table if not exists event_store.events (
 
 create index if not exists events_type_position on event_store.events (type, transaction_id, global_position);
 
+-- The per-stream hash chain (docs/audit.md): each event's hash is SHA-256(previous event's hash || the RFC 8785 text
+-- of its type, data, metadata, stream, revision and id); the first event of a stream follows 32 zero bytes. The
+-- stream row keeps its last hash, so an append chains onto it under the row lock it takes anyway: no global lock, no
+-- extra round trip. Null only for events written before hashing existed, until migrate() backfills them.
+alter table event_store.events add column if not exists hash bytea;
+alter table event_store.streams add column if not exists head_hash bytea;
+
+-- The client sends each event's canonical text split around the revision (it learns the revision only here).
+create or replace function event_store.chain_hash(previous bytea, revision bigint, head text, tail text) returns bytea
+language sql immutable parallel safe as $fn$
+  select sha256(coalesce(previous, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
+                || convert_to(head || revision::text || tail, 'UTF8'))
+$fn$;
+
 -- Appends to one or more streams in one call: compare-and-set each stream's revision and insert the events.
 -- Called as a single statement, so the whole append is one round trip and one transaction. The wake-up NOTIFY is
 -- sent by the adapter after commit. Raises SQLSTATE LW001 with a JSON detail on a wrong expected version.
@@ -67,6 +81,9 @@ declare
   acked_expected text;
   acked_rev      bigint;
   written_count  int := 0;
+  -- The stream's last hash before this append, and the new events' hashes in revision order.
+  prev_hash      bytea;
+  hashes         bytea[];
 begin
   -- Lock streams in one global order (by name) so that two multi-stream appends naming the same streams in a
   -- different order cannot deadlock. Results are returned in request order (see request_index).
@@ -82,8 +99,10 @@ begin
     -- 'stream_exists') takes the full path below, which finds out exactly what happened.
     fast := false;
     if expected not in ('any', 'no_stream', 'stream_exists') then
+      -- head_hash is not set here, so RETURNING gives the value before this append.
       update event_store.streams set revision = revision + batch_size
-       where stream_id = stream and revision = expected::bigint;
+       where stream_id = stream and revision = expected::bigint
+      returning head_hash into prev_hash;
       if found then
         current_rev := expected::bigint;
         fast := true;
@@ -94,6 +113,7 @@ begin
         on conflict (stream_id) do nothing;
       if found then
         current_rev := -1;
+        prev_hash := null;
         fast := true;
       end if;
     end if;
@@ -104,7 +124,7 @@ begin
     insert into event_store.streams (stream_id, tenant_id, revision)
       values (stream, nullif(split_part(stream, ':', 1), stream), -1)
       on conflict (stream_id) do nothing;
-    select s.revision into current_rev from event_store.streams s where s.stream_id = stream for update;
+    select s.revision, s.head_hash into current_rev, prev_hash from event_store.streams s where s.stream_id = stream for update;
 
     -- Idempotency (KurrentDB's rule): the same event ids already written right after the expected revision are
     -- acknowledged without writing; a partial overlap is a conflict.
@@ -159,21 +179,29 @@ begin
 
     -- One event (the usual batch) is a plain single-row INSERT: cheaper to run than unnesting the batch.
     if batch_size = 1 then
-      insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata)
+      prev_hash := event_store.chain_hash(prev_hash, current_rev + 1, batch->0->>'head', batch->0->>'tail');
+      insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata, hash)
       values (me, nullif(split_part(stream, ':', 1), stream), stream, current_rev + 1, (batch->0->>'eventId')::uuid,
-              batch->0->>'type', batch->0->'data', coalesce(batch->0->'metadata', '{}'::jsonb))
+              batch->0->>'type', batch->0->'data', coalesce(batch->0->'metadata', '{}'::jsonb), prev_hash)
       returning global_position into last_prepare;
     else
+      hashes := '{}';
+      for i in 0 .. batch_size - 1 loop
+        prev_hash := event_store.chain_hash(prev_hash, current_rev + 1 + i, batch->i->>'head', batch->i->>'tail');
+        hashes := hashes || prev_hash;
+      end loop;
       with inserted as (
-        insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata)
+        insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata, hash)
         select me, nullif(split_part(stream, ':', 1), stream), stream, current_rev + x.ordinality,
-               (x.value->>'eventId')::uuid, x.value->>'type', x.value->'data', coalesce(x.value->'metadata', '{}'::jsonb)
+               (x.value->>'eventId')::uuid, x.value->>'type', x.value->'data', coalesce(x.value->'metadata', '{}'::jsonb),
+               hashes[x.ordinality]
           from jsonb_array_elements(batch) with ordinality as x(value, ordinality)
          order by x.ordinality
         returning global_position
       )
       select max(global_position) into last_prepare from inserted;
     end if;
+    update event_store.streams set head_hash = prev_hash where stream_id = stream;
     written_count := written_count + 1;
 
     results[request_index] := jsonb_build_object('nextExpectedRevision', (current_rev + batch_size)::text,

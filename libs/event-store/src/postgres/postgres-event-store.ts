@@ -25,6 +25,7 @@ import { AppendWakeups } from './append-wakeups.js';
 import { AllTail, TailConsumer } from './all-tail.js';
 import { ScopedPool } from '../../../database/src/scoped-pool.js';
 import { currentDatabaseScope } from '../../../database/src/database-scope.js';
+import { AuditInputError, canonicalEventTemplate, eventHash } from '../../../audit/src/index.js';
 
 const SUBSCRIPTION_BATCH = 500;
 /**
@@ -53,7 +54,7 @@ const CONSUMER_BUFFER_MAX = 5_000;
 const READABLE_BARRIER = 'pg_snapshot_xmin(pg_current_snapshot())';
 /** Selected as text so that bigints and xid8 reach JavaScript exactly. Sort by qualified columns, never by these names. */
 const EVENT_COLUMNS = `stream_id, revision::text, event_id::text, type, data, metadata, transaction_id::text as commit,
-              global_position::text, recorded_at`;
+              global_position::text, recorded_at, encode(hash, 'hex') as hash`;
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
@@ -73,51 +74,30 @@ interface EventRow {
   commit: string;
   global_position: string;
   recorded_at: Date;
+  hash: string | null;
 }
 
-/** $1 stream, $2 expected revision (-1 = no stream), $3 event count, $4 events as JSON. See tryFastAppend. */
-const FAST_APPEND_SQL = `
-with existing as (
-  update event_store.streams set revision = revision + $3::int
-   where stream_id = $1 and revision = $2::bigint and $2::bigint >= 0
-  returning revision - $3::int as base
-), created as (
-  insert into event_store.streams (stream_id, tenant_id, revision)
-  select $1, nullif(split_part($1, ':', 1), $1), $3::int - 1 where $2::bigint = -1
-  on conflict (stream_id) do nothing
-  returning -1::bigint as base
-), base as (
-  select base from existing union all select base from created
-), inserted as (
-  insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata)
-  select pg_current_xact_id(), nullif(split_part($1, ':', 1), $1), $1, base.base + x.ordinality,
-         (x.value->>'eventId')::uuid, x.value->>'type', x.value->'data', coalesce(x.value->'metadata', '{}'::jsonb)
-    from base, jsonb_array_elements($4::jsonb) with ordinality as x(value, ordinality)
-   order by x.ordinality
-  returning transaction_id, global_position, revision
-)
-select transaction_id::text as commit, max(global_position)::text as prepare, max(revision)::text as revision
-  from inserted group by transaction_id`;
-
 /**
- * The same for the commonest append of all, ONE event ($3 event id, $4 type, $5 data, $6 metadata): no JSON array to
- * unpack, no ordering, no grouping.
+ * The commonest append of all, ONE event on one stream at an exact expected revision or a new stream ($1 stream,
+ * $2 expected revision (-1 = no stream), $3 event id, $4 type, $5 data, $6 metadata, $7 and $8 the canonical text around
+ * the revision): a conditional write of the stream row, which also chains the new event's hash onto the stream's last
+ * one under the row lock it takes anyway, then the event. See tryFastAppend.
  */
 const FAST_APPEND_ONE_SQL = `
 with existing as (
-  update event_store.streams set revision = revision + 1
+  update event_store.streams set revision = revision + 1, head_hash = event_store.chain_hash(head_hash, revision + 1, $7, $8)
    where stream_id = $1 and revision = $2::bigint and $2::bigint >= 0
-  returning revision - 1 as base
+  returning revision - 1 as base, head_hash as hash
 ), created as (
-  insert into event_store.streams (stream_id, tenant_id, revision)
-  select $1, nullif(split_part($1, ':', 1), $1), 0 where $2::bigint = -1
+  insert into event_store.streams (stream_id, tenant_id, revision, head_hash)
+  select $1, nullif(split_part($1, ':', 1), $1), 0, event_store.chain_hash(null, 0, $7, $8) where $2::bigint = -1
   on conflict (stream_id) do nothing
-  returning -1::bigint as base
+  returning -1::bigint as base, head_hash as hash
 ), base as (
-  select base from existing union all select base from created
+  select base, hash from existing union all select base, hash from created
 )
-insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata)
-select pg_current_xact_id(), nullif(split_part($1, ':', 1), $1), $1, base.base + 1, $3::uuid, $4, $5::jsonb, $6::jsonb
+insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata, hash)
+select pg_current_xact_id(), nullif(split_part($1, ':', 1), $1), $1, base.base + 1, $3::uuid, $4, $5::jsonb, $6::jsonb, base.hash
   from base
 returning transaction_id::text as commit, global_position::text as prepare, revision::text as revision`;
 
@@ -155,6 +135,7 @@ export class PostgresEventStore implements EventStore {
     try {
       await client.query("select pg_advisory_lock(hashtext('event_store.migrate'))");
       await client.query(eventStoreSchemaSql);
+      await backfillHashChains(client);
     } finally {
       await client.query("select pg_advisory_unlock(hashtext('event_store.migrate'))").catch(() => undefined);
       client.release();
@@ -173,7 +154,10 @@ export class PostgresEventStore implements EventStore {
     const payload = requests.map((request) => ({
       stream: request.streamId,
       expected: typeof request.expectedRevision === 'bigint' ? request.expectedRevision.toString() : request.expectedRevision,
-      events: request.events.map((event) => ({ eventId: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} })),
+      events: request.events.map((event) => {
+        const { head, tail } = canonicalTemplate(request.streamId, event);
+        return { eventId: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {}, head, tail };
+      }),
     }));
     let response: { results: { nextExpectedRevision: string; commit: string | null; prepare: string | null }[]; commit: string; prepare: string };
     try {
@@ -193,36 +177,25 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * The command handler's case, one stream at the exact revision it read (or a new stream), as ONE plain SQL
-   * statement: a conditional write of the stream row, then the events. No match (a conflict, an idempotent retry)
-   * returns no row and the full append function decides what happened, so the fast path changes no outcome.
+   * The command handler's case, one event on one stream at the exact revision it read (or a new stream), as ONE plain
+   * SQL statement: a conditional write of the stream row, then the event. No match (a conflict, an idempotent retry)
+   * returns no row and the full append function decides what happened, so the fast path changes no outcome. Several
+   * events take the function, which chains their hashes one after another.
    */
   private async tryFastAppend(requests: readonly AppendRequest[]): Promise<MultiStreamAppendResult | undefined> {
     const request = requests[0];
-    if (requests.length !== 1 || !request || request.events.length === 0) return undefined;
+    const only = request?.events.length === 1 ? request.events[0] : undefined;
+    if (requests.length !== 1 || !request || !only) return undefined;
     const expected = request.expectedRevision === 'no_stream' ? -1n : request.expectedRevision;
     if (typeof expected !== 'bigint') return undefined;
-    const only = request.events.length === 1 ? request.events[0] : undefined;
+    const { head, tail } = canonicalTemplate(request.streamId, only);
     let rows: { commit: string; prepare: string; revision: string }[];
     try {
-      ({ rows } = await this.pool.query<{ commit: string; prepare: string; revision: string }>(
-        only
-          ? {
-              name: 'event_store_append_fast_one',
-              text: FAST_APPEND_ONE_SQL,
-              values: [request.streamId, expected.toString(), only.eventId, only.type, JSON.stringify(only.data), JSON.stringify(only.metadata ?? {})],
-            }
-          : {
-              name: 'event_store_append_fast',
-              text: FAST_APPEND_SQL,
-              values: [
-                request.streamId,
-                expected.toString(),
-                request.events.length,
-                JSON.stringify(request.events.map((event) => ({ eventId: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} }))),
-              ],
-            },
-      ));
+      ({ rows } = await this.pool.query<{ commit: string; prepare: string; revision: string }>({
+        name: 'event_store_append_fast_one',
+        text: FAST_APPEND_ONE_SQL,
+        values: [request.streamId, expected.toString(), only.eventId, only.type, JSON.stringify(only.data), JSON.stringify(only.metadata ?? {}), head, tail],
+      }));
     } catch (error) {
       throw translateAppendError(error, requests);
     }
@@ -558,6 +531,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     metadata: row.metadata,
     position: { commit: BigInt(row.commit), prepare: BigInt(row.global_position) },
     recordedAt: row.recorded_at,
+    ...(row.hash === null ? {} : { hash: row.hash }),
   };
 }
 
@@ -578,6 +552,72 @@ function filterSql(filter: EventFilter | undefined, parameters: unknown[]): stri
 }
 
 /** PostgreSQL takes any revision the bigint column holds. */
+const BACKFILL_PAGE = 1_000;
+
+/**
+ * Chains the events of streams written before hashing existed (their stream row has no head hash yet), once, at
+ * migration, under the migration lock and before this process appends. The hashes are those the append statement
+ * would have written (libs/audit eventHash over the stored event). A stream is chained in one transaction, so a
+ * crash leaves it either chained or still to do.
+ */
+async function backfillHashChains(client: pg.PoolClient): Promise<void> {
+  // Keyset over stream ids: a stream left without a head (its events are gone) is passed, not retried for ever.
+  for (let after = ''; ; ) {
+    const { rows: streams } = await client.query<{ stream_id: string }>(
+      'select stream_id from event_store.streams where head_hash is null and revision >= 0 and stream_id > $1 order by stream_id limit 100',
+      [after],
+    );
+    if (streams.length === 0) return;
+    after = (streams.at(-1) as { stream_id: string }).stream_id;
+    for (const { stream_id: streamId } of streams) {
+      await client.query('begin');
+      try {
+        let previous: Buffer | null = null;
+        for (let from = 0n; ; from += BigInt(BACKFILL_PAGE)) {
+          const { rows } = await client.query<{ revision: string; event_id: string; type: string; data: JsonObject; metadata: JsonObject }>(
+            `select e.revision::text, e.event_id::text, e.type, e.data, e.metadata from event_store.events e
+              where e.stream_id = $1 and e.revision >= $2 order by e.revision limit $3`,
+            [streamId, from.toString(), BACKFILL_PAGE],
+          );
+          const hashes: string[] = [];
+          for (const row of rows) {
+            previous = eventHash(previous, { eventId: row.event_id, streamId, revision: row.revision, type: row.type, data: row.data, metadata: row.metadata });
+            hashes.push(previous.toString('hex'));
+          }
+          if (rows.length > 0) {
+            await client.query(
+              `update event_store.events e set hash = decode(v.hash, 'hex')
+                 from unnest($2::bigint[], $3::text[]) as v(revision, hash)
+                where e.stream_id = $1 and e.revision = v.revision`,
+              [streamId, rows.map((row) => row.revision), hashes],
+            );
+          }
+          if (rows.length < BACKFILL_PAGE) break;
+        }
+        await client.query('update event_store.streams set head_hash = $2 where stream_id = $1', [streamId, previous]);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+}
+
+/**
+ * The event's RFC 8785 text around its revision, for the append statement to hash (event_store.chain_hash). The text
+ * is of the event as PostgreSQL will store and return it: JSON.stringify drops what JSON cannot hold, exactly as the
+ * data parameter does. A value JCS refuses (NaN, Infinity, a lone surrogate) is an invalid append, not a store failure.
+ */
+function canonicalTemplate(streamId: string, event: EventData): { head: string; tail: string } {
+  try {
+    return canonicalEventTemplate({ eventId: event.eventId, streamId, type: event.type, data: event.data, metadata: event.metadata ?? {} });
+  } catch (error) {
+    if (error instanceof AuditInputError) throw new InvalidAppendError(`event ${event.eventId} cannot be stored: ${error.message}`);
+    throw error;
+  }
+}
+
 function validatePostgresAppend(requests: readonly AppendRequest[]): void {
   validateAppend(requests, {
     expectedRevision: (revision) => {
