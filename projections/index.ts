@@ -19,6 +19,7 @@ import { companyLogosProjection } from './company-logos/company-logos.projection
 import { emailsProjection } from './email-deliveries/emails.projection.js';
 import { webhookDeliveriesProjection } from './webhook-deliveries/webhook-deliveries.projection.js';
 import { auditLogProjection } from './audit-log/audit-log.projection.js';
+import { auditMerkleProjection } from './audit-merkle/audit-merkle.projection.js';
 
 export { invoicesProjection, parseInvoiceEvent } from './invoices/invoices.projection.js';
 export { customerBalancesProjection } from './customer-balances/customer-balances.projection.js';
@@ -40,9 +41,10 @@ export { companyLogosProjection } from './company-logos/company-logos.projection
 export { emailsProjection } from './email-deliveries/emails.projection.js';
 export { webhookDeliveriesProjection } from './webhook-deliveries/webhook-deliveries.projection.js';
 export { auditLogProjection } from './audit-log/audit-log.projection.js';
+export { auditMerkleProjection } from './audit-merkle/audit-merkle.projection.js';
 
 /** Every read model the ledger maintains, in the order the runner starts them; the due-work projections last. */
-export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection, productsProjection, plansProjection, pricingRulesProjection, subscriptionsProjection, companyLogosProjection, emailsProjection, webhookDeliveriesProjection, auditLogProjection, ...dueWorkSources];
+export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection, productsProjection, plansProjection, pricingRulesProjection, subscriptionsProjection, companyLogosProjection, emailsProjection, webhookDeliveriesProjection, auditLogProjection, auditMerkleProjection, ...dueWorkSources];
 
 /** The worker-thread module of rebuildProjectionsInParallel for these projections (compiled JavaScript: dist/). */
 export const rebuildWorkerModule: URL = new URL('./rebuild-worker.js', import.meta.url);

@@ -22,6 +22,8 @@ try {
   await chmod(parent, 0o755); // mkdtemp makes it 0700; the postgres OS user must enter it when we run as root
   postgres = await startEmbeddedPostgres({ dataDirectory: join(parent, 'data'), ephemeral: true, log: (line) => logs.push(`postgres: ${line}`) });
   const config = readLedgerConfig({
+    // Key files the start generates (the audit signing key) go beside this throwaway server, not into the checkout.
+    LEDGER_DATA_DIR: join(parent, 'data'),
     DATABASE_URL: postgres.connectionString('postgres'),
     PORT: '0',
     HOST: '127.0.0.1',

@@ -16,6 +16,26 @@ export {
 export { EMPTY_ROOT_HASH, consistencyProof, inclusionProof, leafHash, nodeHash, rootHash, verifyConsistency, verifyInclusion } from './merkle.js';
 export { MerkleFrontier } from './merkle-frontier.js';
 export {
+  type LeafRange,
+  type MerkleAppend,
+  type NodeCoordinate,
+  type NodeLookup,
+  type StoredNode,
+  appendLeaves,
+  consistencyProofFromNodes,
+  consistencyProofNodes,
+  consistencyProofRanges,
+  inclusionProofFromNodes,
+  inclusionProofNodes,
+  inclusionProofRanges,
+  nodeKey,
+  nodeLookupOf,
+  perfectSubtrees,
+  rootFromNodes,
+  rootNodes,
+  subtreeHashFromNodes,
+} from './merkle-nodes.js';
+export {
   type AuditKeyPair,
   type CheckpointBody,
   type CheckpointInput,

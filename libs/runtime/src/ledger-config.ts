@@ -38,6 +38,13 @@ export interface LedgerConfig {
   readonly secretStoreKey: string | undefined;
   /** LEDGER_SMTP_URL, LEDGER_SMTP_USER, LEDGER_SMTP_PASSWORD(_FILE), LEDGER_MAIL_FROM, LEDGER_SMTP_TIMEOUT_MS (libs/mail/src/mail-config.ts); no SMTP URL: the file outbox. */
   readonly mail: MailConfig;
+  /**
+   * LEDGER_AUDIT_SIGNING_KEY_FILE: a PKCS#8 PEM ed25519 private key that signs the audit checkpoints. Unset: a key
+   * generated on first start is kept beside the data directory (audit-signing-key.pem). Never logged.
+   */
+  readonly auditSigningKeyFile: string | undefined;
+  /** LEDGER_AUDIT_CHECKPOINT_INTERVAL_SECONDS: how often the API signs a checkpoint of every tenant whose log grew; 0 = off (on demand only). */
+  readonly auditCheckpointIntervalSeconds: number;
 }
 
 /** What one GraphQL request may ask for, over HTTP and WebSocket alike (README, "Limits"). */
@@ -95,6 +102,8 @@ export function readLedgerConfig(environment: NodeJS.ProcessEnv = process.env): 
     webhookTimeoutMs: integer(environment, 'LEDGER_WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
     secretStoreKey: readSecretStoreKey(environment),
     mail: readMailConfig(environment),
+    auditSigningKeyFile: environment.LEDGER_AUDIT_SIGNING_KEY_FILE ? resolve(environment.LEDGER_AUDIT_SIGNING_KEY_FILE) : undefined,
+    auditCheckpointIntervalSeconds: integer(environment, 'LEDGER_AUDIT_CHECKPOINT_INTERVAL_SECONDS', 3_600, 0, 31_622_400),
   };
 }
 
