@@ -19,17 +19,20 @@ const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
  * is read `rebuild invoices: 68,000 / 68,000 events (100%), 4,200 events/s, read in 16.2 s`. The rate is the mean
  * since the start, so the ETA does not jump with each page.
  */
-export function progressLine(progress: RebuildProgress, elapsedMs: number): string {
+export function progressLine(progress: RebuildProgress, elapsedMs: number, verb = 'rebuild'): string {
   const percent = progress.eventsTotal === 0 ? 100 : Math.floor((progress.eventsRead / progress.eventsTotal) * 100);
   const rate = elapsedMs > 0 ? (progress.eventsRead * 1000) / elapsedMs : 0;
-  const head = `rebuild ${progress.projections.join(', ')}: ${count.format(progress.eventsRead)} / ${count.format(progress.eventsTotal)} events (${percent}%), ${count.format(rate)} events/s`;
+  const head = `${verb} ${progress.projections.join(', ')}: ${count.format(progress.eventsRead)} / ${count.format(progress.eventsTotal)} events (${percent}%), ${count.format(rate)} events/s`;
   if (progress.done) return `${head}, read in ${(elapsedMs / 1000).toFixed(1)} s`;
   const remaining = Math.max(0, progress.eventsTotal - progress.eventsRead);
   return `${head}, ETA ${rate > 0 ? `${Math.ceil(remaining / rate)} s` : 'unknown'}`;
 }
 
-/** For logs and pipes: a line per group every PLAIN_PROGRESS_EVERY_MS, and a last one when the group's log is read. */
-export function plainRebuildProgress(write: (line: string) => void, now: () => number = Date.now, everyMs = PLAIN_PROGRESS_EVERY_MS): RebuildProgressView {
+/**
+ * For logs and pipes: a line per group every PLAIN_PROGRESS_EVERY_MS, and a last one when the group's log is read.
+ * `verb` starts each line (`replay` for `ledger replay`, which shows its read of the log the same way).
+ */
+export function plainRebuildProgress(write: (line: string) => void, now: () => number = Date.now, everyMs = PLAIN_PROGRESS_EVERY_MS, verb = 'rebuild'): RebuildProgressView {
   const started = now();
   const lastLine = new Map<string, number>();
   return {
@@ -39,7 +42,7 @@ export function plainRebuildProgress(write: (line: string) => void, now: () => n
       const last = lastLine.get(key) ?? started;
       if (!progress.done && at - last < everyMs) return;
       lastLine.set(key, at);
-      write(progressLine(progress, at - started));
+      write(progressLine(progress, at - started, verb));
     },
     note: write,
     stop: () => undefined,

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/src/index.js';
-import { PostgresEventStore, START_POSITION } from '../../event-store/src/index.js';
+import { comparePositions, PostgresEventStore, START_POSITION } from '../../event-store/src/index.js';
 import { connectDatabase, secureTenantTables } from '../../database/src/index.js';
 import { initialiseCheckpoint } from './checkpoint-store.js';
 import { ProjectionLease } from './projection-lease.js';
@@ -30,6 +30,12 @@ export interface RebuildOptions {
   /** Called after each page read from the log (and once when the log is read to its end), for a progress bar. */
   readonly progress?: (progress: RebuildProgress) => void;
   readonly batchSize?: number;
+  /**
+   * Stop at this position (inclusive): events after it are not applied, and the rebuilt position (the checkpoint) is
+   * the last event applied. A rebuild stopped at a position is the read model as it stood there (`ledger replay
+   * --projection`, as-of tests). Omit to rebuild to the end of the log.
+   */
+  readonly toPosition?: Position;
 }
 
 /** How far one read of the log (the projections rebuilt together: one worker's group) has come. */
@@ -74,7 +80,8 @@ export async function rebuildProjection(store: EventStore, db: Kysely<ReadModelD
  *
  * The checkpoint is the last event actually read, never the head of the log: an event committed between the last
  * (empty) read and a head lookup would otherwise lie below the checkpoint and never be applied. The runner moves the
- * checkpoint past later events a projection does not handle.
+ * checkpoint past later events a projection does not handle. With `toPosition`, the read stops there (inclusive) and the
+ * checkpoint is the last event applied at or before it.
  */
 export async function rebuildProjections(
   store: EventStore,
@@ -98,10 +105,10 @@ export async function rebuildProjections(
     await target.projection.createTables(db, target.schema);
   }
   const eventTypes = [...new Set(projections.flatMap((projection) => projection.eventTypes))];
-  const pages = new SharedPages(store, eventTypes, pageSize, targets.length);
+  const pages = new SharedPages(store, eventTypes, pageSize, targets.length, options.toPosition);
   let reported = 0;
   const names = projections.map((projection) => projection.name);
-  const eventsTotal = options.progress ? await countEvents(db, eventTypes) : 0;
+  const eventsTotal = options.progress ? await countEvents(db, eventTypes, options.toPosition) : 0;
   let progressed = -1;
   const progress = (done: boolean): void => {
     if (!options.progress || (!done && pages.eventsRead === progressed)) return;
@@ -148,17 +155,24 @@ export async function rebuildProjections(
   );
 }
 
-/** The events of these types in the log (of the PostgreSQL event store in the same database): a progress bar's 100 %. */
-async function countEvents(db: Kysely<ReadModelDatabase>, eventTypes: readonly string[]): Promise<number> {
+/**
+ * The events of these types in the log (of the PostgreSQL event store in the same database), up to `toPosition`
+ * (inclusive) when given: a progress bar's 100 %.
+ */
+async function countEvents(db: Kysely<ReadModelDatabase>, eventTypes: readonly string[], toPosition?: Position): Promise<number> {
   if (eventTypes.length === 0) return 0;
-  const { rows } = await sql<{ events: string }>`select count(*)::text as events from event_store.events where type = any(${[...eventTypes]}::text[])`.execute(db);
+  const upTo = toPosition
+    ? sql`and (transaction_id, global_position) <= (${toPosition.commit.toString()}::text::xid8, ${toPosition.prepare.toString()}::bigint)`
+    : sql``;
+  const { rows } = await sql<{ events: string }>`select count(*)::text as events from event_store.events where type = any(${[...eventTypes]}::text[]) ${upTo}`.execute(db);
   return Number(rows[0]?.events ?? 0);
 }
 
 /**
  * The pages of one read of the log, shared by the projections rebuilt together: page i is read once, after page i-1
  * (the next one is requested as soon as a consumer takes the current one), kept until every consumer is done with
- * it, and a consumer more than PAGES_AHEAD_MAX pages ahead of the slowest waits.
+ * it, and a consumer more than PAGES_AHEAD_MAX pages ahead of the slowest waits. With a stop position, the page
+ * that reaches it is cut there and the pages after it are empty.
  */
 class SharedPages {
   private readonly pages = new Map<number, Promise<RecordedEvent[]>>();
@@ -172,6 +186,7 @@ class SharedPages {
     private readonly eventTypes: readonly string[],
     private readonly pageSize: number,
     consumers: number,
+    private readonly toPosition?: Position,
   ) {
     this.progress = Array.from({ length: consumers }, () => 0);
   }
@@ -203,7 +218,11 @@ class SharedPages {
       page = previous.then(async (before) => {
         if (before !== null && before.length < this.pageSize) return [];
         const after = before === null ? START_POSITION : (before.at(-1) as RecordedEvent).position;
-        const events = await this.store.readAll({ fromPosition: after, maxCount: this.pageSize, filter: { eventTypes: this.eventTypes } });
+        const to = this.toPosition;
+        // A page cut at the stop position is shorter than a full one, so the page after it reads as the end.
+        if (to && comparePositions(after, to) >= 0) return [];
+        const read = await this.store.readAll({ fromPosition: after, maxCount: this.pageSize, filter: { eventTypes: this.eventTypes } });
+        const events = to && read.length > 0 && comparePositions((read.at(-1) as RecordedEvent).position, to) > 0 ? read.filter((event) => comparePositions(event.position, to) <= 0) : read;
         if (events.length > 0) {
           this.eventsRead += events.length;
           this.lastPosition = (events.at(-1) as RecordedEvent).position;
@@ -254,6 +273,8 @@ interface WorkerRequest {
   readonly buildSchemas: Readonly<Record<string, string>>;
   readonly targetSchema?: string;
   readonly batchSize?: number;
+  /** RebuildOptions.toPosition, as decimal strings (a bigint cannot cross to a worker as it is). */
+  readonly toPosition?: { readonly commit: string; readonly prepare: string };
   /** Whether to post progress messages (only when the caller asked for progress). */
   readonly progress?: boolean;
 }
@@ -291,7 +312,15 @@ export async function rebuildProjectionsInParallel(db: Kysely<ReadModelDatabase>
     groups.map((group) =>
       runWorker(
         options.workerModule,
-        { connectionString: options.connectionString, names: group.map((projection) => projection.name), buildSchemas, targetSchema: options.targetSchema, batchSize: options.batchSize, progress: options.progress !== undefined },
+        {
+          connectionString: options.connectionString,
+          names: group.map((projection) => projection.name),
+          buildSchemas,
+          targetSchema: options.targetSchema,
+          batchSize: options.batchSize,
+          toPosition: options.toPosition ? { commit: options.toPosition.commit.toString(), prepare: options.toPosition.prepare.toString() } : undefined,
+          progress: options.progress !== undefined,
+        },
         log,
         options.progress,
       ),
@@ -370,6 +399,7 @@ export async function serveRebuildWorker(projections: readonly Projection[]): Pr
     const rebuilt = await rebuildProjections(store, db, chosen, {
       targetSchema: request.targetSchema,
       batchSize: request.batchSize,
+      toPosition: request.toPosition ? { commit: BigInt(request.toPosition.commit), prepare: BigInt(request.toPosition.prepare) } : undefined,
       buildSchemaOf: (projection) => request.buildSchemas[projection.name] as string,
       log: (message) => port.postMessage({ kind: 'log', message } satisfies WorkerMessage),
       progress: request.progress ? (progress) => port.postMessage({ kind: 'progress', progress } satisfies WorkerMessage) : undefined,
