@@ -4,6 +4,9 @@ import { AccessError } from '../../../libs/access/src/access-error.js';
 import type { ApiKeysService } from '../../../libs/access/src/api-keys.service.js';
 import { roles, type Role } from '../../../libs/access/src/principal.js';
 import { issuedKey, json, keyTable, tenantTable, type CliIo } from './cli-output.js';
+import { addReplayCommand, chooseProjections } from './replay-command.js';
+import { addExportCommand } from './export-command.js';
+import { addVerifyCommand } from './verify-command.js';
 
 /** Exit codes: 0 done, 1 refused or failed (one line on stderr), 2 a usage error (commander's message). */
 export const EXIT_FAILURE = 1;
@@ -126,7 +129,8 @@ function buildProgram(io: CliIo, environment: NodeJS.ProcessEnv, setJson: (value
       );
     });
   const projections = program.command('projections').description('the read models, rebuilt from the event log');
-  projections
+  // `projections rebuild` and its top-level alias `rebuild` (issue 14): one definition, registered under both.
+  const addRebuild = (parent: Command) => parent
     .command('rebuild')
     .description('rebuild read models from position zero in worker threads and swap them in with their checkpoints (stop the projector first)')
     .argument('[names...]', 'the projections to rebuild (default: every one)')
@@ -138,9 +142,7 @@ function buildProgram(io: CliIo, environment: NodeJS.ProcessEnv, setJson: (value
         import('../../../libs/projection-runtime/src/index.js'),
         import('./rebuild-progress.js'),
       ]);
-      const unknown = names.filter((name) => !allProjections.some((projection) => projection.name === name));
-      if (unknown.length > 0) throw new Error(`no projection named ${unknown.join(', ')}; the projections are ${allProjections.map((projection) => projection.name).join(', ')}`);
-      const chosen = names.length === 0 ? allProjections : allProjections.filter((projection) => names.includes(projection.name));
+      const chosen = chooseProjections(allProjections, names);
       // Progress on stderr, except where stderr is a script's error channel (--json, not on a terminal).
       const quiet = command.optsWithGlobals<GlobalOptions>().json === true && !io.errIsTerminal;
       const started = Date.now();
@@ -172,6 +174,11 @@ function buildProgram(io: CliIo, environment: NodeJS.ProcessEnv, setJson: (value
           ].join('\n'),
       );
     });
+  addRebuild(projections);
+  addRebuild(program);
+  addReplayCommand(program, { io, environment, withDatabase });
+  addExportCommand(program, { io, environment, withDatabase });
+  addVerifyCommand(program, io);
   return program;
 }
 
