@@ -41,6 +41,10 @@ import { EmailsResolver } from './email/emails.resolver.js';
 import { InvoicePdfController } from './invoices/invoice-pdf.controller.js';
 import { CompanyLogoResolver } from './company-logo/company-logo.resolver.js';
 import { AuditLogResolver } from './audit/audit-log.resolver.js';
+import { AuditProofsResolver } from './audit/audit-proofs.resolver.js';
+import { AuditPublicKeyController } from './audit/audit-public-key.controller.js';
+import { AuditTrust } from './audit/audit-trust.provider.js';
+import { ProjectionStateResolver } from './projection-state/projection-state.resolver.js';
 import { operationAccessPlugin, scopedWebSocketExecution } from './platform/operation-access.js';
 import { authenticateBearer, requestIdentity, requestScopeMiddleware } from './platform/request-scope.middleware.js';
 import type { Principal } from '../../../libs/access/src/principal.js';
@@ -123,8 +127,8 @@ export class AppModule implements NestModule {
           formatError: (formatted, error) => formatLedgerError(formatted, error, services.log),
         }),
       ],
-      controllers: [OperationsController, InvoicePdfController, ReceiptsPdfController, CreditNotesPdfController, PublicEventsSchemaController, ...graphiql.controllers],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, PublicEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver, WebhooksResolver, EmailsResolver, CompanyLogoResolver, AuditLogResolver],
+      controllers: [OperationsController, InvoicePdfController, ReceiptsPdfController, CreditNotesPdfController, PublicEventsSchemaController, AuditPublicKeyController, ...graphiql.controllers],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, PublicEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver, WebhooksResolver, EmailsResolver, CompanyLogoResolver, AuditLogResolver, ProjectionStateResolver, AuditTrust, AuditProofsResolver],
     };
   }
 }

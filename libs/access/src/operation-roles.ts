@@ -26,6 +26,11 @@ export const operationRoles: Readonly<Record<OperationKind, Readonly<Record<stri
     // Who did what (docs/audit-log.md): the auditors' first read, like every other read.
     auditLog: readers,
     auditTrail: readers,
+    // The tamper-evident log (docs/audit-checkpoints.md): signed checkpoints and RFC 6962 proofs, read like the audit log.
+    auditCheckpoints: readers,
+    consistencyProof: readers,
+    inclusionProof: readers,
+    latestCheckpoint: readers,
     billingSettings: readers,
     billingSettingsHistory: readers,
     convertAmount: readers,
@@ -56,6 +61,9 @@ export const operationRoles: Readonly<Record<OperationKind, Readonly<Record<stri
     pricingRules: readers,
     product: readers,
     products: readers,
+    // Read-model checkpoints, lag and the tenant's state hashes (docs/rebuild.md): for auditors and admins.
+    projectionState: ['admin', 'auditor'],
+    projectionStates: ['admin', 'auditor'],
     receipt: readers,
     receipts: readers,
     subscription: readers,
@@ -143,6 +151,8 @@ export const operationRoles: Readonly<Record<OperationKind, Readonly<Record<stri
     voidCreditNote: writers,
     voidInvoice: writers,
     withdrawSubscriptionCancellation: writers,
+    // Signs a statement about the log as it is and changes nothing in the ledger: an auditor may pin the log before a review.
+    takeAuditCheckpoint: ['admin', 'auditor'],
     // Re-sends past events to a webhook endpoint (the same data the endpoint was configured to receive).
     replayWebhookEndpoint: writers,
     writeOffInvoice: writers,
