@@ -23,6 +23,8 @@ export const auditLogProjection: Projection = {
   version: 1,
   eventTypes: auditedEventTypes,
   tables: ['audit_log', 'audit_log_documents'],
+  // Its rows are positional already (an append-only log / tree): a row history would only double the writes.
+  history: false,
   createTables: createAuditLogTables,
   createIndexes: createAuditLogIndexes,
   applyBatch: applyAuditLogBatch,

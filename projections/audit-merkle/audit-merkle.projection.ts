@@ -26,6 +26,8 @@ export const auditMerkleProjection: Projection = {
   version: 1,
   eventTypes: auditedEventTypes,
   tables: ['audit_merkle_leaves', 'audit_merkle_nodes', 'audit_merkle_trees'],
+  // Its rows are positional already (an append-only log / tree): a row history would only double the writes.
+  history: false,
   createTables: createAuditMerkleTables,
   createIndexes: createAuditMerkleIndexes,
   applyBatch: applyAuditMerkleBatch,

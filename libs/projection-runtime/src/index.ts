@@ -7,3 +7,5 @@ export * from './projection-rebuild.js';
 export * from './projection-lag.js';
 export * from './checkpoint-notifier.js';
 export * from './projection-state-hash.js';
+export * from './history.js';
+export * from './as-of.js';

@@ -7,6 +7,7 @@ import { rebuildProjection } from './projection-rebuild.js';
 import { ProjectionLease } from './projection-lease.js';
 import { secureTenantTables } from '../../database/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ProjectionContext, type ReadModelDatabase } from './projection.js';
+import { ensureHistory, ensureHistorySchema, recordHistoryBatch } from './history.js';
 import { announceCheckpoint, forgetReached, nextCheckpointAnnouncement, reachedInProcess } from './checkpoint-notifier.js';
 
 const BATCH_SIZE_MAX = 2_000;
@@ -48,6 +49,8 @@ export interface ProjectionRunnerOptions {
   readonly schema?: string;
   readonly log?: (message: string) => void;
   readonly onProgress?: (progress: ProjectionProgress) => void;
+  /** Keep the row history of every table (history.ts, docs/as-of.md); on unless false. */
+  readonly history?: boolean;
 }
 
 /**
@@ -68,6 +71,7 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     await ensureProjectionRuntimeSchema(this.options.db);
+    if (this.options.history !== false) await ensureHistorySchema(this.options.db);
     // Every read model's tables exist, with row-level security and the request role's grants, before start returns:
     // an API that starts serving at once must not meet a missing or not yet secured table. (Creating is idempotent;
     // a rebuild for a new version still happens under the lease, in prepare.)
@@ -194,6 +198,7 @@ export class ProjectionRunner {
           // again from the log. The log itself (appends) stays synchronous.
           await sql`set local synchronous_commit = off`.execute(trx);
           await advanceCheckpoint(trx, projection.name, this.schema, from, to);
+          if (this.options.history !== false && projection.history !== false) await recordHistoryBatch(trx, projection.name, this.schema, from, events);
           await applyEvents(projection, { trx, schema: this.schema }, events);
         });
       }
@@ -262,6 +267,7 @@ export class ProjectionRunner {
     }
     // New tables get row-level security, its policies and the request role's grants before anyone reads them.
     await secureTenantTables(db, projection.tables.map((table) => `${this.schema}.${table}`));
+    if (this.options.history !== false && !projection.sideEffects && projection.history !== false) await ensureHistory(db, this.schema, projection);
   }
 
   private delay<Signal extends string = 'linger'>(ms: number, signal: Signal = 'linger' as Signal): { promise: Promise<Signal>; cancel: () => void } {

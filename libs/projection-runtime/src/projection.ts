@@ -50,6 +50,12 @@ export interface Projection {
    * (deterministic ids).
    */
   readonly sideEffects?: boolean;
+  /**
+   * false: the runner keeps no row history of its tables (docs/as-of.md), and as-of reads cannot show them. For read
+   * models whose rows are positional already (an append-only log, a Merkle tree), where the history would only double
+   * the writes. On unless false.
+   */
+  readonly history?: boolean;
 }
 
 export const LIVE_READ_MODEL_SCHEMA = 'read_models';

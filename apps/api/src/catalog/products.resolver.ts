@@ -8,6 +8,8 @@ import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.j
 import { productPayload } from './catalog.payload.js';
 import { ArchiveProductInput, CreateProductInput, ProductConnectionType, ProductFilterInput, ProductPayloadType, ProductType, UpdateProductInput } from './catalog.types.js';
 import { productViewFromRecord } from './catalog.view.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const READ_MODELS = ['products'] as const;
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
@@ -37,10 +39,16 @@ export class ProductsResolver {
   }
 
   @Query(() => ProductType, { nullable: true })
-  async product(@Args('id', { type: () => ID }) id: string, @Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext) {
+  async product(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
+  ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const record = await this.queries.getProduct(principal.tenantId, id);
+    const record = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new ProductQueries(db, schema).getProduct(principal.tenantId, id), READ_MODELS);
     return record ? productViewFromRecord(record) : null;
   }
 
@@ -51,11 +59,13 @@ export class ProductsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, PRODUCT_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const page = await this.queries.listProducts(principal.tenantId, filter ?? {}, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new ProductQueries(db, schema).listProducts(principal.tenantId, filter ?? {}, first, after), READ_MODELS);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: productViewFromRecord(edge.node) })), pageInfo: page.pageInfo };
   }
 }

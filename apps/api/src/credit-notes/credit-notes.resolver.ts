@@ -17,6 +17,8 @@ import {
   VoidCreditNoteInput,
 } from './credit-note.types.js';
 import { creditNoteViewFromRecord } from './credit-note.view.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const READ_MODELS = ['credit_notes'] as const;
 
@@ -54,10 +56,12 @@ export class CreditNotesResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until the credit notes read model includes this position' }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const record = await this.queries.getCreditNote(principal.tenantId, id);
+    const record = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new CreditNoteQueries(db, schema).getCreditNote(principal.tenantId, id), READ_MODELS);
     return record ? creditNoteViewFromRecord(record) : null;
   }
 
@@ -68,11 +72,13 @@ export class CreditNotesResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, CREDIT_NOTE_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const page = await this.queries.listCreditNotes(principal.tenantId, filter ?? {}, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new CreditNoteQueries(db, schema).listCreditNotes(principal.tenantId, filter ?? {}, first, after), READ_MODELS);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: creditNoteViewFromRecord(edge.node) })), pageInfo: page.pageInfo };
   }
 }

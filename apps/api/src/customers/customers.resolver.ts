@@ -7,16 +7,14 @@ import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.j
 import { setCustomerSegment, upsertCustomer } from '../../../../libs/ledger-application/src/index.js';
 import { encodePosition, START_POSITION } from '../../../../libs/event-store/src/index.js';
 import { customerViewFromState } from './customer.view.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 import { CustomerConnectionType, CustomerPayloadType, CustomerType, SetCustomerSegmentInput, UpsertCustomerInput } from './customer.types.js';
 
 /** Resolvers only turn input into a command or a query (docs/architecture.md, Conventions 5). */
 @Resolver(() => CustomerType)
 export class CustomersResolver {
-  private readonly queries: CustomerQueries;
-
-  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
-    this.queries = new CustomerQueries(services.db);
-  }
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
 
   @Mutation(() => CustomerPayloadType, { description: 'Registers a customer, or replaces the details of one already registered' })
   upsertCustomer(@Args('input', { type: () => UpsertCustomerInput }) input: UpsertCustomerInput, @Context() request: GraphQLRequestContext) {
@@ -37,10 +35,12 @@ export class CustomersResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until read models include this position' }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, ['customers']);
-    return (await this.queries.getCustomer(principal.tenantId, id)) ?? null;
+    return readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, async (db, schema) => (await new CustomerQueries(db, schema).getCustomer(principal.tenantId, id)) ?? null, ['customers']);
   }
 
   @Query(() => CustomerConnectionType, { description: 'Registered customers ordered by id' })
@@ -49,10 +49,12 @@ export class CustomersResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, CUSTOMER_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, ['customers']);
-    return this.queries.listCustomers(principal.tenantId, first, after);
+    return readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new CustomerQueries(db, schema).listCustomers(principal.tenantId, first, after), ['customers']);
   }
 }

@@ -11,6 +11,7 @@ import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
 import { requireReporting } from '../../../../libs/ledger-application/src/common/billing-settings.js';
 import { ArAgingReportType, JournalEntryConnectionType, JournalEntryFilterInput, TrialBalanceType } from './general-ledger.types.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
 
 const minPositionDescription = 'Wait (bounded) until the read models include this position (a mutation\'s position)';
 
@@ -48,12 +49,14 @@ export class GeneralLedgerResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', { type: () => String, nullable: true, description: minPositionDescription }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, JOURNAL_ENTRY_PAGE_SIZE_MAX);
     if (filter?.currency) requireCurrency(filter.currency, 'filter.currency');
     await awaitReadModels(this.services, minPosition, ['general_ledger']);
-    const page = await this.queries.journalEntries(principal.tenantId, filter ?? {}, first, after ?? null);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new GeneralLedgerQueries(db, schema).journalEntries(principal.tenantId, filter ?? {}, first, after ?? null), ['general_ledger']);
     return {
       edges: page.edges.map(({ cursor, node }) => ({
         cursor,

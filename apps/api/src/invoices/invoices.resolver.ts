@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { decodePosition } from '../../../../libs/event-store/src/index.js';
 import { waitForProjections } from '../../../../libs/projection-runtime/src/index.js';
-import { INVOICE_PAGE_SIZE_MAX } from '../../../../projections/invoices/invoices.queries.js';
+import { INVOICE_PAGE_SIZE_MAX, InvoiceQueries } from '../../../../projections/invoices/invoices.queries.js';
 import { ApplicationError } from '../graphql/application-error.js';
 import { addInvoiceLine, createInvoice, issueInvoice, recordPayment, removeInvoiceLine, voidInvoice, writeOffInvoice } from '../../../../libs/ledger-application/src/index.js';
 import { invoicePayload } from './invoice.payload.js';
@@ -27,6 +27,8 @@ import {
 } from './invoice.types.js';
 import { invoiceViewFromRecord } from './invoice.view.js';
 import { money } from '../graphql/common.types.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const reportingCurrencyDescription = 'Show reportingTotal in this currency (at each invoice\'s locked rate); default: the currency locked at issue';
 
@@ -81,11 +83,14 @@ export class InvoicesResolver {
     @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until read models include this position' }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
     @Args('reportingCurrency', { type: () => String, nullable: true, description: reportingCurrencyDescription }) reportingCurrency: string | null = null,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     const currency = requireReportingCurrency(reportingCurrency);
     await this.awaitPosition(minPosition, ['invoices', 'billing_settings']);
-    const record = await this.services.invoiceQueries.getInvoice(principal.tenantId, id, await tenantToday(this.services, principal.tenantId), currency);
+    const today = await tenantToday(this.services, principal.tenantId);
+    const record = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new InvoiceQueries(db, schema).getInvoice(principal.tenantId, id, today, currency), ['invoices']);
     return record ? invoiceViewFromRecord(record) : null;
   }
 
@@ -97,13 +102,18 @@ export class InvoicesResolver {
     @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
     @Args('reportingCurrency', { type: () => String, nullable: true, description: reportingCurrencyDescription }) reportingCurrency: string | null = null,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     if (!Number.isInteger(first) || first < 1 || first > INVOICE_PAGE_SIZE_MAX) throw new ApplicationError('VALIDATION_FAILED', `first must be from 1 to ${INVOICE_PAGE_SIZE_MAX}, got ${first}`);
     const currency = requireReportingCurrency(reportingCurrency);
     await this.awaitPosition(minPosition, ['invoices', 'billing_settings']);
     const today = await tenantToday(this.services, principal.tenantId);
-    const page = await this.services.invoiceQueries.listInvoices(principal.tenantId, filter ?? {}, first, after, today, currency);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) =>
+      new InvoiceQueries(db, schema).listInvoices(principal.tenantId, filter ?? {}, first, after, today, currency),
+      ['invoices'],
+    );
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: invoiceViewFromRecord(edge.node) })), pageInfo: page.pageInfo };
   }
 
@@ -115,12 +125,15 @@ export class InvoicesResolver {
     @Args('reportingCurrency', { type: () => String }) reportingCurrency: string,
     @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     const currency = requireReportingCurrency(reportingCurrency) as string;
     await requireReporting(this.services, principal.tenantId);
     await this.awaitPosition(minPosition, ['invoices', 'billing_settings']);
-    const totals = await this.services.invoiceQueries.invoiceTotals(principal.tenantId, filter ?? {}, currency, await tenantToday(this.services, principal.tenantId));
+    const today = await tenantToday(this.services, principal.tenantId);
+    const totals = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new InvoiceQueries(db, schema).invoiceTotals(principal.tenantId, filter ?? {}, currency, today), ['invoices']);
     return { ...totals, total: money(totals.total, currency) };
   }
 
@@ -129,10 +142,13 @@ export class InvoicesResolver {
     @Args('customerId', { type: () => String }) customerId: string,
     @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     await this.awaitPosition(minPosition, ['customer_balances']);
-    return { customerId, credit: await this.services.invoiceQueries.customerCredit(principal.tenantId, customerId) };
+    const credit = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new InvoiceQueries(db, schema).customerCredit(principal.tenantId, customerId), ['customer_balances']);
+    return { customerId, credit };
   }
 
   private async awaitPosition(minPosition: string | null, projections: string[]): Promise<void> {

@@ -18,6 +18,8 @@ import {
   VerifyPaymentMethodInput,
 } from './payment-method.types.js';
 import { paymentMethodViewFromRecord } from './payment-method.view.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const READ_MODELS = ['payment_methods'] as const;
 
@@ -63,10 +65,12 @@ export class PaymentMethodsResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until read models include this position' }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const record = await this.queries.getPaymentMethod(principal.tenantId, id);
+    const record = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new PaymentMethodQueries(db, schema).getPaymentMethod(principal.tenantId, id), READ_MODELS);
     return record ? paymentMethodViewFromRecord(record) : null;
   }
 
@@ -78,11 +82,13 @@ export class PaymentMethodsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, PAYMENT_METHOD_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const page = await this.queries.listPaymentMethods(principal.tenantId, { customerId, status }, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new PaymentMethodQueries(db, schema).listPaymentMethods(principal.tenantId, { customerId, status }, first, after), READ_MODELS);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: paymentMethodViewFromRecord(edge.node) })), pageInfo: page.pageInfo };
   }
 }

@@ -20,6 +20,8 @@ import {
   RetryPaymentInput,
 } from './payment.types.js';
 import { paymentView } from './payment.view.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const READ_MODELS = ['payments'] as const;
 
@@ -77,10 +79,12 @@ export class PaymentsResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until read models include this position' }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const record = await this.queries.getPayment(principal.tenantId, id);
+    const record = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new PaymentQueries(db, schema).getPayment(principal.tenantId, id), READ_MODELS);
     return record ? paymentView(record) : null;
   }
 
@@ -91,11 +95,13 @@ export class PaymentsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, PAYMENT_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const page = await this.queries.listPayments(principal.tenantId, filter ?? {}, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new PaymentQueries(db, schema).listPayments(principal.tenantId, filter ?? {}, first, after), READ_MODELS);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: paymentView(edge.node) })), pageInfo: page.pageInfo };
   }
 }

@@ -17,6 +17,8 @@ import {
   UpdatePricingRuleInput,
 } from './pricing.types.js';
 import { pricingRuleViewFromRecord } from './pricing.view.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const READ_MODELS = ['pricing_rules'] as const;
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
@@ -51,10 +53,16 @@ export class PricingRulesResolver {
   }
 
   @Query(() => PricingRuleType, { nullable: true })
-  async pricingRule(@Args('id', { type: () => ID }) id: string, @Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext) {
+  async pricingRule(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
+  ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const record = await this.queries.getPricingRule(principal.tenantId, id);
+    const record = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new PricingRuleQueries(db, schema).getPricingRule(principal.tenantId, id), READ_MODELS);
     return record ? pricingRuleViewFromRecord(record) : null;
   }
 
@@ -65,11 +73,13 @@ export class PricingRulesResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, PRICING_RULE_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const page = await this.queries.listPricingRules(principal.tenantId, filter ?? {}, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new PricingRuleQueries(db, schema).listPricingRules(principal.tenantId, filter ?? {}, first, after), READ_MODELS);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: pricingRuleViewFromRecord(edge.node) })), pageInfo: page.pageInfo };
   }
 }

@@ -7,6 +7,8 @@ import { ApplicationError } from '../graphql/application-error.js';
 import { requireReader, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { ReceiptConnectionType, ReceiptFilterInput, ReceiptType, receiptView } from './receipt.types.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 /**
  * Receipts are only ever issued by the receipt process manager (no mutation). `minPosition` waits for the receipts
@@ -26,10 +28,12 @@ export class ReceiptsResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until the receipts read model includes this position' }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     await this.awaitPosition(minPosition);
-    const receipt = await this.queries.getReceipt(principal.tenantId, id);
+    const receipt = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new ReceiptQueries(db, schema).getReceipt(principal.tenantId, id), ['receipts']);
     return receipt ? receiptView(receipt) : null;
   }
 
@@ -40,11 +44,13 @@ export class ReceiptsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', { type: () => String, nullable: true }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     if (!Number.isInteger(first) || first < 1 || first > RECEIPT_PAGE_SIZE_MAX) throw new ApplicationError('VALIDATION_FAILED', `first must be from 1 to ${RECEIPT_PAGE_SIZE_MAX}, got ${first}`);
     await this.awaitPosition(minPosition);
-    const page = await this.queries.listReceipts(principal.tenantId, filter ?? {}, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new ReceiptQueries(db, schema).listReceipts(principal.tenantId, filter ?? {}, first, after), ['receipts']);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: receiptView(edge.node) })), pageInfo: page.pageInfo };
   }
 
