@@ -9,6 +9,9 @@ export interface TestDatabase {
   readonly drop: () => Promise<void>;
 }
 
+const DROP_WAIT_MS = 2_000;
+const DROP_POLL_MS = 25;
+
 /** A fresh, empty database on the run's real PostgreSQL server (see test/setup/global-setup.ts). */
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   const adminUrl = process.env.LEDGER_TEST_ADMIN_URL;
@@ -30,6 +33,13 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       try {
+        // A pool ended just before may still be closing its connections: a forced drop would end them first with a
+        // FATAL message, which an ended pool's idle client reports as an unhandled error. Give them a moment.
+        for (let waited = 0; waited < DROP_WAIT_MS; waited += DROP_POLL_MS) {
+          const { rows } = await client.query<{ open: number }>('select count(*)::int as open from pg_stat_activity where datname = $1', [name]);
+          if ((rows[0]?.open ?? 0) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, DROP_POLL_MS));
+        }
         await client.query(`drop database if exists ${name} with (force)`);
       } finally {
         await client.end();
