@@ -66,8 +66,8 @@ export class AuditLogQueries {
     return page(rows, first);
   }
 
-  /** Every event that touched the document, across its streams, in log order. */
-  async auditTrail(tenantId: string, documentId: string, first: number, after: string | null | undefined): Promise<Connection<AuditEntryRecord>> {
+  /** Every event that touched the document, across its streams, in log order; with `toPosition`, those up to it (inclusive). */
+  async auditTrail(tenantId: string, documentId: string, first: number, after: string | null | undefined, toPosition: Position | null = null): Promise<Connection<AuditEntryRecord>> {
     let query = this.db
       .withSchema(this.schema)
       .selectFrom('audit_log_documents as d')
@@ -79,6 +79,7 @@ export class AuditLogQueries {
       .where('d.tenant_id', '=', tenantId)
       .where('d.document_id', '=', documentId);
     if (after) query = query.where('d.log_key', '>', afterCursor(after));
+    if (toPosition) query = query.where('d.log_key', '<=', logKeyOf(toPosition));
     const rows = await query.orderBy('d.log_key').limit(first + 1).execute();
     return page(rows, first);
   }

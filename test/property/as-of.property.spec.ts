@@ -11,6 +11,9 @@ import { CustomerQueries } from '../../projections/customers/customers.queries.j
 import { GeneralLedgerQueries } from '../../projections/general-ledger/general-ledger.queries.js';
 import { InvoiceQueries } from '../../projections/invoices/invoices.queries.js';
 import { PaymentQueries } from '../../projections/payments/payments.queries.js';
+import { PlanQueries } from '../../projections/catalog/catalog.queries.js';
+import { SubscriptionQueries } from '../../projections/subscriptions/subscriptions.queries.js';
+import { requireData } from '../support/graphql-http.client.js';
 import { commandContext, startTestLedger, type TestLedger } from '../support/ledger-test-app.js';
 import { updateSettings } from '../support/settings-effect.support.js';
 import { ApplicationLedger, waitForReadModels } from './ledger-model.application.js';
@@ -25,7 +28,8 @@ import { LedgerModel, modelCurrencies, modelCustomers } from './ledger-model.ref
  * payments, refunds, credit notes, customer credit, write-offs, voids) run through the real command handlers of a test
  * ledger whose projector runs live, with customers registered and changed in between. Then, for positions picked by a
  * seeded generator among the tenant's events (plus the start and the end), REAL query classes (invoice list and detail,
- * customer list and detail, payment list and detail, credit notes, journal entries, trial balance, AR aging) are run
+ * customer list and detail, payment list and detail, credit notes, journal entries, trial balance, AR aging, and the
+ * plans and a subscription made through the API in between: lists, details, versions, items, charges) are run
  * (a) through readAsOf, as the tenant (row-level security on), and (b) on a rebuild of every read model stopped at
  * the position, and must give the same answers.
  */
@@ -35,6 +39,28 @@ const STEPS = 28;
 const POSITIONS = 10;
 const TODAY = '2031-06-30';
 const PAGE = 100;
+const SUBSCRIPTION_ID = 'asof-sub';
+const SUBSCRIBER = 'asof-subscriber';
+
+/** Plans and a subscription, made through the API between the money steps (at these step indexes): rows with a history of versions. */
+function catalogSteps(currency: string): Map<number, [string, string, Record<string, unknown>][]> {
+  const terms = (amount: string) => ({ cycle: { kind: 'MONTHLY' }, timing: 'IN_ADVANCE', prices: [{ currency, amount }], setupFees: null, trialDays: 0, taxTreatment: { kind: 'EXEMPT' }, basePlanIds: null });
+  const payload = (name: string, input: string, selection = 'position') => `mutation ($input: ${input}!) { ${name}(input: $input) { ${selection} } }`;
+  return new Map([
+    [
+      3,
+      [
+        ['createProduct', payload('createProduct', 'CreateProductInput'), { productId: 'asof-product', name: 'Fibre', serviceType: 'BROADBAND' }],
+        ['createPlan', payload('createPlan', 'CreatePlanInput'), { planId: 'p-basic', productId: 'asof-product', kind: 'BASE', name: 'Basic', terms: terms('10') }],
+        ['createPlan', payload('createPlan', 'CreatePlanInput'), { planId: 'p-pro', productId: 'asof-product', kind: 'BASE', name: 'Pro', terms: terms('20') }],
+      ],
+    ],
+    [8, [['createSubscription', payload('createSubscription', 'CreateSubscriptionInput'), { subscriptionId: SUBSCRIPTION_ID, customerId: SUBSCRIBER, currency, planId: 'p-basic' }]]],
+    [12, [['publishPlanVersion', payload('publishPlanVersion', 'PublishPlanVersionInput'), { planId: 'p-basic', terms: terms('12') }]]],
+    [20, [['changeSubscription', payload('changeSubscription', 'ChangeSubscriptionInput'), { subscriptionId: SUBSCRIPTION_ID, planId: 'p-pro' }]]],
+    [24, [['renamePlan', payload('renamePlan', 'RenamePlanInput'), { planId: 'p-pro', name: 'Pro, renamed' }]]],
+  ]);
+}
 
 /** A small deterministic generator (mulberry32) for the positions. */
 function seeded(seed: number): () => number {
@@ -74,6 +100,15 @@ async function answers(db: Db, schema: string, tenantId: string, ids: { invoices
   }
   for (const id of ids.payments) result[`payment:${id}`] = (await payments.getPayment(tenantId, id)) ?? null;
   for (const id of ids.creditNotes) result[`creditNote:${id}`] = (await creditNotes.getCreditNote(tenantId, id)) ?? null;
+  const plans = new PlanQueries(db, schema);
+  const subscriptions = new SubscriptionQueries(db, schema);
+  result.planList = await plans.listPlans(tenantId, {}, PAGE, null);
+  result.planVersions = await plans.versionsOf(tenantId, ['p-basic', 'p-pro']);
+  result['plan:p-basic'] = (await plans.getPlan(tenantId, 'p-basic')) ?? null;
+  result.subscriptionList = await subscriptions.listSubscriptions(tenantId, {}, PAGE, null);
+  result[`subscription:${SUBSCRIPTION_ID}`] = (await subscriptions.getSubscription(tenantId, SUBSCRIPTION_ID)) ?? null;
+  result.subscriptionItems = await subscriptions.itemsOf(tenantId, [SUBSCRIPTION_ID]);
+  result.subscriptionCharges = await subscriptions.chargesOf(tenantId, SUBSCRIPTION_ID, modelCurrencies[0]);
   return result;
 }
 
@@ -85,7 +120,7 @@ describe('as-of queries equal a rebuild stopped at the position (property, seede
 
   beforeAll(async () => {
     ledger = await startTestLedger();
-    await ledger.createKey(tenantId, 'admin');
+    const key = await ledger.createKey(tenantId, 'admin');
     await updateSettings(ledger, tenantId, 'payment', { supportedCurrencies: [...modelCurrencies] });
     const [steps] = fc.sample(stepsArbitrary(STEPS, STEPS), { seed: SEED, numRuns: 1 });
     const model = new LedgerModel('');
@@ -99,7 +134,11 @@ describe('as-of queries equal a rebuild stopped at the position (property, seede
         taxExempt: false,
       });
     await register(modelCustomers[0], 'First name');
+    await register(SUBSCRIBER, 'Subscriber');
+    const catalog = catalogSteps(modelCurrencies[0]);
     for (const [index, step] of (steps ?? []).entries()) {
+      // Plans and a subscription change between the money steps (whether or not the step resolves to an action).
+      for (const [name, document, input] of catalog.get(index) ?? []) requireData(await ledger.graphql(document, { input }, key), name);
       const action = model.resolve(step);
       if (action === null) continue;
       const prediction = model.predict(action);
@@ -130,6 +169,8 @@ describe('as-of queries equal a rebuild stopped at the position (property, seede
     expect(ids.invoices.length).toBeGreaterThan(3);
     expect(ids.payments.length).toBeGreaterThan(0);
     expect(events.length).toBeGreaterThan(40);
+    expect((final.subscriptionList as { edges: unknown[] }).edges.length).toBe(1);
+    expect((final.planVersions as Map<string, unknown[]>).get('p-basic')?.length).toBe(2);
 
     const random = seeded(SEED);
     const positions: Position[] = [START_POSITION, (events.at(-1) as RecordedEvent).position];

@@ -13,10 +13,20 @@ const allReadModels = allProjections.filter((projection) => !projection.sideEffe
 export const AS_OF_DESCRIPTION = 'Answer from the read models as they stood at this position (`<commit>.<prepare>`, a mutation\'s `position` or an event\'s), inclusive';
 export const AS_OF_TIME_DESCRIPTION = 'Answer from the read models as they stood at the last event recorded at or before this time (before the first event: an empty answer)';
 
+/**
+ * The same two arguments on the queries that had an `asOf` of their own first (the instant or date they report on:
+ * exchangeRate, convertAmount, trialBalance, arAging): there the position is `knownAsOf`, the time `knownAsOfTime`.
+ */
+export const KNOWN_AS_OF_NAMES = { position: 'knownAsOf', time: 'knownAsOfTime' } as const;
+export const KNOWN_AS_OF_DESCRIPTION = `${AS_OF_DESCRIPTION}: what the ledger knew then (asOf is the instant or date reported on)`;
+export const KNOWN_AS_OF_TIME_DESCRIPTION = `${AS_OF_TIME_DESCRIPTION}: what the ledger knew then`;
+
 /** The two ways to ask for the past; at most one of them. */
 export interface AsOfArguments {
   readonly asOf?: string | null;
   readonly asOfTime?: string | null;
+  /** The names the query gives the two arguments, for the errors (exchangeRate's `asOf` is an effective instant). */
+  readonly names?: { readonly position: string; readonly time: string };
 }
 
 /**
@@ -39,25 +49,42 @@ export async function readModelsAt<Result>(
   read: (db: Kysely<ReadModelDatabase>, schema: string) => Promise<Result>,
   readModels?: readonly string[],
 ): Promise<Result> {
-  const position = await requestedPosition(services, tenantId, point);
-  if (position === undefined) return read(services.db, LIVE_READ_MODEL_SCHEMA);
-  // The head of the whole log (a tenant's own view of the store ends at its own last event).
-  const head = await runAsSystem('as-of: the head of the log', () => services.store.headPosition());
-  if (comparePositions(position, head) > 0) {
-    throw new ApplicationError('VALIDATION_FAILED', `asOf ${encodePosition(position)} is beyond the end of the log (${encodePosition(head)})`, { field: 'asOf' });
-  }
+  const asked = await reachedPosition(services, tenantId, point, readModels ?? allReadModels.map((projection) => projection.name));
+  if (asked === undefined) return read(services.db, LIVE_READ_MODEL_SCHEMA);
+  const { position, head } = asked;
   const projections = readModels === undefined ? allReadModels : readModels.map(readModelNamed);
-  const timeoutMs = services.config.readYourWritesTimeoutMs;
-  if (!(await waitForProjections(services.db, projections.map((projection) => projection.name), position, timeoutMs))) {
-    throw new ApplicationError('READ_MODEL_TIMEOUT', `the read models did not reach position ${encodePosition(position)} within ${timeoutMs} ms; retry, or check that projections are running`);
-  }
   try {
     return await readAsOf({ db: services.db, store: services.store, projections, tenantId, position, head }, (trx, schema) => read(trx, schema));
   } catch (error) {
     if (!(error instanceof AsOfUnavailableError)) throw error;
     if (error.reason === 'not_reached') throw new ApplicationError('READ_MODEL_TIMEOUT', error.message);
-    throw new ApplicationError('VALIDATION_FAILED', error.message, { field: 'asOf', reason: error.reason, projection: error.projection });
+    throw new ApplicationError('VALIDATION_FAILED', error.message, { field: point.names?.position ?? 'asOf', reason: error.reason, projection: error.projection });
   }
+}
+
+/**
+ * The position asked for, checked and waited for as readModelsAt does (same errors), or undefined for the present:
+ * for read models whose rows are positional already (the audit log), where as of a position means "up to it".
+ */
+export async function asOfPosition(services: LedgerServices, tenantId: string, point: AsOfArguments, readModels: readonly string[]): Promise<Position | undefined> {
+  return (await reachedPosition(services, tenantId, point, readModels))?.position;
+}
+
+/** The position asked for, not beyond the head of the log, once the read models have applied the log up to it. */
+async function reachedPosition(services: LedgerServices, tenantId: string, point: AsOfArguments, readModels: readonly string[]): Promise<{ position: Position; head: Position } | undefined> {
+  const position = await requestedPosition(services, tenantId, point);
+  if (position === undefined) return undefined;
+  const field = point.names?.position ?? 'asOf';
+  // The head of the whole log (a tenant's own view of the store ends at its own last event).
+  const head = await runAsSystem('as-of: the head of the log', () => services.store.headPosition());
+  if (comparePositions(position, head) > 0) {
+    throw new ApplicationError('VALIDATION_FAILED', `${field} ${encodePosition(position)} is beyond the end of the log (${encodePosition(head)})`, { field });
+  }
+  const timeoutMs = services.config.readYourWritesTimeoutMs;
+  if (!(await waitForProjections(services.db, readModels, position, timeoutMs))) {
+    throw new ApplicationError('READ_MODEL_TIMEOUT', `the read models did not reach position ${encodePosition(position)} within ${timeoutMs} ms; retry, or check that projections are running`);
+  }
+  return { position, head };
 }
 
 function readModelNamed(name: string): Projection {
@@ -70,15 +97,16 @@ function readModelNamed(name: string): Projection {
 async function requestedPosition(services: LedgerServices, tenantId: string, point: AsOfArguments): Promise<Position | undefined> {
   const asOf = point.asOf ?? null;
   const asOfTime = point.asOfTime ?? null;
-  if (asOf !== null && asOfTime !== null) throw new ApplicationError('VALIDATION_FAILED', 'give asOf or asOfTime, not both', { field: 'asOf' });
+  const names = point.names ?? { position: 'asOf', time: 'asOfTime' };
+  if (asOf !== null && asOfTime !== null) throw new ApplicationError('VALIDATION_FAILED', `give ${names.position} or ${names.time}, not both`, { field: names.position });
   if (asOf !== null) {
     try {
       return decodePosition(asOf);
     } catch {
-      throw new ApplicationError('VALIDATION_FAILED', `asOf must be a position "<commit>.<prepare>" (two unsigned integers), got ${JSON.stringify(asOf.slice(0, 45))}`, { field: 'asOf' });
+      throw new ApplicationError('VALIDATION_FAILED', `${names.position} must be a position "<commit>.<prepare>" (two unsigned integers), got ${JSON.stringify(asOf.slice(0, 45))}`, { field: names.position });
     }
   }
-  if (asOfTime !== null) return positionAtTime(services.db, tenantId, asOfTime);
+  if (asOfTime !== null) return positionAtTime(services.db, tenantId, asOfTime, names.time);
   return undefined;
 }
 
@@ -86,9 +114,9 @@ async function requestedPosition(services: LedgerServices, tenantId: string, poi
  * The tenant's last event recorded at or before `time` (its position), or the start of the log when there is none.
  * Reads the PostgreSQL event store's table (the one store that records the time of each event in SQL).
  */
-export async function positionAtTime(db: Kysely<ReadModelDatabase>, tenantId: string, time: string): Promise<Position> {
+export async function positionAtTime(db: Kysely<ReadModelDatabase>, tenantId: string, time: string, field = 'asOfTime'): Promise<Position> {
   const instant = new Date(time);
-  if (Number.isNaN(instant.getTime())) throw new ApplicationError('VALIDATION_FAILED', 'asOfTime must be an ISO 8601 date and time', { field: 'asOfTime' });
+  if (Number.isNaN(instant.getTime())) throw new ApplicationError('VALIDATION_FAILED', `${field} must be an ISO 8601 date and time`, { field });
   const { rows } = await sql<{ commit: string; prepare: string }>`
     select transaction_id::text as commit, global_position::text as prepare
       from event_store.events

@@ -9,6 +9,8 @@ import { requireReader, type GraphQLRequestContext } from '../graphql/request-co
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
 import { AuditEntryConnectionType, AuditEntryType, AuditLogFilterInput } from './audit.types.js';
+import { asOfPosition } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const READ_MODELS = ['audit_log'] as const;
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the audit log includes this position' } as const;
@@ -17,6 +19,15 @@ const TEXT_LENGTH_MAX = 300;
 const CATEGORY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 const STREAM_PATTERN = /^[a-z][a-z0-9_]{0,62}-[^\s:]{1,300}$/;
 const knownTypes: ReadonlySet<string> = new Set(auditedEventTypes);
+// The audit log is positional (its projection keeps no row history): as of a position, it is its events up to it.
+const AUDIT_AS_OF_DESCRIPTION = 'Only the events at or before this position (`<commit>.<prepare>`): the log as it stood then';
+const AUDIT_AS_OF_TIME_DESCRIPTION = 'Only the events up to the last one recorded at or before this time (before the first event: none)';
+
+/** The earlier of two bounds (inclusive); null: none. */
+function earlierOf(one: Position | null | undefined, other: Position | undefined): Position | null {
+  if (other === undefined) return one ?? null;
+  return one === null || one === undefined || comparePositions(other, one) < 0 ? other : one;
+}
 
 /** A text filter: non-empty, without whitespace, of a bounded length; else VALIDATION_FAILED naming the field. */
 function requireToken(value: string, field: string): string {
@@ -86,12 +97,15 @@ export class AuditLogResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AUDIT_AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AUDIT_AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, AUDIT_PAGE_SIZE_MAX);
     const checked = auditLogFilterOf(principal.tenantId, filter);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    return this.queries.auditLog(principal.tenantId, checked, first, after);
+    const upTo = await asOfPosition(this.services, principal.tenantId, { asOf, asOfTime }, READ_MODELS);
+    return this.queries.auditLog(principal.tenantId, upTo === undefined ? checked : { ...checked, toPosition: earlierOf(checked.toPosition, upTo) }, first, after);
   }
 
   @Query(() => AuditEntryConnectionType, {
@@ -103,11 +117,14 @@ export class AuditLogResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AUDIT_AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AUDIT_AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, AUDIT_PAGE_SIZE_MAX);
     requireToken(documentId, 'documentId');
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    return this.queries.auditTrail(principal.tenantId, documentId, first, after);
+    const upTo = await asOfPosition(this.services, principal.tenantId, { asOf, asOfTime }, READ_MODELS);
+    return this.queries.auditTrail(principal.tenantId, documentId, first, after, upTo ?? null);
   }
 }

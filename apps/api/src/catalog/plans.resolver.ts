@@ -19,9 +19,13 @@ import {
   UnarchivePlanInput,
 } from './catalog.types.js';
 import { planVersionView, planViewFromRecord, type PlanView } from './catalog.view.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const READ_MODELS = ['plans'] as const;
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
+const AS_OF = { type: () => String, nullable: true, description: AS_OF_DESCRIPTION } as const;
+const AS_OF_TIME = { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION } as const;
 
 /** Plans and their versions (docs/domain.md, "Catalog and pricing rules"). Resolvers only translate (Conventions 5). */
 @Resolver(() => PlanType)
@@ -58,9 +62,22 @@ export class PlansResolver {
   }
 
   @Query(() => PlanType, { nullable: true })
-  async plan(@Args('id', { type: () => ID }) id: string, @Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext) {
+  async plan(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
+  ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
+    if (asOf !== null || asOfTime !== null) {
+      return readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, async (db, schema) => {
+        const queries = new PlanQueries(db, schema);
+        const record = await queries.getPlan(principal.tenantId, id);
+        return record ? ((await withVersionsAsOf(queries, principal.tenantId, [planViewFromRecord(record)]))[0] ?? null) : null;
+      }, READ_MODELS);
+    }
     const record = await this.queries.getPlan(principal.tenantId, id);
     return record ? this.readingVersionsOnce(principal.tenantId, [planViewFromRecord(record)])[0] : null;
   }
@@ -72,10 +89,20 @@ export class PlansResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, PLAN_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
+    if (asOf !== null || asOfTime !== null) {
+      return readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, async (db, schema) => {
+        const queries = new PlanQueries(db, schema);
+        const page = await queries.listPlans(principal.tenantId, filter ?? {}, first, after);
+        const nodes = await withVersionsAsOf(queries, principal.tenantId, page.edges.map((edge) => planViewFromRecord(edge.node)));
+        return { edges: page.edges.map((edge, index) => ({ cursor: edge.cursor, node: nodes[index] as PlanView })), pageInfo: page.pageInfo };
+      }, READ_MODELS);
+    }
     const page = await this.queries.listPlans(principal.tenantId, filter ?? {}, first, after);
     const nodes = this.readingVersionsOnce(
       principal.tenantId,
@@ -114,6 +141,15 @@ export class PlansResolver {
     const records = (await pageVersions.get(plan)?.()) ?? (await this.queries.versionsOf(requireReader(request).tenantId, [plan.id])).get(plan.id) ?? [];
     return records.map(planVersionView);
   }
+}
+
+/**
+ * The plans with their versions read now, in the as-of transaction (one read for them all): `current`, `versions` and
+ * `version` answer from them as from a mutation's answer, instead of reading the live table after the transaction.
+ */
+async function withVersionsAsOf(queries: PlanQueries, tenantId: string, plans: readonly PlanView[]): Promise<PlanView[]> {
+  const versions = await queries.versionsOf(tenantId, plans.map((plan) => plan.id));
+  return plans.map((plan) => ({ ...plan, versions: (versions.get(plan.id) ?? []).map(planVersionView) }));
 }
 
 /** The versions of a listed plan, read once for its whole page (keyed by the plan object the list returned). */

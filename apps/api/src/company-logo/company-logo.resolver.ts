@@ -7,6 +7,8 @@ import { CompanyLogoQueries } from '../../../../projections/company-logos/compan
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels } from '../settings/read-your-writes.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 import { CompanyLogoPayloadType, CompanyLogoType, RemoveCompanyLogoInput, UploadCompanyLogoInput } from './company-logo.types.js';
 
 /**
@@ -15,11 +17,7 @@ import { CompanyLogoPayloadType, CompanyLogoType, RemoveCompanyLogoInput, Upload
  */
 @Resolver(() => CompanyLogoType)
 export class CompanyLogoResolver {
-  private readonly queries: CompanyLogoQueries;
-
-  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
-    this.queries = new CompanyLogoQueries(services.db);
-  }
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
 
   @Mutation(() => CompanyLogoPayloadType, { description: 'Uploads (replaces) the logo printed on documents when invoice.showLogo is on: a PNG or JPEG of at most 256 KB and 4000 x 4000 pixels' })
   uploadCompanyLogo(@Args('input', { type: () => UploadCompanyLogoInput }) input: UploadCompanyLogoInput, @Context() request: GraphQLRequestContext) {
@@ -37,10 +35,12 @@ export class CompanyLogoResolver {
   async companyLogo(
     @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until the logo includes this position' }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ): Promise<CompanyLogoType | null> {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, ['company_logos']);
-    return (await this.queries.summary(principal.tenantId)) ?? null;
+    return (await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new CompanyLogoQueries(db, schema).summary(principal.tenantId), ['company_logos'])) ?? null;
   }
 }
 

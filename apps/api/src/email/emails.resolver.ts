@@ -6,6 +6,8 @@ import { EMAIL_PAGE_SIZE_MAX, EmailQueries, type EmailRecord } from '../../../..
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 import { EmailConnectionType, EmailFilterInput, EmailType, SendInvoiceInput, SendInvoicePayloadType } from './email.types.js';
 
 const READ_MODELS = ['emails'] as const;
@@ -26,11 +28,7 @@ function sendInvoicePayload({ emailId, position }: SendInvoiceOutcome): SendInvo
  */
 @Resolver(() => EmailType)
 export class EmailsResolver {
-  private readonly queries: EmailQueries;
-
-  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
-    this.queries = new EmailQueries(services.db);
-  }
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
 
   @Mutation(() => SendInvoicePayloadType, { description: 'Emails an issued invoice (with its PDF) to the customer now, whatever the automatic email settings say; each new idempotency key sends it again' })
   sendInvoice(@Args('input', { type: () => SendInvoiceInput }) input: SendInvoiceInput, @Context() request: GraphQLRequestContext) {
@@ -44,18 +42,26 @@ export class EmailsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, EMAIL_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const page = await this.queries.listEmails(principal.tenantId, filter ?? {}, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new EmailQueries(db, schema).listEmails(principal.tenantId, filter ?? {}, first, after), READ_MODELS);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: emailView(edge.node) })), pageInfo: page.pageInfo };
   }
 
   @Query(() => [EmailType], { description: "An invoice's emails (issue email, copies sent again, overdue notices, reminders), newest first" })
-  async invoiceEmails(@Args('invoiceId', { type: () => ID }) invoiceId: string, @Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext) {
+  async invoiceEmails(
+    @Args('invoiceId', { type: () => ID }) invoiceId: string,
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
+  ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    return (await this.queries.invoiceEmails(principal.tenantId, invoiceId)).map(emailView);
+    return (await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new EmailQueries(db, schema).invoiceEmails(principal.tenantId, invoiceId), READ_MODELS)).map(emailView);
   }
 }

@@ -11,7 +11,7 @@ import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
 import { requireReporting } from '../../../../libs/ledger-application/src/common/billing-settings.js';
 import { ArAgingReportType, JournalEntryConnectionType, JournalEntryFilterInput, TrialBalanceType } from './general-ledger.types.js';
-import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, KNOWN_AS_OF_DESCRIPTION, KNOWN_AS_OF_NAMES, KNOWN_AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
 
 const minPositionDescription = 'Wait (bounded) until the read models include this position (a mutation\'s position)';
 
@@ -36,11 +36,7 @@ function agingAmounts(amounts: ArAgingAmounts) {
 /** The general ledger reports: journal entries, trial balance, receivables aging. Readers of any role; the tenant is the key's. */
 @Resolver()
 export class GeneralLedgerResolver {
-  private readonly queries: GeneralLedgerQueries;
-
-  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
-    this.queries = new GeneralLedgerQueries(services.db);
-  }
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
 
   @Query(() => JournalEntryConnectionType, { description: 'Journal entries in log order (oldest first), keyset-paginated' })
   async journalEntries(
@@ -82,12 +78,17 @@ export class GeneralLedgerResolver {
     @Args('currency', { type: () => String }) currency: string,
     @Args('minPosition', { type: () => String, nullable: true, description: minPositionDescription }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('knownAsOf', { type: () => String, nullable: true, description: KNOWN_AS_OF_DESCRIPTION }) knownAsOf: string | null = null,
+    @Args('knownAsOfTime', { type: () => DateTimeScalar, nullable: true, description: KNOWN_AS_OF_TIME_DESCRIPTION }) knownAsOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requireCurrency(currency, 'currency');
     await requireReporting(this.services, principal.tenantId);
     await awaitReadModels(this.services, minPosition, ['general_ledger']);
-    const balance = await this.queries.trialBalance(principal.tenantId, asOf, currency);
+    const balance = await readModelsAt(this.services, principal.tenantId, { asOf: knownAsOf, asOfTime: knownAsOfTime, names: KNOWN_AS_OF_NAMES }, (db, schema) =>
+      new GeneralLedgerQueries(db, schema).trialBalance(principal.tenantId, asOf, currency),
+      ['general_ledger'],
+    );
     return {
       asOf: balance.asOf,
       currency,
@@ -102,11 +103,15 @@ export class GeneralLedgerResolver {
     @Args('asOf', { type: () => DateScalar }) asOf: string,
     @Args('minPosition', { type: () => String, nullable: true, description: minPositionDescription }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('knownAsOf', { type: () => String, nullable: true, description: KNOWN_AS_OF_DESCRIPTION }) knownAsOf: string | null = null,
+    @Args('knownAsOfTime', { type: () => DateTimeScalar, nullable: true, description: KNOWN_AS_OF_TIME_DESCRIPTION }) knownAsOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     await requireReporting(this.services, principal.tenantId);
     await awaitReadModels(this.services, minPosition, ['invoices']);
-    const report = await this.queries.arAging(principal.tenantId, asOf);
+    const report = await readModelsAt(this.services, principal.tenantId, { asOf: knownAsOf, asOfTime: knownAsOfTime, names: KNOWN_AS_OF_NAMES }, (db, schema) => new GeneralLedgerQueries(db, schema).arAging(principal.tenantId, asOf), [
+      'invoices',
+    ]);
     return {
       asOf: report.asOf,
       totals: report.totals.map(agingAmounts),

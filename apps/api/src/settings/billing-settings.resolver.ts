@@ -37,6 +37,8 @@ import {
 } from './billing-settings.types.js';
 import { billingSettingsChangeView, billingSettingsPayload, billingSettingsView } from './billing-settings.view.js';
 import { BillingSettingsSectionEnum } from './settings.enums.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
 
@@ -50,10 +52,15 @@ export class BillingSettingsResolver {
   }
 
   @Query(() => BillingSettingsType, { description: 'Every section and the tenant profile; webhook secrets are never returned' })
-  async billingSettings(@Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext) {
+  async billingSettings(
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
+  ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, ['billing_settings']);
-    const record = await this.queries.current(principal.tenantId);
+    const record = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new BillingSettingsQueries(db, schema).current(principal.tenantId), ['billing_settings']);
     return billingSettingsView(record.settings, record.updatedAt);
   }
 
@@ -88,11 +95,15 @@ export class BillingSettingsResolver {
     @Args('section', { type: () => BillingSettingsSectionEnum, nullable: true }) section: BillingSettingsSection | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, BILLING_SETTINGS_HISTORY_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, ['billing_settings_history']);
-    const page = await this.queries.history(principal.tenantId, section ?? null, first, after ?? null);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new BillingSettingsQueries(db, schema).history(principal.tenantId, section ?? null, first, after ?? null), [
+      'billing_settings_history',
+    ]);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: billingSettingsChangeView(edge.node) })), pageInfo: page.pageInfo };
   }
 

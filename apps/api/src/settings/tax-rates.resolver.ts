@@ -8,25 +8,25 @@ import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels } from './read-your-writes.js';
 import { CreateTaxRateInput, DeactivateTaxRateInput, TaxRatePayloadType, TaxRateType, UpdateTaxRateInput } from './billing-settings.types.js';
 import { taxRateView } from './billing-settings.view.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 /** The tenant's tax rates (part of the tax settings, changed only by these mutations). */
 @Resolver(() => TaxRateType)
 export class TaxRatesResolver {
-  private readonly queries: BillingSettingsQueries;
-
-  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
-    this.queries = new BillingSettingsQueries(services.db);
-  }
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
 
   @Query(() => [TaxRateType])
   async taxRates(
     @Args('activeOnly', { type: () => Boolean, nullable: true, defaultValue: false }) activeOnly: boolean,
     @Args('minPosition', { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' }) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, ['billing_settings']);
-    return (await this.queries.taxRates(principal.tenantId, activeOnly)).map(taxRateView);
+    return (await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new BillingSettingsQueries(db, schema).taxRates(principal.tenantId, activeOnly), ['billing_settings'])).map(taxRateView);
   }
 
   @Mutation(() => TaxRatePayloadType, { description: 'A new, active tax rate' })

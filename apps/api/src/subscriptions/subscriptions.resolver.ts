@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { encodePosition, START_POSITION } from '../../../../libs/event-store/src/index.js';
 import { priceItems } from '../../../../libs/ledger-application/src/pricing/index.js';
 import {
@@ -15,10 +16,13 @@ import {
   type SubscriptionOutcome,
   type SubscriptionServices,
 } from '../../../../libs/ledger-application/src/subscriptions/index.js';
-import { SUBSCRIPTION_PAGE_SIZE_MAX, SubscriptionQueries } from '../../../../projections/subscriptions/subscriptions.queries.js';
+import { SUBSCRIPTION_PAGE_SIZE_MAX, SubscriptionQueries, type SubscriptionChargeRecord, type SubscriptionRecord } from '../../../../projections/subscriptions/subscriptions.queries.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { selectsField } from '../as-of/selection.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 import {
   CancelSubscriptionInput,
   ChangeSubscriptionInput,
@@ -38,6 +42,14 @@ import { chargeLineView, chargeView, creditNotePreviewView, invoicePreviewView, 
 
 const READ_MODELS = ['subscriptions'] as const;
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
+const AS_OF = { type: () => String, nullable: true, description: AS_OF_DESCRIPTION } as const;
+const AS_OF_TIME = { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION } as const;
+
+/**
+ * The charges of a subscription read as of a position, keyed by the view the query returned: `charges` must not read
+ * the live table after the as-of transaction has ended, so the query reads them inside it when they are selected.
+ */
+const chargesAsOf = new WeakMap<SubscriptionType, readonly SubscriptionChargeRecord[]>();
 
 /** A mutation's answer: the subscription as its events left it, and the documents it issued. */
 function subscriptionPayload({ state, position, documents }: SubscriptionOutcome): SubscriptionPayloadType {
@@ -101,13 +113,22 @@ export class SubscriptionsResolver {
   }
 
   @Query(() => SubscriptionType, { nullable: true })
-  async subscription(@Args('id', { type: () => ID }) id: string, @Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext) {
+  async subscription(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+    @Info() info: GraphQLResolveInfo,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
+  ) {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const record = await this.queries.getSubscription(principal.tenantId, id);
-    if (!record) return null;
-    const items = await this.queries.itemsOf(principal.tenantId, [record.id]);
-    return subscriptionViewFromRecord(record, items.get(record.id) ?? []);
+    return readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, async (db, schema) => {
+      const queries = new SubscriptionQueries(db, schema);
+      const record = await queries.getSubscription(principal.tenantId, id);
+      if (!record) return null;
+      return (await this.views(queries, principal.tenantId, [record], asOf !== null || asOfTime !== null, info))[0] ?? null;
+    }, READ_MODELS);
   }
 
   @Query(() => SubscriptionConnectionType, { description: 'Subscriptions ordered by id (by next bill date, then id, with nextBillBefore)' })
@@ -117,13 +138,29 @@ export class SubscriptionsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Info() info: GraphQLResolveInfo,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, SUBSCRIPTION_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const page = await this.queries.listSubscriptions(principal.tenantId, filter ?? {}, first, after);
-    const items = await this.queries.itemsOf(principal.tenantId, page.edges.map((edge) => edge.node.id));
-    return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: subscriptionViewFromRecord(edge.node, items.get(edge.node.id) ?? []) })), pageInfo: page.pageInfo };
+    return readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, async (db, schema) => {
+      const queries = new SubscriptionQueries(db, schema);
+      const page = await queries.listSubscriptions(principal.tenantId, filter ?? {}, first, after);
+      const nodes = await this.views(queries, principal.tenantId, page.edges.map((edge) => edge.node), asOf !== null || asOfTime !== null, info);
+      return { edges: page.edges.map((edge, index) => ({ cursor: edge.cursor, node: nodes[index] as SubscriptionType })), pageInfo: page.pageInfo };
+    }, READ_MODELS);
+  }
+
+  /** The views of these records with their items; as of a position, with their charges too when selected (read in the same transaction). */
+  private async views(queries: SubscriptionQueries, tenantId: string, records: readonly SubscriptionRecord[], asOf: boolean, info: GraphQLResolveInfo): Promise<SubscriptionType[]> {
+    const items = await queries.itemsOf(tenantId, records.map((record) => record.id));
+    const views = records.map((record) => subscriptionViewFromRecord(record, items.get(record.id) ?? []));
+    if (asOf && selectsField(info, 'charges')) {
+      for (const view of views) chargesAsOf.set(view, await queries.chargesOf(tenantId, view.id, view.currency));
+    }
+    return views;
   }
 
   @Query(() => UpcomingInvoiceType, { nullable: true, description: 'The next bill, decided by the renewal\'s own code on the same inputs and stored nowhere; null when no period is left to bill' })
@@ -162,6 +199,6 @@ export class SubscriptionsResolver {
   @ResolveField('charges', () => [SubscriptionChargeType], { description: 'What each charge posted, oldest first (the latest 100), from the read model' })
   async charges(@Parent() subscription: SubscriptionType, @Context() request: GraphQLRequestContext): Promise<SubscriptionChargeType[]> {
     const principal = requireReader(request);
-    return (await this.queries.chargesOf(principal.tenantId, subscription.id, subscription.currency)).map(chargeView);
+    return (chargesAsOf.get(subscription) ?? (await this.queries.chargesOf(principal.tenantId, subscription.id, subscription.currency))).map(chargeView);
   }
 }

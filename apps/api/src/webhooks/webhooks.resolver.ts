@@ -16,6 +16,8 @@ import {
   WebhookEndpointStatusType,
 } from './webhook.types.js';
 import { webhookDeliveryView, webhookEndpointStatusView } from './webhook.view.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 
 const READ_MODELS = [WEBHOOK_DELIVERIES_PROJECTION] as const;
 const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
@@ -26,11 +28,7 @@ const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (b
  */
 @Resolver(() => WebhookDeliveryType)
 export class WebhooksResolver {
-  private readonly queries: WebhookDeliveryQueries;
-
-  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
-    this.queries = new WebhookDeliveryQueries(services.db);
-  }
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
 
   @Query(() => WebhookDeliveryConnectionType, { description: 'Webhook deliveries, newest first: one per message, endpoint and round, with every attempt' })
   async webhookDeliveries(
@@ -39,11 +37,13 @@ export class WebhooksResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, WEBHOOK_DELIVERY_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, READ_MODELS);
-    const page = await this.queries.listDeliveries(principal.tenantId, filter ?? {}, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new WebhookDeliveryQueries(db, schema).listDeliveries(principal.tenantId, filter ?? {}, first, after), READ_MODELS);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: webhookDeliveryView(edge.node) })), pageInfo: page.pageInfo };
   }
 
@@ -52,10 +52,12 @@ export class WebhooksResolver {
     @Args('endpointId', { type: () => ID }) endpointId: string,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', { type: () => String, nullable: true, description: AS_OF_DESCRIPTION }) asOf: string | null = null,
+    @Args('asOfTime', { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION }) asOfTime: string | null = null,
   ): Promise<WebhookEndpointStatusType | null> {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, [...READ_MODELS, 'billing_settings']);
-    const status = await webhookEndpointStatus(this.services, principal.tenantId, endpointId);
+    const status = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => webhookEndpointStatus({ db }, principal.tenantId, endpointId, schema), [...READ_MODELS, 'billing_settings']);
     return status === null ? null : webhookEndpointStatusView(status);
   }
 

@@ -12,9 +12,9 @@ export interface WebhookEndpointStatusView {
   readonly feed: WebhookEndpointCursorRecord | null;
 }
 
-/** The status of one endpoint of the tenant's settings, or null when the settings have no such endpoint. */
-export async function webhookEndpointStatus(services: Pick<ApplicationServices, 'db'>, tenantId: string, endpointId: string): Promise<WebhookEndpointStatusView | null> {
-  const [{ settings }, feed] = await Promise.all([new BillingSettingsQueries(services.db).current(tenantId), new WebhookDeliveryQueries(services.db).cursorOf(tenantId, endpointId)]);
+/** The status of one endpoint of the tenant's settings, or null when the settings have no such endpoint; `schema`: the read models' (an as-of read's), default the live one. */
+export async function webhookEndpointStatus(services: Pick<ApplicationServices, 'db'>, tenantId: string, endpointId: string, schema?: string): Promise<WebhookEndpointStatusView | null> {
+  const [{ settings }, feed] = await Promise.all([new BillingSettingsQueries(services.db, schema).current(tenantId), new WebhookDeliveryQueries(services.db, schema).cursorOf(tenantId, endpointId)]);
   const endpoint = settings.notifications.webhooks.find((candidate) => candidate.id === endpointId);
   if (endpoint === undefined) return null;
   return { endpointId, enabled: endpoint.enabled, webhooksEnabled: settings.features.webhooks, feed: feed ?? null };
