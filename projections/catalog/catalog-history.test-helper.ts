@@ -10,6 +10,7 @@ import {
 } from '../../libs/billing/src/index.js';
 import { aggregates, executeCommand, load, uuidV5, type CommandContext, type CommandWithoutMetadata } from '../../libs/application/src/index.js';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src/index.js';
+import { mulberry32 } from '../../libs/testing/src/seeded-random.js';
 
 /**
  * A catalog history for the projection specs, made by the real deciders through the one executor and recorded by the
@@ -137,14 +138,3 @@ async function ruleCommand(store: EventStore, context: CommandContext, ruleId: s
   await executeCommand(store, context, aggregates.pricingRule.on(ruleId, { command: () => command }));
 }
 
-/** A small, well-known seeded generator (Math.random cannot be seeded). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -19,6 +19,7 @@ import { updateSettings } from '../support/settings-effect.support.js';
 import { ApplicationLedger, waitForReadModels } from './ledger-model.application.js';
 import { stepsArbitrary } from './ledger-model.checks.js';
 import { LedgerModel, modelCurrencies, modelCustomers } from './ledger-model.reference.js';
+import { mulberry32 } from '../../libs/testing/src/seeded-random.js';
 
 /**
  * Issue 14, part 4, must show: the answer to a query as of a position equals the same query on a fresh rebuild stopped
@@ -60,18 +61,6 @@ function catalogSteps(currency: string): Map<number, [string, string, Record<str
     [20, [['changeSubscription', payload('changeSubscription', 'ChangeSubscriptionInput'), { subscriptionId: SUBSCRIPTION_ID, planId: 'p-pro' }]]],
     [24, [['renamePlan', payload('renamePlan', 'RenamePlanInput'), { planId: 'p-pro', name: 'Pro, renamed' }]]],
   ]);
-}
-
-/** A small deterministic generator (mulberry32) for the positions. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 type Db = Kysely<ReadModelDatabase> | Transaction<ReadModelDatabase>;
@@ -172,7 +161,7 @@ describe('as-of queries equal a rebuild stopped at the position (property, seede
     expect((final.subscriptionList as { edges: unknown[] }).edges.length).toBe(1);
     expect((final.planVersions as Map<string, unknown[]>).get('p-basic')?.length).toBe(2);
 
-    const random = seeded(SEED);
+    const random = mulberry32(SEED);
     const positions: Position[] = [START_POSITION, (events.at(-1) as RecordedEvent).position];
     while (positions.length < POSITIONS + 2) positions.push((events[Math.floor(random() * events.length)] as RecordedEvent).position);
     const modes = new Set<string>();

@@ -11,6 +11,7 @@ import { LIVE_READ_MODEL_SCHEMA, type Projection, type ReadModelDatabase } from 
 import { rebuildProjection } from './projection-rebuild.js';
 import { rebuildLiveProjections } from './projection-rebuild.js';
 import { ProjectionRunner, waitForProjections } from './projection-runner.js';
+import { mulberry32 } from '../../testing/src/seeded-random.js';
 
 const byName = (name: string): Projection => allProjections.find((projection) => projection.name === name) as Projection;
 
@@ -22,18 +23,6 @@ async function tenantRows(db: Kysely<ReadModelDatabase> | Transaction<ReadModelD
     snapshot[table] = rows.map((row) => row.row);
   }
   return snapshot;
-}
-
-/** A small deterministic generator (mulberry32): the positions picked are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**
@@ -80,7 +69,7 @@ describe('as-of reads over the row history', () => {
   });
 
   it('answers as a rebuild stopped at the position, at random positions inside and between batches', async () => {
-    const random = seeded(14);
+    const random = mulberry32(14);
     const positions: Position[] = [START_POSITION, (events[0] as RecordedEvent).position, (events.at(-1) as RecordedEvent).position];
     for (let index = 0; index < 12; index += 1) positions.push((events[Math.floor(random() * events.length)] as RecordedEvent).position);
     const modes = new Set<string>();

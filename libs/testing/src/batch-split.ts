@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import type { EventStore, RecordedEvent } from '../../event-store/src/index.js';
 import { applyEvents, type Projection, type ReadModelDatabase } from '../../projection-runtime/src/index.js';
+import { mulberry32 } from './seeded-random.js';
 
 /**
  * Batch-split equivalence for projections with applyBatch: the same history applied one event per batch, all in one
@@ -108,18 +109,6 @@ export function seededBatchSizes(total: number, count: number, seed: number): nu
   while (cuts.size < parts - 1) cuts.add(1 + Math.floor(random() * (total - 1)));
   const points = [0, ...[...cuts].sort((a, b) => a - b), total];
   return points.slice(1).map((point, index) => point - (points[index] as number));
-}
-
-/** A small, well-known seeded generator (Math.random cannot be seeded). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**

@@ -1,0 +1,14 @@
+/**
+ * A small, well-known seeded generator (mulberry32): uniform numbers in [0, 1), the same sequence for the same seed on
+ * every run (Math.random cannot be seeded). For tests that pick positions, batch sizes or inputs reproducibly.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
