@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
-import { installRowLevelSecurity, secureTenantTables } from '../../libs/database/src/row-level-security.js';
-import { TENANT_ROLE, TENANT_SETTING } from '../../libs/database/src/scoped-pool.js';
+import { Kysely, sql } from 'kysely';
+import { secureTenantTables } from '../../libs/database/src/row-level-security.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { nodesOf, QueryExplainer, type PlanNode } from '../../libs/testing/src/explained-queries.js';
-import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
+import { nodesOf, PlanTestDatabase, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 import { encodeCursor } from '../common/opaque-cursor.js';
 import { AuditLogQueries } from './audit-log.queries.js';
 import { createAuditLogIndexes, createAuditLogTables } from './audit-log.tables.js';
@@ -24,17 +21,14 @@ const SCHEMA = LIVE_READ_MODEL_SCHEMA;
 const TENANT = 'audit-big';
 const ROWS = 60_000;
 
-let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
-let tenantClient: pg.Client;
-const explainer = new QueryExplainer(() => tenantClient);
+const planDatabase = new PlanTestDatabase('audit_log_plans');
+const explainer = planDatabase.explainer;
 
 const tenantOfRow = `case when g % 20 = 0 then 'audit-small' else '${TENANT}' end`;
 
 beforeAll(async () => {
-  database = await createTestDatabase('audit_log_plans');
-  admin = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.connectionString, max: 2 }) }) });
-  await installRowLevelSecurity(admin);
+  admin = await planDatabase.open();
   await sql.raw(`create schema if not exists ${SCHEMA}`).execute(admin);
   await createAuditLogTables(admin, SCHEMA);
   await createAuditLogIndexes(admin, SCHEMA);
@@ -55,16 +49,10 @@ beforeAll(async () => {
     )
     .execute(admin);
   await sql.raw(`analyze ${SCHEMA}.audit_log; analyze ${SCHEMA}.audit_log_documents`).execute(admin);
-  tenantClient = new pg.Client({ connectionString: database.connectionString });
-  await tenantClient.connect();
-  await tenantClient.query(`select set_config('role', '${TENANT_ROLE}', false), set_config('${TENANT_SETTING}', $1, false)`, [TENANT]);
+  await planDatabase.connectAsTenant(TENANT);
 }, 180_000);
 
-afterAll(async () => {
-  await tenantClient?.end();
-  await admin?.destroy();
-  await database?.drop();
-});
+afterAll(() => planDatabase.close());
 
 const queries = () => new AuditLogQueries(explainer.db(), SCHEMA);
 const cursor = encodeCursor(['audit', '30000', '30000']);

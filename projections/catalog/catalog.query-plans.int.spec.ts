@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
-import { installRowLevelSecurity, secureTenantTables } from '../../libs/database/src/row-level-security.js';
-import { TENANT_ROLE, TENANT_SETTING } from '../../libs/database/src/scoped-pool.js';
+import { Kysely, sql } from 'kysely';
+import { secureTenantTables } from '../../libs/database/src/row-level-security.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { encodeCursor } from '../common/opaque-cursor.js';
 import { PricingRuleQueries } from '../pricing-rules/pricing-rules.queries.js';
 import { createPricingRuleTables } from '../pricing-rules/pricing-rules.tables.js';
 import { PlanQueries, ProductQueries } from './catalog.queries.js';
 import { createPlanTables, createProductTables } from './catalog.tables.js';
-import { nodesOf, QueryExplainer, type PlanNode } from '../../libs/testing/src/explained-queries.js';
+import { nodesOf, PlanTestDatabase, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 
 /**
  * Every list query of the catalog and pricing-rule read models pages through an index in its own order, for each
@@ -24,10 +21,9 @@ const SCHEMA = LIVE_READ_MODEL_SCHEMA;
 const TENANT = 'catalog-big';
 const ROWS = 20_000;
 
-let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
-let tenantClient: pg.Client;
-const explainer = new QueryExplainer(() => tenantClient);
+const planDatabase = new PlanTestDatabase('catalog_plans');
+const explainer = planDatabase.explainer;
 
 /** A Kysely whose every SELECT is EXPLAINed on a connection set to the tenant role and tenant, instead of being run. */
 function explainingDb(): Kysely<ReadModelDatabase> {
@@ -38,9 +34,7 @@ const among = (values: string[]) => `(array[${values.map((value) => `'${value}'`
 const tenantOf = `case when g % 20 = 0 then 'catalog-small' else '${TENANT}' end`;
 
 beforeAll(async () => {
-  database = await createTestDatabase('catalog_plans');
-  admin = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.connectionString, max: 2 }) }) });
-  await installRowLevelSecurity(admin);
+  admin = await planDatabase.open();
   await sql.raw(`create schema if not exists ${SCHEMA}`).execute(admin);
   for (const create of [createProductTables, createPlanTables, createPricingRuleTables]) await create(admin, SCHEMA);
   await secureTenantTables(admin);
@@ -69,16 +63,10 @@ analyze ${SCHEMA}.products; analyze ${SCHEMA}.plans; analyze ${SCHEMA}.plan_vers
 `,
     )
     .execute(admin);
-  tenantClient = new pg.Client({ connectionString: database.connectionString });
-  await tenantClient.connect();
-  await tenantClient.query(`select set_config('role', '${TENANT_ROLE}', false), set_config('${TENANT_SETTING}', $1, false)`, [TENANT]);
+  await planDatabase.connectAsTenant(TENANT);
 }, 180_000);
 
-afterAll(async () => {
-  await tenantClient?.end();
-  await admin?.destroy();
-  await database?.drop();
-});
+afterAll(() => planDatabase.close());
 
 /** The plan of the first statement `run` sends. */
 function planOf(run: () => Promise<unknown>): Promise<{ sql: string; plan: PlanNode }> {

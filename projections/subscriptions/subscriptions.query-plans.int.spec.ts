@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
-import { installRowLevelSecurity, secureTenantTables } from '../../libs/database/src/row-level-security.js';
-import { TENANT_ROLE, TENANT_SETTING } from '../../libs/database/src/scoped-pool.js';
+import { Kysely, sql } from 'kysely';
+import { secureTenantTables } from '../../libs/database/src/row-level-security.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { encodeCursor } from '../common/opaque-cursor.js';
 import { SubscriptionQueries } from './subscriptions.queries.js';
 import { createSubscriptionIndexes, createSubscriptionTables } from './subscriptions.tables.js';
-import { nodesOf, QueryExplainer, type PlanNode } from '../../libs/testing/src/explained-queries.js';
+import { nodesOf, PlanTestDatabase, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 
 /**
  * Every list of the subscriptions read model pages through an index in its own order (docs/architecture.md,
@@ -22,10 +19,9 @@ const SCHEMA = LIVE_READ_MODEL_SCHEMA;
 const TENANT = 'subs-big';
 const ROWS = 40_000;
 
-let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
-let tenantClient: pg.Client;
-const explainer = new QueryExplainer(() => tenantClient);
+const planDatabase = new PlanTestDatabase('subscription_plans');
+const explainer = planDatabase.explainer;
 
 /** A Kysely whose every SELECT is EXPLAINed as the tenant instead of being run. */
 function explainingDb(): Kysely<ReadModelDatabase> {
@@ -35,9 +31,7 @@ function explainingDb(): Kysely<ReadModelDatabase> {
 const tenantOfRow = `case when g % 20 = 0 then 'subs-small' else '${TENANT}' end`;
 
 beforeAll(async () => {
-  database = await createTestDatabase('subscription_plans');
-  admin = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.connectionString, max: 2 }) }) });
-  await installRowLevelSecurity(admin);
+  admin = await planDatabase.open();
   await sql.raw(`create schema if not exists ${SCHEMA}`).execute(admin);
   await createSubscriptionTables(admin, SCHEMA);
   await createSubscriptionIndexes(admin, SCHEMA);
@@ -58,16 +52,10 @@ beforeAll(async () => {
     )
     .execute(admin);
   await sql.raw(`analyze ${SCHEMA}.subscriptions; analyze ${SCHEMA}.subscription_items`).execute(admin);
-  tenantClient = new pg.Client({ connectionString: database.connectionString });
-  await tenantClient.connect();
-  await tenantClient.query(`select set_config('role', '${TENANT_ROLE}', false), set_config('${TENANT_SETTING}', $1, false)`, [TENANT]);
+  await planDatabase.connectAsTenant(TENANT);
 }, 180_000);
 
-afterAll(async () => {
-  await tenantClient?.end();
-  await admin?.destroy();
-  await database?.drop();
-});
+afterAll(() => planDatabase.close());
 
 const queries = () => new SubscriptionQueries(explainingDb(), SCHEMA);
 

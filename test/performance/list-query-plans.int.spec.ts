@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
-import { installRowLevelSecurity, secureTenantTables } from '../../libs/database/src/row-level-security.js';
-import { TENANT_ROLE, TENANT_SETTING } from '../../libs/database/src/scoped-pool.js';
+import { Kysely, sql } from 'kysely';
+import { secureTenantTables } from '../../libs/database/src/row-level-security.js';
 import { LIVE_READ_MODEL_SCHEMA, type ReadModelDatabase } from '../../libs/projection-runtime/src/index.js';
-import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { BillingSettingsQueries } from '../../projections/billing-settings/billing-settings.queries.js';
 import { createBillingSettingsHistoryTables, createBillingSettingsTables } from '../../projections/billing-settings/billing-settings.tables.js';
 import { encodeCursor } from '../../projections/common/opaque-cursor.js';
@@ -25,7 +22,7 @@ import { PaymentQueries } from '../../projections/payments/payments.queries.js';
 import { createPaymentTables } from '../../projections/payments/payments.tables.js';
 import { ReceiptQueries } from '../../projections/receipts/receipts.queries.js';
 import { createReceiptTables } from '../../projections/receipts/receipts.tables.js';
-import { nodesOf, QueryExplainer, type PlanNode } from '../../libs/testing/src/explained-queries.js';
+import { nodesOf, PlanTestDatabase, type PlanNode } from '../../libs/testing/src/explained-queries.js';
 
 /**
  * Every list query of the read models pages through an index in its own order (docs/architecture.md, "Performance
@@ -39,10 +36,9 @@ const SCHEMA = LIVE_READ_MODEL_SCHEMA;
 const TENANT = 'plans-big';
 const ROWS = 40_000;
 
-let database: TestDatabase;
 let admin: Kysely<ReadModelDatabase>;
-let tenantClient: pg.Client;
-const explainer = new QueryExplainer(() => tenantClient);
+const planDatabase = new PlanTestDatabase('plans');
+const explainer = planDatabase.explainer;
 
 /**
  * A Kysely whose every SELECT is EXPLAINed on a connection set to the tenant role and tenant (as scoped-pool.ts sets a
@@ -95,9 +91,7 @@ async function seed(table: string, rows: number, overrides: Record<string, strin
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase('plans');
-  admin = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.connectionString, max: 2 }) }) });
-  await installRowLevelSecurity(admin);
+  admin = await planDatabase.open();
   await sql.raw(`create schema if not exists ${SCHEMA}`).execute(admin);
   for (const create of [
     createInvoiceTables,
@@ -131,16 +125,10 @@ beforeAll(async () => {
   await seed('journal_lines', ROWS, { entry_id: `'entry-' || (g / 2)`, line_no: 'g', account: statuses(['accounts_receivable', 'revenue', 'tax_payable', 'cash']) });
   await seed('billing_settings_history', ROWS, { commit_position: 'g', prepare_position: 'g', sections: `array[(array['invoice', 'payment', 'tax'])[1 + g % 3]]` });
   await seed('exchange_rates', ROWS, { base: `(array['USD', 'EUR'])[1 + g % 2]`, quote: `'GBP'`, commit_position: 'g', prepare_position: 'g' });
-  tenantClient = new pg.Client({ connectionString: database.connectionString });
-  await tenantClient.connect();
-  await tenantClient.query(`select set_config('role', '${TENANT_ROLE}', false), set_config('${TENANT_SETTING}', $1, false)`, [TENANT]);
+  await planDatabase.connectAsTenant(TENANT);
 }, 180_000);
 
-afterAll(async () => {
-  await tenantClient?.end();
-  await admin?.destroy();
-  await database?.drop();
-});
+afterAll(() => planDatabase.close());
 
 const db = () => explainingDb();
 const TODAY = '2025-01-01';

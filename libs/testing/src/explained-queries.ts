@@ -1,6 +1,9 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
+import { installRowLevelSecurity } from '../../database/src/row-level-security.js';
+import { TENANT_ROLE, TENANT_SETTING } from '../../database/src/scoped-pool.js';
 import type { ReadModelDatabase } from '../../projection-runtime/src/index.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** One node of PostgreSQL's EXPLAIN (FORMAT JSON) plan, with the fields the query-plan tests read. */
 export interface PlanNode {
@@ -57,5 +60,43 @@ export class QueryExplainer {
     const first = this.explained[0];
     if (first === undefined) throw new Error('the query sent no statement');
     return first;
+  }
+}
+
+/**
+ * The database of a query-plan spec: `open()` gives an admin Kysely (row-level security installed) to create, fill and
+ * analyze the tables; `connectAsTenant` then opens the one connection, as the tenant role and tenant (as scoped-pool.ts
+ * sets a request's), on which `explainer` EXPLAINs the queries; `close()` ends both and drops the database.
+ */
+export class PlanTestDatabase {
+  readonly explainer: QueryExplainer = new QueryExplainer(() => {
+    if (!this.tenantClient) throw new Error('connectAsTenant first');
+    return this.tenantClient;
+  });
+  private database: TestDatabase | undefined;
+  private admin: Kysely<ReadModelDatabase> | undefined;
+  private tenantClient: pg.Client | undefined;
+
+  constructor(private readonly prefix: string) {}
+
+  async open(): Promise<Kysely<ReadModelDatabase>> {
+    this.database = await createTestDatabase(this.prefix);
+    this.admin = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: this.database.connectionString, max: 2 }) }) });
+    await installRowLevelSecurity(this.admin);
+    return this.admin;
+  }
+
+  async connectAsTenant(tenantId: string): Promise<void> {
+    if (!this.database) throw new Error('open first');
+    const client = new pg.Client({ connectionString: this.database.connectionString });
+    await client.connect();
+    await client.query(`select set_config('role', '${TENANT_ROLE}', false), set_config('${TENANT_SETTING}', $1, false)`, [tenantId]);
+    this.tenantClient = client;
+  }
+
+  async close(): Promise<void> {
+    await this.tenantClient?.end();
+    await this.admin?.destroy();
+    await this.database?.drop();
   }
 }
