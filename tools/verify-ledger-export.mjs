@@ -234,6 +234,48 @@ function parseAuditPublicKey(pem) {
   return requireEd25519(key, "public");
 }
 
+// libs/audit/src/canonical-json.ts
+var INDEX_KEY = /^(?:0|[1-9]\d*)$/;
+var LONE_SURROGATE = new RegExp("\\p{Cs}", "u");
+var NeedsLibrary = class extends Error {
+};
+function sortedCopy(value, depth) {
+  if (typeof value === "string") {
+    if (LONE_SURROGATE.test(value)) throw new Error("Lone surrogate is not allowed");
+    return value;
+  }
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) throw new Error("NaN is not allowed");
+    if (!Number.isFinite(value)) throw new Error("Infinity is not allowed");
+    return value;
+  }
+  if (value === null || typeof value !== "object") return value;
+  if (depth > 64 || typeof value.toJSON === "function") throw new NeedsLibrary();
+  if (Array.isArray(value)) {
+    const copy2 = new Array(value.length);
+    for (let index = 0; index < value.length; index += 1) copy2[index] = sortedCopy(value[index], depth + 1);
+    return copy2;
+  }
+  const source = value;
+  const copy = {};
+  for (const key of Object.keys(source).sort()) {
+    if (INDEX_KEY.test(key)) throw new NeedsLibrary();
+    if (LONE_SURROGATE.test(key)) throw new Error("Lone surrogate is not allowed");
+    copy[key] = sortedCopy(source[key], depth + 1);
+  }
+  return copy;
+}
+function canonicalJson(value) {
+  let copy;
+  try {
+    copy = sortedCopy(value, 0);
+  } catch (error) {
+    if (error instanceof NeedsLibrary) return canonicalize(value);
+    throw error;
+  }
+  return JSON.stringify(copy);
+}
+
 // libs/audit/src/event-chain.ts
 var GENESIS_HASH = Buffer.alloc(HASH_LENGTH);
 var REVISION_PATTERN = /^(0|[1-9]\d{0,19})$/;
@@ -263,7 +305,7 @@ function canonicalEvent(event) {
   };
   let text;
   try {
-    text = canonicalize(fields);
+    text = canonicalJson(fields);
   } catch (error) {
     throw new AuditInputError(`event ${fields.eventId} has no canonical JSON form: ${error.message}`);
   }

@@ -1,4 +1,4 @@
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.js';
 import { AuditInputError, HASH_LENGTH, hashesEqual, isHash, sha256 } from './hashing.js';
 
 /**
@@ -60,7 +60,7 @@ export function canonicalEvent(event: CanonicalEventFields): string {
   };
   let text: string | undefined;
   try {
-    text = canonicalize(fields);
+    text = canonicalJson(fields);
   } catch (error) {
     throw new AuditInputError(`event ${fields.eventId} has no canonical JSON form: ${(error as Error).message}`);
   }
