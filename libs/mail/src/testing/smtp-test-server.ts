@@ -38,6 +38,8 @@ export class SmtpTestServer {
       authOptional: credentials === undefined,
       allowInsecureAuth: true,
       logger: false,
+      // stop() waits this long for a client's open connection (the default is 30 s) before closing it.
+      closeTimeout: 500,
       onAuth: (auth, _session, callback) => {
         if (credentials !== undefined && auth.username === credentials.user && auth.password === credentials.password) callback(null, { user: auth.username });
         else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
