@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import {
+  bankAccountEventSchemas,
+  bankReconciliationEventSchemas,
   creditNoteEventSchemas,
   customerAccountEventSchemas,
   invoiceEventSchemas,
@@ -9,6 +11,7 @@ import {
   type JournalEntry,
   type LedgerPostingContext,
   type LedgerSourceEvent,
+  type MatchedLinesFigures,
 } from '../../libs/billing/src/index.js';
 import { encodePosition, type RecordedEvent } from '../../libs/event-store/src/index.js';
 import { storedEventData, tenantOfStream } from '../../libs/application/src/index.js';
@@ -22,20 +25,33 @@ import { createGeneralLedgerTables } from './general-ledger.tables.js';
  * InvoicePaymentApplied it comes with; PaymentRefunded, not InvoicePaymentRefunded or CustomerAccountDebited; ...):
  * postingsFor decides, this projection only writes what it returns.
  */
-const ledgerEventSchemas: Record<string, { data: z.ZodTypeAny }> = { ...invoiceEventSchemas, ...paymentEventSchemas, ...creditNoteEventSchemas, ...customerAccountEventSchemas };
+// A statement import books nothing (its lines reach the books when matched or resolved) and carries every line of
+// the file, so the ledger does not read it.
+const { BankStatementImported: _importBooksNothing, ...bankDecisionEventSchemas } = bankReconciliationEventSchemas;
+
+const ledgerEventSchemas: Record<string, { data: z.ZodTypeAny }> = {
+  ...invoiceEventSchemas,
+  ...paymentEventSchemas,
+  ...creditNoteEventSchemas,
+  ...customerAccountEventSchemas,
+  // Banking (docs/banking.md): opening balances, statement matches and their undoing, resolutions.
+  ...bankAccountEventSchemas,
+  ...bankDecisionEventSchemas,
+};
 
 /**
  * The `general_ledger` read model: the balanced journal entries every financial event posts (libs/billing
  * general-ledger postingsFor), one row per entry and one per line. Rows are derived from the event only (ids from
  * the event id, times from the event), so a rebuild gives identical rows, and a redelivered event overwrites. A batch
- * costs at most six statements, however many events it holds.
+ * costs at most six statements, however many events it holds, and at most five more when it holds banking events.
  */
 export const generalLedgerProjection: Projection = {
   name: 'general_ledger',
   // Version 2: payment events (allocations, refunds) and invoice write-offs post, so stored ledgers rebuild from zero.
-  version: 2,
+  // Version 3: the banking events post, on the new accounts and the bank sub-ledgers (gl_bank_lines, gl_bank_matches).
+  version: 3,
   eventTypes: Object.keys(ledgerEventSchemas),
-  tables: ['journal_entries', 'journal_lines', 'gl_issued_invoices'],
+  tables: ['journal_entries', 'journal_lines', 'gl_issued_invoices', 'gl_bank_lines', 'gl_bank_matches'],
   createTables: createGeneralLedgerTables,
   applyBatch: applyLedgerBatch,
 };
@@ -47,8 +63,8 @@ export function parseLedgerEvent(recorded: RecordedEvent): LedgerSourceEvent {
 }
 
 /**
- * The batch folded in memory: the issued figures a void needs are loaded once for the whole batch (and kept up to
- * date by the batch's own issues, in log order), every entry is posted in JavaScript, and the rows are written with
+ * The batch folded in memory: the issued figures a void needs, and the match figures an unmatch needs, are loaded
+ * once for the whole batch (and kept up to date by the batch's own issues and matches, in log order), every entry is posted in JavaScript, and the rows are written with
  * one statement per table. An entry posted twice (a redelivered event) keeps its last posting, as the per-event
  * delete-and-insert did.
  */
@@ -59,6 +75,18 @@ async function applyLedgerBatch(context: ProjectionContext, events: readonly Rec
   for (const row of await loadRows(context, 'gl_issued_invoices', ['tenant_id', 'invoice_id'], voidedKeys)) {
     issued.set(keyOf(row.tenant_id as string, row.invoice_id as string), row.figures as IssuedInvoiceFigures);
   }
+  const matchKeys = parsed.flatMap(({ tenantId, event }) =>
+    event.type === 'StatementLinesUnmatched' || event.type === 'MatchDifferenceReclassified' ? [[tenantId, event.data.matchId]] : [],
+  );
+  const matches = new Map<string, MatchedLinesFigures>();
+  for (const row of await loadRows(context, 'gl_bank_matches', ['tenant_id', 'match_id'], matchKeys)) {
+    matches.set(keyOf(row.tenant_id as string, row.match_id as string), row.figures as MatchedLinesFigures);
+  }
+  const matchRows = new Map<string, Row>();
+  const keepMatch = (tenantId: string, figures: MatchedLinesFigures): void => {
+    matches.set(keyOf(tenantId, figures.matchId), figures);
+    matchRows.set(keyOf(tenantId, figures.matchId), { tenant_id: tenantId, match_id: figures.matchId, figures });
+  };
   const issuedRows = new Map<string, Row>();
   const entries = new Map<string, { tenantId: string; entry: JournalEntry; recorded: RecordedEvent }>();
   for (const { recorded, tenantId, event } of parsed) {
@@ -72,6 +100,19 @@ async function applyLedgerBatch(context: ProjectionContext, events: readonly Rec
     } else if (event.type === 'InvoiceVoided') {
       // A draft voided was never posted: there is nothing to reverse.
       postingContext.issuedInvoice = issued.get(keyOf(tenantId, event.data.invoiceId)) ?? null;
+    } else if (event.type === 'StatementLinesMatched') {
+      const { matchId, bankAccountId, currency, lineTotal, paymentTotal, difference, differenceAccount } = event.data;
+      keepMatch(tenantId, { matchId, bankAccountId, currency, lineTotal, paymentTotal, difference, differenceAccount });
+    } else if (event.type === 'StatementLinesUnmatched') {
+      const match = matches.get(keyOf(tenantId, event.data.matchId));
+      // Every match posted, and this projection saw it: a missing one is a broken invariant, not something to skip.
+      if (match === undefined) throw new Error(`general ledger: StatementLinesUnmatched ${event.data.matchId} names a match the ledger never saw`);
+      postingContext.match = match;
+    } else if (event.type === 'MatchDifferenceReclassified') {
+      const match = matches.get(keyOf(tenantId, event.data.matchId));
+      if (match === undefined) throw new Error(`general ledger: MatchDifferenceReclassified ${event.data.matchId} names a match the ledger never saw`);
+      // An unmatch after this reverses the difference from bank_fees, where it now is.
+      keepMatch(tenantId, { ...match, differenceAccount: event.data.to });
     }
     // postingsFor asserts every entry balanced before it is returned.
     for (const entry of postingsFor(event, postingContext)) {
@@ -82,12 +123,17 @@ async function applyLedgerBatch(context: ProjectionContext, events: readonly Rec
     }
   }
   await upsertRows(context, 'gl_issued_invoices', ['tenant_id', 'invoice_id'], [...issuedRows.values()]);
+  await upsertRows(context, 'gl_bank_matches', ['tenant_id', 'match_id'], [...matchRows.values()]);
   const posted = [...entries.values()];
   // Only a redelivered event finds rows of its entries: they are replaced, never added to. A rebuild delivers each
   // event once into fresh tables, so it has nothing to delete.
   if (!context.rebuilding) {
     const entryKeys = posted.map(({ tenantId, entry }) => [tenantId, entry.entryId]);
     await deleteRows(context, 'journal_lines', ['tenant_id', 'entry_id'], entryKeys);
+    // Postings are a function of the event, so only an entry posted with bank lines had bank lines before: a batch
+    // without banking entries costs no statement here.
+    const bankEntryKeys = posted.filter(({ entry }) => entry.lines.some((line) => line.bankAccountId !== undefined)).map(({ tenantId, entry }) => [tenantId, entry.entryId]);
+    await deleteRows(context, 'gl_bank_lines', ['tenant_id', 'entry_id'], bankEntryKeys);
     await deleteRows(context, 'journal_entries', ['tenant_id', 'entry_id'], entryKeys);
   }
   await insertRows(context, 'journal_entries', posted.map(({ tenantId, entry, recorded }) => entryRow(tenantId, entry, recorded)));
@@ -95,6 +141,11 @@ async function applyLedgerBatch(context: ProjectionContext, events: readonly Rec
     context,
     'journal_lines',
     posted.flatMap(({ tenantId, entry }) => lineRows(tenantId, entry)),
+  );
+  await insertRows(
+    context,
+    'gl_bank_lines',
+    posted.flatMap(({ tenantId, entry }) => bankLineRows(tenantId, entry)),
   );
 }
 
@@ -126,4 +177,10 @@ function lineRows(tenantId: string, entry: JournalEntry): Row[] {
     credit: line.credit,
     tax: line.tax === undefined ? null : line.tax,
   }));
+}
+
+function bankLineRows(tenantId: string, entry: JournalEntry): Row[] {
+  return entry.lines.flatMap((line, index) =>
+    line.bankAccountId === undefined ? [] : [{ tenant_id: tenantId, entry_id: entry.entryId, line_no: index, bank_account_id: line.bankAccountId }],
+  );
 }

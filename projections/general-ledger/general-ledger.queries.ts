@@ -22,6 +22,8 @@ export interface JournalLineRecord {
   readonly debit: string;
   readonly credit: string;
   readonly tax: JournalTaxDetail | null;
+  /** The bank account of a `bank` line (its sub-ledger, shown as `bank:<bankAccountId>`); null on other lines. */
+  readonly bankAccountId: string | null;
 }
 
 export interface JournalEntryRecord {
@@ -66,6 +68,7 @@ interface LineRow {
   debit: string;
   credit: string;
   tax: JournalTaxDetail | null;
+  bank_account_id: string | null;
 }
 
 /** Reads of the general_ledger read model (and, for the aging, of the invoices one); every query names its tenant. */
@@ -118,6 +121,7 @@ export class GeneralLedgerQueries {
           debit: Money.of(line.debit, row.currency).toString(),
           credit: Money.of(line.credit, row.currency).toString(),
           tax: line.tax,
+          bankAccountId: line.bank_account_id,
         })),
       } satisfies JournalEntryRecord,
     }));
@@ -185,18 +189,36 @@ export class GeneralLedgerQueries {
     return arAging(items, asOf);
   }
 
+  /**
+   * The balance (debits - credits) of one bank account's sub-ledger of `bank` (`bank:<bankAccountId>`), over the
+   * entries that occurred at or before `asOf` (every entry when null): what the reconciliation compares with the
+   * statement's closing balance.
+   */
+  async bankAccountBalance(tenantId: string, bankAccountId: string, currency: string, asOf: string | null = null): Promise<string> {
+    const entries = sql.table(`${this.schema}.journal_entries`);
+    const lines = sql.table(`${this.schema}.journal_lines`);
+    const bankLines = sql.table(`${this.schema}.gl_bank_lines`);
+    const { rows } = await sql<{ balance: string | null }>`
+      select (sum(l.debit) - sum(l.credit))::text as balance
+      from ${bankLines} b
+      join ${lines} l on l.tenant_id = b.tenant_id and l.entry_id = b.entry_id and l.line_no = b.line_no
+      join ${entries} e on e.tenant_id = b.tenant_id and e.entry_id = b.entry_id
+      where b.tenant_id = ${tenantId} and b.bank_account_id = ${bankAccountId} and e.currency = ${currency}
+        and (${asOf}::timestamptz is null or e.occurred_at <= ${asOf}::timestamptz)`.execute(this.db);
+    return Money.of(rows[0]?.balance ?? '0', currency).toString();
+  }
+
   private async linesOf(tenantId: string, entryIds: string[]): Promise<Map<string, LineRow[]>> {
     const byEntry = new Map<string, LineRow[]>();
     if (entryIds.length === 0) return byEntry;
-    const rows = (await this.db
-      .withSchema(this.schema)
-      .selectFrom('journal_lines')
-      .select(['entry_id', 'account', 'debit', 'credit', 'tax'])
-      .where('tenant_id', '=', tenantId)
-      .where('entry_id', 'in', entryIds)
-      .orderBy('entry_id')
-      .orderBy('line_no')
-      .execute()) as LineRow[];
+    const lines = sql.table(`${this.schema}.journal_lines`);
+    const bankLines = sql.table(`${this.schema}.gl_bank_lines`);
+    const { rows } = await sql<LineRow>`
+      select l.entry_id, l.account, l.debit, l.credit, l.tax, b.bank_account_id
+      from ${lines} l
+      left join ${bankLines} b on b.tenant_id = l.tenant_id and b.entry_id = l.entry_id and b.line_no = l.line_no
+      where l.tenant_id = ${tenantId} and l.entry_id in (${sql.join(entryIds)})
+      order by l.entry_id, l.line_no`.execute(this.db);
     for (const row of rows) byEntry.set(row.entry_id, [...(byEntry.get(row.entry_id) ?? []), row]);
     return byEntry;
   }

@@ -5,7 +5,8 @@ import type { ReadModelDatabase } from '../../libs/projection-runtime/src/index.
  * The general ledger read model. Every key and index starts with the tenant, so no query reads across tenants.
  * Amounts are NUMERIC (never float); each entry is in one currency and balances (asserted before it is written).
  * `gl_issued_invoices` keeps what each issued invoice posted, so that its void can post the exact reversal
- * (InvoiceVoided carries only the invoice id and the reason).
+ * (InvoiceVoided carries only the invoice id and the reason); `gl_bank_matches` does the same for statement matches
+ * and their unmatch. `gl_bank_lines` names the bank account of every `bank` line.
  */
 export async function createGeneralLedgerTables(db: Kysely<ReadModelDatabase>, schema: string): Promise<void> {
   await sql
@@ -48,6 +49,26 @@ create table if not exists ${schema}.journal_lines (
   primary key (tenant_id, entry_id, line_no)
 );
 create index if not exists journal_lines_by_account on ${schema}.journal_lines (tenant_id, account, entry_id);
+
+-- The bank sub-ledgers: which bank account each bank line is on (JournalLine.bankAccountId). Kept beside
+-- journal_lines, one row per bank line, so that the lines of every other account keep their shape.
+create table if not exists ${schema}.gl_bank_lines (
+  tenant_id       text not null,
+  entry_id        text not null,
+  line_no         integer not null,
+  bank_account_id text not null,
+  primary key (tenant_id, entry_id, line_no)
+);
+create index if not exists gl_bank_lines_by_account on ${schema}.gl_bank_lines (tenant_id, bank_account_id, entry_id);
+
+-- What each statement match posted (StatementLinesUnmatched names only the match), with its difference account as
+-- it stands after a reclassification.
+create table if not exists ${schema}.gl_bank_matches (
+  tenant_id text not null,
+  match_id  text not null,
+  figures   jsonb not null,
+  primary key (tenant_id, match_id)
+);
 
 create table if not exists ${schema}.gl_issued_invoices (
   tenant_id  text not null,

@@ -261,8 +261,13 @@ describe('batched projections: the rows do not depend on how the log is cut into
     expect(existsSync(GOLDEN_FILE)).toBe(true);
     const golden = JSON.parse(readFileSync(GOLDEN_FILE, 'utf8')) as ReturnType<typeof digestsOf>;
     for (const projection of PROJECTIONS) {
-      for (const table of projection.tables) expect({ table, empty: (rows[projection.name]?.[table] ?? []).length === 0 }).toEqual({ table, empty: false });
-      expect({ [projection.name]: digests[projection.name] }).toEqual({ [projection.name]: golden[projection.name] });
+      // The golden file predates the general ledger's bank tables (gl_bank_lines, gl_bank_matches); this history has
+      // no banking events, so they are empty here and their rows are checked by general-ledger.banking.spec.ts.
+      const goldenTables = Object.keys(golden[projection.name] ?? {});
+      expect(goldenTables.length).toBeGreaterThan(0);
+      for (const table of goldenTables) expect({ table, empty: (rows[projection.name]?.[table] ?? []).length === 0 }).toEqual({ table, empty: false });
+      const digest = Object.fromEntries(goldenTables.map((table) => [table, digests[projection.name]?.[table]]));
+      expect({ [projection.name]: digest }).toEqual({ [projection.name]: golden[projection.name] });
     }
   }, 300_000);
 

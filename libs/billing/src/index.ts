@@ -27,3 +27,4 @@ export * from './public-events/index.js';
 export * from './webhook-delivery/index.js';
 export * from './email/index.js';
 export * from './company-logo/index.js';
+export * from './banking/index.js';

@@ -63,6 +63,9 @@ export const domainErrorCodes = [
   'LOGO_INVALID',
   // Overdue: an invoice's overdue mark or payment reminder asked for before its day (docs/overdue.md).
   'NOT_DUE_YET',
+  // Reconciliation (docs/banking.md): completion with open statement lines; approval by the key that completed.
+  'RECONCILIATION_UNRESOLVED',
+  'FOUR_EYES_REQUIRED',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

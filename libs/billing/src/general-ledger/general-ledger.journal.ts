@@ -14,6 +14,13 @@ import { Money } from '../../../money/src/index.js';
  * - bad_debt: expense (debit): receivables written off.
  * - fx_gain_loss: income or expense: realised exchange differences; no rule posts to it yet (payments settle in the
  *   invoice's currency today), it is in the chart so reports and future rules agree on its name.
+ * Banking (docs/banking.md), appended so that the older accounts keep their places in reports:
+ * - bank: asset (debit): money on the company's bank accounts, one sub-ledger per account (JournalLine.bankAccountId,
+ *   shown as `bank:<bankAccountId>`); statement lines reach it when matched or resolved.
+ * - bank_fees: expense (debit): processor and bank charges (a payout less its fees, a line of bank charges).
+ * - reconciliation_suspense: asset, clearing (debit): differences and unexplained lines parked until judged.
+ * - other_income: income (credit): money in with no payment behind it (interest).
+ * - opening_balance_equity: equity (credit): the other side of a bank account's opening balance.
  */
 export const ledgerAccounts = [
   'accounts_receivable',
@@ -25,6 +32,11 @@ export const ledgerAccounts = [
   'bad_debt',
   'fx_gain_loss',
   'credit_notes',
+  'bank',
+  'bank_fees',
+  'reconciliation_suspense',
+  'other_income',
+  'opening_balance_equity',
 ] as const;
 export type LedgerAccount = (typeof ledgerAccounts)[number];
 
@@ -48,6 +60,8 @@ export interface JournalLine {
   credit: string;
   /** Only on tax_payable lines of a document with a tax breakdown: one line per rate. */
   tax?: JournalTaxDetail;
+  /** On `bank` lines only, always: the bank account (the sub-ledger) the money is on. */
+  bankAccountId?: string;
 }
 
 /**
@@ -67,7 +81,10 @@ export interface JournalEntry {
   recordedAt: string;
   /** The document the entry comes from: the invoice, payment, credit note, refund or write-off id. */
   sourceId: string;
-  /** Whose account it touches: the key of the receivable and customer-credit sub-ledgers. */
+  /**
+   * Whose account it touches: the key of the receivable and customer-credit sub-ledgers. '' for the banking entries,
+   * which touch no customer's sub-ledger (the GraphQL field is non-null, so there is no null to give).
+   */
   customerId: string;
   lines: JournalLine[];
 }
@@ -89,6 +106,7 @@ export function assertBalancedEntry(entry: JournalEntry): void {
     const credit = Money.parseComputed(line.credit, entry.currency, `lines[${index}].credit`);
     if (debit.isNegative() || credit.isNegative()) fail(`line ${index} (${line.account}) has a negative amount`);
     if (debit.isPositive() === credit.isPositive()) fail(`line ${index} (${line.account}) must have exactly one of debit and credit positive`);
+    if ((line.account === 'bank') !== (line.bankAccountId !== undefined)) fail(`line ${index} (${line.account}): a bank account is named on bank lines, and only there`);
     debits = debits.plus(debit);
     credits = credits.plus(credit);
   });
@@ -100,6 +118,7 @@ export interface PostingLeg {
   account: LedgerAccount;
   amount: Money;
   tax?: JournalTaxDetail;
+  bankAccountId?: string;
 }
 
 /** What a rule says about one entry; `journalEntryOf` turns it into a checked JournalEntry. */
@@ -128,6 +147,7 @@ export function journalEntryOf(draft: PostingDraft): JournalEntry | null {
       debit: side === 'debit' ? amount : zero,
       credit: side === 'credit' ? amount : zero,
       ...(leg.tax === undefined ? {} : { tax: leg.tax }),
+      ...(leg.bankAccountId === undefined ? {} : { bankAccountId: leg.bankAccountId }),
     };
   };
   const lines = [

@@ -3,6 +3,8 @@ import type { CreditNoteEvent, CreditNoteTaxBreakdownEntry } from '../credit-not
 import type { CustomerAccountEvent } from '../customer-account/customer-account.events.js';
 import type { InvoiceEvent, InvoiceIssued, InvoiceTaxBreakdownEntry } from '../invoice/invoice.events.js';
 import type { PaymentEvent } from '../payment/payment.events.js';
+import type { BankAccountEvent } from '../banking/bank-account/bank-account.events.js';
+import type { BankReconciliationEvent, StatementLinesMatched } from '../banking/bank-reconciliation/bank-reconciliation.events.js';
 import { assertNever } from '../common/assert-never.js';
 import { requireInstant } from '../common/calendar-date.js';
 import { translatingMoneyErrors } from '../common/domain-error.js';
@@ -44,6 +46,18 @@ import { journalEntryOf, type JournalEntry, type PostingDraft, type PostingLeg }
  *   InvoiceBecameOverdue, InvoicePaymentReminderDue: nothing (time passing moves no money). A late fee is charged on
  *   an invoice of its own, whose InvoiceIssued posts like any other (docs/overdue.md).
  *
+ * Banking (docs/banking.md); every `bank` line names its bank account:
+ *   BankAccountRegistered        opening balance > 0: Dr bank | Cr opening_balance_equity; < 0 the other way; 0 nothing
+ *   StatementLinesMatched        Dr bank lineTotal | Cr cash_clearing paymentTotal | the difference (paymentTotal -
+ *                                lineTotal) on differenceAccount: Dr when positive (a payout less its fees), Cr when negative
+ *   StatementLinesUnmatched      the match's entry reversed (needs the context: the match's figures, see below)
+ *   StatementLineResolved        money in: Dr bank | Cr account; money out: Dr account | Cr bank
+ *   PaymentDiscrepancyResolved   reconciliation_suspense: Dr reconciliation_suspense | Cr cash_clearing; in_transit nothing
+ *   MatchDifferenceReclassified  Dr bank_fees | Cr reconciliation_suspense (the other way for a negative difference)
+ *   BankAccountVerificationChanged, BankAccountCsvMappingSaved, BankStatementImported: nothing (importing a
+ *   statement books nothing: a line reaches the books when it is matched or resolved). DefaultBankAccountSet, the
+ *   matching rules and the reconciliation sessions are not ledger events at all.
+ *
  * paymentRefundPostings and invoiceWriteOffPostings take plain inputs, so other sources can map onto them too.
  */
 
@@ -54,7 +68,16 @@ export interface LedgerEventEnvelope {
 }
 
 /** Every event the ledger reads, with its envelope. Events that post nothing are listed too, so the switch is exhaustive. */
-export type LedgerSourceEvent = (InvoiceEvent | CreditNoteEvent | CustomerAccountEvent | PaymentEvent) & LedgerEventEnvelope;
+export type LedgerSourceEvent = (InvoiceEvent | CreditNoteEvent | CustomerAccountEvent | PaymentEvent | BankAccountEvent | BankReconciliationEvent) & LedgerEventEnvelope;
+
+/**
+ * The figures of a match that its unmatch reverses: the StatementLinesMatched data (or these fields of it), with
+ * `differenceAccount` as it stands after any MatchDifferenceReclassified (the difference then sits on bank_fees).
+ */
+export type MatchedLinesFigures = Pick<
+  StatementLinesMatched['data'],
+  'matchId' | 'bankAccountId' | 'currency' | 'lineTotal' | 'paymentTotal' | 'difference' | 'differenceAccount'
+>;
 
 /** The figures of an issued invoice that a void reverses: the InvoiceIssued data (or these fields of it). */
 export type IssuedInvoiceFigures = Pick<
@@ -71,6 +94,11 @@ export type IssuedInvoiceFigures = Pick<
  */
 export interface LedgerPostingContext {
   issuedInvoice?: IssuedInvoiceFigures | null;
+  /**
+   * For StatementLinesUnmatched (which names only the match): the figures of the match it undoes, as the ledger
+   * projection kept them. Required for that event; every match posted an entry, so there is always one to reverse.
+   */
+  match?: MatchedLinesFigures;
 }
 
 export function postingsFor(event: LedgerSourceEvent, context: LedgerPostingContext = {}): JournalEntry[] {
@@ -245,6 +273,65 @@ export function postingsFor(event: LedgerSourceEvent, context: LedgerPostingCont
           writtenOffAt: data.writtenOffAt,
         });
       }
+      case 'BankAccountRegistered': {
+        const { data } = event;
+        const opening = moneyIn(data.currency)(data.openingBalance);
+        const bank: PostingLeg = { account: 'bank', amount: absolute(opening), bankAccountId: data.bankAccountId };
+        const equity: PostingLeg = { account: 'opening_balance_equity', amount: absolute(opening) };
+        return entries({
+          ...bankingDraft(source, data.registeredAt, data.currency, `Opening balance of bank account ${data.bankAccountId} on ${data.openingBalanceDate}`, data.bankAccountId),
+          debits: [opening.isNegative() ? equity : bank],
+          credits: [opening.isNegative() ? bank : equity],
+        });
+      }
+      case 'StatementLinesMatched': {
+        const { data } = event;
+        return entries(matchDraft(source, data, data.matchedAt, `Statement line(s) ${data.lineIds.join(', ')} matched to payment(s) ${data.payments.map((payment) => payment.paymentId).join(', ')}`, 'match'));
+      }
+      case 'StatementLinesUnmatched': {
+        const { data } = event;
+        const match = context.match;
+        if (match === undefined) throw new Error(`general ledger: StatementLinesUnmatched ${data.matchId} was posted without the match's figures (context.match)`);
+        if (match.matchId !== data.matchId || match.bankAccountId !== data.bankAccountId) {
+          throw new Error(`general ledger: StatementLinesUnmatched ${data.matchId} was given the figures of match ${match.matchId}`);
+        }
+        return entries(matchDraft(source, match, data.unmatchedAt, `Match ${data.matchId} undone: its entry reversed (${data.reason})`, 'unmatch'));
+      }
+      case 'StatementLineResolved': {
+        const { data } = event;
+        const amount = moneyIn(data.currency)(data.amount);
+        const bank: PostingLeg = { account: 'bank', amount: absolute(amount), bankAccountId: data.bankAccountId };
+        const other: PostingLeg = { account: data.account, amount: absolute(amount) };
+        return entries({
+          ...bankingDraft(source, data.resolvedAt, data.currency, `Statement line ${data.lineId} booked to ${data.account} (${data.reason})`, data.lineId),
+          debits: [amount.isNegative() ? other : bank],
+          credits: [amount.isNegative() ? bank : other],
+        });
+      }
+      case 'PaymentDiscrepancyResolved': {
+        const { data } = event;
+        if (data.resolution === 'in_transit') return [];
+        const amount = positive(moneyIn(data.currency)(data.amount), 'amount');
+        return entries({
+          ...bankingDraft(source, data.resolvedAt, data.currency, `Payment ${data.paymentId} with no statement line parked in reconciliation_suspense (${data.reason})`, data.paymentId),
+          debits: [{ account: 'reconciliation_suspense', amount }],
+          credits: [{ account: 'cash_clearing', amount }],
+        });
+      }
+      case 'MatchDifferenceReclassified': {
+        const { data } = event;
+        const amount = moneyIn(data.currency)(data.amount);
+        const fees: PostingLeg = { account: 'bank_fees', amount: absolute(amount) };
+        const suspense: PostingLeg = { account: 'reconciliation_suspense', amount: absolute(amount) };
+        return entries({
+          ...bankingDraft(source, data.reclassifiedAt, data.currency, `Difference of match ${data.matchId} moved from reconciliation_suspense to bank_fees (${data.reason})`, data.matchId),
+          debits: [amount.isNegative() ? suspense : fees],
+          credits: [amount.isNegative() ? fees : suspense],
+        });
+      }
+      case 'BankAccountVerificationChanged':
+      case 'BankAccountCsvMappingSaved':
+      case 'BankStatementImported':
       case 'InvoiceDrafted':
       case 'InvoiceLineAdded':
       case 'InvoiceLineRemoved':
@@ -371,6 +458,34 @@ export function invoiceWriteOffPostings(input: InvoiceWriteOffPostingInput): Jou
 
 type Source = PostingDraft['source'];
 
+/** A banking entry: one currency, no customer (''), no legs yet. */
+function bankingDraft(source: Source, occurredAt: string, currency: string, description: string, sourceId: string): Omit<PostingDraft, 'debits' | 'credits'> {
+  return { source, index: 0, occurredAt, currency, description, sourceId, customerId: '' };
+}
+
+/**
+ * A match (Dr bank lineTotal | Cr cash_clearing paymentTotal | the difference on its account), or its reversal on
+ * unmatch (every leg on the other side). The entry balances because difference = paymentTotal - lineTotal; figures
+ * that contradict each other fail the balance assertion, as they should.
+ */
+function matchDraft(source: Source, match: MatchedLinesFigures, occurredAt: string, description: string, direction: 'match' | 'unmatch'): PostingDraft {
+  const money = moneyIn(match.currency);
+  const difference = money(match.difference);
+  if (!difference.isZero() && match.differenceAccount === null) {
+    throw new Error(`general ledger: match ${match.matchId} has a difference of ${difference.toString()} and no account for it`);
+  }
+  const debits: PostingLeg[] = [{ account: 'bank', amount: money(match.lineTotal), bankAccountId: match.bankAccountId }];
+  const credits: PostingLeg[] = [{ account: 'cash_clearing', amount: money(match.paymentTotal) }];
+  if (match.differenceAccount !== null && !difference.isZero()) {
+    (difference.isPositive() ? debits : credits).push({ account: match.differenceAccount, amount: absolute(difference) });
+  }
+  return {
+    ...bankingDraft(source, occurredAt, match.currency, description, match.matchId),
+    debits: direction === 'match' ? debits : credits,
+    credits: direction === 'match' ? credits : debits,
+  };
+}
+
 function entries(...drafts: PostingDraft[]): JournalEntry[] {
   return drafts.map(journalEntryOf).filter((entry): entry is JournalEntry => entry !== null);
 }
@@ -473,4 +588,8 @@ function taxLegs(breakdown: readonly TaxBreakdownLike[] | undefined, taxTotal: s
     amount: money(entry.taxAmount),
     tax: { rateId: entry.rateId, name: entry.name, rate: entry.rate, jurisdiction: entry.jurisdiction },
   }));
+}
+
+function absolute(amount: Money): Money {
+  return amount.isNegative() ? amount.negated() : amount;
 }

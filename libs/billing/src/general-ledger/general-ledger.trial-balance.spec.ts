@@ -125,6 +125,12 @@ describe('trial balance of a mixed history', () => {
       fx_gain_loss: '0.00',
       // Fully applied: the note owes nothing any more.
       credit_notes: '0.00',
+      // The banking accounts (docs/banking.md): no banking event in this history.
+      bank: '0.00',
+      bank_fees: '0.00',
+      reconciliation_suspense: '0.00',
+      other_income: '0.00',
+      opening_balance_equity: '0.00',
     });
     expect(balance).toMatchObject({ currency: 'USD', total: '0.00', totalDebit: balance.totalCredit });
     // 82.46 + 100.00 + 120.00 + 12.00 + 57.98 + (20.00 + 30.00 + 7.98) + 30.00 + 10.00 + 10.00 + 88.00 + 5.00

@@ -16,6 +16,7 @@ export {
   type LedgerPostingContext,
   type LedgerRefundMethod,
   type LedgerSourceEvent,
+  type MatchedLinesFigures,
   type PaymentRefundPostingInput,
 } from './general-ledger.postings.js';
 export { trialBalance, type TrialBalance, type TrialBalanceRow } from './general-ledger.trial-balance.js';

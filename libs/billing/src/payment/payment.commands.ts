@@ -80,6 +80,11 @@ export type RecordPayment = DomainCommand<
     /** The method on file that was charged, when there is one. */
     paymentMethodId?: string | null;
     allocation: PaymentAllocationRequest;
+    /**
+     * The company bank account the money goes to, resolved by the application layer (the one the caller named, or
+     * the currency's default). Null: no bank account in that currency. Absent: not said (recorded without the field).
+     */
+    bankAccountId?: string | null;
   }
 >;
 

@@ -140,7 +140,9 @@ function recordedDataOf(data: RecordPayment['data']): RecordedData {
   const reference = requireText(data.reference, 'reference', paymentLimits.referenceLengthMax);
   const paymentMethodId = optionalIdentifier(data.paymentMethodId, 'paymentMethodId');
   const allocation = allocationRequestOf(data.allocation, amount);
-  return { paymentId, customerId, amount: amount.toString(), currency, method, reference, paymentMethodId, allocation };
+  // Only said when the caller said it, so that a payment recorded without bank accounts keeps its old event shape.
+  const bankAccount = data.bankAccountId === undefined ? {} : { bankAccountId: optionalIdentifier(data.bankAccountId, 'bankAccountId') };
+  return { paymentId, customerId, amount: amount.toString(), currency, method, reference, paymentMethodId, allocation, ...bankAccount };
 }
 
 function allocationRequestOf(value: unknown, amount: Money): AllocationRequest {

@@ -39,6 +39,12 @@ export const paymentRecordedSchema = defineEventSchema(
     allocation: allocationRequestSchema,
     status: z.enum(['pending', 'succeeded']),
     recordedAt: instant,
+    /**
+     * The company bank account the money was deposited to (issue 15): the one named by the caller, else the default
+     * account of the currency; null when the tenant has no bank account in that currency. Absent on payments recorded
+     * before bank accounts existed: unknown, read as the currency's default account when statements are matched.
+     */
+    bankAccountId: identifier.nullable().optional(),
   }),
 );
 

@@ -757,6 +757,23 @@ const internalOnly: Readonly<Record<string, string>> = {
   WebhookReplayRequested: 'the records of webhook delivery itself',
   WebhookDeliveryAttempted: 'the records of webhook delivery itself',
   WebhookDeliveryAbandoned: 'the records of webhook delivery itself',
+  // Banking and reconciliation (docs/banking.md): no public banking type yet.
+  BankAccountRegistered: 'company bank accounts are not public (no public banking type yet)',
+  BankAccountVerificationChanged: 'company bank accounts are not public',
+  BankAccountCsvMappingSaved: 'settings are not public events',
+  DefaultBankAccountSet: 'settings are not public events',
+  MatchingRuleDefined: 'settings are not public events',
+  MatchingRuleRetired: 'settings are not public events',
+  BankStatementImported: 'bank statements are internal bookkeeping (no public banking type yet)',
+  StatementLinesMatched: 'reconciliation is internal bookkeeping; the payment events say what customers paid',
+  StatementLinesUnmatched: 'reconciliation is internal bookkeeping',
+  StatementLineResolved: 'reconciliation is internal bookkeeping',
+  PaymentDiscrepancyResolved: 'reconciliation is internal bookkeeping',
+  MatchDifferenceReclassified: 'reconciliation is internal bookkeeping',
+  ReconciliationStarted: 'reconciliation sessions are internal bookkeeping',
+  ReconciliationCompleted: 'reconciliation sessions are internal bookkeeping',
+  ReconciliationApproved: 'reconciliation sessions are internal bookkeeping',
+  ReconciliationReopened: 'reconciliation sessions are internal bookkeeping',
 };
 
 describe('the catalogue is complete and consistent', () => {
