@@ -1,5 +1,5 @@
 /**
- * The matching engine (README.md here): pure, deterministic proposals of which statement lines settle which payments.
+ * The matching engine (docs/matching.md): pure, deterministic proposals of which statement lines settle which payments.
  * The worked data set of issue 15 is in ./worked-example.ts (a test fixture: import it by path, it is not exported here).
  */
 export { compileWildcard, normaliseReference, wildcardPatternLengthMax, type WildcardMatcher } from './matching.text.js';

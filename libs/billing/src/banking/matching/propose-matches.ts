@@ -9,7 +9,7 @@ import type { MatchableLine, MatchablePayment, MatchProposal, ProposeMatchesInpu
 import { searchSubset, subsetCandidatesMax, subsetSizeMax, subsetSizeMin } from './subset-search.js';
 
 /**
- * The matching engine (docs: ./README.md): proposes which unmatched statement lines settle which unmatched payments,
+ * The matching engine (docs/matching.md): proposes which unmatched statement lines settle which unmatched payments,
  * rule by rule. Pure and deterministic: inputs are sorted by id first, so the same sets in any order give the same
  * proposals; nothing reads a clock. A line or payment is used by at most one proposal; when the rules cannot tell two
  * candidates apart the engine proposes nothing for them (a wrong automatic match is worse than an open line).
