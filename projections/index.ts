@@ -20,6 +20,7 @@ import { emailsProjection } from './email-deliveries/emails.projection.js';
 import { webhookDeliveriesProjection } from './webhook-deliveries/webhook-deliveries.projection.js';
 import { auditLogProjection } from './audit-log/audit-log.projection.js';
 import { auditMerkleProjection } from './audit-merkle/audit-merkle.projection.js';
+import { reconciliationProjection } from './reconciliation/reconciliation.projection.js';
 
 export { invoicesProjection, parseInvoiceEvent } from './invoices/invoices.projection.js';
 export { customerBalancesProjection } from './customer-balances/customer-balances.projection.js';
@@ -42,9 +43,10 @@ export { emailsProjection } from './email-deliveries/emails.projection.js';
 export { webhookDeliveriesProjection } from './webhook-deliveries/webhook-deliveries.projection.js';
 export { auditLogProjection } from './audit-log/audit-log.projection.js';
 export { auditMerkleProjection } from './audit-merkle/audit-merkle.projection.js';
+export { reconciliationProjection } from './reconciliation/reconciliation.projection.js';
 
 /** Every read model the ledger maintains, in the order the runner starts them; the due-work projections last. */
-export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection, productsProjection, plansProjection, pricingRulesProjection, subscriptionsProjection, companyLogosProjection, emailsProjection, webhookDeliveriesProjection, auditLogProjection, auditMerkleProjection, ...dueWorkSources];
+export const allProjections: readonly Projection[] = [invoicesProjection, customerBalancesProjection, customersProjection, billingSettingsProjection, billingSettingsHistoryProjection, exchangeRatesProjection, generalLedgerProjection, paymentMethodsProjection, paymentsProjection, receiptsProjection, creditNotesProjection, productsProjection, plansProjection, pricingRulesProjection, subscriptionsProjection, companyLogosProjection, emailsProjection, webhookDeliveriesProjection, auditLogProjection, auditMerkleProjection, reconciliationProjection, ...dueWorkSources];
 
 /** The worker-thread module of rebuildProjectionsInParallel for these projections (compiled JavaScript: dist/). */
 export const rebuildWorkerModule: URL = new URL('./rebuild-worker.js', import.meta.url);

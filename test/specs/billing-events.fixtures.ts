@@ -105,7 +105,7 @@ export function cashPaymentRecorded(payment: PaymentFixture, allocations: { invo
   return [
     {
       type: 'PaymentRecorded',
-      data: { paymentId, customerId: CUSTOMER_ID, amount, currency: 'USD', method: 'cash', reference, paymentMethodId: null, allocation: { kind: 'explicit', invoices: allocations }, status: 'succeeded', recordedAt },
+      data: { paymentId, customerId: CUSTOMER_ID, amount, currency: 'USD', method: 'cash', reference, paymentMethodId: null, allocation: { kind: 'explicit', invoices: allocations }, status: 'succeeded', recordedAt, bankAccountId: null },
     },
     { type: 'PaymentSucceeded', data: { paymentId, customerId: CUSTOMER_ID, amount, currency: 'USD', method: 'cash', gatewayReference: null, succeededAt: recordedAt } },
   ];

@@ -35,6 +35,8 @@ import { PlansResolver } from './catalog/plans.resolver.js';
 import { PricingRulesResolver } from './pricing/pricing-rules.resolver.js';
 import { PriceQuoteResolver } from './pricing/price-quote.resolver.js';
 import { SubscriptionsResolver } from './subscriptions/subscriptions.resolver.js';
+import { BankAccountsResolver } from './banking/bank-accounts.resolver.js';
+import { ReconciliationResolver } from './banking/reconciliation.resolver.js';
 import { TestClocksResolver } from './test-clocks/test-clocks.resolver.js';
 import { WebhooksResolver } from './webhooks/webhooks.resolver.js';
 import { EmailsResolver } from './email/emails.resolver.js';
@@ -128,7 +130,7 @@ export class AppModule implements NestModule {
         }),
       ],
       controllers: [OperationsController, InvoicePdfController, ReceiptsPdfController, CreditNotesPdfController, PublicEventsSchemaController, AuditPublicKeyController, ...graphiql.controllers],
-      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, PublicEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver, WebhooksResolver, EmailsResolver, CompanyLogoResolver, AuditLogResolver, ProjectionStateResolver, AuditTrust, AuditProofsResolver],
+      providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, PublicEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver, WebhooksResolver, EmailsResolver, CompanyLogoResolver, AuditLogResolver, ProjectionStateResolver, AuditTrust, AuditProofsResolver, BankAccountsResolver, ReconciliationResolver],
     };
   }
 }

@@ -77,8 +77,34 @@ export const operationRoles: Readonly<Record<OperationKind, Readonly<Record<stri
     webhookDeliveries: readers,
     webhookEndpointStatus: readers,
     whoAmI: everyone,
+    // Reconciliation and banking (docs/reconciliation.md): read like the rest of the ledger.
+    bankAccount: readers,
+    bankAccounts: readers,
+    bankStatements: readers,
+    matchingRules: readers,
+    reconciliationDiscrepancies: readers,
+    reconciliationReport: readers,
+    reconciliationSessions: readers,
+    statementLines: readers,
   },
   mutation: {
+    // Reconciliation and banking (docs/reconciliation.md): finance and admins decide; auditors only read.
+    approveReconciliation: writers,
+    changeBankAccountVerification: writers,
+    completeReconciliation: writers,
+    defineMatchingRule: writers,
+    importBankStatement: writers,
+    matchStatementLines: writers,
+    reclassifyMatchDifference: writers,
+    registerBankAccount: writers,
+    reopenReconciliation: writers,
+    resolvePaymentDiscrepancy: writers,
+    resolveStatementLine: writers,
+    retireMatchingRule: writers,
+    saveBankStatementCsvMapping: writers,
+    setDefaultBankAccount: writers,
+    startReconciliation: writers,
+    unmatchStatementLines: writers,
     activateSubscription: writers,
     addInvoiceLine: writers,
     // Test clocks move the whole tenant's time, for good (sandbox tenants): admins only.
@@ -165,6 +191,8 @@ export const operationRoles: Readonly<Record<OperationKind, Readonly<Record<stri
     'GET /invoices/:id.pdf': readers,
     'GET /receipts/:id.pdf': readers,
     'GET /credit-notes/:id.pdf': readers,
+    // The statement upload (docs/reconciliation.md): the importBankStatement mutation over a raw body, with its roles.
+    'POST /bank-accounts/:bankAccountId/statements': writers,
   },
 };
 

@@ -98,6 +98,33 @@ import {
   type WebhookMessageState,
 } from '../../billing/src/index.js';
 import { upcastBillingSettingsEvent, upcastPaymentMethodEvent } from '../../billing/src/index.js';
+import {
+  bankAccountDecider,
+  bankAccountDefaultsDecider,
+  bankReconciliationDecider,
+  bankReconciliationEventSchemas,
+  bankAccountDefaultsEventSchemas,
+  bankAccountEventSchemas,
+  matchingRulesDecider,
+  matchingRulesEventSchemas,
+  reconciliationSessionDecider,
+  reconciliationSessionEventSchemas,
+  type ReconciliationSessionCommand,
+  type ReconciliationSessionEvent,
+  type ReconciliationSessionState,
+  type BankAccountCommand,
+  type BankAccountDefaultsCommand,
+  type BankAccountDefaultsEvent,
+  type BankAccountDefaultsState,
+  type BankAccountEvent,
+  type BankAccountState,
+  type BankReconciliationCommand,
+  type BankReconciliationEvent,
+  type BankReconciliationState,
+  type MatchingRulesCommand,
+  type MatchingRulesEvent,
+  type MatchingRulesState,
+} from '../../billing/src/index.js';
 import type { AppendRequest, EventData, EventStore, ExpectedRevision, Position, RecordedEvent } from '../../event-store/src/index.js';
 import { loadStream, type FoldedPrefix, type LoadedStream } from './stream-loader.js';
 import { recordedEventParser, toEventData, type CommandContext, type DomainEventLike } from './event-envelope.js';
@@ -225,6 +252,15 @@ export const aggregates = {
   email: aggregate<EmailCommand, EmailEvent, EmailState>('email', streams.email, emailDecider, emailEventSchemas),
   /** One per tenant: its id is the tenant id. */
   companyLogo: aggregate<CompanyLogoCommand, CompanyLogoEvent, CompanyLogoState>('company logo', (tenantId) => streams.companyLogo(tenantId), companyLogoDecider, companyLogoEventSchemas),
+  bankAccount: aggregate<BankAccountCommand, BankAccountEvent, BankAccountState>('bank account', streams.bankAccount, bankAccountDecider, bankAccountEventSchemas),
+  /** One per tenant: its id is the tenant id. */
+  bankAccountDefaults: aggregate<BankAccountDefaultsCommand, BankAccountDefaultsEvent, BankAccountDefaultsState>('bank account defaults', (tenantId) => streams.bankAccountDefaults(tenantId), bankAccountDefaultsDecider, bankAccountDefaultsEventSchemas),
+  /** One per tenant: its id is the tenant id. */
+  matchingRules: aggregate<MatchingRulesCommand, MatchingRulesEvent, MatchingRulesState>('matching rules', (tenantId) => streams.matchingRules(tenantId), matchingRulesDecider, matchingRulesEventSchemas),
+  /** Keyed by the bank account id: every statement line of the account and every decision about it. */
+  bankReconciliation: aggregate<BankReconciliationCommand, BankReconciliationEvent, BankReconciliationState>('bank reconciliation', streams.bankReconciliation, bankReconciliationDecider, bankReconciliationEventSchemas),
+  /** Keyed `<bankAccountId>-<YYYY-MM>`: one account's reconciliation of one month. */
+  reconciliationSession: aggregate<ReconciliationSessionCommand, ReconciliationSessionEvent, ReconciliationSessionState>('reconciliation session', streams.reconciliationSession, reconciliationSessionDecider, reconciliationSessionEventSchemas),
 } as const;
 
 /**

@@ -49,4 +49,14 @@ export const streams = {
   email: (tenantId: string, emailId: string) => streamName(tenantId, 'email', emailId),
   /** One company logo per tenant: the stream's id is the tenant. */
   companyLogo: (tenantId: string) => streamName(tenantId, 'company_logo', tenantId),
+  /** A company bank account (libs/billing/src/banking). */
+  bankAccount: (tenantId: string, bankAccountId: string) => streamName(tenantId, 'bank_account', bankAccountId),
+  /** One per tenant: the default bank account of each currency. */
+  bankAccountDefaults: (tenantId: string) => streamName(tenantId, 'bank_account_defaults', tenantId),
+  /** One per tenant: every matching rule and its versions. */
+  matchingRules: (tenantId: string) => streamName(tenantId, 'matching_rules', tenantId),
+  /** One per bank account: every statement line of the account and every decision about it. */
+  bankReconciliation: (tenantId: string, bankAccountId: string) => streamName(tenantId, 'bank_reconciliation', bankAccountId),
+  /** One per bank account and period, keyed `<bankAccountId>-<YYYY-MM>`. */
+  reconciliationSession: (tenantId: string, sessionId: string) => streamName(tenantId, 'reconciliation_session', sessionId),
 };

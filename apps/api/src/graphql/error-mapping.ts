@@ -78,10 +78,22 @@ function safeDetails(details: Record<string, unknown> | undefined): Record<strin
     if (key === 'code' || key === 'http') continue;
     // Settings validation lists every violation (path, stable code, message; never a secret) as `details.errors`.
     if (key === 'errors' && Array.isArray(value)) safe.violations = violationsOf(value);
+    // A refused bank statement lists each problem as its line in the file and the reason (never the line's content).
+    if (key === 'issues' && Array.isArray(value)) safe.issues = statementIssuesOf(value);
+    // Banking (docs/banking.md): the open lines that block a reconciliation (ids only), a refused CSV mapping's or rule's problems.
+    if (key === 'unresolvedLineIds' && Array.isArray(value)) safe.unresolvedLineIds = value.filter((id): id is string => typeof id === 'string');
+    if (key === 'problems' && Array.isArray(value)) safe.problems = value.flatMap((item: { path?: unknown; message?: unknown }) => (typeof item?.path === 'string' && typeof item.message === 'string' ? [{ path: item.path, message: item.message }] : []));
     if (typeof value === 'bigint') safe[key] = value.toString();
     else if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) safe[key] = value;
   }
   return safe;
+}
+
+function statementIssuesOf(list: unknown[]): { line: number | null; reason: string }[] {
+  return list
+    .filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null)
+    .filter((item) => (item.line === null || typeof item.line === 'number') && typeof item.reason === 'string')
+    .map((item) => ({ line: item.line as number | null, reason: item.reason as string }));
 }
 
 function violationsOf(list: unknown[]): { path: string; code: string; message: string }[] {

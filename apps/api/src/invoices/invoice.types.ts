@@ -216,6 +216,7 @@ export class RecordPaymentInput {
   @Field(() => String) currency!: string;
   @Field(() => PaymentMethodType) method!: PaymentMethodType;
   @Field(() => String, { description: 'The gateway or bank reference' }) reference!: string;
+  @Field(() => ID, { nullable: true, description: "The company bank account it was deposited to; absent: the currency's default account" }) bankAccountId?: string | null;
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }
 

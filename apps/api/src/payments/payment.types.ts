@@ -101,6 +101,7 @@ export class CreatePaymentInput {
   @Field(() => String, { description: 'The external reference; the same reference and amount again is the same payment' }) reference!: string;
   @Field(() => ID, { nullable: true }) paymentMethodId?: string | null;
   @Field(() => [PaymentAllocationInput], { nullable: true, description: "Absent: the customer's open invoices, oldest due first" }) allocations?: PaymentAllocationInput[] | null;
+  @Field(() => ID, { nullable: true, description: "The company bank account it was deposited to; absent: the currency's default account" }) bankAccountId?: string | null;
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }
 

@@ -5,6 +5,7 @@ import { loadInvoices } from './allocate-payment.js';
 import type { CreatePaymentCommandInput } from './payment.inputs.js';
 import { allocatedOutcome, type PaymentOutcome } from './payment-outcome.js';
 import { recordNewPayment } from './record-new-payment.js';
+import { resolvePaymentBankAccount } from './payment-bank-account.js';
 
 /**
  * Records a payment: ONE append of the reference's stream (ReservePaymentReference, so a gateway notification
@@ -30,9 +31,11 @@ export async function createPayment(services: ApplicationServices, context: Comm
     },
   };
   const recorded = await recordNewPayment(services, context, paymentId, {
-    before: (settings) => {
+    before: async (settings) => {
       requirePaymentAllowed(settings, input.method, input.currency);
-      return Promise.resolve(record);
+      // The bank account it was deposited to: the one named (NOT_FOUND, or VALIDATION_FAILED in another currency) or the currency's default.
+      const bankAccountId = await resolvePaymentBankAccount(services, context.tenantId, input.bankAccountId, input.currency);
+      return { ...record, data: { ...record.data, bankAccountId } };
     },
     complete: async (step) => {
       const { paymentMethodId, allocationRequest } = step.payment;

@@ -13,6 +13,8 @@ export interface CreatePaymentCommandInput {
   readonly paymentMethodId?: string | null;
   /** Absent: the customer's open invoices, oldest due first. */
   readonly allocations?: { invoiceId: string; amount: string }[] | null;
+  /** The company bank account it was deposited to; absent: the currency's default (resolvePaymentBankAccount). */
+  readonly bankAccountId?: string | null;
 }
 
 export interface PaymentIdInput {
@@ -40,4 +42,6 @@ export interface RecordPaymentCommandInput {
   readonly currency: string;
   readonly method: PaymentMethodType;
   readonly reference: string;
+  /** The company bank account it was deposited to; absent: the currency's default (resolvePaymentBankAccount). */
+  readonly bankAccountId?: string | null;
 }

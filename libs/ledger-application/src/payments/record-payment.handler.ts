@@ -4,6 +4,7 @@ import type { ApplicationServices } from '../common/application-services.js';
 import { loadBillingSettings } from '../common/billing-settings.js';
 import { allocationAppends, loadInvoices, overpaymentEntryIdOf, type LoadedInvoice } from './allocate-payment.js';
 import { recordNewPayment } from './record-new-payment.js';
+import { resolvePaymentBankAccount } from './payment-bank-account.js';
 import { allocatedOutcome } from './payment-outcome.js';
 import type { RecordPaymentCommandInput } from './payment.inputs.js';
 import type { InvoiceOutcome } from '../common/invoice-outcome.js';
@@ -27,6 +28,7 @@ export async function recordPayment(services: ApplicationServices, context: Comm
       settingsRead = settings;
       [invoice] = await loadInvoices(services.store, tenantId, [input.invoiceId]);
       const state = requirePaymentOnInvoice({ settings, invoice: (invoice as LoadedInvoice).state, command: { invoiceId: input.invoiceId, method: input.method, currency: input.currency } });
+      const bankAccountId = await resolvePaymentBankAccount(services, tenantId, input.bankAccountId, input.currency);
       return {
         type: 'RecordPayment',
         data: {
@@ -38,6 +40,7 @@ export async function recordPayment(services: ApplicationServices, context: Comm
           reference: input.reference,
           paymentMethodId: null,
           allocation: { kind: 'explicit', invoices: [{ invoiceId: input.invoiceId, amount: input.amount }] },
+          bankAccountId,
         },
       };
     },

@@ -1,0 +1,78 @@
+import { Inject } from '@nestjs/common';
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { encodePosition, START_POSITION } from '../../../../libs/event-store/src/index.js';
+import {
+  changeBankAccountVerification,
+  registerBankAccount,
+  saveBankStatementCsvMapping,
+  setDefaultBankAccount,
+  type BankAccountOutcome,
+} from '../../../../libs/ledger-application/src/banking/index.js';
+import { ReconciliationQueries } from '../../../../projections/reconciliation/reconciliation.queries.js';
+import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
+import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
+import { awaitReadModels } from '../settings/read-your-writes.js';
+import {
+  BankAccountObjectType,
+  BankAccountPayloadType,
+  ChangeBankAccountVerificationInput,
+  RegisterBankAccountInput,
+  SaveBankStatementCsvMappingInput,
+  SetDefaultBankAccountInput,
+} from './banking.types.js';
+import { bankAccountViewFromRecord, bankAccountViewFromState } from './banking.view.js';
+
+export const RECONCILIATION_READ_MODELS = ['reconciliation'] as const;
+export const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
+
+function bankAccountPayload({ state, isDefault, position }: BankAccountOutcome): BankAccountPayloadType {
+  return { bankAccount: bankAccountViewFromState(state, isDefault), position: encodePosition(position ?? START_POSITION) };
+}
+
+/**
+ * Company bank accounts (docs/reconciliation.md). The account number goes into the secret store in the handler and
+ * is never answered: only its last 4 characters. Queries read the reconciliation read model.
+ */
+@Resolver(() => BankAccountObjectType)
+export class BankAccountsResolver {
+  private readonly queries: ReconciliationQueries;
+
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
+    this.queries = new ReconciliationQueries(services.db);
+  }
+
+  @Mutation(() => BankAccountPayloadType, { description: "Registers a company bank account; the first of a currency becomes that currency's default" })
+  registerBankAccount(@Args('input', { type: () => RegisterBankAccountInput }) input: RegisterBankAccountInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'registerBankAccount', input, (context) => registerBankAccount(this.services, context, input).then(bankAccountPayload));
+  }
+
+  @Mutation(() => BankAccountPayloadType, { description: "Records the account's verification status" })
+  changeBankAccountVerification(@Args('input', { type: () => ChangeBankAccountVerificationInput }) input: ChangeBankAccountVerificationInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'changeBankAccountVerification', input, (context) => changeBankAccountVerification(this.services, context, input).then(bankAccountPayload));
+  }
+
+  @Mutation(() => BankAccountPayloadType, { description: 'Makes the account the default of its currency: payments that name no account are deposited to it' })
+  setDefaultBankAccount(@Args('input', { type: () => SetDefaultBankAccountInput }) input: SetDefaultBankAccountInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'setDefaultBankAccount', input, (context) => setDefaultBankAccount(this.services, context, input).then(bankAccountPayload));
+  }
+
+  @Mutation(() => BankAccountPayloadType, { description: "Saves how this account's CSV statements are read" })
+  saveBankStatementCsvMapping(@Args('input', { type: () => SaveBankStatementCsvMappingInput }) input: SaveBankStatementCsvMappingInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'saveBankStatementCsvMapping', input, (context) => saveBankStatementCsvMapping(this.services, context, input).then(bankAccountPayload));
+  }
+
+  @Query(() => [BankAccountObjectType], { description: "The tenant's bank accounts, by id" })
+  async bankAccounts(@Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext): Promise<BankAccountObjectType[]> {
+    const principal = requireReader(request);
+    await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
+    return (await this.queries.bankAccounts(principal.tenantId)).map(bankAccountViewFromRecord);
+  }
+
+  @Query(() => BankAccountObjectType, { nullable: true })
+  async bankAccount(@Args('id', { type: () => ID }) id: string, @Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext): Promise<BankAccountObjectType | null> {
+    const principal = requireReader(request);
+    await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
+    const record = await this.queries.bankAccount(principal.tenantId, id);
+    return record === undefined ? null : bankAccountViewFromRecord(record);
+  }
+}
