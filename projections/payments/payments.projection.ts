@@ -15,7 +15,7 @@ import { createPaymentTables } from './payments.tables.js';
  */
 export const paymentsProjection: Projection = {
   name: 'payments',
-  version: 1,
+  version: 2,
   eventTypes: paymentEventTypes,
   tables: ['payments'],
   createTables: createPaymentTables,
@@ -87,6 +87,7 @@ function evolvePaymentRow(row: Row | undefined, tenantId: string, event: Payment
       method: data.method,
       reference: data.reference,
       payment_method_id: data.paymentMethodId,
+      bank_account_id: data.bankAccountId ?? null,
       allocation_kind: data.allocation.kind,
       requested_allocations: data.allocation.kind === 'explicit' ? data.allocation.invoices : [],
       attempt: 1,

@@ -29,6 +29,7 @@ export interface PaymentRecord {
   readonly method: PaymentMethodType;
   readonly reference: string;
   readonly paymentMethodId: string | null;
+  readonly bankAccountId: string | null;
   readonly allocationKind: 'explicit' | 'oldest_due_first';
   readonly requestedAllocations: readonly PaymentAllocationRecord[];
   readonly attempt: number;
@@ -98,6 +99,7 @@ function paymentRecord(row: Record<string, unknown>): PaymentRecord {
     method: row.method as PaymentMethodType,
     reference: row.reference as string,
     paymentMethodId: row.payment_method_id as string | null,
+    bankAccountId: (row.bank_account_id as string | null | undefined) ?? null,
     allocationKind: row.allocation_kind as PaymentRecord['allocationKind'],
     requestedAllocations: row.requested_allocations as PaymentAllocationRecord[],
     attempt: row.attempt as number,

@@ -20,6 +20,7 @@ create table if not exists ${schema}.payments (
   method                text not null,
   reference             text not null,
   payment_method_id     text,
+  bank_account_id       text,
   allocation_kind       text not null,
   requested_allocations jsonb not null default '[]'::jsonb,
   attempt               integer not null,

@@ -142,6 +142,10 @@ describe('the bank account of a payment', () => {
     expect(recorded.get(named.id)).toMatchObject({ bankAccountId: 'ba_other' });
     expect(recorded.get(defaulted.id)).toMatchObject({ bankAccountId: 'ba_main' });
     expect(recorded.get(none.id)).toMatchObject({ bankAccountId: null });
+    // The API shows it on the payment, from the mutation's answer and from the read model alike.
+    const PAYMENT = `query ($id: ID!, $minPosition: String) { payment(id: $id, minPosition: $minPosition) { bankAccountId } }`;
+    const shown = async (id: string) => (await ok(ledger.graphql<{ payment: { bankAccountId: string | null } }>(PAYMENT, { id, minPosition: none.position }, finance), 'payment')).payment.bankAccountId;
+    expect([await shown(named.id), await shown(defaulted.id), await shown(none.id)]).toEqual(['ba_other', 'ba_main', null]);
 
     const send = (bankAccountId: string, currency: string) =>
       ledger.graphql(CREATE_PAYMENT, { input: { customerId: 'cus_1', amount: '5.00', currency, reference: `P-x-${bankAccountId}-${currency}`, method: 'WIRE_TRANSFER', bankAccountId } }, finance);

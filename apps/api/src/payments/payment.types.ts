@@ -58,6 +58,8 @@ export class PaymentObjectType {
   @Field(() => PaymentMethodType) method!: PaymentMethodType;
   @Field(() => String, { description: 'The external reference: gateway charge id, check number, transfer reference' }) reference!: string;
   @Field(() => ID, { nullable: true, description: 'The method on file that was charged' }) paymentMethodId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The company bank account the money was deposited to (the one named, else the currency default); null when none' })
+  bankAccountId!: string | null;
   @Field(() => PaymentAllocationKind, { description: 'How the payer asked for it to be applied' }) allocationKind!: PaymentAllocationKind;
   @Field(() => [PaymentAllocationType], { description: 'What the payer asked to pay per invoice (explicit allocations)' }) requestedAllocations!: PaymentAllocationType[];
   @Field(() => Int, { description: 'The attempt in flight or last made: 1 is the original, each retry adds one' }) attempt!: number;

@@ -27,6 +27,7 @@ export function paymentRecordFromState(state: PaymentState): PaymentRecord {
     method: state.method,
     reference: state.reference as string,
     paymentMethodId: state.paymentMethodId,
+    bankAccountId: state.bankAccountId,
     allocationKind: request?.kind ?? 'oldest_due_first',
     requestedAllocations: request?.kind === 'explicit' ? request.invoices : [],
     attempt: state.attempt,

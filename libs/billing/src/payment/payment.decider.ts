@@ -197,6 +197,7 @@ function sameRecording(recorded: RecordedData, state: PaymentState): boolean {
     recorded.method === state.method &&
     recorded.reference === state.reference &&
     recorded.paymentMethodId === state.paymentMethodId &&
+    (recorded.bankAccountId === undefined || (recorded.bankAccountId ?? null) === state.bankAccountId) &&
     state.allocationRequest !== null &&
     sameAllocationRequest(recorded.allocation, state.allocationRequest)
   );

@@ -35,6 +35,8 @@ export interface PaymentState {
   method: PaymentMethodType | null;
   reference: string | null;
   paymentMethodId: string | null;
+  /** The company bank account the money was deposited to (docs/banking.md); null when none was known. */
+  bankAccountId: string | null;
   allocationRequest: AllocationRequest | null;
   recordedAt: string | null;
   /** The number of the attempt in flight or last made: 1 is the original, each retry adds one (0 before the payment exists). */
@@ -61,6 +63,7 @@ export const initialPaymentState: PaymentState = {
   method: null,
   reference: null,
   paymentMethodId: null,
+  bankAccountId: null,
   allocationRequest: null,
   recordedAt: null,
   attempt: 0,
@@ -90,6 +93,7 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
         method: data.method,
         reference: data.reference,
         paymentMethodId: data.paymentMethodId,
+        bankAccountId: data.bankAccountId ?? null,
         allocationRequest: data.allocation,
         recordedAt: data.recordedAt,
         attempt: 1,
