@@ -9,7 +9,8 @@
  *
  * The cases, one module each in bench/cases/: P1 appends, P2 end-to-end GraphQL commands, P3 projection rebuild and
  * catch-up, P4 freshness under a fixed offered load, P5 appends on a big store, P6 the invoice list, P7 a renewal run
- * of subscriptions through the scheduler. Each case runs in a child process of its own (no JIT state, pools or global
+ * of subscriptions through the scheduler, P8 webhook fan-out, P9 a bank statement import with automatic matching.
+ * Each case runs in a child process of its own (no JIT state, pools or global
  * pg type parsers shared between cases); this process owns the server, the temporary directory and the report, and
  * cleans up on exit, on failure and on Ctrl-C.
  */
@@ -35,6 +36,7 @@ const CASES: readonly CaseModule[] = [
   { id: 'P6', title: 'invoice list', load: async () => (await import('./cases/p6-invoice-list.js')).runP6, timeoutMinutes: { full: 60, quick: 5 } },
   { id: 'P7', title: 'renewal run', load: async () => (await import('./cases/p7-renewals.js')).runP7, timeoutMinutes: { full: 60, quick: 10 } },
   { id: 'P8', title: 'webhook fan-out', load: async () => (await import('./cases/p8-webhook-fanout.js')).runP8, timeoutMinutes: { full: 20, quick: 5 } },
+  { id: 'P9', title: 'statement import with automatic matching', load: async () => (await import('./cases/p9-statement-import.js')).runPStatementImport, timeoutMinutes: { full: 20, quick: 5 } },
 ];
 
 function parseArguments(argv: readonly string[]): { quick: boolean; only: Set<string> | undefined } {

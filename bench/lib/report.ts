@@ -67,7 +67,7 @@ export interface RunReport {
   readonly cases: Record<string, CaseReport>;
 }
 
-const CASE_ORDER = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8'];
+const CASE_ORDER = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9'];
 
 /**
  * Writes report.json and report.md (report.quick.* for --quick, so that a smoke run never replaces real numbers).
