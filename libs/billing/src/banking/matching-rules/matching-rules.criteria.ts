@@ -20,7 +20,8 @@ const printable = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
 
 /**
  * A wildcard pattern (`*` any run, `?` one character, case-insensitive), never a user regex (ReDoS): 1..100 printable
- * characters. The engine compiles it to an anchored regex with every other character escaped.
+ * characters. The engine matches it with a glob matcher bounded by text length x pattern length, never a backtracking regex
+ * (docs/matching.md).
  */
 export const wildcardPatternSchema = z
   .string()
