@@ -84,6 +84,22 @@ describe('importing statements', () => {
     expect(csvLines.map((line) => line.amount.amount)).toEqual(['1250.00', '-45.90', '980.40', '-3.50', '-3.50', '2000.00', '-12.35', '12345.67']);
   });
 
+  it('answers as of a position: the account, its statements and lines as they stood then', async () => {
+    const registered = await registerAccount(ledger, finance, { bankAccountId: 'ba_asof', name: 'as of', type: 'CHECKING', currency: 'EUR', bankName: 'Bank', accountNumber: 'GB33BUKB20201555555555', openingBalance: '5000.00', openingBalanceDate: '2026-03-01' });
+    const imported = await importStatement(ledger, finance, { bankAccountId: 'ba_asof', format: 'CAMT053', content: camt });
+    const AS_OF = `query ($id: ID!, $asOf: String) {
+      bankAccount(id: $id, asOf: $asOf) { id numberLast4 }
+      bankStatements(bankAccountId: $id, asOf: $asOf) { edges { node { statementRef } } }
+      statementLines(bankAccountId: $id, first: 50, asOf: $asOf) { edges { node { bankTransactionId } } }
+    }`;
+    type AsOfView = { bankAccount: { id: string } | null; bankStatements: { edges: unknown[] }; statementLines: { edges: unknown[] } };
+    const at = async (asOf: string) => ok(ledger.graphql<AsOfView>(AS_OF, { id: 'ba_asof', asOf }, auditor), 'as of');
+    const before = await at(registered.position);
+    expect([before.bankAccount?.id, before.bankStatements.edges.length, before.statementLines.edges.length]).toEqual(['ba_asof', 0, 0]);
+    const after = await at(imported.position);
+    expect([after.bankAccount?.id, after.bankStatements.edges.length, after.statementLines.edges.length]).toEqual(['ba_asof', 1, 8]);
+  });
+
   it('refuses a bad file whole, with the line and the reason of each problem, and imports nothing of it', async () => {
     const before = await reconciliationRevision('ba_csv');
     // Line 3 (the second data row) has an amount that is not one, line 5 a date that does not exist.

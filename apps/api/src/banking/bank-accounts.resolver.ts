@@ -12,6 +12,8 @@ import { ReconciliationQueries } from '../../../../projections/reconciliation/re
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels } from '../settings/read-your-writes.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 import {
   BankAccountObjectType,
   BankAccountPayloadType,
@@ -24,6 +26,8 @@ import { bankAccountViewFromRecord, bankAccountViewFromState } from './banking.v
 
 export const RECONCILIATION_READ_MODELS = ['reconciliation'] as const;
 export const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
+export const AS_OF = { type: () => String, nullable: true, description: AS_OF_DESCRIPTION } as const;
+export const AS_OF_TIME = { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION } as const;
 
 function bankAccountPayload({ state, isDefault, position }: BankAccountOutcome): BankAccountPayloadType {
   return { bankAccount: bankAccountViewFromState(state, isDefault), position: encodePosition(position ?? START_POSITION) };
@@ -62,17 +66,29 @@ export class BankAccountsResolver {
   }
 
   @Query(() => [BankAccountObjectType], { description: "The tenant's bank accounts, by id" })
-  async bankAccounts(@Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext): Promise<BankAccountObjectType[]> {
+  async bankAccounts(
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
+  ): Promise<BankAccountObjectType[]> {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    return (await this.queries.bankAccounts(principal.tenantId)).map(bankAccountViewFromRecord);
+    const accounts = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new ReconciliationQueries(db, schema).bankAccounts(principal.tenantId), RECONCILIATION_READ_MODELS);
+    return accounts.map(bankAccountViewFromRecord);
   }
 
   @Query(() => BankAccountObjectType, { nullable: true })
-  async bankAccount(@Args('id', { type: () => ID }) id: string, @Args('minPosition', MIN_POSITION) minPosition: string | null, @Context() request: GraphQLRequestContext): Promise<BankAccountObjectType | null> {
+  async bankAccount(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('minPosition', MIN_POSITION) minPosition: string | null,
+    @Context() request: GraphQLRequestContext,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
+  ): Promise<BankAccountObjectType | null> {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    const record = await this.queries.bankAccount(principal.tenantId, id);
+    const record = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new ReconciliationQueries(db, schema).bankAccount(principal.tenantId, id), RECONCILIATION_READ_MODELS);
     return record === undefined ? null : bankAccountViewFromRecord(record);
   }
 }

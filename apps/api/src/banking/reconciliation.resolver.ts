@@ -26,7 +26,10 @@ import { RECONCILIATION_PAGE_SIZE_MAX, ReconciliationQueries } from '../../../..
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
-import { MIN_POSITION, RECONCILIATION_READ_MODELS } from './bank-accounts.resolver.js';
+import type { Kysely } from 'kysely';
+import type { ReadModelDatabase } from '../../../../libs/projection-runtime/src/index.js';
+import { readModelsAt } from '../as-of/as-of-read.js';
+import { AS_OF, AS_OF_TIME, MIN_POSITION, RECONCILIATION_READ_MODELS } from './bank-accounts.resolver.js';
 import {
   BankStatementConnectionType,
   BankStatementType,
@@ -52,6 +55,9 @@ import {
   UnmatchStatementLinesInput,
 } from './banking.types.js';
 import { criteriaView, lineView, matchView, paymentView, ruleView, sessionView, statementView } from './banking.view.js';
+
+/** The read models as a query reads them: live, or inside an as-of transaction (readModelsAt). */
+type ReadDb = Kysely<ReadModelDatabase>;
 
 function importPayload(outcome: ImportStatementOutcome): ImportBankStatementPayloadType {
   const { statement } = outcome;
@@ -199,11 +205,14 @@ export class ReconciliationResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, RECONCILIATION_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    const page = await this.queries.statements(principal.tenantId, bankAccountId, first, after);
+    const read = (db: ReadDb, schema: string) => new ReconciliationQueries(db, schema).statements(principal.tenantId, bankAccountId, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, read, RECONCILIATION_READ_MODELS);
     return { edges: page.edges.map((edge): { cursor: string; node: BankStatementType } => ({ cursor: edge.cursor, node: statementView(edge.node) })), pageInfo: page.pageInfo };
   }
 
@@ -215,11 +224,14 @@ export class ReconciliationResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ) {
     const principal = requireReader(request);
     requirePageSize(first, RECONCILIATION_PAGE_SIZE_MAX);
     await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    const page = await this.queries.statementLines(principal.tenantId, bankAccountId, filter ?? {}, first, after);
+    const read = (db: ReadDb, schema: string) => new ReconciliationQueries(db, schema).statementLines(principal.tenantId, bankAccountId, filter ?? {}, first, after);
+    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, read, RECONCILIATION_READ_MODELS);
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: lineView(edge.node) })), pageInfo: page.pageInfo };
   }
 
@@ -228,10 +240,13 @@ export class ReconciliationResolver {
     @Args('includeRetired', { type: () => Boolean, nullable: true, defaultValue: false }) includeRetired: boolean,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ): Promise<MatchingRuleType[]> {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    return (await this.queries.matchingRules(principal.tenantId, includeRetired)).map(ruleView);
+    const read = (db: ReadDb, schema: string) => new ReconciliationQueries(db, schema).matchingRules(principal.tenantId, includeRetired);
+    return (await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, read, RECONCILIATION_READ_MODELS)).map(ruleView);
   }
 
   @Query(() => ReconciliationDiscrepanciesType, { description: 'Unmatched lines and payments, amount and date mismatches, and fees of an account in a month' })
@@ -271,10 +286,17 @@ export class ReconciliationResolver {
     @Args('bankAccountId', { type: () => ID, nullable: true }) bankAccountId: string | null,
     @Args('minPosition', MIN_POSITION) minPosition: string | null,
     @Context() request: GraphQLRequestContext,
+    @Args('asOf', AS_OF) asOf: string | null = null,
+    @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ): Promise<ReconciliationSessionType[]> {
     const principal = requireReader(request);
     await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    const [sessions, accounts] = await Promise.all([this.queries.sessions(principal.tenantId, bankAccountId ?? null), this.queries.bankAccounts(principal.tenantId)]);
+    // One after the other: an as-of read runs in one transaction of its own.
+    const read = async (db: ReadDb, schema: string) => {
+      const queries = new ReconciliationQueries(db, schema);
+      return [await queries.sessions(principal.tenantId, bankAccountId ?? null), await queries.bankAccounts(principal.tenantId)] as const;
+    };
+    const [sessions, accounts] = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, read, RECONCILIATION_READ_MODELS);
     const currencies = new Map(accounts.map((account) => [account.id, account.currency]));
     return sessions.map((session) => sessionView(session, currencies.get(session.bankAccountId) ?? 'XXX'));
   }
