@@ -37,6 +37,7 @@ import { PriceQuoteResolver } from './pricing/price-quote.resolver.js';
 import { SubscriptionsResolver } from './subscriptions/subscriptions.resolver.js';
 import { BankAccountsResolver } from './banking/bank-accounts.resolver.js';
 import { ReconciliationResolver } from './banking/reconciliation.resolver.js';
+import { StatementUploadController } from './banking/statement-upload.controller.js';
 import { TestClocksResolver } from './test-clocks/test-clocks.resolver.js';
 import { WebhooksResolver } from './webhooks/webhooks.resolver.js';
 import { EmailsResolver } from './email/emails.resolver.js';
@@ -63,7 +64,7 @@ export class AppModule implements NestModule {
 
   /** Every tenant-facing route is authenticated once and runs in its tenant's scope (platform/request-scope.middleware.ts). */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestScopeMiddleware(this.services)).forRoutes({ path: 'graphql', method: RequestMethod.ALL }, { path: 'receipts/*path', method: RequestMethod.ALL }, { path: 'credit-notes/*path', method: RequestMethod.ALL }, { path: 'invoices/*path', method: RequestMethod.ALL });
+    consumer.apply(requestScopeMiddleware(this.services)).forRoutes({ path: 'graphql', method: RequestMethod.ALL }, { path: 'receipts/*path', method: RequestMethod.ALL }, { path: 'credit-notes/*path', method: RequestMethod.ALL }, { path: 'invoices/*path', method: RequestMethod.ALL }, { path: 'bank-accounts/*path', method: RequestMethod.ALL });
   }
 
   static register(services: LedgerServices): DynamicModule {
@@ -129,7 +130,7 @@ export class AppModule implements NestModule {
           formatError: (formatted, error) => formatLedgerError(formatted, error, services.log),
         }),
       ],
-      controllers: [OperationsController, InvoicePdfController, ReceiptsPdfController, CreditNotesPdfController, PublicEventsSchemaController, AuditPublicKeyController, ...graphiql.controllers],
+      controllers: [OperationsController, InvoicePdfController, ReceiptsPdfController, CreditNotesPdfController, PublicEventsSchemaController, AuditPublicKeyController, StatementUploadController, ...graphiql.controllers],
       providers: [{ provide: LEDGER_SERVICES, useValue: services }, { provide: APP_FILTER, useClass: PassToGraphQLFilter }, InvoicesResolver, ApiKeysResolver, CustomersResolver, BillingEventsResolver, PublicEventsResolver, BillingSettingsResolver, TaxRatesResolver, ExchangeRatesResolver, MoneyFormatResolver, GeneralLedgerResolver, ReceiptsResolver, PaymentMethodsResolver, PaymentsResolver, CreditNotesResolver, CustomerCreditResolver, ProductsResolver, PlansResolver, PricingRulesResolver, PriceQuoteResolver, SubscriptionsResolver, TestClocksResolver, WebhooksResolver, EmailsResolver, CompanyLogoResolver, AuditLogResolver, ProjectionStateResolver, AuditTrust, AuditProofsResolver, BankAccountsResolver, ReconciliationResolver],
     };
   }

@@ -46,7 +46,22 @@ export async function runMutation<Result>(
   input: { idempotencyKey?: string | null },
   handler: (context: CommandContext) => Promise<Result>,
 ): Promise<Result> {
-  const principal = requireWriter(request, operation);
+  return runCommand(services, requireWriter(request, operation), request, operation, input, handler);
+}
+
+/**
+ * runMutation after the role check, for a route that decides the role itself by its own entry in the roles table (the
+ * statement upload, banking/statement-upload.controller.ts): the same command id, idempotency, tenant clock, actor
+ * and metrics as a mutation. `operation` names the idempotency scope, so a key used on one route is not replayed on another.
+ */
+export async function runCommand<Result>(
+  services: LedgerServices,
+  principal: Principal,
+  request: GraphQLRequestContext,
+  operation: string,
+  input: { idempotencyKey?: string | null },
+  handler: (context: CommandContext) => Promise<Result>,
+): Promise<Result> {
   requireInputIdentifiers(input);
   const key = input.idempotencyKey ?? undefined;
   const commandId = key === undefined ? randomUUID() : uuidV5(`${principal.tenantId}:idempotency:${key}`);
