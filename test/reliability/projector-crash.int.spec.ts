@@ -38,6 +38,13 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
+/** Tables only bank statements and reconciliation fill: the seeded history has none (test/banking covers their rebuild). */
+const BANKING_ONLY_TABLES = new Set([
+  'general_ledger.gl_bank_lines',
+  'general_ledger.gl_bank_matches',
+  ...['bank_accounts', 'bank_statements', 'statement_lines', 'reconciliation_matches', 'matching_rules', 'reconciliation_sessions'].map((table) => `reconciliation.${table}`),
+]);
+
 describe('a projector killed with SIGKILL in the middle of catch-up', () => {
   let database: TestDatabase;
   let connection: DatabaseConnection<ReadModelDatabase>;
@@ -109,7 +116,10 @@ describe('a projector killed with SIGKILL in the middle of catch-up', () => {
       const live = await readModelSnapshot(connection.db, 'read_models', [projection]);
       const fresh = await readModelSnapshot(connection.db, `fresh_${projection.name}`, [projection]);
       const dueWork = dueWorkSources.some((source) => source.name === projection.name);
-      if (fed.includes(projection) && !dueWork) expect(Object.entries(live).filter(([, rows]) => rows.length === 0).map(([table]) => table)).toEqual([]);
+      if (fed.includes(projection) && !dueWork) {
+        const empty = Object.entries(live).filter(([table, rows]) => rows.length === 0 && !BANKING_ONLY_TABLES.has(table));
+        expect(empty.map(([table]) => table)).toEqual([]);
+      }
       if (dueWork) expect(dueWorkKeysOf(fresh)).toEqual(expect.arrayContaining(dueWorkKeysOf(live)));
       else expect(live).toEqual(fresh);
     }
