@@ -1,77 +1,22 @@
-import { z } from 'zod';
+import { csvDateFormats, csvDecimalSeparators, csvDelimiters } from '../../billing/src/banking/bank-account/bank-account.csv-mapping.js';
 
 /**
- * How a bank's CSV export is read (design: "CsvMapping"), saved per bank account. Column names are header names when
- * `hasHeader`, else 1-based column numbers as strings ("1"). The amount is one signed `amount` column or a `debit`
- * and a `credit` column, never both and never neither. The domain (libs/billing/src/banking) keeps its own copy of
- * this shape for the BankAccountCsvMappingSaved event, because the pure domain cannot import this library; the two
- * must stay the same shape.
+ * How a bank's CSV export is read, saved per bank account (docs/bank-statements.md). The domain owns the shape: it
+ * guards the BankAccountCsvMappingSaved event, and the parser reads a file with the mapping the event saved, so both
+ * take it from one place. Column names are header names when `hasHeader`, else 1-based column numbers as strings ("1");
+ * the amount is one signed `amount` column or a `debit` and a `credit` column, never both and never neither.
  */
-export const csvDelimiters = [',', ';', '\t', '|'] as const;
-export const csvDateFormats = ['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'YYYYMMDD'] as const;
-export const csvDecimalSeparators = ['.', ','] as const;
-export const csvColumnNameLengthMax = 100;
+export {
+  csvColumnNameLengthMax,
+  csvColumnsSchema,
+  csvDateFormats,
+  csvDecimalSeparators,
+  csvDelimiters,
+  csvMappingSchema,
+  type CsvColumns,
+  type CsvMapping,
+} from '../../billing/src/banking/bank-account/bank-account.csv-mapping.js';
 
 export type CsvDelimiter = (typeof csvDelimiters)[number];
 export type CsvDateFormat = (typeof csvDateFormats)[number];
 export type CsvDecimalSeparator = (typeof csvDecimalSeparators)[number];
-
-const columnName = z.string().min(1, 'must not be empty').max(csvColumnNameLengthMax, `must be at most ${csvColumnNameLengthMax} characters`);
-
-export const csvColumnsSchema = z
-  .object({
-    bookingDate: columnName,
-    valueDate: columnName.optional(),
-    amount: columnName.optional(),
-    debit: columnName.optional(),
-    credit: columnName.optional(),
-    reference: columnName.optional(),
-    counterparty: columnName.optional(),
-    description: columnName.optional(),
-    transactionId: columnName.optional(),
-    balance: columnName.optional(),
-  })
-  .strict()
-  .superRefine((columns, context) => {
-    const split = columns.debit !== undefined || columns.credit !== undefined;
-    if (columns.amount !== undefined && split) {
-      context.addIssue({ code: 'custom', path: ['amount'], message: 'give either an amount column or debit and credit columns, not both' });
-    } else if (columns.amount === undefined && (columns.debit === undefined || columns.credit === undefined)) {
-      context.addIssue({ code: 'custom', path: ['amount'], message: 'give an amount column, or both a debit and a credit column' });
-    }
-  });
-
-export const csvMappingSchema = z
-  .object({
-    delimiter: z.enum(csvDelimiters),
-    hasHeader: z.boolean(),
-    dateFormat: z.enum(csvDateFormats),
-    decimalSeparator: z.enum(csvDecimalSeparators),
-    columns: csvColumnsSchema,
-  })
-  .strict()
-  .refine((mapping) => mapping.delimiter !== mapping.decimalSeparator, { path: ['decimalSeparator'], message: 'must differ from the delimiter' });
-
-export interface CsvColumns {
-  readonly bookingDate: string;
-  readonly valueDate?: string;
-  readonly amount?: string;
-  readonly debit?: string;
-  readonly credit?: string;
-  readonly reference?: string;
-  readonly counterparty?: string;
-  readonly description?: string;
-  readonly transactionId?: string;
-  readonly balance?: string;
-}
-
-export interface CsvMapping {
-  readonly delimiter: CsvDelimiter;
-  readonly hasHeader: boolean;
-  readonly dateFormat: CsvDateFormat;
-  readonly decimalSeparator: CsvDecimalSeparator;
-  readonly columns: CsvColumns;
-}
-
-/** The schema's output is assignable to the written-out type (a compile-time check that the two agree). */
-export const csvMappingShapeCheck: (mapping: z.infer<typeof csvMappingSchema>) => CsvMapping = (mapping) => mapping;

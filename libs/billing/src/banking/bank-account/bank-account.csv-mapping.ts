@@ -3,8 +3,8 @@ import { z } from 'zod';
 /**
  * How a bank's CSV export is read (docs/banking.md, "CSV mapping"), saved per bank account. Column names are header
  * names when `hasHeader`, else 1-based column numbers as strings ("1"). The amount is either one signed `amount`
- * column or a `debit` and a `credit` column, never both and never neither. The parser (libs/bank-statements) has its
- * own copy of this shape; this one guards the event.
+ * column or a `debit` and a `credit` column, never both and never neither. The parser (libs/bank-statements)
+ * reads files with this same schema (libs/bank-statements/src/csv-mapping.ts re-exports it).
  */
 export const csvDelimiters = [',', ';', '\t', '|'] as const;
 export const csvDateFormats = ['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'YYYYMMDD'] as const;
