@@ -17,6 +17,7 @@ import { rebuildProjection, waitForProjections } from '../../libs/projection-run
 import { GeneralLedgerQueries } from '../../projections/general-ledger/general-ledger.queries.js';
 import { reconciliationProjection } from '../../projections/index.js';
 import { firstErrorCode } from '../support/graphql-http.client.js';
+import { expectRejectedWithoutEvents, headOfLog } from '../support/expect-rejected.js';
 import { startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
 import {
@@ -383,6 +384,45 @@ describe('sessions, rules and statements as the read model lists them', () => {
     expect(imported).toMatchObject({ addedLineCount: 1, autoMatchedLineCount: 1 });
     const matched = (await ledger.tenantEvents(tolerant.tenantId)).filter((event) => event.type === 'StatementLinesMatched').at(-1)?.data as { payments: { paymentId: string }[]; decision: unknown };
     expect(matched).toMatchObject({ payments: [{ paymentId: tolerant.paymentIds.get('pay_07') }], decision: { kind: 'rule', ruleId: 'exact', ruleVersion: 1 } });
+  });
+});
+
+describe('running the rules on demand', () => {
+  it('matches the lines whose payments were recorded after the statement; a second run adds nothing; an auditor may not run it', async () => {
+    const keys = await bankingTenant(ledger, 'recon-rerun');
+    await registerAccount(ledger, keys.finance, { bankAccountId: 'ba_rerun', name: 'Main EUR', type: 'BUSINESS_CHECKING', currency: 'EUR', bankName: 'Bank', accountNumber: 'DE89370400440532013000', openingBalance: '1000.00', openingBalanceDate: '2026-03-01' });
+    await ok(ledger.graphql(SAVE_MAPPING, { input: { bankAccountId: 'ba_rerun', mapping: CSV_MAPPING } }, keys.finance), 'saveBankStatementCsvMapping');
+    const exactRule = workedExampleTolerantRules[0] as RuleVersion;
+    await ok(ledger.graphql(DEFINE_RULE, { input: ruleInput({ ...exactRule, bankAccountId: null }) }, keys.finance), 'defineMatchingRule');
+    ledger.clock.setInstant('2026-04-01T07:00:00.000Z');
+    const { openingBalance, closingBalance } = workedExampleStatement;
+    const imported = await importStatement(ledger, keys.finance, { bankAccountId: 'ba_rerun', format: 'CSV', content: statementCsv(workedExampleStatement), openingBalance, closingBalance });
+    expect(imported).toMatchObject({ addedLineCount: 10, autoMatchedLineCount: 0 });
+
+    // The two payments the exact rule matches (lines 1 and 2), recorded only now.
+    let position = imported.position;
+    for (const payment of workedExamplePayments.filter((candidate) => ['pay_01', 'pay_02'].includes(candidate.paymentId))) {
+      const customerId = `cus_${(payment.customerName as string).replace(/\W/g, '')}`;
+      await registerNamedCustomer(ledger, keys.finance, customerId, payment.customerName as string);
+      ({ position } = await recordWire(ledger, keys.finance, { customerId, amount: payment.amount, currency: 'EUR', reference: payment.reference as string, date: payment.date }));
+    }
+    await ok(ledger.graphql(`query ($p: String) { bankAccounts(minPosition: $p) { id } }`, { p: position }, keys.finance), 'bankAccounts');
+
+    const RUN = `mutation ($input: RunMatchingRulesInput!) { runMatchingRules(input: $input) { matchedLineCount matchCount position } }`;
+    type Run = { runMatchingRules: { matchedLineCount: number; matchCount: number; position: string } };
+    await expectRejectedWithoutEvents(ledger, 'FORBIDDEN', () => ledger.graphql(RUN, { input: { bankAccountId: 'ba_rerun' } }, keys.auditor));
+    const first = await ok(ledger.graphql<Run>(RUN, { input: { bankAccountId: 'ba_rerun' } }, keys.finance), 'runMatchingRules');
+    expect(first.runMatchingRules).toMatchObject({ matchedLineCount: 2, matchCount: 2 });
+    const decisions = (await ledger.tenantEvents('recon-rerun')).filter((event) => event.type === 'StatementLinesMatched').map((event) => (event.data as { decision: unknown }).decision);
+    expect(decisions).toEqual([{ kind: 'rule', ruleId: exactRule.ruleId, ruleVersion: 1 }, { kind: 'rule', ruleId: exactRule.ruleId, ruleVersion: 1 }]);
+    const matched = await allLines(ledger, keys.finance, 'ba_rerun', first.runMatchingRules.position, { status: 'MATCHED' });
+    expect(matched.map((line) => line.amount.amount).sort()).toEqual([workedExampleStatement.lines[0]?.amount, workedExampleStatement.lines[1]?.amount].sort());
+
+    const head = await headOfLog(ledger);
+    const second = await ok(ledger.graphql<Run>(RUN, { input: { bankAccountId: 'ba_rerun' } }, keys.finance), 'runMatchingRules');
+    expect(second.runMatchingRules).toMatchObject({ matchedLineCount: 0, matchCount: 0 });
+    expect(await headOfLog(ledger)).toBe(head);
+    await expectRejectedWithoutEvents(ledger, 'NOT_FOUND', () => ledger.graphql(RUN, { input: { bankAccountId: 'ba_none' } }, keys.finance));
   });
 });
 

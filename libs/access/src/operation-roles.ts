@@ -105,6 +105,7 @@ export const operationRoles: Readonly<Record<OperationKind, Readonly<Record<stri
     setDefaultBankAccount: writers,
     startReconciliation: writers,
     unmatchStatementLines: writers,
+    runMatchingRules: writers,
     activateSubscription: writers,
     addInvoiceLine: writers,
     // Test clocks move the whole tenant's time, for good (sandbox tenants): admins only.

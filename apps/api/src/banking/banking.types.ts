@@ -344,6 +344,19 @@ export class UnmatchStatementLinesInput {
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }
 
+@InputType('RunMatchingRulesInput')
+export class RunMatchingRulesInput {
+  @Field(() => ID) bankAccountId!: string;
+  @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
+}
+
+@ObjectType('RunMatchingRulesPayload')
+export class RunMatchingRulesPayloadType {
+  @Field(() => Int, { description: 'Statement lines matched by this run (0: nothing new matched)' }) matchedLineCount!: number;
+  @Field(() => Int, { description: 'Matches recorded, each naming its rule and version' }) matchCount!: number;
+  @Field(() => String) position!: string;
+}
+
 @InputType('ResolveStatementLineInput')
 export class ResolveStatementLineInput {
   @Field(() => ID) bankAccountId!: string;

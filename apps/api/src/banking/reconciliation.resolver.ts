@@ -17,6 +17,7 @@ import {
   resolveStatementLine,
   retireMatchingRule,
   unmatchStatementLines,
+  runMatchingRules,
   type ImportStatementOutcome,
   type MatchingRuleOutcome,
   type ReconciliationDecisionOutcome,
@@ -53,6 +54,8 @@ import {
   StatementLineConnectionType,
   StatementLineFilterInput,
   UnmatchStatementLinesInput,
+  RunMatchingRulesInput,
+  RunMatchingRulesPayloadType,
 } from './banking.types.js';
 import { criteriaView, lineView, matchView, paymentView, ruleView, sessionView, statementView } from './banking.view.js';
 
@@ -176,6 +179,15 @@ export class ReconciliationResolver {
   @Mutation(() => ReconciliationPayloadType, { description: 'Matches statement lines to payments by hand, with a reason' })
   matchStatementLines(@Args('input', { type: () => MatchStatementLinesInput }) input: MatchStatementLinesInput, @Context() request: GraphQLRequestContext) {
     return runMutation(this.services, request, 'matchStatementLines', input, (context) => matchStatementLines(this.services, context, input).then(decisionPayload));
+  }
+
+  @Mutation(() => RunMatchingRulesPayloadType, {
+    description: "Runs the active matching rules over the account's unmatched lines and payments now (as an import does), e.g. for payments recorded after the statement",
+  })
+  runMatchingRules(@Args('input', { type: () => RunMatchingRulesInput }) input: RunMatchingRulesInput, @Context() request: GraphQLRequestContext) {
+    return runMutation(this.services, request, 'runMatchingRules', input, (context) =>
+      runMatchingRules(this.services, context, input).then(({ matchedLineCount, matchCount, position }) => ({ matchedLineCount, matchCount, position: encodePosition(position ?? START_POSITION) })),
+    );
   }
 
   @Mutation(() => ReconciliationPayloadType, { description: 'Undoes a match, with a reason' })

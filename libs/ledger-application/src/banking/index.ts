@@ -6,3 +6,4 @@ export * from './matching-rules.handlers.js';
 export * from './reconciliation-decisions.handlers.js';
 export * from './reconciliation-report.js';
 export * from './reconciliation-sessions.handlers.js';
+export * from './run-matching-rules.handler.js';
