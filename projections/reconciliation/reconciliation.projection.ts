@@ -34,7 +34,7 @@ for (const source of Object.values(sources)) {
  */
 export const reconciliationProjection: Projection = {
   name: 'reconciliation',
-  version: 1,
+  version: 2,
   eventTypes: [...parserOfType.keys()],
   tables: ['bank_accounts', 'bank_statements', 'statement_lines', 'reconciliation_matches', 'reconciliation_payments', 'matching_rules', 'reconciliation_sessions'],
   createTables: createReconciliationTables,
@@ -310,6 +310,7 @@ function applyStatement(fold: Fold, data: Data): void {
     format: data.format,
     file_sha256: data.fileSha256,
     statement_ref: nullableText(data.statementRef),
+    file_name: nullableText(data.fileName),
     currency: data.currency,
     opening_balance: data.openingBalance,
     closing_balance: data.closingBalance,

@@ -28,6 +28,7 @@ export interface BankStatementRecord {
   readonly format: string;
   readonly fileSha256: string;
   readonly statementRef: string | null;
+  readonly fileName: string | null;
   readonly currency: string;
   readonly openingBalance: string;
   readonly closingBalance: string;
@@ -363,6 +364,7 @@ function statementRecord(row: Record<string, unknown>): BankStatementRecord {
     format: row.format as string,
     fileSha256: row.file_sha256 as string,
     statementRef: (row.statement_ref as string | null) ?? null,
+    fileName: (row.file_name as string | null | undefined) ?? null,
     currency: trimmed(row.currency),
     openingBalance: row.opening_balance as string,
     closingBalance: row.closing_balance as string,

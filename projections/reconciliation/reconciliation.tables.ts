@@ -45,6 +45,7 @@ create table if not exists ${schema}.bank_statements (
   format                  text not null,
   file_sha256             text not null,
   statement_ref           text,
+  file_name               text,
   currency                char(3) not null,
   opening_balance         text not null,
   closing_balance         text not null,

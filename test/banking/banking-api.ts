@@ -30,6 +30,7 @@ export interface StatementView {
   readonly id: string;
   readonly format: string;
   readonly statementRef: string | null;
+  readonly fileName: string | null;
   readonly openingBalance: MoneyView;
   readonly closingBalance: MoneyView;
   readonly fromDate: string;
@@ -85,7 +86,7 @@ export interface SessionView {
 const MONEY = 'amount currency';
 export const BANK_ACCOUNT_FIELDS = `id name type currency bankName numberLast4 openingBalance { ${MONEY} } verificationStatus isDefault ledgerAccount
   csvMapping { delimiter hasHeader dateFormat decimalSeparator columns { bookingDate valueDate amount debit credit reference counterparty description transactionId balance } }`;
-const STATEMENT_FIELDS = `id format statementRef openingBalance { ${MONEY} } closingBalance { ${MONEY} } fromDate toDate lineCount duplicateLineCount`;
+const STATEMENT_FIELDS = `id format statementRef fileName openingBalance { ${MONEY} } closingBalance { ${MONEY} } fromDate toDate lineCount duplicateLineCount`;
 export const LINE_FIELDS = `id statementId bookingDate valueDate amount { ${MONEY} } reference counterparty description bankTransactionId status matchId`;
 const MATCH_FIELDS = `id lineIds payments { paymentId amount { ${MONEY} } } difference { ${MONEY} } differenceAccount dateGapDays decisionKind ruleId ruleVersion`;
 const SESSION_FIELDS = `id status statementClosingBalance { ${MONEY} } ledgerBalance { ${MONEY} } difference { ${MONEY} } completedByKeyId approvedByKeyId`;

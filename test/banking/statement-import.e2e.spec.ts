@@ -56,7 +56,7 @@ async function reconciliationRevision(bankAccountId: string): Promise<bigint | '
 describe('importing statements', () => {
   it('the same camt.053 file imported twice adds 0 lines the second time, and appends nothing', async () => {
     const first = await importStatement(ledger, finance, { bankAccountId: 'ba_camt', format: 'CAMT053', content: camt, fileName: 'march.xml' });
-    expect(first).toMatchObject({ addedLineCount: 8, duplicateLineCount: 0, autoMatchedLineCount: 0, statement: { statementRef: 'STMT-2026-03', openingBalance: { amount: '5000.00' }, closingBalance: { amount: '21510.82' }, fromDate: '2026-03-01', toDate: '2026-03-31' } });
+    expect(first).toMatchObject({ addedLineCount: 8, duplicateLineCount: 0, autoMatchedLineCount: 0, statement: { statementRef: 'STMT-2026-03', fileName: 'march.xml', openingBalance: { amount: '5000.00' }, closingBalance: { amount: '21510.82' }, fromDate: '2026-03-01', toDate: '2026-03-31' } });
     const revision = await reconciliationRevision('ba_camt');
     const head = await headOfLog(ledger);
     const second = await importStatement(ledger, finance, { bankAccountId: 'ba_camt', format: 'CAMT053', content: camt, fileName: 'march-again.xml' });

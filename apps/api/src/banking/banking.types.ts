@@ -143,6 +143,7 @@ export class BankStatementType {
   @Field(() => StatementFormatEnum) format!: string;
   @Field(() => String, { description: 'SHA-256 of the file as imported' }) fileSha256!: string;
   @Field(() => String, { nullable: true, description: "The statement's own id, when the file gives one" }) statementRef!: string | null;
+  @Field(() => String, { nullable: true, description: "The file's name as the importer gave it" }) fileName!: string | null;
   @Field(() => MoneyType) openingBalance!: MoneyType;
   @Field(() => MoneyType) closingBalance!: MoneyType;
   @Field(() => DateScalar) fromDate!: string;

@@ -85,6 +85,7 @@ export function statementView(record: BankStatementRecord): BankStatementType {
     format: record.format,
     fileSha256: record.fileSha256,
     statementRef: record.statementRef,
+    fileName: record.fileName,
     openingBalance: money(record.openingBalance, record.currency),
     closingBalance: money(record.closingBalance, record.currency),
     fromDate: record.fromDate,

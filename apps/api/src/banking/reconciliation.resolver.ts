@@ -74,6 +74,7 @@ function importPayload(outcome: ImportStatementOutcome): ImportBankStatementPayl
             format: statement.format,
             fileSha256: statement.fileSha256,
             statementRef: statement.statementRef,
+            fileName: statement.fileName ?? null,
             currency: statement.currency,
             openingBalance: statement.openingBalance,
             closingBalance: statement.closingBalance,

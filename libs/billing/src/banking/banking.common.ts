@@ -9,6 +9,8 @@ export const bankingLimits = {
   /** A manual decision says why, in 1..500 characters (the audit trail reads it). */
   reasonLengthMax: 500,
   statementRefLengthMax: 200,
+  /** The name of the file a statement came in, as the importer gave it. */
+  fileNameLengthMax: 255,
   lineTextLengthMax: 1_000,
   /** A statement of at most 50,000 lines (the parser's bound too). */
   statementLinesMax: 50_000,

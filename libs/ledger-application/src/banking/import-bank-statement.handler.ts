@@ -79,6 +79,7 @@ export async function importBankStatement(services: ApplicationServices, context
           format: input.format,
           fileSha256,
           statementRef: parsed.statementRef,
+          fileName: input.fileName ?? null,
           currency: parsed.currency,
           openingBalance: parsed.openingBalance,
           closingBalance: parsed.closingBalance,

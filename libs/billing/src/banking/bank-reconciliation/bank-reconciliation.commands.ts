@@ -30,6 +30,7 @@ export type ImportStatement = DomainCommand<
     format: StatementFormat;
     fileSha256: string;
     statementRef: string | null;
+    fileName?: string | null;
     currency: string;
     openingBalance: string;
     closingBalance: string;

@@ -96,6 +96,7 @@ function importStatement({ data, metadata }: ImportStatement, state: BankReconci
   const fileSha256 = data.fileSha256;
   if (typeof fileSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(fileSha256)) throw validationFailed('fileSha256 must be a lowercase sha256 hex digest', { field: 'fileSha256' });
   const statementRef = optionalLineText(data.statementRef, 'statementRef', bankingLimits.statementRefLengthMax);
+  const fileName = optionalLineText(data.fileName ?? null, 'fileName', bankingLimits.fileNameLengthMax);
   const openingBalance = requireSignedAmount(data.openingBalance, currency, 'openingBalance');
   const closingBalance = requireSignedAmount(data.closingBalance, currency, 'closingBalance');
   const fromDate = requireCalendarDate(data.fromDate, 'fromDate');
@@ -133,6 +134,7 @@ function importStatement({ data, metadata }: ImportStatement, state: BankReconci
         format,
         fileSha256,
         statementRef,
+        fileName,
         currency,
         openingBalance: openingBalance.toString(),
         closingBalance: closingBalance.toString(),

@@ -53,6 +53,8 @@ export const bankStatementImportedSchema = defineEventSchema(
     format: z.enum(statementFormats),
     fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase sha256 hex digest'),
     statementRef: optionalText,
+    /** The file's name as the importer gave it (null: not given; absent on statements imported before it was kept). */
+    fileName: optionalText.optional(),
     currency: currencyCode,
     openingBalance: decimal,
     closingBalance: decimal,

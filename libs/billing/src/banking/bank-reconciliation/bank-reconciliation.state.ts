@@ -30,6 +30,7 @@ export interface ReconciliationStatement {
   format: StatementFormat;
   fileSha256: string;
   statementRef: string | null;
+  fileName: string | null;
   currency: string;
   openingBalance: string;
   closingBalance: string;
@@ -101,6 +102,7 @@ export function evolveBankReconciliation(state: BankReconciliationState, event: 
         format: data.format,
         fileSha256: data.fileSha256,
         statementRef: data.statementRef,
+        fileName: data.fileName ?? null,
         currency: data.currency,
         openingBalance: data.openingBalance,
         closingBalance: data.closingBalance,
