@@ -99,7 +99,10 @@ describe('receipts and reporting', () => {
     for (const query of Object.values(reports)) expect(firstErrorCode(await ledger.graphql(query, {}, key))).toBeUndefined();
     await updateSettings(ledger, tenantId, 'features', { reporting: false });
     for (const [name, query] of Object.entries(reports)) expect({ name, code: firstErrorCode(await ledger.graphql(query, {}, key)) }).toEqual({ name, code: 'FEATURE_DISABLED' });
-    const invoice = requireData(await ledger.graphql<{ invoice: { id: string } | null }>('query ($id: ID!) { invoice(id: $id) { id } }', { id: issued.invoice.id }, key), 'invoice');
+    const invoice = requireData(
+      await ledger.graphql<{ invoice: { id: string } | null }>('query ($id: ID!, $minPosition: String) { invoice(id: $id, minPosition: $minPosition) { id } }', { id: issued.invoice.id, minPosition: issued.position }, key),
+      'invoice',
+    );
     expect(invoice.invoice?.id).toBe(issued.invoice.id);
   });
 });

@@ -83,7 +83,15 @@ describe('ledger replay and ledger rebuild', () => {
     }
     await seedInvoiceHistory(store, 'acme', 40, 'cli-replay', { withSettings: true });
     await seedInvoiceHistory(store, 'globex', 25, 'cli-replay-2', { withSettings: true });
-    log = await store.readAll({ maxCount: 100_000 });
+    // $all shows a commit once no older transaction of the whole server is still open, and other test files' transactions
+    // on the same server can hold it back for a moment: wait until it shows every stored event.
+    const { rows } = await sql<{ stored: number }>`select count(*)::int as stored from event_store.events`.execute(connection.db);
+    const stored = rows[0]?.stored ?? 0;
+    for (const deadline = Date.now() + 30_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
+      log = await store.readAll({ maxCount: 100_000 });
+      if (log.length >= stored || Date.now() > deadline) break;
+    }
+    expect(log).toHaveLength(stored);
     head = await store.headPosition();
     expect(encodePosition(head)).toBe(encodePosition(log.at(-1)!.position));
   }, 120_000);
