@@ -234,6 +234,18 @@ describe('the worked example of issue 15', () => {
     );
     expect(balance.trialBalance.rows.map((row) => [row.account, row.balance.amount])).toContainEqual(['BANK_FEES', '14.09']);
     expect(await new GeneralLedgerQueries(ledger.services.db).bankAccountBalance(tolerant.tenantId, 'ba_cards', 'EUR')).toBe('461.41');
+    // The match's journal entry, as the API shows it: the payout's cash on the account's own sub-ledger, the fee, the clearing.
+    const JOURNAL = `query ($source: String) { journalEntries(filter: { sourceId: $source }, first: 10) { edges { node { lines { account bankAccountId debit { amount } credit { amount } } } } } }`;
+    type Journal = { journalEntries: { edges: { node: { lines: { account: string; bankAccountId: string | null; debit: MoneyView; credit: MoneyView }[] } }[] } };
+    const matchId = (match[0]?.data as { matchId: string }).matchId;
+    const entries = (await ok(ledger.graphql<Journal>(JOURNAL, { source: matchId }, tolerant.keys.auditor), 'journalEntries')).journalEntries.edges;
+    expect(entries.flatMap((edge) => edge.node.lines.map((line) => [line.account, line.bankAccountId, line.debit.amount, line.credit.amount])).sort()).toEqual(
+      [
+        ['BANK', 'ba_cards', '461.41', '0.00'],
+        ['BANK_FEES', null, '14.09', '0.00'],
+        ['CASH_CLEARING', null, '0.00', '475.50'],
+      ].sort(),
+    );
   });
 });
 

@@ -65,6 +65,7 @@ export class GeneralLedgerResolver {
             taxRateId: line.tax?.rateId ?? null,
             taxRateName: line.tax?.name ?? null,
             taxRate: line.tax?.rate ?? null,
+            bankAccountId: line.bankAccountId ?? null,
           })),
         },
       })),

@@ -25,6 +25,8 @@ export class JournalLineType {
   taxRateName!: string | null;
   @Field(() => String, { nullable: true, description: 'On a tax_payable line of a document with a tax breakdown: the rate in percent' })
   taxRate!: string | null;
+  @Field(() => ID, { nullable: true, description: "On a BANK line: the company bank account whose cash sub-ledger it is (its ledgerAccount is bank:<id>)" })
+  bankAccountId!: string | null;
 }
 
 @ObjectType('JournalEntry', { description: 'A balanced double entry in one currency, posted by one event' })
