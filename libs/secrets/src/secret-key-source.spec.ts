@@ -56,6 +56,9 @@ describe('the key file', () => {
     expect(made.created).toBe(true);
     expect(made.key).toHaveLength(32);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+    // The directory it made stays enterable: the embedded PostgreSQL's data directory is its sibling, and when the
+    // ledger runs as root the "postgres" OS user must pass through it.
+    expect((await stat(join(directory, 'once'))).mode & 0o011).toBe(0o011);
     const again = await loadOrCreateSecretKeyFile(path);
     expect(again).toEqual({ key: made.key, created: false });
   });

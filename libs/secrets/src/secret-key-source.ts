@@ -52,7 +52,10 @@ export async function loadOrCreateSecretKeyFile(path: string): Promise<{ key: Bu
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // The file itself is 0600. Its directory is usually .ledger, which also holds the embedded PostgreSQL's data
+  // directory: made 0700 here (when a CLI command runs before the first `npm start`), the "postgres" OS user could not
+  // enter it when the ledger runs as root.
+  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
   const key = randomBytes(SECRET_KEY_BYTES);
   const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temporary, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });

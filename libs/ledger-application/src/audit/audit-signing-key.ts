@@ -46,7 +46,10 @@ export async function loadOrCreateAuditSigningKeyFile(path: string): Promise<{ k
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // The file itself is 0600. Its directory is usually .ledger, which also holds the embedded PostgreSQL's data
+  // directory: made 0700 here (when a CLI command runs before the first `npm start`), the "postgres" OS user could not
+  // enter it when the ledger runs as root.
+  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
   const pair = generateAuditKeyPair();
   const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temporary, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
