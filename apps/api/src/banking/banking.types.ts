@@ -32,22 +32,10 @@ export const CsvDateFormatEnum = enumOf(csvDateFormats, 'CsvDateFormat', 'YYYY_M
 export const DecimalSeparatorEnum = enumOf(['.', ','] as const, 'CsvDecimalSeparator', 'DOT or COMMA', (value) => (value === '.' ? 'DOT' : 'COMMA'));
 export const SessionStatusEnum = enumOf(['in_progress', 'completed', 'approved'] as const, 'ReconciliationSessionStatus', 'IN_PROGRESS -> COMPLETED -> APPROVED (by another key)');
 
+/** The columns as saved (object type CsvColumns) and as given (input type CsvColumnsInput): one class, both names. */
 @ObjectType('CsvColumns')
-export class CsvColumnsType {
-  @Field(() => String) bookingDate!: string;
-  @Field(() => String, { nullable: true }) valueDate?: string;
-  @Field(() => String, { nullable: true }) amount?: string;
-  @Field(() => String, { nullable: true }) debit?: string;
-  @Field(() => String, { nullable: true }) credit?: string;
-  @Field(() => String, { nullable: true }) reference?: string;
-  @Field(() => String, { nullable: true }) counterparty?: string;
-  @Field(() => String, { nullable: true }) description?: string;
-  @Field(() => String, { nullable: true }) transactionId?: string;
-  @Field(() => String, { nullable: true }) balance?: string;
-}
-
 @InputType('CsvColumnsInput', { description: 'Header names when hasHeader, else 1-based column numbers ("1"); an amount column or debit and credit columns' })
-export class CsvColumnsInput {
+export class CsvColumnsType {
   @Field(() => String) bookingDate!: string;
   @Field(() => String, { nullable: true }) valueDate?: string;
   @Field(() => String, { nullable: true }) amount?: string;
@@ -75,7 +63,7 @@ export class CsvMappingInput {
   @Field(() => Boolean) hasHeader!: boolean;
   @Field(() => CsvDateFormatEnum) dateFormat!: (typeof csvDateFormats)[number];
   @Field(() => DecimalSeparatorEnum) decimalSeparator!: '.' | ',';
-  @Field(() => CsvColumnsInput) columns!: CsvColumnsInput;
+  @Field(() => CsvColumnsType) columns!: CsvColumnsType;
 }
 
 @ObjectType('BankAccount', { description: 'A company bank account: only the last 4 characters of its number are ever shown' })
