@@ -39,11 +39,7 @@ function bankAccountPayload({ state, isDefault, position }: BankAccountOutcome):
  */
 @Resolver(() => BankAccountObjectType)
 export class BankAccountsResolver {
-  private readonly queries: ReconciliationQueries;
-
-  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
-    this.queries = new ReconciliationQueries(services.db);
-  }
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
 
   @Mutation(() => BankAccountPayloadType, { description: "Registers a company bank account; the first of a currency becomes that currency's default" })
   registerBankAccount(@Args('input', { type: () => RegisterBankAccountInput }) input: RegisterBankAccountInput, @Context() request: GraphQLRequestContext) {

@@ -156,11 +156,7 @@ export function discrepanciesView(discrepancies: ReconciliationDiscrepancies): R
  */
 @Resolver()
 export class ReconciliationResolver {
-  private readonly queries: ReconciliationQueries;
-
-  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {
-    this.queries = new ReconciliationQueries(services.db);
-  }
+  constructor(@Inject(LEDGER_SERVICES) private readonly services: LedgerServices) {}
 
   @Mutation(() => ImportBankStatementPayloadType, { description: 'Imports a statement file (lines already imported are skipped), then runs the matching rules on it' })
   importBankStatement(@Args('input', { type: () => ImportBankStatementInput }) input: ImportBankStatementInput, @Context() request: GraphQLRequestContext) {
