@@ -11,6 +11,7 @@ import {
 import { aggregates, executeCommand, load, uuidV5, type CommandContext, type CommandWithoutMetadata } from '../../libs/application/src/index.js';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src/index.js';
 import { mulberry32 } from '../../libs/testing/src/seeded-random.js';
+import { readSettledLog } from '../../libs/testing/src/settled-log.js';
 
 /**
  * A catalog history for the projection specs, made by the real deciders through the one executor and recorded by the
@@ -53,12 +54,7 @@ export async function catalogHistory(store: EventStore, steps: number, seed: num
       if (!isDomainError(error)) throw error;
     }
   }
-  const events: RecordedEvent[] = [];
-  for (;;) {
-    const page = await store.readAll({ fromPosition: events.at(-1)?.position ?? 'start', maxCount: 1_000, filter: { streamPrefixes: catalogHistoryTenants.map((tenant) => `${tenant}:`) } });
-    events.push(...page);
-    if (page.length < 1_000) break;
-  }
+  const events = await readSettledLog(store, { filter: { streamPrefixes: catalogHistoryTenants.map((tenant) => `${tenant}:`) } });
   const recordedBase = Date.parse('2026-02-01T00:00:00.000Z');
   return events.map((event, index) => ({ ...event, recordedAt: new Date(recordedBase + index * 1_000) }));
 }

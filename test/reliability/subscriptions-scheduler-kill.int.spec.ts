@@ -16,6 +16,7 @@ import { InMemorySecretStore } from '../../libs/secrets/src/index.js';
 import { createStoreDatabase, type StoreDatabase } from '../../libs/testing/src/test-database.js';
 import { periodInvoiceId } from '../../projections/subscriptions/subscription-documents.js';
 import { eventually as eventuallyEvery, exited, startSchedulerChild, type SchedulerChild } from '../../libs/testing/src/scheduler-child.js';
+import { readSettledLog } from '../../libs/testing/src/settled-log.js';
 
 /**
  * kill -9 of the scheduler process in the middle of a renewal run (docs/domain.md, "Subscriptions: renewals exactly
@@ -134,7 +135,8 @@ describe('the scheduler killed with SIGKILL in the middle of a renewal run', () 
       if (ofItsSubscription.includes(inHand)) expect(ofItsSubscription[0]).toBe(inHand);
     }
 
-    const events: RecordedEvent[] = await opened.store.readAll({ fromPosition: 'start', maxCount: 10_000, filter: { streamPrefixes: [`${TENANT}:`] } });
+    // Settled first: another suite's open transaction on the server may still hide the newest commits from $all.
+    const events: RecordedEvent[] = await readSettledLog(opened.store, { filter: { streamPrefixes: [`${TENANT}:`] } });
     const bills = events.filter((event) => event.type === 'SubscriptionPeriodBilled');
     const billed = bills.map((event) => event.data as unknown as SubscriptionPeriodBilled['data']);
     const killedPeriod = killed.split(':bill_period:');

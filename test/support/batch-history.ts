@@ -13,7 +13,8 @@ import { eventsOf } from '../../libs/billing/src/money-movement.test-helper.js';
 import { streams, toEventData, uuidV5, type CommandContext } from '../../libs/application/src/index.js';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src/index.js';
 import { secretReference } from '../../libs/secrets/src/index.js';
-import { seedInvoiceHistory, settledHead } from './seed-ledger-history.js';
+import { seedInvoiceHistory } from './seed-ledger-history.js';
+import { readSettledLog } from '../../libs/testing/src/settled-log.js';
 
 /**
  * A realistic history for batch-split tests, made by the real deciders and recorded by the real store: two tenants
@@ -35,16 +36,9 @@ export async function batchTestHistory(store: EventStore, invoiceCount = 84): Pr
   for (const tenantId of ['acme', 'globex']) await appendSegments(store, tenantId);
   // After the segments, so that the history before them keeps its positions: an invoice falling due (docs/overdue.md).
   for (const tenantId of ['acme', 'globex']) await appendCollection(store, tenantId);
-  // $all shows an append only once every older transaction on the server has ended (other suites' too): wait until it
-  // shows a marker appended after the history (in a tenant of its own, outside the read below), so no page comes short.
-  await settledHead(store, 'batch-history-marker');
-  // $all in pages (a read returns at most a page).
-  const events: RecordedEvent[] = [];
-  for (;;) {
-    const page = await store.readAll({ fromPosition: events.at(-1)?.position ?? 'start', maxCount: 1_000, filter: { streamPrefixes: ['acme:', 'globex:'] } });
-    events.push(...page);
-    if (page.length < 1_000) break;
-  }
+  // $all shows an append only once every older transaction on the server has ended (other suites' too), so the read
+  // settles the head first (a marker in a tenant of its own, outside the read).
+  const events = await readSettledLog(store, { filter: { streamPrefixes: ['acme:', 'globex:'] }, markerTenant: 'batch-history-marker' });
   const base = Date.parse('2026-02-01T00:00:00.000Z');
   return events.map((event, index) => ({ ...event, recordedAt: new Date(base + index * 1_000) }));
 }

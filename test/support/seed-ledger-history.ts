@@ -50,7 +50,7 @@ import { overpaymentEntryIdOf, splitOf } from '../../libs/ledger-application/src
 import { loadCustomerAccount } from './stream-loaders.js';
 import { secretReference } from '../../libs/secrets/src/index.js';
 import { streams, toEventData, uuidV5, type CommandContext } from '../../libs/application/src/index.js';
-import { comparePositions, type AppendRequest, type EventStore, type Position } from '../../libs/event-store/src/index.js';
+import type { AppendRequest, EventStore } from '../../libs/event-store/src/index.js';
 
 /**
  * Writes a realistic history through the real deciders: invoices drafted with lines, issued, paid, credited, refunded,
@@ -636,17 +636,5 @@ async function seedPaymentMethods(store: EventStore, tenantId: string, seed: str
   return appends.reduce((count, append) => count + append.events.length, 0);
 }
 
-/**
- * The position a reader of $all will reach once it has seen everything appended so far. An append becomes visible on
- * $all only when every older transaction on the server has ended (other tests' included), so headPosition() right
- * after seeding may still be short of it: append a marker and wait until $all shows it.
- */
-export async function settledHead(store: EventStore, tenantId: string, timeoutMs = 30_000): Promise<Position> {
-  const marker = await store.appendToStream(`${tenantId}:test_marker-${uuidV5(`${Date.now()}:${Math.random()}`)}`, [{ eventId: uuidV5(`marker:${Date.now()}:${Math.random()}`), type: 'TestMarkerAppended', data: {} }], { expectedRevision: 'no_stream' });
-  const deadline = Date.now() + timeoutMs;
-  while (comparePositions(await store.headPosition(), marker.position) < 0) {
-    if (Date.now() > deadline) throw new Error(`$all did not show the marker within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return marker.position;
-}
+// The settled head moved to libs/testing, beside the whole-log reader that needs it.
+export { settledHead } from '../../libs/testing/src/settled-log.js';
