@@ -81,7 +81,9 @@ export async function startApiProcess(
   const adminKey = `bench_${randomBytes(24).toString('base64url')}`;
   const port = await freePort();
   const main = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
-  const child = spawn(process.execPath, [main], {
+  // BENCH_API_NODE_ARGS (diagnostics): extra node flags for the API and projector processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     env: {
       ...process.env,
       DATABASE_URL: connectionString,
@@ -99,7 +101,7 @@ export async function startApiProcess(
   // 'projector': the production topology of docker-compose.yml, the read models kept by a process of their own.
   const projector =
     options.projections === 'projector'
-      ? spawn(process.execPath, [fileURLToPath(new URL('../../apps/projector/src/main.js', import.meta.url))], {
+      ? spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL('../../apps/projector/src/main.js', import.meta.url))], {
           env: { ...process.env, DATABASE_URL: connectionString, NODE_ENV: 'production', LEDGER_LOG_LEVEL: 'warn', LEDGER_LOG_FORMAT: 'json' },
           stdio: ['ignore', 'pipe', 'pipe'],
         })

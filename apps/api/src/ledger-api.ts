@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { connectDatabase, installRowLevelSecurity, migrateToLatest, secureTenantTables } from '../../../libs/database/src/index.js';
-import { ProjectionRunner } from '../../../libs/projection-runtime/src/index.js';
+import { ProjectionRunner, type ReadModelDatabase } from '../../../libs/projection-runtime/src/index.js';
 import { ledgerLogFrom, openDatabase, openEventStore, readLedgerConfig, type LedgerConfig, type LedgerLog } from '../../../libs/runtime/src/index.js';
 import { allProjections } from '../../../projections/index.js';
 import { InvoiceQueries } from '../../../projections/invoices/invoices.queries.js';
@@ -105,7 +105,12 @@ export async function startLedgerApi(options: StartOptions = {}): Promise<Runnin
       // process-managers.ts and scheduled-work.ts. The scheduler runs beside it and stops first.
       const listed = new Set(allProjections.map((projection) => projection.name));
       const projections = [...allProjections, ...work.sources.filter((source) => !listed.has(source.name)), ...processManagers(services)];
-      const runner = new ProjectionRunner({ store, db, connectionString: database.connectionString, projections, log });
+      // A pool of their own, as in the projector process: sharing the API's ten connections, a projection's batch waited
+      // behind requests for a connection, and the read model's freshness (ack to visible) had a p99 of about 200 ms at
+      // 200 commands/s against about 45 ms in a projector process (bench P4).
+      const projectionPool = connectDatabase<ReadModelDatabase>(database.connectionString, { applicationName: 'ledger-projections' });
+      cleanups.unshift(projectionPool.close);
+      const runner = new ProjectionRunner({ store, db: projectionPool.db, connectionString: database.connectionString, projections, log });
       await runner.start();
       cleanups.unshift(() => runner.stop());
       log(`projections running in this process: ${projections.map((projection) => projection.name).join(', ')}`);

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Position, RecordedEvent } from '../../event-store/src/index.js';
 import { START_POSITION } from '../../event-store/src/index.js';
 import { secureTenantTables } from '../../database/src/index.js';
@@ -253,22 +253,23 @@ export function currentVersionsSql(versions: string, columns: readonly string[],
 }
 
 /**
- * Called by the runner inside a batch's transaction, before the projection writes: tells the triggers the batch's key
- * (its last event) and logs the batch when it holds more than one event, in one round trip.
+ * What the runner adds to a batch's first statement (checkpoint-store.ts, advanceCheckpoint), before the projection
+ * writes: tells the triggers the batch's key (its last event) and logs the batch when it holds more than one event.
+ * `ctes` are data-modifying CTEs (they always run); `select` sets the key for the rest of the transaction.
  */
-export async function recordHistoryBatch(trx: Transaction<ReadModelDatabase>, name: string, schema: string, from: Position, events: readonly RecordedEvent[]): Promise<void> {
+export function historyBatchSql(name: string, schema: string, from: Position, events: readonly RecordedEvent[]): { ctes: RawBuilder<unknown>; select: RawBuilder<unknown> } | undefined {
   const first = events[0];
   const last = events.at(-1);
-  if (!first || !last) return;
+  if (!first || !last) return undefined;
   const lastKey = positionKey(last.position);
   const firstKey = positionKey(first.position);
-  // The data-modifying CTEs always run; the select sets the key for the rest of the transaction.
-  await sql`
-    with logged as (
+  return {
+    ctes: sql`logged as (
            insert into projection_runtime.history_batches (schema_name, name, from_key, first_key, last_key)
            select ${schema}, ${name}, ${positionKey(from)}::numeric, ${firstKey}::numeric, ${lastKey}::numeric
             where ${firstKey}::numeric < ${lastKey}::numeric
            on conflict do nothing),
-         recorded as (update projection_runtime.histories set recorded_key = ${lastKey}::numeric where schema_name = ${schema} and name = ${name})
-    select set_config(${BATCH_POSITION_SETTING}, ${lastKey}, true)`.execute(trx);
+         recorded as (update projection_runtime.histories set recorded_key = ${lastKey}::numeric where schema_name = ${schema} and name = ${name})`,
+    select: sql`set_config(${BATCH_POSITION_SETTING}, ${lastKey}, true)`,
+  };
 }

@@ -7,7 +7,7 @@ import { rebuildProjection } from './projection-rebuild.js';
 import { ProjectionLease } from './projection-lease.js';
 import { secureTenantTables } from '../../database/src/index.js';
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ProjectionContext, type ReadModelDatabase } from './projection.js';
-import { ensureHistory, ensureHistorySchema, recordHistoryBatch } from './history.js';
+import { ensureHistory, ensureHistorySchema, historyBatchSql } from './history.js';
 import { announceCheckpoint, forgetReached, nextCheckpointAnnouncement, reachedInProcess } from './checkpoint-notifier.js';
 
 const BATCH_SIZE_MAX = 2_000;
@@ -147,12 +147,9 @@ export class ProjectionRunner {
     /** Writes the checkpoint alone; `durable: false` for an idle advance, which a crash may lose at no cost. */
     const commitCheckpoint = async (to: Position, durable: boolean) => {
       const from = checkpoint;
-      await db.transaction().execute(async (trx) => {
-        // An idle advance changes no row: losing it in a crash costs a re-read of events that change nothing, so its
-        // commit does not wait for the WAL flush.
-        if (!durable) await sql`set local synchronous_commit = off`.execute(trx);
-        await advanceCheckpoint(trx, projection.name, this.schema, from, to);
-      });
+      // One statement, its own transaction. An idle advance changes no row: losing it in a crash costs a re-read of
+      // events that change nothing, so its commit does not wait for the WAL flush.
+      await advanceCheckpoint(db, projection.name, this.schema, from, to, { synchronousCommit: durable });
       checkpoint = to;
       idleSince = undefined;
       announce(to);
@@ -196,9 +193,9 @@ export class ProjectionRunner {
           // Rows and checkpoint commit together or not at all, whether or not the commit waits for the WAL flush; a
           // crash can only lose the last few milliseconds of batches, rows and checkpoint alike, and they are applied
           // again from the log. The log itself (appends) stays synchronous.
-          await sql`set local synchronous_commit = off`.execute(trx);
-          await advanceCheckpoint(trx, projection.name, this.schema, from, to);
-          if (this.options.history !== false && projection.history !== false) await recordHistoryBatch(trx, projection.name, this.schema, from, events);
+          // The checkpoint, the commit's setting and the history's batch key go in one statement (advanceCheckpoint).
+          const history = this.options.history !== false && projection.history !== false ? historyBatchSql(projection.name, this.schema, from, events) : undefined;
+          await advanceCheckpoint(trx, projection.name, this.schema, from, to, { synchronousCommit: false, ...(history ? { extra: history } : {}) });
           await applyEvents(projection, { trx, schema: this.schema }, events);
         });
       }
