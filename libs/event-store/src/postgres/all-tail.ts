@@ -200,9 +200,11 @@ export class AllTail {
       }
       if (page.heldBack) {
         // Not the end of the log yet: committed events wait behind an older transaction. Their NOTIFY has already
-        // fired, so re-read soon rather than at the fallback poll.
+        // fired, so re-read soon rather than at the fallback poll, or as soon as another append commits: the older
+        // transaction is most often an append in flight, whose commit wakes us (at once in this process). Waiting out
+        // the whole retry delay whatever happened made a read model's freshness at 200 commands/s a p50 of 15-30 ms.
+        await this.pause(this.timings.heldBackRetryMs, wake.promise);
         wake.cancel();
-        await this.pause(this.timings.heldBackRetryMs);
         continue;
       }
       for (const consumer of this.consumers) consumer.endOfLog(to);
@@ -217,10 +219,10 @@ export class AllTail {
     }
   }
 
-  private async pause(ms: number): Promise<void> {
-    // Only the time or a poke (a consumer joining, close) ends a pause.
+  private async pause(ms: number, orUntil?: Promise<void>): Promise<void> {
+    // Only the time, a poke (a consumer joining, close) or `orUntil` ends a pause.
     let timeout: NodeJS.Timeout | undefined;
-    await Promise.race([new Promise<void>((resolve) => (timeout = setTimeout(resolve, ms))), new Promise<void>((resolve) => (this.wakeLoop = resolve))]);
+    await Promise.race([new Promise<void>((resolve) => (timeout = setTimeout(resolve, ms))), new Promise<void>((resolve) => (this.wakeLoop = resolve)), ...(orUntil ? [orUntil] : [])]);
     clearTimeout(timeout);
     this.wakeLoop = undefined;
   }

@@ -28,6 +28,8 @@ import { currentDatabaseScope } from '../../../database/src/database-scope.js';
 import { AuditInputError, canonicalEventTemplate, eventHash } from '../../../audit/src/index.js';
 
 const SUBSCRIPTION_BATCH = 500;
+/** The tail's connections: one reads at a time; the second covers its head reads while a page is in flight. */
+const TAIL_POOL_SIZE = 2;
 /**
  * A consumer catching up on its own (a new projection, a runner started behind, a subscription from the start) reads
  * larger windows: fewer round trips, and larger batches for a projection runner to apply at once.
@@ -109,6 +111,12 @@ export class PostgresEventStore implements EventStore {
   /** Connections run as the current scope: a request's appends and reads are held to its tenant by row-level security. */
   private readonly pool: ScopedPool;
   private readonly ownsPool: boolean;
+  /**
+   * The tail's own connections (system scope, no tenant): on the request pool every tail read found a connection a
+   * request had set to its tenant, and switched it (a set_config round trip), then the next request switched it back.
+   * The shared pool when one was given.
+   */
+  private readonly tailPool: ScopedPool;
   private readonly wakeups: AppendWakeups;
   private readonly subscriptions = new Set<Subscription>();
   /** The process's one reader of the live end of $all, shared by every subscribeToAll (see all-tail.ts). */
@@ -121,12 +129,19 @@ export class PostgresEventStore implements EventStore {
     // The pool drops the client and the next query connects afresh, so there is nothing else to do here.
     if (this.ownsPool) pool.on('error', () => undefined);
     this.pool = new ScopedPool(pool);
+    if (this.ownsPool) {
+      const tailPool = new pg.Pool({ connectionString: options.connectionString, max: TAIL_POOL_SIZE, application_name: 'event-store-tail' });
+      tailPool.on('error', () => undefined);
+      this.tailPool = new ScopedPool(tailPool);
+    } else {
+      this.tailPool = this.pool;
+    }
     this.wakeups = new AppendWakeups(options.connectionString);
     this.tail = new AllTail(
       {
         pageSize: SUBSCRIPTION_BATCH,
-        readPage: (from) => this.readSubscriptionPage(from, undefined),
-        headPosition: () => this.headPosition(),
+        readPage: (from) => this.readSubscriptionPage(from, undefined, undefined, SUBSCRIPTION_BATCH, this.tailPool),
+        headPosition: () => this.readHead(this.tailPool),
         nextWakeup: (timeoutMs) => this.wakeups.next(timeoutMs),
       },
       { fallbackPollMs: FALLBACK_POLL_MS, heldBackRetryMs: HELD_BACK_RETRY_MS, errorRetryMs: TAIL_ERROR_RETRY_MS },
@@ -278,6 +293,7 @@ export class PostgresEventStore implements EventStore {
     filter: EventFilter | undefined,
     upTo?: Position,
     pageSize: number = SUBSCRIPTION_BATCH,
+    pool: ScopedPool = this.pool,
   ): Promise<{ events: RecordedEvent[]; lastScanned: Position | undefined; scanned: number; heldBack: boolean }> {
     const parameters: unknown[] = [from.commit.toString(), from.prepare.toString()];
     const wanted = filterSql(filter, parameters);
@@ -291,7 +307,7 @@ export class PostgresEventStore implements EventStore {
     // consumer of a few types catching up does not transfer and parse the JSON of every event in the log.
     const columns = wanted === 'true' ? EVENT_COLUMNS : EVENT_COLUMNS.replace('data, metadata,', `case when ${wanted} then data end as data, case when ${wanted} then metadata end as metadata,`);
     const name = `event_store_page${filter?.eventTypes?.length ? '_types' : ''}${filter?.streamPrefixes?.length ? '_prefixes' : ''}${upTo ? '_bounded' : ''}`;
-    const { rows } = await this.pool.query<NullableRow<EventRow> & { wanted: boolean | null; held_back: boolean }>({
+    const { rows } = await pool.query<NullableRow<EventRow> & { wanted: boolean | null; held_back: boolean }>({
       name,
       text: `with page as (
          select ${columns}, ${wanted} as wanted
@@ -326,8 +342,12 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  async headPosition(): Promise<Position> {
-    const { rows } = await this.pool.query<{ commit: string; prepare: string }>({
+  headPosition(): Promise<Position> {
+    return this.readHead(this.pool);
+  }
+
+  private async readHead(pool: ScopedPool): Promise<Position> {
+    const { rows } = await pool.query<{ commit: string; prepare: string }>({
       name: 'event_store_head',
       text: `select transaction_id::text as commit, global_position::text as prepare
          from event_store.events
@@ -475,7 +495,7 @@ export class PostgresEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.tail.close();
     await this.wakeups.close();
-    if (this.ownsPool) await this.pool.end();
+    if (this.ownsPool) await Promise.all([this.pool.end(), this.tailPool.end()]);
   }
 
   private track(start: (signal: CloseSignal) => AsyncGenerator<SubscriptionMessage>): Subscription {
