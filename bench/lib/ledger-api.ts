@@ -81,7 +81,7 @@ export async function startApiProcess(
   const adminKey = `bench_${randomBytes(24).toString('base64url')}`;
   const port = await freePort();
   const main = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
-  // BENCH_API_NODE_ARGS (diagnostics): extra node flags for the API and projector processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  // BENCH_API_NODE_ARGS (diagnostics): extra node flags for the API and projector processes, e.g. "--cpu-prof --cpu-prof-dir=<dir>".
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
   const child = spawn(process.execPath, [...nodeArgs, main], {
     env: {
