@@ -80,32 +80,35 @@ interface EventRow {
 }
 
 /**
- * The commonest append of all, ONE event on one stream at an exact expected revision or a new stream ($1 stream,
- * $2 expected revision (-1 = no stream), $3 event id, $4 type, $5 and $6 the event's canonical text before and after
- * its revision): a conditional write of the stream row, which also chains the new event's hash onto the stream's
- * last one under the row lock it takes anyway, then the event. The data and metadata are taken from the canonical
- * text itself (it is JSON), so they cross the wire once. See tryFastAppend.
+ * The commonest appends of all, ONE event on one stream at an exact expected revision (FAST_APPEND_NEXT_SQL) or to a
+ * new stream (FAST_APPEND_FIRST_SQL). $1 stream, $2 event id, $3 type, $4 and $5 the event's canonical text before and
+ * after its revision, and for the next event $6 the expected revision: a conditional write of the stream row, which
+ * also chains the new event's hash onto the stream's last one under the row lock it takes anyway, then the event. The
+ * data and metadata are taken from the canonical text itself (it is JSON), so they cross the wire once. Two
+ * statements, not one with both branches: each append then plans and runs only the stream write it needs (the other
+ * branch's insert with its conflict check was set up on every append). See tryFastAppend.
  */
-const FAST_APPEND_ONE_SQL = `
-with existing as (
-  update event_store.streams set revision = revision + 1, head_hash = event_store.chain_hash(head_hash, revision + 1, $5, $6)
-   where stream_id = $1 and revision = $2::bigint and $2::bigint >= 0
+const FAST_APPEND_EVENT_SQL = `
+insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata, hash)
+select pg_current_xact_id(), nullif(split_part($1, ':', 1), $1), $1, base.base + 1, $2::uuid, $3, canonical.event->'data',
+       canonical.event->'metadata', base.hash
+  from base, (select ($4 || '0' || $5)::jsonb as event) canonical
+returning transaction_id::text as commit, global_position::text as prepare, revision::text as revision`;
+
+const FAST_APPEND_NEXT_SQL = `
+with base as (
+  update event_store.streams set revision = revision + 1, head_hash = event_store.chain_hash(head_hash, revision + 1, $4, $5)
+   where stream_id = $1 and revision = $6::bigint
   returning revision - 1 as base, head_hash as hash
-), created as (
+)${FAST_APPEND_EVENT_SQL}`;
+
+const FAST_APPEND_FIRST_SQL = `
+with base as (
   insert into event_store.streams (stream_id, tenant_id, revision, head_hash)
-  select $1, nullif(split_part($1, ':', 1), $1), 0, event_store.chain_hash(null, 0, $5, $6) where $2::bigint = -1
+  values ($1, nullif(split_part($1, ':', 1), $1), 0, event_store.chain_hash(null, 0, $4, $5))
   on conflict (stream_id) do nothing
   returning -1::bigint as base, head_hash as hash
-), base as (
-  select base, hash from existing union all select base, hash from created
-), canonical as (
-  select ($5 || '0' || $6)::jsonb as event
-)
-insert into event_store.events (transaction_id, tenant_id, stream_id, revision, event_id, type, data, metadata, hash)
-select pg_current_xact_id(), nullif(split_part($1, ':', 1), $1), $1, base.base + 1, $3::uuid, $4, canonical.event->'data',
-       canonical.event->'metadata', base.hash
-  from base, canonical
-returning transaction_id::text as commit, global_position::text as prepare, revision::text as revision`;
+)${FAST_APPEND_EVENT_SQL}`;
 
 export class PostgresEventStore implements EventStore {
   /** Connections run as the current scope: a request's appends and reads are held to its tenant by row-level security. */
@@ -206,15 +209,16 @@ export class PostgresEventStore implements EventStore {
     const only = request?.events.length === 1 ? request.events[0] : undefined;
     if (requests.length !== 1 || !request || !only) return undefined;
     const expected = request.expectedRevision === 'no_stream' ? -1n : request.expectedRevision;
-    if (typeof expected !== 'bigint') return undefined;
+    if (typeof expected !== 'bigint' || expected < -1n) return undefined;
     const { head, tail } = canonicalTemplate(request.streamId, only);
     let rows: { commit: string; prepare: string; revision: string }[];
     try {
-      ({ rows } = await this.pool.query<{ commit: string; prepare: string; revision: string }>({
-        name: 'event_store_append_fast_one',
-        text: FAST_APPEND_ONE_SQL,
-        values: [request.streamId, expected.toString(), only.eventId, only.type, head, tail],
-      }));
+      const values = [request.streamId, only.eventId, only.type, head, tail];
+      ({ rows } = await this.pool.query<{ commit: string; prepare: string; revision: string }>(
+        expected === -1n
+          ? { name: 'event_store_append_first', text: FAST_APPEND_FIRST_SQL, values }
+          : { name: 'event_store_append_next', text: FAST_APPEND_NEXT_SQL, values: [...values, expected.toString()] },
+      ));
     } catch (error) {
       throw translateAppendError(error, requests);
     }
