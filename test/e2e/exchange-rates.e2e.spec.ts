@@ -4,6 +4,7 @@ import { exchangeRatesProjection } from '../../projections/index.js';
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
 import { startTestLedger, type TestLedger } from '../support/ledger-test-app.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
+import { settledHead } from '../../libs/testing/src/settled-log.js';
 
 /**
  * Exchange rates as recorded events (docs/domain.md, "Multi-currency and locale"): a document converts at the rate in
@@ -206,7 +207,9 @@ describe('recording a rate', () => {
 describe('the exchange rate read models', () => {
   it('rebuilt from position zero hold exactly the rows kept live', async () => {
     const { store, db } = ledger.services;
-    const head = await store.headPosition();
+    // Settled: a short head (another suite's open transaction hides the newest commits) would let the rebuild below see
+    // events the live projection was not yet waited for.
+    const head = await settledHead(store, 'rebuild-head-marker');
     const projections = [exchangeRatesProjection];
     expect(await waitForProjections(db, projections.map((projection) => projection.name), head, 10_000)).toBe(true);
     for (const projection of projections) {

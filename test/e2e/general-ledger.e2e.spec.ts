@@ -6,6 +6,7 @@ import { requireData } from '../support/graphql-http.client.js';
 import { startTestLedger, TestClock, type TestLedger } from '../support/ledger-test-app.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
 import { createAndIssue, createTaxRate, newTenant, registerCustomer, updateSettings } from '../support/settings-effect.support.js';
+import { settledHead } from '../../libs/testing/src/settled-log.js';
 
 /**
  * The general ledger through the API: the journal entries the live events post (one tax_payable line per rate), the
@@ -379,7 +380,9 @@ describe('the receivables aging', () => {
 describe('the general ledger read model', () => {
   it('rebuilt from position zero holds exactly the rows kept live', async () => {
     const { store, db } = ledger.services;
-    const head = await store.headPosition();
+    // Settled: a short head (another suite's open transaction hides the newest commits) would let the rebuild below see
+    // events the live projection was not yet waited for.
+    const head = await settledHead(store, 'rebuild-head-marker');
     expect(await waitForProjections(db, [generalLedgerProjection.name], head, 10_000)).toBe(true);
     const schema = 'fresh_general_ledger';
     await rebuildProjection(store, db, generalLedgerProjection, { buildSchema: schema });

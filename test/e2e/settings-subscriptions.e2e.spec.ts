@@ -5,6 +5,7 @@ import { billingSettingsHistoryProjection, billingSettingsProjection } from '../
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
 import { startTestLedger, type TestLedger } from '../support/ledger-test-app.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
+import { settledHead } from '../../libs/testing/src/settled-log.js';
 
 /**
  * The `subscriptions` section of the billing settings through the API: whether cancelling now credits unused time
@@ -186,7 +187,9 @@ describe('the subscriptions section', () => {
     const { key } = await tenantWithKeys('subscriptions-rebuild');
     const { position } = await updated(key, { suspensionPolicy: 'PAUSE_BILLING' });
     const { db, store } = ledger.services;
-    const head = await store.headPosition();
+    // Settled: a short head (another suite's open transaction hides the newest commits) would let the rebuild below see
+    // events the live projection was not yet waited for.
+    const head = await settledHead(store, 'rebuild-head-marker');
     expect(await waitForProjections(db, [billingSettingsProjection.name, billingSettingsHistoryProjection.name], head, 10_000)).toBe(true);
     expect((await read(key, position)).subscriptions.suspensionPolicy).toBe('PAUSE_BILLING');
     for (const projection of [billingSettingsProjection, billingSettingsHistoryProjection]) {

@@ -4,6 +4,7 @@ import { billingSettingsHistoryProjection, billingSettingsProjection } from '../
 import { firstErrorCode, requireData, type GraphQLHttpResponse } from '../support/graphql-http.client.js';
 import { startTestLedger, type TestLedger } from '../support/ledger-test-app.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
+import { settledHead } from '../../libs/testing/src/settled-log.js';
 
 /**
  * The billing settings API end to end (docs/domain.md, "Settings"): read, update per section, validate, reset, history
@@ -522,7 +523,9 @@ describe('who may change the settings', () => {
 describe('the settings read models', () => {
   it('rebuilt from position zero hold exactly the rows kept live', async () => {
     const { store, db } = ledger.services;
-    const head = await store.headPosition();
+    // Settled: a short head (another suite's open transaction hides the newest commits) would let the rebuild below see
+    // events the live projection was not yet waited for.
+    const head = await settledHead(store, 'rebuild-head-marker');
     const projections = [billingSettingsProjection, billingSettingsHistoryProjection];
     expect(await waitForProjections(db, projections.map((projection) => projection.name), head, 10_000)).toBe(true);
     for (const projection of projections) {

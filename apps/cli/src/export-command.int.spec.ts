@@ -13,6 +13,7 @@ import { LIVE_READ_MODEL_SCHEMA, rebuildProjection, type ReadModelDatabase } fro
 import { createTestDatabase, type TestDatabase } from '../../../libs/testing/src/test-database.js';
 import { auditMerkleProjection } from '../../../projections/audit-merkle/audit-merkle.projection.js';
 import { seedInvoiceHistory } from '../../../test/support/seed-ledger-history.js';
+import { readSettledLog, settledHead } from '../../../libs/testing/src/settled-log.js';
 
 /**
  * `npm run ledger -- export` and `verify` as an operator and an auditor run them (the built CLI in a child process,
@@ -49,6 +50,9 @@ describe('ledger export and ledger verify', () => {
   const cli = (args: readonly string[]) => run([CLI, ...args], database.connectionString);
 
   async function sealAndCheckpoint(time: string): Promise<void> {
+    // The rebuild reads $all up to what is visible: another suite's transaction open on the server would hide the
+    // newest seeded events from it (and seal a smaller tree). Settle the head first (a marker in a tenant of its own).
+    await settledHead(store, 'export-marker');
     await runAsSystem('export test', async () => {
       await rebuildProjection(store, connection.db, auditMerkleProjection, { targetSchema: LIVE_READ_MODEL_SCHEMA });
       await secureTenantTables(connection.db);
@@ -79,7 +83,7 @@ describe('ledger export and ledger verify', () => {
     await sealAndCheckpoint('2026-12-07T10:00:00.000Z');
     await seedInvoiceHistory(store, 'acme', 4, 'cli-export-3');
     await sealAndCheckpoint('2026-12-07T11:00:00.000Z');
-    acme = (await store.readAll({ maxCount: 100_000 })).filter((event) => event.streamId.startsWith('acme:'));
+    acme = await readSettledLog(store, { filter: { streamPrefixes: ['acme:'] }, markerTenant: 'export-marker' });
   }, 120_000);
 
   afterAll(async () => {
