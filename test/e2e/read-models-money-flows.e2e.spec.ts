@@ -36,7 +36,7 @@ import { InvoiceQueries } from '../../projections/invoices/invoices.queries.js';
 import { GeneralLedgerQueries } from '../../projections/general-ledger/general-ledger.queries.js';
 import { invoiceViewFromRecord, invoiceViewFromState } from '../../apps/api/src/invoices/invoice.view.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
-import { settledHead } from '../support/seed-ledger-history.js';
+import { settledHead } from '../../libs/testing/src/settled-log.js';
 
 /**
  * The invoices, customer_balances and general_ledger read models on a real database, fed a history written through

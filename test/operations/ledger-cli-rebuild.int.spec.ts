@@ -9,7 +9,8 @@ import { loadCheckpoint, ProjectionLease, ProjectionRunner, projectionStateHash,
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { allProjections } from '../../projections/index.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
-import { seedInvoiceHistory, settledHead } from '../support/seed-ledger-history.js';
+import { seedInvoiceHistory } from '../support/seed-ledger-history.js';
+import { settledHead } from '../../libs/testing/src/settled-log.js';
 
 /**
  * `npm run ledger -- projections rebuild` as an operator runs it (the built CLI in a child process): the live read

@@ -8,7 +8,8 @@ import { loadCheckpoint, rebuildProjection, type ReadModelDatabase } from '../..
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { allProjections } from '../../projections/index.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
-import { seedInvoiceHistory, settledHead } from '../support/seed-ledger-history.js';
+import { seedInvoiceHistory } from '../support/seed-ledger-history.js';
+import { settledHead } from '../../libs/testing/src/settled-log.js';
 import { dueWorkKeysOf, topUpReadModels } from '../support/projections-top-up.js';
 import { dueWorkSources } from '../../projections/due-work-sources.js';
 import { catalogHistory } from '../../projections/catalog/catalog-history.test-helper.js';

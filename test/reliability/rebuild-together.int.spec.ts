@@ -8,7 +8,8 @@ import { loadCheckpoint, rebuildProjection, rebuildProjections, rebuildProjectio
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/test-database.js';
 import { allProjections } from '../../projections/index.js';
 import { readModelSnapshot } from '../support/read-model-snapshot.js';
-import { seedInvoiceHistory, settledHead } from '../support/seed-ledger-history.js';
+import { seedInvoiceHistory } from '../support/seed-ledger-history.js';
+import { settledHead } from '../../libs/testing/src/settled-log.js';
 
 // Worker threads run compiled JavaScript: the build of global setup puts the worker module in dist/.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

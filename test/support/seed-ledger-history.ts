@@ -636,5 +636,3 @@ async function seedPaymentMethods(store: EventStore, tenantId: string, seed: str
   return appends.reduce((count, append) => count + append.events.length, 0);
 }
 
-// The settled head moved to libs/testing, beside the whole-log reader that needs it.
-export { settledHead } from '../../libs/testing/src/settled-log.js';

@@ -4,7 +4,8 @@ import { connectDatabase, type DatabaseConnection } from '../../database/src/ind
 import { comparePositions, encodePosition, PostgresEventStore, START_POSITION, type Position, type RecordedEvent } from '../../event-store/src/index.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/src/test-database.js';
 import { allProjections } from '../../../projections/index.js';
-import { seedInvoiceHistory, settledHead } from '../../../test/support/seed-ledger-history.js';
+import { seedInvoiceHistory } from '../../../test/support/seed-ledger-history.js';
+import { settledHead } from '../../testing/src/settled-log.js';
 import { AsOfUnavailableError, planAsOf, readAsOf, type AsOfPlanEntry } from './as-of.js';
 import { ensureHistory, positionKey, positionOfKey } from './history.js';
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ReadModelDatabase } from './projection.js';

@@ -4,7 +4,8 @@ import { connectDatabase, type DatabaseConnection } from '../../database/src/ind
 import { PostgresEventStore, type Position, type RecordedEvent } from '../../event-store/src/index.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/src/test-database.js';
 import { allProjections } from '../../../projections/index.js';
-import { seedInvoiceHistory, settledHead } from '../../../test/support/seed-ledger-history.js';
+import { seedInvoiceHistory } from '../../../test/support/seed-ledger-history.js';
+import { settledHead } from '../../testing/src/settled-log.js';
 import type { Projection, ReadModelDatabase } from './projection.js';
 import { readAsOf } from './as-of.js';
 import { positionKey } from './history.js';

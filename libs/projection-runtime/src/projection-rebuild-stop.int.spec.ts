@@ -6,7 +6,8 @@ import { connectDatabase, type DatabaseConnection } from '../../database/src/ind
 import { comparePositions, PostgresEventStore, START_POSITION, type Position, type RecordedEvent } from '../../event-store/src/index.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/src/test-database.js';
 import { allProjections } from '../../../projections/index.js';
-import { seedInvoiceHistory, settledHead } from '../../../test/support/seed-ledger-history.js';
+import { seedInvoiceHistory } from '../../../test/support/seed-ledger-history.js';
+import { settledHead } from '../../testing/src/settled-log.js';
 import { loadCheckpoint } from './checkpoint-store.js';
 import type { Projection, ReadModelDatabase } from './projection.js';
 import { rebuildProjection, rebuildProjections, rebuildProjectionsInParallel, type RebuildProgress } from './projection-rebuild.js';

@@ -4,7 +4,8 @@ import { connectDatabase, installRowLevelSecurity, runAsSystem, runForTenant, se
 import { PostgresEventStore } from '../../event-store/src/index.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/src/test-database.js';
 import { allProjections } from '../../../projections/index.js';
-import { seedInvoiceHistory, settledHead } from '../../../test/support/seed-ledger-history.js';
+import { seedInvoiceHistory } from '../../../test/support/seed-ledger-history.js';
+import { settledHead } from '../../testing/src/settled-log.js';
 import { loadCheckpoint } from './checkpoint-store.js';
 import { LIVE_READ_MODEL_SCHEMA, type Projection, type ReadModelDatabase } from './projection.js';
 import { rebuildProjection } from './projection-rebuild.js';

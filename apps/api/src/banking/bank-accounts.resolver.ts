@@ -12,7 +12,7 @@ import { ReconciliationQueries } from '../../../../projections/reconciliation/re
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels } from '../settings/read-your-writes.js';
-import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt } from '../as-of/as-of-read.js';
+import { AS_OF_DESCRIPTION, AS_OF_TIME_DESCRIPTION, readModelsAt, type AsOfArguments } from '../as-of/as-of-read.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import {
   BankAccountObjectType,
@@ -25,6 +25,21 @@ import {
 import { bankAccountViewFromRecord, bankAccountViewFromState } from './banking.view.js';
 
 export const RECONCILIATION_READ_MODELS = ['reconciliation'] as const;
+
+/**
+ * A banking query's read: waits until the reconciliation read model has reached `minPosition`, then reads it live, or
+ * as it stood at `asOf` / `asOfTime` (inside one as-of transaction, so `read` runs its queries one after the other).
+ */
+export async function readReconciliation<Result>(
+  services: LedgerServices,
+  tenantId: string,
+  minPosition: string | null,
+  point: AsOfArguments,
+  read: (queries: ReconciliationQueries) => Promise<Result>,
+): Promise<Result> {
+  await awaitReadModels(services, minPosition, RECONCILIATION_READ_MODELS);
+  return readModelsAt(services, tenantId, point, (db, schema) => read(new ReconciliationQueries(db, schema)), RECONCILIATION_READ_MODELS);
+}
 export const MIN_POSITION = { type: () => String, nullable: true, description: 'Wait (bounded) until the read models include this position' } as const;
 export const AS_OF = { type: () => String, nullable: true, description: AS_OF_DESCRIPTION } as const;
 export const AS_OF_TIME = { type: () => DateTimeScalar, nullable: true, description: AS_OF_TIME_DESCRIPTION } as const;
@@ -69,8 +84,7 @@ export class BankAccountsResolver {
     @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ): Promise<BankAccountObjectType[]> {
     const principal = requireReader(request);
-    await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    const accounts = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new ReconciliationQueries(db, schema).bankAccounts(principal.tenantId), RECONCILIATION_READ_MODELS);
+    const accounts = await readReconciliation(this.services, principal.tenantId, minPosition, { asOf, asOfTime }, (queries) => queries.bankAccounts(principal.tenantId));
     return accounts.map(bankAccountViewFromRecord);
   }
 
@@ -83,8 +97,7 @@ export class BankAccountsResolver {
     @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ): Promise<BankAccountObjectType | null> {
     const principal = requireReader(request);
-    await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    const record = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, (db, schema) => new ReconciliationQueries(db, schema).bankAccount(principal.tenantId, id), RECONCILIATION_READ_MODELS);
+    const record = await readReconciliation(this.services, principal.tenantId, minPosition, { asOf, asOfTime }, (queries) => queries.bankAccount(principal.tenantId, id));
     return record === undefined ? null : bankAccountViewFromRecord(record);
   }
 }

@@ -23,14 +23,11 @@ import {
   type ReconciliationDecisionOutcome,
   type ReconciliationDiscrepancies,
 } from '../../../../libs/ledger-application/src/banking/index.js';
-import { RECONCILIATION_PAGE_SIZE_MAX, ReconciliationQueries } from '../../../../projections/reconciliation/reconciliation.queries.js';
+import { RECONCILIATION_PAGE_SIZE_MAX } from '../../../../projections/reconciliation/reconciliation.queries.js';
 import { requireReader, runMutation, type GraphQLRequestContext } from '../graphql/request-context.js';
 import { LEDGER_SERVICES, type LedgerServices } from '../ledger-services.js';
 import { awaitReadModels, requirePageSize } from '../settings/read-your-writes.js';
-import type { Kysely } from 'kysely';
-import type { ReadModelDatabase } from '../../../../libs/projection-runtime/src/index.js';
-import { readModelsAt } from '../as-of/as-of-read.js';
-import { AS_OF, AS_OF_TIME, MIN_POSITION, RECONCILIATION_READ_MODELS } from './bank-accounts.resolver.js';
+import { AS_OF, AS_OF_TIME, MIN_POSITION, RECONCILIATION_READ_MODELS, readReconciliation } from './bank-accounts.resolver.js';
 import {
   BankStatementConnectionType,
   BankStatementType,
@@ -58,9 +55,6 @@ import {
   RunMatchingRulesPayloadType,
 } from './banking.types.js';
 import { criteriaView, lineView, matchView, paymentView, ruleView, sessionView, statementView } from './banking.view.js';
-
-/** The read models as a query reads them: live, or inside an as-of transaction (readModelsAt). */
-type ReadDb = Kysely<ReadModelDatabase>;
 
 function importPayload(outcome: ImportStatementOutcome): ImportBankStatementPayloadType {
   const { statement } = outcome;
@@ -219,9 +213,7 @@ export class ReconciliationResolver {
   ) {
     const principal = requireReader(request);
     requirePageSize(first, RECONCILIATION_PAGE_SIZE_MAX);
-    await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    const read = (db: ReadDb, schema: string) => new ReconciliationQueries(db, schema).statements(principal.tenantId, bankAccountId, first, after);
-    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, read, RECONCILIATION_READ_MODELS);
+    const page = await readReconciliation(this.services, principal.tenantId, minPosition, { asOf, asOfTime }, (queries) => queries.statements(principal.tenantId, bankAccountId, first, after));
     return { edges: page.edges.map((edge): { cursor: string; node: BankStatementType } => ({ cursor: edge.cursor, node: statementView(edge.node) })), pageInfo: page.pageInfo };
   }
 
@@ -238,9 +230,7 @@ export class ReconciliationResolver {
   ) {
     const principal = requireReader(request);
     requirePageSize(first, RECONCILIATION_PAGE_SIZE_MAX);
-    await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    const read = (db: ReadDb, schema: string) => new ReconciliationQueries(db, schema).statementLines(principal.tenantId, bankAccountId, filter ?? {}, first, after);
-    const page = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, read, RECONCILIATION_READ_MODELS);
+    const page = await readReconciliation(this.services, principal.tenantId, minPosition, { asOf, asOfTime }, (queries) => queries.statementLines(principal.tenantId, bankAccountId, filter ?? {}, first, after));
     return { edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: lineView(edge.node) })), pageInfo: page.pageInfo };
   }
 
@@ -253,9 +243,7 @@ export class ReconciliationResolver {
     @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ): Promise<MatchingRuleType[]> {
     const principal = requireReader(request);
-    await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
-    const read = (db: ReadDb, schema: string) => new ReconciliationQueries(db, schema).matchingRules(principal.tenantId, includeRetired);
-    return (await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, read, RECONCILIATION_READ_MODELS)).map(ruleView);
+    return (await readReconciliation(this.services, principal.tenantId, minPosition, { asOf, asOfTime }, (queries) => queries.matchingRules(principal.tenantId, includeRetired))).map(ruleView);
   }
 
   @Query(() => ReconciliationDiscrepanciesType, { description: 'Unmatched lines and payments, amount and date mismatches, and fees of an account in a month' })
@@ -299,13 +287,11 @@ export class ReconciliationResolver {
     @Args('asOfTime', AS_OF_TIME) asOfTime: string | null = null,
   ): Promise<ReconciliationSessionType[]> {
     const principal = requireReader(request);
-    await awaitReadModels(this.services, minPosition, RECONCILIATION_READ_MODELS);
     // One after the other: an as-of read runs in one transaction of its own.
-    const read = async (db: ReadDb, schema: string) => {
-      const queries = new ReconciliationQueries(db, schema);
-      return [await queries.sessions(principal.tenantId, bankAccountId ?? null), await queries.bankAccounts(principal.tenantId)] as const;
-    };
-    const [sessions, accounts] = await readModelsAt(this.services, principal.tenantId, { asOf, asOfTime }, read, RECONCILIATION_READ_MODELS);
+    const [sessions, accounts] = await readReconciliation(this.services, principal.tenantId, minPosition, { asOf, asOfTime }, async (queries) => [
+      await queries.sessions(principal.tenantId, bankAccountId ?? null),
+      await queries.bankAccounts(principal.tenantId),
+    ] as const);
     const currencies = new Map(accounts.map((account) => [account.id, account.currency]));
     return sessions.map((session) => sessionView(session, currencies.get(session.bankAccountId) ?? 'XXX'));
   }
