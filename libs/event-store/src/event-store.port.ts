@@ -115,5 +115,11 @@ export interface EventStore {
   subscribeToStream(streamId: string, options?: SubscribeToStreamOptions): Subscription;
   /** The position of the last event that a reader of $all can see now. */
   headPosition(): Promise<Position>;
+  /**
+   * For a store whose $all shows a commit only once older transactions have ended (PostgreSQL): waits, up to
+   * `timeoutMs`, until the head has reached `position`, and answers false at once when `position` was never handed out
+   * (beyond anything the store has assigned). A store whose head is its real end has no such wait and leaves it out.
+   */
+  waitForHead?(position: Position, timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -75,12 +75,18 @@ async function reachedPosition(services: LedgerServices, tenantId: string, point
   const position = await requestedPosition(services, tenantId, point);
   if (position === undefined) return undefined;
   const field = point.names?.position ?? 'asOf';
-  // The head of the whole log (a tenant's own view of the store ends at its own last event).
-  const head = await runAsSystem('as-of: the head of the log', () => services.store.headPosition());
-  if (comparePositions(position, head) > 0) {
-    throw new ApplicationError('VALIDATION_FAILED', `${field} ${encodePosition(position)} is beyond the end of the log (${encodePosition(head)})`, { field });
-  }
   const timeoutMs = services.config.readYourWritesTimeoutMs;
+  // The head of the whole log (a tenant's own view of the store ends at its own last event).
+  let head = await runAsSystem('as-of: the head of the log', () => services.store.headPosition());
+  if (comparePositions(position, head) > 0) {
+    // Past the visible head is not always past the end: a position a mutation returned a moment ago stays hidden while
+    // an older transaction anywhere on the server is open. The store tells the two apart (waitForHead); a position it
+    // never handed out is refused at once.
+    const store = services.store;
+    const shown = store.waitForHead ? await runAsSystem('as-of: wait for the head', () => store.waitForHead?.(position, timeoutMs) ?? Promise.resolve(false)) : false;
+    if (!shown) throw new ApplicationError('VALIDATION_FAILED', `${field} ${encodePosition(position)} is beyond the end of the log (${encodePosition(head)})`, { field });
+    head = await runAsSystem('as-of: the head of the log', () => store.headPosition());
+  }
   if (!(await waitForProjections(services.db, readModels, position, timeoutMs))) {
     throw new ApplicationError('READ_MODEL_TIMEOUT', `the read models did not reach position ${encodePosition(position)} within ${timeoutMs} ms; retry, or check that projections are running`);
   }

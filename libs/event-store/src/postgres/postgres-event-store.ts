@@ -350,6 +350,26 @@ export class PostgresEventStore implements EventStore {
     return this.readHead(this.pool);
   }
 
+  /**
+   * A position's commit part is a transaction id. One at or beyond the server's next transaction id was never handed
+   * out (false at once); one below it was, and $all shows it once every older transaction has ended: a position a
+   * command returned a moment ago can be past the head while another transaction, anywhere on the server, is open.
+   */
+  async waitForHead(position: Position, timeoutMs: number): Promise<boolean> {
+    const { rows } = await this.pool.query<{ assigned: boolean }>({
+      name: 'event_store_position_assigned',
+      text: 'select $1::text::xid8 < pg_snapshot_xmax(pg_current_snapshot()) as assigned',
+      values: [position.commit.toString()],
+    });
+    if (rows[0]?.assigned !== true) return false;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (comparePositions(await this.readHead(this.pool), position) >= 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   private async readHead(pool: ScopedPool): Promise<Position> {
     const { rows } = await pool.query<{ commit: string; prepare: string }>({
       name: 'event_store_head',
