@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { sql } from 'kysely';
 import { connectDatabase } from '../libs/database/src/index.js';
-import { PostgresEventStore } from '../libs/event-store/src/index.js';
+import { PostgresEventStore, START_POSITION } from '../libs/event-store/src/index.js';
 import { rebuildProjections, type ReadModelDatabase } from '../libs/projection-runtime/src/index.js';
 import { allProjections } from '../projections/index.js';
 import { seedHistory } from './cases/p3-seed.js';
@@ -62,6 +62,36 @@ try {
   }
   const store = new PostgresEventStore({ connectionString, poolSize: 12 });
   const { db, close } = connectDatabase<ReadModelDatabase>(connectionString, { poolSize: 12 });
+  if (process.env.PROFILE_EACH) {
+    // One rebuild per projection, each with its own wall time and CPU (Node and PostgreSQL): which one costs what.
+    {
+      // The read alone: every event of the log, in the rebuild's pages, applied to nothing.
+      const cpuBefore = process.cpuUsage();
+      const postgresBefore = postgresCpuMs();
+      const started = process.hrtime.bigint();
+      let read = 0;
+      for (let from = START_POSITION; ; ) {
+        const page = await store.readAll({ fromPosition: from, maxCount: 5_000 });
+        read += page.length;
+        if (page.length < 5_000) break;
+        from = (page.at(-1) as { position: typeof from }).position;
+      }
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpu = process.cpuUsage(cpuBefore);
+      console.log(`${'(read of the log)'.padEnd(26)} ${String(read).padStart(7)} events ${wallMs.toFixed(0).padStart(6)} ms wall ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(6)} ms Node ${(postgresCpuMs() - postgresBefore).toFixed(0).padStart(6)} ms PostgreSQL`);
+    }
+    for (const projection of allProjections) {
+      const cpuBefore = process.cpuUsage();
+      const postgresBefore = postgresCpuMs();
+      const started = process.hrtime.bigint();
+      const [rebuilt] = await rebuildProjections(store, db, [projection], { buildSchema: `profile_each_${allProjections.indexOf(projection)}` });
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpu = process.cpuUsage(cpuBefore);
+      console.log(
+        `${projection.name.padEnd(26)} ${String(rebuilt?.events ?? 0).padStart(7)} events ${wallMs.toFixed(0).padStart(6)} ms wall ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(6)} ms Node ${(postgresCpuMs() - postgresBefore).toFixed(0).padStart(6)} ms PostgreSQL`,
+      );
+    }
+  }
   const projections = process.env.PROFILE_ONLY ? allProjections.filter((projection) => projection.name === process.env.PROFILE_ONLY) : allProjections;
   const session = new Session();
   session.connect();

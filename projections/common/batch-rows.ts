@@ -42,9 +42,12 @@ export async function upsertRows({ trx, schema }: ProjectionContext, table: stri
  * Inserts `rows` (every column of the table) into `table`, for rows that are only ever written once: a key that
  * exists already fails the batch, as a one-row INSERT would. One statement, none for no rows.
  */
-export async function insertRows({ trx, schema }: ProjectionContext, table: string, rows: readonly Row[]): Promise<void> {
+export async function insertRows({ trx, schema, copyRows }: ProjectionContext, table: string, rows: readonly Row[]): Promise<void> {
   if (rows.length === 0) return;
-  await insertStatement(schema, table, columnsOf(table, rows), rows).execute(trx);
+  const columns = columnsOf(table, rows);
+  // A rebuild's fresh tables load with COPY: same values, no statement to plan, no JSON to parse.
+  if (copyRows) await copyRows(table, columns, rows);
+  else await insertStatement(schema, table, columns, rows).execute(trx);
 }
 
 /** Deletes the rows of `table` whose `keyColumns` equal one of `keys`. One statement, none for no keys. */

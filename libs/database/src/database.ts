@@ -21,6 +21,18 @@ export function connectDatabase<Schema>(connectionString: string, options: { poo
   } as pg.PoolConfig);
   pool.on('error', () => undefined); // an idle client's broken connection is replaced on next checkout
   // Every connection runs as the current scope: a request's tenant under row-level security, or the system role.
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new ScopedPool(pool) }) });
+  const scoped = new ScopedPool(pool);
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: scoped }) });
+  scopedPools.set(db, scoped);
   return { db, pool, close: () => db.destroy() };
+}
+
+const scopedPools = new WeakMap<object, ScopedPool>();
+
+/**
+ * The scoped pool behind a Kysely made by connectDatabase, for work Kysely cannot express on a connection of its own
+ * (COPY, in a rebuild); undefined for any other Kysely.
+ */
+export function scopedPoolOf(db: object): ScopedPool | undefined {
+  return scopedPools.get(db);
 }

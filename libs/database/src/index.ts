@@ -4,3 +4,4 @@ export * from './migrations/migrator.js';
 export * from './database-scope.js';
 export * from './scoped-pool.js';
 export * from './row-level-security.js';
+export * from './copy-rows.js';

@@ -1,13 +1,14 @@
-import { sql, type Kysely } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import type pg from 'pg';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/src/index.js';
 import { comparePositions, PostgresEventStore, START_POSITION } from '../../event-store/src/index.js';
-import { connectDatabase, secureTenantTables } from '../../database/src/index.js';
+import { connectDatabase, copyColumnKinds, copyRows, scopedPoolOf, secureTenantTables, type CopyColumnKind } from '../../database/src/index.js';
 import { initialiseCheckpoint } from './checkpoint-store.js';
 import { ProjectionLease } from './projection-lease.js';
 import { LIVE_READ_MODEL_SCHEMA } from './projection.js';
-import type { Projection, ReadModelDatabase } from './projection.js';
+import type { Projection, ProjectionContext, ReadModelDatabase } from './projection.js';
 import { applyEvents, ensureProjectionRuntimeSchema } from './projection-apply.js';
 import { projectionStateHash } from './projection-state-hash.js';
 
@@ -98,7 +99,10 @@ export async function rebuildProjections(
     (projections.length === 1 ? options.buildSchema : undefined) ??
     `rebuild_${projection.name.replace(/[^a-z0-9_]/g, '_')}_${stamp}`;
   const started = performance.now();
-  const targets = projections.map((projection) => ({ projection, schema: schemaOf(projection), types: new Set(projection.eventTypes), events: 0, loadMs: 0 }));
+  const targets = projections.map((projection) => {
+    const schema = schemaOf(projection);
+    return { projection, schema, types: new Set(projection.eventTypes), events: 0, loadMs: 0, session: new RebuildSession(db, schema) };
+  });
   await ensureProjectionRuntimeSchema(db);
   for (const target of targets) {
     await sql.raw(`drop schema if exists ${target.schema} cascade; create schema ${target.schema}`).execute(db);
@@ -127,9 +131,9 @@ export async function rebuildProjections(
         }
         const batch = targets.length === 1 ? page : page.filter((event) => target.types.has(event.type));
         if (batch.length > 0) {
-          await db.transaction().execute(async (trx) => {
+          await target.session.transaction(async (trx, copyRows) => {
             await sql`set local synchronous_commit = off`.execute(trx);
-            await applyEvents(target.projection, { trx, schema: target.schema, rebuilding: true }, batch);
+            await applyEvents(target.projection, { trx, schema: target.schema, rebuilding: true, ...(copyRows ? { copyRows } : {}) }, batch);
           });
           target.events += batch.length;
         }
@@ -153,6 +157,63 @@ export async function rebuildProjections(
       return { name: target.projection.name, schema, position, events: target.events, loadMs: target.loadMs };
     }),
   );
+}
+
+type CopyRows = NonNullable<ProjectionContext['copyRows']>;
+
+/**
+ * One projection's writes during a rebuild: a transaction per page on a pooled connection, and COPY on that same
+ * connection (ProjectionContext.copyRows) when the database came from connectDatabase, whose pool Kysely's own
+ * connections come from; for any other Kysely, plain transactions and no COPY.
+ */
+class RebuildSession {
+  private readonly scopedDb: Kysely<ReadModelDatabase> | undefined;
+  private client: pg.PoolClient | undefined;
+  private readonly kinds = new Map<string, Promise<Map<string, CopyColumnKind>>>();
+
+  constructor(
+    private readonly db: Kysely<ReadModelDatabase>,
+    private readonly schema: string,
+  ) {
+    const scoped = scopedPoolOf(db);
+    this.scopedDb = scoped
+      ? new Kysely<ReadModelDatabase>({
+          dialect: new PostgresDialect({
+            pool: {
+              // Kysely takes one connection for a whole transaction and releases it to the pool afterwards.
+              connect: async () => {
+                this.client = await scoped.connect();
+                return this.client;
+              },
+              end: async () => undefined,
+            },
+          }),
+        })
+      : undefined;
+  }
+
+  async transaction(work: (trx: Transaction<ReadModelDatabase>, copyRows: CopyRows | undefined) => Promise<void>): Promise<void> {
+    if (!this.scopedDb) {
+      await this.db.transaction().execute((trx) => work(trx, undefined));
+      return;
+    }
+    try {
+      await this.scopedDb.transaction().execute((trx) => work(trx, (table, columns, rows) => this.copy(table, columns, rows)));
+    } finally {
+      this.client = undefined;
+    }
+  }
+
+  private async copy(table: string, columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error(`COPY into ${this.schema}.${table} outside a rebuild transaction`);
+    let kinds = this.kinds.get(table);
+    if (!kinds) {
+      kinds = copyColumnKinds(client, this.schema, table);
+      this.kinds.set(table, kinds);
+    }
+    await copyRows(client, this.schema, table, columns, await kinds, rows);
+  }
 }
 
 /**
