@@ -122,6 +122,8 @@ async function foldEntities<State>(context: ProjectionContext, table: string, fo
      for update`.execute(context.trx);
   const states = new Map<string, { state: State; position: string | null }>(rows.map((row) => [keyOf(row.tenant_id, row.entity_id), { state: row.state, position: null }]));
   const initial = asJson(fold.initialState);
+  // dueWork(state) of each entity's latest state, once computed: the next event's "before" (dueWork is pure).
+  const pending = new Map<string, readonly DueWorkEntry[]>();
   const planned = events.map((event, index) => {
     const { tenantId, entityId } = entities[index] as { tenantId: string; entityId: string };
     const key = keyOf(tenantId, entityId);
@@ -130,7 +132,10 @@ async function foldEntities<State>(context: ProjectionContext, table: string, fo
     const after = asJson(fold.evolve(before, event));
     const position = encodePosition(event.position);
     states.set(key, { state: after, position });
-    return { tenantId, position, changes: differenceOf(fold.dueWork(before), fold.dueWork(after)) };
+    const workBefore = pending.get(key) ?? fold.dueWork(before);
+    const workAfter = fold.dueWork(after);
+    pending.set(key, workAfter);
+    return { tenantId, position, changes: differenceOf(workBefore, workAfter) };
   });
   const written = [...states].filter(([, entry]) => entry.position !== null);
   if (written.length > 0) {
