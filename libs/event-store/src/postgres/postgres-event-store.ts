@@ -23,6 +23,7 @@ import { readCount, validateAppend } from '../adapter-checks.js';
 import { eventStoreSchemaSql } from './postgres-event-store.schema.js';
 import { AppendWakeups } from './append-wakeups.js';
 import { AllTail, TailConsumer } from './all-tail.js';
+import { StreamReadBatch, type StreamReadRequest } from './stream-read-batch.js';
 import { ScopedPool } from '../../../database/src/scoped-pool.js';
 import { currentDatabaseScope } from '../../../database/src/database-scope.js';
 import { AuditInputError, canonicalEventTemplate, eventHash } from '../../../audit/src/index.js';
@@ -122,6 +123,7 @@ export class PostgresEventStore implements EventStore {
   private readonly tailPool: ScopedPool;
   private readonly wakeups: AppendWakeups;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly streamReads = new StreamReadBatch((reads) => this.readStreamsTogether(reads));
   /** The process's one reader of the live end of $all, shared by every subscribeToAll (see all-tail.ts). */
   private readonly tail: AllTail;
 
@@ -236,6 +238,12 @@ export class PostgresEventStore implements EventStore {
     const forwards = direction === 'forwards';
     // Forwards from 'start' means every revision; backwards from 'end' means every revision, newest first.
     const bound = from === 'start' ? 0n : from === 'end' ? 1n << 62n : from;
+    if (forwards) return this.streamReads.read(streamId, bound, maxCount);
+    return this.readOneStream(streamId, bound, maxCount, forwards);
+  }
+
+  /** One stream, one statement: `readStream`'s own query, and a coalesced batch of one. */
+  private async readOneStream(streamId: string, bound: bigint, maxCount: number, forwards: boolean): Promise<RecordedEvent[]> {
     const comparison = forwards ? '>=' : '<=';
     // Sort keys are qualified (e.revision): a bare name in ORDER BY means the output column, here revision::text,
     // which sorts revision 10 before revision 9.
@@ -250,6 +258,35 @@ export class PostgresEventStore implements EventStore {
       values: [streamId, bound.toString(), maxCount],
     });
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * Forward stream reads asked for in the same tick under the same database scope, in ONE statement: a command reads
+   * its own stream, the tenant's settings and (for an invoice) the customer side by side, and each statement costs a
+   * round trip, a socket write and its share of the server's work. A lone read runs readStream's own statement.
+   * One statement also means one snapshot: the streams are read as they stood at one moment.
+   */
+  private async readStreamsTogether(reads: readonly StreamReadRequest[]): Promise<RecordedEvent[][]> {
+    if (reads.length === 1) {
+      const [only] = reads as [StreamReadRequest];
+      return [await this.readOneStream(only.streamId, only.fromRevision, only.maxCount, true)];
+    }
+    const { rows } = await this.pool.query<EventRow & { ord: string }>({
+      name: 'event_store_read_streams_forwards',
+      text: `select r.ord::text as ord, e.*
+         from unnest($1::text[], $2::bigint[], $3::bigint[]) with ordinality as r(stream_id, from_revision, max_count, ord)
+         cross join lateral (
+           select ${EVENT_COLUMNS}
+             from event_store.events e
+            where e.stream_id = r.stream_id and e.revision >= r.from_revision
+            order by e.revision asc
+            limit r.max_count) e
+        order by r.ord, e.revision::bigint`,
+      values: [reads.map((read) => read.streamId), reads.map((read) => read.fromRevision.toString()), reads.map((read) => read.maxCount)],
+    });
+    const results: RecordedEvent[][] = reads.map(() => []);
+    for (const row of rows) (results[Number(row.ord) - 1] as RecordedEvent[]).push(toRecordedEvent(row));
+    return results;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -44,12 +44,17 @@ export async function decideInvoiceIssue(
 ): Promise<InvoiceIssueDecision> {
   const { tenantId } = context;
   const { customerId, currency } = invoice;
+  // Read side by side: the event store serves reads started together with one statement.
+  const [exchangeRate, customer] = await Promise.all([
+    currency === null ? null : exchangeRateAt(services, tenantId, currency, settings.payment.defaultCurrency, context.now),
+    customerId === null ? undefined : loadInvoiceCustomerContext(services, tenantId, customerId),
+  ]);
   const data: Omit<IssueInvoice['data'], 'number'> = {
     invoiceId,
     issueDate: calendarDateInZone(context.now, settings.tenant.timeZone),
-    exchangeRate: currency === null ? null : await exchangeRateAt(services, tenantId, currency, settings.payment.defaultCurrency, context.now),
+    exchangeRate,
     settings: invoiceSettingsContextOf(settings),
-    ...(customerId === null ? {} : { customer: await loadInvoiceCustomerContext(services, tenantId, customerId) }),
+    ...(customer === undefined ? {} : { customer }),
   };
   const issue = (number: string): IssueInvoice => ({ type: 'IssueInvoice', data: { ...data, number }, metadata: { now: context.now } });
   // Check every invoice rule first, so that an invalid issue never touches the sequence.

@@ -15,8 +15,12 @@ import { loadBillingSettings } from '../common/billing-settings.js';
 export function createInvoice(services: ApplicationServices, context: CommandContext, input: CreateInvoiceCommandInput): Promise<InvoiceOutcome> {
   const invoiceId = uuidV5(`${context.commandId}:invoice`);
   return executeCommand(services.store, context, aggregates.invoice.on(invoiceId, {
-    read: () => loadBillingSettings(services, context.tenantId),
-    command: async (_state, settings) => ({
+    // The customer is read beside the settings and the invoice's own stream: the three reads share one statement.
+    read: async () => {
+      const [settings, customer] = await Promise.all([loadBillingSettings(services, context.tenantId), loadInvoiceCustomerContext(services, context.tenantId, input.customerId)]);
+      return { settings, customer };
+    },
+    command: (_state, { settings, customer }) => ({
       type: 'CreateInvoice',
       data: {
         invoiceId,
@@ -26,9 +30,9 @@ export function createInvoice(services: ApplicationServices, context: CommandCon
         dueDate: input.dueDate ?? null,
         ...(input.paymentTermsDays === null || input.paymentTermsDays === undefined ? {} : { paymentTermsDays: input.paymentTermsDays }),
         settings: invoiceSettingsContextOf(settings),
-        customer: await loadInvoiceCustomerContext(services, context.tenantId, input.customerId),
+        customer,
       },
     }),
-    result: invoiceOutcome,
+    result: (state, position, { settings }) => invoiceOutcome(state, position, settings),
   }));
 }
