@@ -101,7 +101,7 @@ async function catchUp(store: PostgresEventStore, db: Kysely<ReadModelDatabase>,
 
 export async function runP3(context: CaseContext): Promise<CaseReport> {
   const started = Date.now();
-  const targetEvents = context.quick ? 5_000 : integerFromEnv('BENCH_P3_EVENTS', 68_000, 100);
+  const targetEvents = context.quick ? 3_000 : integerFromEnv('BENCH_P3_EVENTS', 68_000, 100);
   const rounds = context.quick ? 1 : integerFromEnv('BENCH_P3_ROUNDS', 3, 1);
   const connectionString = await caseDatabase(context, 'history');
 

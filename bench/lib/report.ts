@@ -30,6 +30,8 @@ export interface CaseReport {
   readonly durationSeconds: number;
   readonly generatedAt: string;
   readonly quick: boolean;
+  /** The machine it ran on (machineLine), set when the report is written: a case kept from an earlier run keeps its own. */
+  readonly machine?: string;
 }
 
 export function meets(comparison: Bar['comparison'], value: number, threshold: number): boolean {
@@ -76,20 +78,28 @@ const CASE_ORDER = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9'];
 export async function writeReports(root: string, quick: boolean, machine: Machine, cases: readonly CaseReport[], partial: boolean): Promise<string[]> {
   const base = join(root, 'bench', quick ? 'report.quick' : 'report');
   let previous: Record<string, CaseReport> = {};
+  let previousMachine: string | undefined;
   if (partial) {
     try {
       const old = JSON.parse(await readFile(`${base}.json`, 'utf8')) as Partial<RunReport>;
       if (old.cases && typeof old.cases === 'object') previous = old.cases;
+      if (old.machine) previousMachine = machineLine(old.machine);
     } catch {
       previous = {};
     }
   }
-  const merged: Record<string, CaseReport> = { ...previous };
-  for (const report of cases) merged[report.id] = report;
+  const merged: Record<string, CaseReport> = {};
+  for (const [id, kept] of Object.entries(previous)) merged[id] = { ...kept, machine: kept.machine ?? previousMachine };
+  for (const report of cases) merged[report.id] = { ...report, machine: machineLine(machine) };
   const report: RunReport = { generatedAt: new Date().toISOString(), quick, machine, cases: merged };
   await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${base}.md`, renderMarkdown(report, new Set(cases.map((entry) => entry.id))));
   return [`${base}.json`, `${base}.md`];
+}
+
+/** The machine in one line: cores, CPU model, memory, kernel. */
+export function machineLine(machine: Machine): string {
+  return `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}`;
 }
 
 function thresholdText(comparison: Bar['comparison'], threshold: number | undefined, unit: string): string {
@@ -127,13 +137,14 @@ function renderMarkdown(report: RunReport, ranNow: ReadonlySet<string>): string 
   const cases = CASE_ORDER.map((id) => report.cases[id]).filter((entry): entry is CaseReport => entry !== undefined);
   const sections = cases.map((entry) => {
     const stale = ranNow.has(entry.id) ? '' : ` (kept from the run of ${entry.generatedAt}: not run this time)`;
-    return `## ${entry.id}: ${entry.title}${stale}\n\nRan ${entry.generatedAt}, ${entry.durationSeconds} s${entry.quick ? ', **--quick sizes**' : ''}. Seeded: ${entry.seeded}\n\n${entry.markdown.trim()}\n`;
+    return `## ${entry.id}: ${entry.title}${stale}\n\nRan ${entry.generatedAt}${entry.machine ? ` on ${entry.machine}` : ''}, ${entry.durationSeconds} s${entry.quick ? ', **--quick sizes**' : ''}. Seeded: ${entry.seeded}\n\n${entry.markdown.trim()}\n`;
   });
   return `# Benchmark report${report.quick ? ' (--quick: small sizes, for checking the harness, not for numbers)' : ''}
 
 Generated ${report.generatedAt} by \`npm run bench${report.quick ? ' -- --quick' : ''}\` (bench/run.ts, one module per case in bench/cases/).
 
-Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}.
+Machine: ${machineLine(machine)}, Node ${machine.node}. A case kept from an earlier run names the machine it ran on, which
+may differ: compare its ratios, not its absolute figures, with this run's.
 PostgreSQL: ${machine.postgres.version} (${machine.postgres.kind}; ${settings}).
 
 Every case starts from fresh databases of this server and measures itself against a reference measured in the same
