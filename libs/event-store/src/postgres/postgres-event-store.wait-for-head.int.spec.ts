@@ -24,13 +24,19 @@ describe('PostgresEventStore.waitForHead', () => {
     await database?.drop();
   });
 
-  it('waits for a committed position that an open older transaction hides, and answers true once it shows', async () => {
+  /** An append committed while an older transaction (with an id) is still open on `blocker`, which hides it from $all. */
+  const appendBehindOpenTransaction = async () => {
     const blocker = new pg.Client({ connectionString: database.connectionString });
     await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('select pg_current_xact_id()');
+    const { position } = await store.appendToStream(`acme:wait-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Appended', data: {} }], { expectedRevision: 'no_stream' });
+    return { blocker, position };
+  };
+
+  it('waits for a committed position that an open older transaction hides, and answers true once it shows', async () => {
+    const { blocker, position } = await appendBehindOpenTransaction();
     try {
-      await blocker.query('begin');
-      await blocker.query('select pg_current_xact_id()');
-      const { position } = await store.appendToStream(`acme:wait-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Appended', data: {} }], { expectedRevision: 'no_stream' });
       expect(comparePositions(await store.headPosition(), position)).toBeLessThan(0);
       const waited = store.waitForHead(position, 10_000);
       let settled = false;
@@ -50,12 +56,8 @@ describe('PostgresEventStore.waitForHead', () => {
     await expect(store.waitForHead({ commit: 18_446_744_073_709_551_615n, prepare: 0n }, 10_000)).resolves.toBe(false);
     expect(Date.now() - started).toBeLessThan(2_000);
 
-    const blocker = new pg.Client({ connectionString: database.connectionString });
-    await blocker.connect();
+    const { blocker, position } = await appendBehindOpenTransaction();
     try {
-      await blocker.query('begin');
-      await blocker.query('select pg_current_xact_id()');
-      const { position } = await store.appendToStream(`acme:wait-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Appended', data: {} }], { expectedRevision: 'no_stream' });
       await expect(store.waitForHead(position, 200)).resolves.toBe(false);
     } finally {
       await blocker.query('rollback');
